@@ -1,0 +1,1 @@
+"""Local alignment of shared passages: seeds -> diagonal runs -> chained passages."""

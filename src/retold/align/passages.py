@@ -1,0 +1,124 @@
+"""Seed-and-chain passage alignment on token hashes.
+
+1. Seeds: positions (i, j) where the same word n-gram starts in a and b (n-grams repeated
+   too often in one text are ignored: they are refrains, not evidence of copying).
+2. Runs: seeds on the same diagonal (j - i) with small gaps merge into runs.
+3. Chains: runs that follow each other in both texts, within `max_gap` tokens, merge into
+   one passage, so junk words, a changed number or a respelt name inside a copied
+   paragraph do not split it.
+4. Overlaps: longest passages win; a passage overlapping an accepted one on either side
+   is dropped, so each stretch of text is aligned at most once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text.shingle import shingles
+
+
+@dataclass
+class TokenPassage:
+    a0: int  # token span in a, end exclusive
+    a1: int
+    b0: int
+    b1: int
+    matched: int  # tokens of a covered by seeds
+
+    @property
+    def identity(self) -> float:
+        return min(1.0, self.matched / max(1, max(self.a1 - self.a0, self.b1 - self.b0)))
+
+
+def _non_repeated(grams: np.ndarray, max_repeat: int) -> np.ndarray:
+    u, inv, cnt = np.unique(grams, return_inverse=True, return_counts=True)
+    return cnt[inv] <= max_repeat
+
+
+def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with the same n-gram starting at token i of a and token j of b."""
+    ga, gb = shingles(ha, n), shingles(hb, n)
+    if len(ga) == 0 or len(gb) == 0 or len(ha) < n or len(hb) < n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ia = np.flatnonzero(_non_repeated(ga, max_repeat))
+    jb = np.flatnonzero(_non_repeated(gb, max_repeat))
+    ga, gb = ga[ia], gb[jb]
+    order = np.argsort(gb, kind="stable")
+    sb = gb[order]
+    left = np.searchsorted(sb, ga, "left")
+    right = np.searchsorted(sb, ga, "right")
+    cnt = right - left
+    total = int(cnt.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    i_out = np.repeat(ia, cnt)
+    offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(left, cnt)
+    j_out = jb[order[offs]]
+    return i_out.astype(np.int64), j_out.astype(np.int64)
+
+
+def _diagonal_runs(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> np.ndarray:
+    """Group seeds on one diagonal into runs: rows (a0, a1, b0, b1, matched)."""
+    d = j - i
+    order = np.lexsort((i, d))
+    i, d = i[order], d[order]
+    brk = (np.diff(d) != 0) | (np.diff(i) > max_gap)
+    starts = np.concatenate(([0], np.flatnonzero(brk) + 1))
+    ends = np.concatenate((starts[1:], [len(i)])) - 1
+    a0 = i[starts]
+    a1 = i[ends] + n
+    # tokens covered by the union of [i, i+n) within each run
+    cover = np.minimum(np.diff(np.append(i, 0)), n)
+    cover[ends] = n
+    matched = np.add.reduceat(cover, starts)
+    runs = np.stack([a0, a1, a0 + d[starts], a1 + d[starts], matched], axis=1)
+    return runs[np.argsort(runs[:, 0], kind="stable")]
+
+
+def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
+                 max_gap: int = 12, min_tokens: int = 8) -> list[TokenPassage]:
+    i, j = seed_matches(ha, hb, seed_n, max_repeat)
+    if len(i) == 0:
+        return []
+    runs = _diagonal_runs(i, j, seed_n, max_gap)
+    chains: list[list[int]] = []  # [a0, a1, b0, b1, matched]
+    for a0, a1, b0, b1, m in runs.tolist():
+        best = None
+        for c in reversed(chains[-8:]):  # chains ending just before this run
+            if 0 <= a0 - c[1] + seed_n <= max_gap + seed_n and -seed_n <= b0 - c[3] <= max_gap and b0 >= c[2]:
+                best = c
+                break
+        if best is not None and a1 > best[1]:
+            best[4] += m - max(0, best[1] - a0)
+            best[1] = max(best[1], a1)
+            best[3] = max(best[3], b1)
+        elif best is None:
+            chains.append([a0, a1, b0, b1, m])
+    passages = [TokenPassage(*c) for c in chains if max(c[1] - c[0], c[3] - c[2]) >= min_tokens]
+    return _drop_overlaps(passages)
+
+
+def _drop_overlaps(passages: list[TokenPassage]) -> list[TokenPassage]:
+    passages.sort(key=lambda p: (-(p.a1 - p.a0), p.a0))
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    out = []
+    for p in passages:
+        if any(p.a0 < e and s < p.a1 for s, e in taken_a) or any(p.b0 < e and s < p.b1 for s, e in taken_b):
+            continue
+        taken_a.append((p.a0, p.a1))
+        taken_b.append((p.b0, p.b1))
+        out.append(p)
+    out.sort(key=lambda p: p.a0)
+    return out
+
+
+def covered_tokens(passages: list[TokenPassage], n_a: int, n_b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks of the tokens of a and b inside some passage."""
+    ma = np.zeros(n_a, dtype=bool)
+    mb = np.zeros(n_b, dtype=bool)
+    for p in passages:
+        ma[p.a0:p.a1] = True
+        mb[p.b0:p.b1] = True
+    return ma, mb

@@ -1,0 +1,129 @@
+"""Command line: thin typer wrappers over the library API."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .config import load_config
+from .engine.progress import Reporter
+from .errors import RetoldError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="retold: find where news and web text was reused and retold.")
+err = Console(stderr=True)
+out = Console()
+
+
+
+class RichReporter(Reporter):
+    def __init__(self, console: Console):
+        self.progress = Progress(TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=False)
+        self.task = None
+        self.progress.start()
+
+    def stage(self, name, total=None):
+        if self.task is not None:
+            t = self.progress.tasks[self.task]
+            self.progress.update(self.task, total=t.total or t.completed or 1,
+                                 completed=t.total or t.completed or 1)
+        self.task = self.progress.add_task(name, total=total)
+
+    def advance(self, n=1):
+        if self.task is not None:
+            self.progress.advance(self.task, n)
+
+    def done(self):
+        self.stage("done", 1)
+        self.progress.stop()
+
+
+def _fail(e: RetoldError) -> None:
+    err.print(f"[red]error[/red] {escape(str(e))}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt, .jsonl, .parquet, .html, .warc)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Run folder to write (resumed if it exists)."),
+    engine: str = typer.Option("local", help="Engine: local."),
+    store: Optional[Path] = typer.Option(None, help="DuckDB store to add the results to."),
+    config: Optional[Path] = typer.Option(None, help="TOML file with options (see config.py)."),
+    force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+    truth: Optional[Path] = typer.Option(None, help="Ground truth (demo generator format) to score against."),
+) -> None:
+    """Find exact copies, reprints, reuse, rewrites and stories in INPUTS."""
+    from .api import run as run_api
+    try:
+        cfg = load_config(config)
+        reporter = None if quiet else RichReporter(err)
+        result = run_api(inputs, out_dir, cfg, engine=engine, store=store, force=force, reporter=reporter)
+    except RetoldError as e:
+        _fail(e)
+        return
+    for issue in result.issues[:20]:
+        err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")
+    if len(result.issues) > 20:
+        err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
+    if not quiet:
+        from .summary import print_summary
+        print_summary(out, result)
+    if truth is not None:
+        from .eval.demo import score_run
+        scores = score_run(result.out, truth)
+        from .summary import print_truth_scores
+        print_truth_scores(out, scores)
+
+
+@app.command()
+def compare(
+    a: Path = typer.Argument(..., help="First document (any supported file)."),
+    b: Path = typer.Argument(..., help="Second document."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract object as JSON."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the comparison as an HTML page."),
+    config: Optional[Path] = typer.Option(None, help="TOML file with options."),
+) -> None:
+    """Compare two documents: relation, shared passages, differences, who came first."""
+    from .api import compare as compare_api
+    from .io.readers import read_one
+    try:
+        cfg = load_config(config)
+        da, db = read_one(a), read_one(b)
+    except RetoldError as e:
+        _fail(e)
+        return
+    c = compare_api(da, db, cfg)
+    if html is not None:
+        from .io.writers import write_text_atomic
+        from .report.html import render_comparison
+        write_text_atomic(render_comparison(c, da.text, db.text, da.doc_id, db.doc_id), html)
+    if as_json:
+        sys.stdout.write(json.dumps(c.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from .summary import print_comparison
+    print_comparison(out, c)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

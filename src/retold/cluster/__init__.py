@@ -1,0 +1,1 @@
+"""Group documents: families (copies of one text) and stories (one event)."""

@@ -1,0 +1,90 @@
+"""One options object. Every threshold is named here with the reason for its value.
+
+Values marked "measured" were chosen on data; the evidence is in README.md ("Thresholds").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import Err, RetoldError
+
+
+@dataclass(frozen=True)
+class Config:
+    # --- sketch -------------------------------------------------------------------------
+    shingle_n: int = 5  # word n-gram size for resemblance/containment and MinHash (field norm)
+    num_perm: int = 128  # MinHash permutations
+    seed: int = 1  # MinHash seed: same seed, same signatures, across runs and engines
+    near_threshold: float = 0.8  # Jaccard at which LSH bands are tuned (datasketch default use)
+    lsh_fp_weight: float = 0.5  # weight of false positives vs negatives when picking bands
+    max_bucket: int = 200  # an LSH bucket bigger than this is boilerplate, not a family
+
+    # --- rare anchors (reuse candidates, passim-style) --------------------------------------
+    anchor_n: int = 5  # word n-gram size of anchors
+    anchor_max_df: int = 8  # an n-gram in more documents than this is a cliche, not evidence
+    min_anchors: int = 3  # shared rare n-grams needed to align a pair
+    max_candidates_per_doc: int = 200  # keep the best-anchored partners of each document
+
+    # --- alignment ----------------------------------------------------------------------------
+    seed_n: int = 3  # word n-gram size of alignment seeds
+    max_seed_repeat: int = 4  # seeds repeated more often than this in one document are ignored
+    max_gap: int = 12  # tokens two seeds may be apart (on both sides) and still chain
+    min_passage_tokens: int = 8  # shorter chains are chance matches
+
+    # --- relation levels (classify) -------------------------------------------------------------
+    near_resemblance: float = 0.8  # Jaccard above which a pair is a reprint
+    near_coverage: float = 0.8  # or: both sides this much inside aligned passages
+    reuse_coverage: float = 0.15  # passage share of the smaller side for a real reuse
+    reuse_min_chars: int = 120  # or at least this many aligned characters (a long quote)
+    rewrite_parallel: float = 0.5  # share of sentences with a reworded counterpart for a rewrite
+    rewrite_story: float = 0.35  # story similarity a rewrite needs on top
+    story_threshold: float = 0.3  # story similarity for same_story
+
+    # --- explain --------------------------------------------------------------------------------
+    sentence_match: float = 0.45  # token Dice of two sentences to call them the same sentence
+    name_similarity: float = 0.7  # char similarity of two capitalised tokens to be one name
+
+    # --- engine -----------------------------------------------------------------------------------
+    workers: int = 0  # 0 = all cores
+    batch_docs: int = 2000  # documents per shard
+
+    def fingerprint(self) -> str:
+        """Hash of every option that changes results (not workers/batch size)."""
+        d = {k: v for k, v in asdict(self).items() if k not in ("workers", "batch_docs")}
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def replace(self, **changes: Any) -> "Config":
+        return load_config(overrides=changes, base=self)
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
+                base: Config | None = None) -> Config:
+    """Build a Config from defaults, then a TOML file, then keyword overrides."""
+    values = asdict(base or Config())
+    known = {f.name: f.type for f in fields(Config)}
+    if path is not None:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        values.update(data.get("retold", data))
+    for key, val in (overrides or {}).items():
+        if val is not None:
+            values[key] = val
+    for key, val in values.items():
+        if key not in known:
+            raise RetoldError(Err.E030, str(path or "overrides"), f"unknown option {key!r}")
+        default = getattr(Config, key)
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            continue
+        try:
+            values[key] = type(default)(val)
+        except (TypeError, ValueError):
+            raise RetoldError(Err.E030, str(path or "overrides"), f"{key}={val!r}") from None
+    return Config(**values)

@@ -1,0 +1,1 @@
+"""Engines run the stage functions; `local` is the embedded default."""

@@ -1,0 +1,367 @@
+"""The local engine: runs the stages on one machine, shards over processes, and keeps
+every stage output in the run folder (written atomically) so a killed run resumes.
+
+Run folder:
+  stages/documents.done, stages/sketch.npz, stages/candidates.npz, stages/compare/chunk-*.parquet
+  documents.parquet pairs.parquet passages.parquet edits.parquet families.parquet
+  run.json report.html retold.duckdb
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import __version__
+from ..config import Config
+from ..errors import Err, RetoldError, RetoldIssue
+from ..io.readers import iter_documents
+from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic
+from ..model import RELATIONS, Comparison, Document
+from . import stages
+from .progress import Reporter
+
+CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
+PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
+
+PAIR_SCHEMA = pa.schema([
+    ("a", pa.string()), ("b", pa.string()), ("relation", pa.string()),
+    ("resemblance", pa.float64()), ("containment_a", pa.float64()), ("containment_b", pa.float64()),
+    ("story", pa.float64()), ("direction", pa.string()), ("direction_confidence", pa.float64()),
+    ("direction_evidence", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
+    ("residual", pa.float64()), ("parallel", pa.float64()), ("anchors", pa.int64()),
+])
+PASSAGE_SCHEMA = pa.schema([
+    ("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
+    ("b_start", pa.int64()), ("b_end", pa.int64()), ("identity", pa.float64()),
+])
+EDIT_SCHEMA = pa.schema([
+    ("a", pa.string()), ("b", pa.string()), ("type", pa.string()), ("a_start", pa.int64()),
+    ("a_end", pa.int64()), ("b_start", pa.int64()), ("b_end", pa.int64()),
+    ("a_text", pa.string()), ("b_text", pa.string()),
+])
+FAMILY_SCHEMA = pa.schema([("doc_id", pa.string()), ("family_id", pa.string()), ("story_id", pa.string())])
+
+
+@dataclass
+class RunResult:
+    out: Path
+    counts: dict
+    issues: list[RetoldIssue]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def table(self, name: str) -> pa.Table:
+        """One output table of the run: documents, pairs, passages, edits or families."""
+        return pq.read_table(self.out / f"{name}.parquet")
+
+
+# Documents shared with forked workers (copy-on-write), never pickled per task.
+_DOCS: list[Document] = []
+_CFG: Config | None = None
+
+
+def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
+    lo, hi = bounds
+    return stages.sketch([d.text for d in _DOCS[lo:hi]], _CFG)
+
+
+def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
+    path, pairs, anchors = task
+    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _TOKEN_CACHE)
+    _write_comparisons(path, comps)
+    return path, _relation_counts(comps)
+
+
+_TOKEN_CACHE: dict = {}
+
+
+def _relation_counts(comps: list[Comparison]) -> dict:
+    out: dict[str, int] = {}
+    for c in comps:
+        out[c.relation] = out.get(c.relation, 0) + 1
+    return out
+
+
+def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
+    """One chunk of results: pairs, passages and edits in one Parquet file each."""
+    kept = [c for c in comps if c.relation != "unrelated"]
+    pairs = {k: [] for k in PAIR_SCHEMA.names}
+    passages = {k: [] for k in PASSAGE_SCHEMA.names}
+    edits = {k: [] for k in EDIT_SCHEMA.names}
+    for c in kept:
+        s = c.scores
+        row = dict(a=c.a_id, b=c.b_id, relation=c.relation, resemblance=s.resemblance,
+                   containment_a=s.containment_a, containment_b=s.containment_b, story=s.story,
+                   direction=c.direction.source, direction_confidence=c.direction.confidence,
+                   direction_evidence="; ".join(c.direction.evidence), coverage_a=s.coverage_a,
+                   coverage_b=s.coverage_b, residual=s.residual, parallel=s.parallel,
+                   anchors=s.anchors)
+        for k, v in row.items():
+            pairs[k].append(v)
+        for p in c.passages:
+            for k, v in dict(a=c.a_id, b=c.b_id, a_start=p.a_start, a_end=p.a_end, b_start=p.b_start,
+                             b_end=p.b_end, identity=p.identity).items():
+                passages[k].append(v)
+        for e in c.edits:
+            for k, v in dict(a=c.a_id, b=c.b_id, type=e.type, a_start=e.a_start, a_end=e.a_end,
+                             b_start=e.b_start, b_end=e.b_end, a_text=e.a_text, b_text=e.b_text).items():
+                edits[k].append(v)
+    for name, cols, schema in (("pairs", pairs, PAIR_SCHEMA), ("passages", passages, PASSAGE_SCHEMA),
+                               ("edits", edits, EDIT_SCHEMA)):
+        write_parquet_atomic(pa.table(cols, schema=schema), path.with_name(f"{path.stem}.{name}.parquet"))
+    # completion marker last: a chunk counts as done only when all three files exist
+    path.write_text(json.dumps(_relation_counts(comps)))
+
+
+class LocalEngine:
+    def __init__(self, cfg: Config | None = None, reporter: Reporter | None = None):
+        self.cfg = cfg or Config()
+        self.reporter = reporter or Reporter()
+        self.workers = self.cfg.workers or os.cpu_count() or 1
+
+    # -- helpers ------------------------------------------------------------------------
+    def _pool(self, n_docs: int):
+        if self.workers <= 1 or n_docs < PARALLEL_MIN_DOCS:
+            return None
+        return mp.get_context("fork").Pool(self.workers)
+
+    def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> dict:
+        """Check the run folder belongs to this configuration and input set (or reset it)."""
+        stamp = {"config": self.cfg.fingerprint(), "inputs": _input_signature(inputs)}
+        marker = out / "stages" / "run.stamp.json"
+        if force and out.exists():
+            for child in ("stages",):
+                shutil.rmtree(out / child, ignore_errors=True)
+        if marker.exists():
+            old = json.loads(marker.read_text())
+            if old != stamp:
+                raise RetoldError(Err.E031, str(out), "inputs or configuration changed since it was made")
+        (out / "stages" / "compare").mkdir(parents=True, exist_ok=True)
+        write_json_atomic(stamp, marker)
+        return stamp
+
+    # -- the run --------------------------------------------------------------------------
+    def run(self, inputs: list[str | Path], out: str | Path, store: str | Path | None = None,
+            force: bool = False, report: bool = True) -> RunResult:
+        global _DOCS, _CFG
+        inputs = [str(p) for p in inputs]
+        out = Path(out)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        timings: dict[str, float] = {}
+        self._prepare_out(out, inputs, force)
+        st = out / "stages"
+
+        t = time.perf_counter()
+        self.reporter.stage("ingest")
+        docs, issues = self._ingest(inputs, out, st)
+        timings["ingest"] = time.perf_counter() - t
+        _DOCS, _CFG = docs, self.cfg
+        pool = self._pool(len(docs))
+        try:
+            t = time.perf_counter()
+            batch = self._sketch(docs, st, pool)
+            timings["sketch"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            self.reporter.stage("candidates")
+            cand = self._candidates(batch, docs, st)
+            timings["candidates"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            rel_counts = self._compare(cand, st, pool)
+            timings["compare"] = time.perf_counter() - t
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+
+        t = time.perf_counter()
+        self.reporter.stage("cluster")
+        counts = self._finish(docs, cand, st, out, rel_counts)
+        timings["cluster"] = time.perf_counter() - t
+        counts["input_issues"] = len(issues)
+        counts["issues_by_code"] = _by_code(issues)
+
+        run_info = {
+            "run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
+            "started": started, "inputs": inputs, "config": self.cfg.to_dict(), "counts": counts,
+            "issues": [i.to_dict() for i in issues], "timings": timings,
+        }
+        run_info["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        write_json_atomic(run_info, out / "run.json")
+        if report:
+            t = time.perf_counter()
+            self.reporter.stage("report")
+            from ..report.html import write_run_report
+            write_run_report(out)
+            timings["report"] = time.perf_counter() - t
+        if store is not None:
+            t = time.perf_counter()
+            self.reporter.stage("store")
+            from ..io.store import Store
+            with Store(store) as s:
+                s.ingest_run(out)
+            timings["store"] = time.perf_counter() - t
+        run_info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+        write_json_atomic(run_info, out / "run.json")
+        self.reporter.done()
+        return RunResult(out, counts, issues, run_info["timings"])
+
+    def _ingest(self, inputs, out, st) -> tuple[list[Document], list[RetoldIssue]]:
+        done = st / "ingest.issues.json"
+        if done.exists() and (out / "documents.parquet").exists():
+            issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
+                      for d in json.loads(done.read_text())]
+            tbl = pq.read_table(out / "documents.parquet")
+            docs = [Document(r["doc_id"], r["text"], r["title"], r["date"], r["source"], r["url"],
+                             origin=r["origin"]) for r in tbl.to_pylist()]
+            return docs, issues
+        issues: list[RetoldIssue] = []
+        docs = []
+        for d in iter_documents(inputs, issues):
+            docs.append(d)
+            self.reporter.advance()
+        if not docs:
+            raise RetoldError(Err.E021, ", ".join(inputs))
+        write_parquet_atomic(documents_table(docs), out / "documents.parquet")
+        write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues], done)
+        return docs, issues
+
+    def _sketch(self, docs, st, pool) -> stages.SketchBatch:
+        path = st / "sketch.npz"
+        if path.exists():
+            z = np.load(path, allow_pickle=False)
+            lengths = z["anchor_lengths"]
+            anchors = np.split(z["anchor_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
+            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"], anchors)
+        size = self.cfg.batch_docs
+        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
+        self.reporter.stage("sketch", len(docs))
+        parts = []
+        results = pool.imap(_sketch_task, bounds) if pool else map(_sketch_task, bounds)
+        for (lo, hi), part in zip(bounds, results):
+            parts.append(part)
+            self.reporter.advance(hi - lo)
+        batch = stages.SketchBatch(
+            [h for p in parts for h in p.content_hashes],
+            np.concatenate([p.signatures for p in parts]),
+            [a for p in parts for a in p.anchors])
+        lengths = np.array([len(a) for a in batch.anchors], dtype=np.int64)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, content_hashes=np.array(batch.content_hashes), signatures=batch.signatures,
+                 anchor_flat=np.concatenate(batch.anchors) if batch.anchors else np.zeros(0, np.uint64),
+                 anchor_lengths=lengths)
+        os.replace(tmp, path)
+        return batch
+
+    def _candidates(self, batch, docs, st) -> stages.Candidates:
+        path = st / "candidates.npz"
+        if path.exists():
+            z = np.load(path)
+            return stages.Candidates(z["pairs"], z["anchors"], z["exact_pairs"])
+        cand = stages.candidates(batch, [d.date for d in docs], self.cfg)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, pairs=cand.pairs, anchors=cand.anchors, exact_pairs=cand.exact_pairs)
+        os.replace(tmp, path)
+        return cand
+
+    def _compare(self, cand, st, pool) -> dict:
+        # Pairs sorted by first document so consecutive pairs reuse cached tokens.
+        order = np.lexsort((cand.pairs[:, 1], cand.pairs[:, 0])) if len(cand.pairs) else np.zeros(0, int)
+        pairs, anchors = cand.pairs[order], cand.anchors[order]
+        tasks = []
+        for k, lo in enumerate(range(0, len(pairs), CHUNK_PAIRS)):
+            path = st / "compare" / f"chunk-{k:05d}.done"
+            if not path.exists():
+                tasks.append((path, pairs[lo:lo + CHUNK_PAIRS], anchors[lo:lo + CHUNK_PAIRS]))
+        self.reporter.stage("compare", len(pairs))
+        self.reporter.advance(len(pairs) - sum(len(t[1]) for t in tasks))
+        sizes = {t[0]: len(t[1]) for t in tasks}
+        results = pool.imap_unordered(_compare_task, tasks) if pool else map(_compare_task, tasks)
+        for path, _ in results:
+            self.reporter.advance(sizes[path])
+        counts: dict[str, int] = {}
+        for marker in sorted((st / "compare").glob("chunk-*.done")):
+            for k, v in json.loads(marker.read_text()).items():
+                counts[k] = counts.get(k, 0) + v
+        return counts
+
+    def _finish(self, docs, cand, st, out, rel_counts) -> dict:
+        ids = [d.doc_id for d in docs]
+        tables = {}
+        for name, schema in (("pairs", PAIR_SCHEMA), ("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+            files = sorted((st / "compare").glob(f"chunk-*.{name}.parquet"))
+            parts = [pq.read_table(f) for f in files]
+            tables[name] = pa.concat_tables(parts) if parts else schema.empty_table()
+        exact = self._exact_tables(docs, cand.exact_pairs)
+        for name in ("pairs", "passages"):
+            tables[name] = pa.concat_tables([exact[name], tables[name]])
+        for name, tbl in tables.items():
+            write_parquet_atomic(tbl, out / f"{name}.parquet")
+        index = {d: i for i, d in enumerate(ids)}
+        pt = tables["pairs"]
+        edges = list(zip([index[a] for a in pt.column("a").to_pylist()],
+                         [index[b] for b in pt.column("b").to_pylist()], pt.column("relation").to_pylist()))
+        fam, story = stages.cluster(ids, edges)
+        write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": story},
+                                      schema=FAMILY_SCHEMA), out / "families.parquet")
+        by_rel = {r: 0 for r in RELATIONS}
+        for r in pt.column("relation").to_pylist():
+            by_rel[r] += 1
+        by_rel["unrelated"] = rel_counts.get("unrelated", 0)
+        return {"documents": len(docs), "candidate_pairs": int(len(cand.pairs)),
+                "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
+                "families": len(set(fam)), "multi_doc_families": _multi(fam),
+                "stories": len(set(story)), "multi_doc_stories": _multi(story)}
+
+    def _exact_tables(self, docs, exact_pairs) -> dict[str, pa.Table]:
+        from ..explain.direction import direction
+        pairs = {k: [] for k in PAIR_SCHEMA.names}
+        passages = {k: [] for k in PASSAGE_SCHEMA.names}
+        for i, j in exact_pairs.tolist():
+            a, b = docs[i], docs[j]
+            d = direction(a.date, b.date, [])
+            row = dict(a=a.doc_id, b=b.doc_id, relation="exact", resemblance=1.0, containment_a=1.0,
+                       containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
+                       direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,
+                       residual=0.0, parallel=1.0, anchors=0)
+            for k, v in row.items():
+                pairs[k].append(v)
+            for k, v in dict(a=a.doc_id, b=b.doc_id, a_start=0, a_end=len(a.text), b_start=0,
+                             b_end=len(b.text), identity=1.0).items():
+                passages[k].append(v)
+        return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+def _multi(labels: list[str]) -> int:
+    from collections import Counter
+    return sum(1 for v in Counter(labels).values() if v > 1)
+
+
+def _by_code(issues: list[RetoldIssue]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in issues:
+        out[i.code.name] = out.get(i.code.name, 0) + 1
+    return out
+
+
+def _input_signature(inputs: list[str]) -> list:
+    """What the inputs look like now (paths, sizes, mtimes): a changed input is a new run."""
+    sig = []
+    for p in inputs:
+        path = Path(p)
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file():
+                s = f.stat()
+                sig.append([str(f), s.st_size, int(s.st_mtime)])
+    return sig

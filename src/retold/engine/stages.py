@@ -1,0 +1,101 @@
+"""Stage functions: pure, batch in, batch out. Engines decide where they run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
+from ..compare import compare_documents
+from ..config import Config
+from ..model import Comparison, Document
+from ..sketch.anchors import anchor_candidates
+from ..sketch.lsh import lsh_candidates
+from ..sketch.minhash import signatures
+from ..text.normalise import content_hash, tokenize
+from ..text.shingle import shingles
+
+
+@dataclass
+class SketchBatch:
+    content_hashes: list[str]
+    signatures: np.ndarray  # (n, num_perm) uint32
+    anchors: list[np.ndarray]  # unique anchor n-gram hashes per document
+
+
+def sketch(texts: list[str], cfg: Config) -> SketchBatch:
+    hashes, sets, anchor_sets = [], [], []
+    for text in texts:
+        toks = tokenize(text)
+        hashes.append(content_hash(toks))
+        sh = np.unique(shingles(toks.hashes, cfg.shingle_n))
+        sets.append(sh)
+        anchor_sets.append(sh if cfg.anchor_n == cfg.shingle_n else np.unique(shingles(toks.hashes, cfg.anchor_n)))
+    return SketchBatch(hashes, signatures(sets, cfg.num_perm, cfg.seed), anchor_sets)
+
+
+@dataclass
+class Candidates:
+    pairs: np.ndarray  # (m, 2) document indices, a < b, representatives only
+    anchors: np.ndarray  # shared rare anchors per pair
+    exact_pairs: np.ndarray  # (k, 2) representative -> member of an exact-duplicate group
+
+
+def exact_groups(content_hashes: list[str], dates: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Representative index per document (itself when unique). The representative of a
+    group is its earliest-dated member, else the first seen."""
+    rep = np.arange(len(content_hashes), dtype=np.int64)
+    first: dict[str, int] = {}
+    for i, h in enumerate(content_hashes):
+        if h not in first:
+            first[h] = i
+            continue
+        r = first[h]
+        if dates[i] and (not dates[r] or dates[i] < dates[r]):
+            first[h] = i
+    for i, h in enumerate(content_hashes):
+        rep[i] = first[h]
+    members = np.flatnonzero(rep != np.arange(len(rep)))
+    exact = np.stack([rep[members], members], axis=1) if len(members) else np.zeros((0, 2), dtype=np.int64)
+    return rep, exact
+
+
+def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Candidates:
+    n = len(batch.content_hashes)
+    rep, exact = exact_groups(batch.content_hashes, dates)
+    reps = np.flatnonzero(rep == np.arange(n))
+    lsh = lsh_candidates(batch.signatures[reps], cfg.near_threshold, cfg.max_bucket, cfg.lsh_fp_weight)
+    anc_pairs, anc_counts = anchor_candidates([batch.anchors[i] for i in reps], cfg.anchor_max_df,
+                                              cfg.min_anchors, cfg.max_candidates_per_doc)
+    allp = np.concatenate([lsh.reshape(-1, 2), anc_pairs]).astype(np.int64)
+    allc = np.concatenate([np.zeros(len(lsh), dtype=np.int64), anc_counts])
+    if len(allp) == 0:
+        return Candidates(np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), exact)
+    # one row per pair, keeping its anchor count (0 when only LSH found it)
+    keys = allp[:, 0] * len(reps) + allp[:, 1]
+    order = np.lexsort((-allc, keys))
+    keys, allp, allc = keys[order], allp[order], allc[order]
+    first = np.concatenate(([True], keys[1:] != keys[:-1]))
+    return Candidates(reps[allp[first]], allc[first], exact)
+
+
+def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
+                  token_cache: dict | None = None) -> list[Comparison]:
+    cache = token_cache if token_cache is not None else {}
+    out = []
+    for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
+        for x in (i, j):
+            if x not in cache:
+                if len(cache) > 4096:
+                    cache.clear()
+                cache[x] = tokenize(docs[x].text)
+        out.append(compare_documents(docs[i], docs[j], cfg, cache[i], cache[j], anchors=k))
+    return out
+
+
+def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]]) -> tuple[list[str], list[str]]:
+    """family_id and story_id per document."""
+    n = len(doc_ids)
+    fam = np.array([(i, j) for i, j, r in edges if r in FAMILY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+    sto = np.array([(i, j) for i, j, r in edges if r in STORY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+    return group_ids(doc_ids, components(n, fam), "fam"), group_ids(doc_ids, components(n, sto), "story")

@@ -1,0 +1,1 @@
+"""Scoring against ground truth: the demo generator's and the benchmarks in ../shared/data."""

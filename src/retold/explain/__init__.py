@@ -1,0 +1,1 @@
+"""Explain a pair: typed differences and which side came first."""

@@ -1,0 +1,234 @@
+"""Typed differences between two aligned documents.
+
+Sentences of a and b are matched one-to-one by word overlap; inside each matched pair a
+word-level diff names what changed (a number, a date, a respelt name, junk glued to the
+end, a cut quote, a reworded clause). Sentences left unmatched were added or removed, or
+are site chrome when they look like a label rather than a sentence.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Config
+from ..model import Edit
+from ..text.normalise import Tokens
+from ..text.sentences import sentences
+
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday".split())
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_QUOTES = "\"“”«»„"
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+
+
+@dataclass
+class Sent:
+    start: int  # chars
+    end: int
+    t0: int  # tokens
+    t1: int
+    keys: frozenset
+
+
+def sentence_units(text: str, toks: Tokens) -> list[Sent]:
+    out = []
+    for sp in sentences(text):
+        t0 = int(np.searchsorted(toks.starts, sp.start, "left"))
+        t1 = int(np.searchsorted(toks.starts, sp.end, "left"))
+        if t1 > t0:
+            out.append(Sent(sp.start, sp.end, t0, t1, frozenset(toks.keys[t0:t1])))
+    return out
+
+
+def match_sentences(sa: list[Sent], sb: list[Sent], threshold: float) -> list[tuple[int, int, float]]:
+    """One-to-one matches (i, j, dice) by descending word overlap (Dice of key sets)."""
+    cands = []
+    index: dict[str, list[int]] = {}
+    for j, s in enumerate(sb):
+        for k in s.keys:
+            index.setdefault(k, []).append(j)
+    for i, s in enumerate(sa):
+        shared: dict[int, int] = {}
+        for k in s.keys:
+            for j in index.get(k, ()):
+                shared[j] = shared.get(j, 0) + 1
+        for j, c in shared.items():
+            dice = 2 * c / (len(s.keys) + len(sb[j].keys))
+            if dice >= threshold:
+                cands.append((dice, -abs(i - j), i, j))
+    cands.sort(reverse=True)
+    used_a, used_b, out = set(), set(), []
+    for dice, _, i, j in cands:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append((i, j, dice))
+    out.sort()
+    return out
+
+
+def _lis_members(seq: list[int]) -> set[int]:
+    """Indexes of one longest increasing subsequence of seq."""
+    import bisect
+    tails, tails_idx, prev = [], [], [-1] * len(seq)
+    for k, v in enumerate(seq):
+        pos = bisect.bisect_left(tails, v)
+        if pos == len(tails):
+            tails.append(v)
+            tails_idx.append(k)
+        else:
+            tails[pos] = v
+            tails_idx[pos] = k
+        prev[k] = tails_idx[pos - 1] if pos else -1
+    out, k = set(), tails_idx[-1] if tails_idx else -1
+    while k >= 0:
+        out.add(k)
+        k = prev[k]
+    return out
+
+
+def _looks_like_chrome(text: str, ntok: int) -> bool:
+    """Labels, toggles, bylines and date lines: short and not ending like a sentence."""
+    return ntok <= 4 or (ntok <= 12 and not _SENT_END.search(text))
+
+
+def _is_number(tok: str) -> bool:
+    return tok[:1].isdigit()
+
+
+def _char_sim(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+class _Differ:
+    def __init__(self, a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config):
+        self.a, self.b, self.ta, self.tb, self.cfg = a, b, ta, tb, cfg
+        self.edits: list[Edit] = []
+
+    def span_edit(self, kind: str, i0: int, i1: int, j0: int, j1: int) -> None:
+        a0, a1 = self.ta.char_span(i0, i1) if i1 > i0 else self._point(self.ta, i0)
+        b0, b1 = self.tb.char_span(j0, j1) if j1 > j0 else self._point(self.tb, j0)
+        self.edits.append(Edit(kind, self.a[a0:a1], self.b[b0:b1], a0, a1, b0, b1))
+
+    @staticmethod
+    def _point(t: Tokens, i: int) -> tuple[int, int]:
+        if i < len(t):
+            p = int(t.starts[i])
+        else:
+            p = int(t.ends[-1]) if len(t) else 0
+        return p, p
+
+    def raw(self, side: str, k: int) -> str:
+        t, s = (self.ta, self.a) if side == "a" else (self.tb, self.b)
+        return s[t.starts[k]:t.ends[k]]
+
+    def _date_context(self, keys: list[str], k0: int, k1: int) -> bool:
+        near = keys[max(0, k0 - 2):k1 + 2]
+        return any(k in MONTHS for k in near)
+
+    def sentence_pair(self, sa: Sent, sb: Sent) -> None:
+        ka, kb = self.ta.keys[sa.t0:sa.t1], self.tb.keys[sb.t0:sb.t1]
+        sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+        reworded = False
+        quote_a = self._quoted_tokens(sa)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            I1, I2, J1, J2 = sa.t0 + i1, sa.t0 + i2, sb.t0 + j1, sb.t0 + j2
+            if op == "equal":
+                for d in range(i2 - i1):
+                    ra, rb = self.raw("a", I1 + d), self.raw("b", J1 + d)
+                    if ra != rb and ra.casefold() != rb.casefold():
+                        self.span_edit("name_variant", I1 + d, I1 + d + 1, J1 + d, J1 + d + 1)
+                continue
+            wa, wb = ka[i1:i2], kb[j1:j2]
+            if op == "insert" and i1 == len(ka) and self._glued_after_end(sb, J1):
+                self.span_edit("junk_token", I1, I1, J1, J2)
+            elif wa and wb and all(map(_is_number, wa)) and all(map(_is_number, wb)):
+                dated = self._date_context(ka, i1, i2) or all(_YEAR.match(w) for w in wa + wb)
+                self.span_edit("date_change" if dated else "number_change", I1, I2, J1, J2)
+            elif wa and wb and all(w in MONTHS or _is_number(w) for w in wa + wb):
+                self.span_edit("date_change", I1, I2, J1, J2)
+            elif self._is_name_change(I1, I2, J1, J2, wa, wb):
+                self.span_edit("name_variant", I1, I2, J1, J2)
+            elif quote_a and op in ("delete", "replace") and all(quote_a[i] for i in range(i1, i2)):
+                self.span_edit("quote_change", I1, I2, J1, J2)
+            else:
+                reworded = True
+        if reworded:
+            self.span_edit("paraphrase", sa.t0, sa.t1, sb.t0, sb.t1)
+
+    def _quoted_tokens(self, s: Sent) -> list[bool]:
+        """For each token of sentence s in a: is it inside quotation marks?"""
+        text = self.a
+        inside, flags, pos = False, [], s.start
+        for k in range(s.t0, s.t1):
+            st = int(self.ta.starts[k])
+            inside ^= sum(text.count(q, pos, st) for q in _QUOTES) % 2 == 1
+            pos = st
+            flags.append(inside)
+        return flags if any(flags) else []
+
+    def _glued_after_end(self, sb: Sent, j: int) -> bool:
+        """Inserted words at the very end of a sentence, after its final punctuation."""
+        if j == 0:
+            return False
+        between = self.b[self.tb.ends[j - 1]:self.tb.starts[j]]
+        return bool(re.search(r"[.!?]", between))
+
+    def _is_name_change(self, I1, I2, J1, J2, wa, wb) -> bool:
+        if not wa or not wb or len(wa) > 3 or len(wb) > 3:
+            return False
+        caps = all(self.raw("a", k)[:1].isupper() for k in range(I1, I2)) and \
+            all(self.raw("b", k)[:1].isupper() for k in range(J1, J2))
+        return caps and _char_sim("".join(wa), "".join(wb)) >= self.cfg.name_similarity
+
+
+def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: bool = True,
+                   sa: list[Sent] | None = None, sb: list[Sent] | None = None,
+                   matches: list[tuple[int, int, float]] | None = None) -> list[Edit]:
+    """Typed edits turning a into b. With whole=False (passage reuse) only differences
+    inside shared sentences are reported, not the unrelated rest of each text."""
+    sa = sa if sa is not None else sentence_units(a, ta)
+    sb = sb if sb is not None else sentence_units(b, tb)
+    if matches is None:
+        matches = match_sentences(sa, sb, cfg.sentence_match)
+    d = _Differ(a, b, ta, tb, cfg)
+    order_ok = _lis_members([j for _, j, _ in matches])
+    for k, (i, j, _) in enumerate(matches):
+        d.sentence_pair(sa[i], sb[j])
+        if k not in order_ok:
+            d.span_edit("reordered", sa[i].t0, sa[i].t1, sb[j].t0, sb[j].t1)
+    if whole:
+        matched_a = {i for i, _, _ in matches}
+        matched_b = {j for _, j, _ in matches}
+        for i, s in enumerate(sa):
+            if i not in matched_a:
+                chrome = _looks_like_chrome(a[s.start:s.end], s.t1 - s.t0)
+                kind = "boilerplate" if chrome else "sentence_removed"
+                j_at = _insertion_point(matches, i, sb, tb, side="b")
+                d.span_edit(kind, s.t0, s.t1, j_at, j_at)
+        for j, s in enumerate(sb):
+            if j not in matched_b:
+                chrome = _looks_like_chrome(b[s.start:s.end], s.t1 - s.t0)
+                kind = "boilerplate" if chrome else "sentence_added"
+                i_at = _insertion_point(matches, j, sa, ta, side="a")
+                d.span_edit(kind, i_at, i_at, s.t0, s.t1)
+    d.edits.sort(key=lambda e: (e.a_start, e.b_start))
+    return d.edits
+
+
+def _insertion_point(matches, k: int, other: list[Sent], tother: Tokens, side: str) -> int:
+    """Token index in the other text where an unmatched sentence would sit: after the
+    counterpart of the nearest matched sentence before it."""
+    best = 0
+    for i, j, _ in matches:
+        mine, theirs = (i, j) if side == "b" else (j, i)
+        if mine < k:
+            best = other[theirs].t1
+    return best

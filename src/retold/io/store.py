@@ -1,0 +1,236 @@
+"""The DuckDB store: the run-folder tables, grown run after run.
+
+`ingest_run` merges a finished run folder into the store in one transaction:
+documents and families are upserted by doc_id; pairs, passages and edits are replaced per
+document pair (a later run's analysis of a pair supersedes the earlier one, whichever side
+it calls `a`); run.json becomes a row of `runs`. Every value reaches SQL as a parameter;
+only identifiers from the fixed schema (or Parquet column names, quoted) are spliced in.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import Err, RetoldError
+from ..model import RELATIONS
+
+_S, _F, _I = "VARCHAR", "DOUBLE", "BIGINT"
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "documents": [("doc_id", _S), ("text", _S), ("title", _S), ("date", _S), ("source", _S),
+                  ("url", _S), ("origin", _S), ("chars", _I)],
+    "pairs": [("a", _S), ("b", _S), ("relation", _S), ("resemblance", _F),
+              ("containment_a", _F), ("containment_b", _F), ("story", _F), ("direction", _S),
+              ("direction_confidence", _F), ("coverage_a", _F), ("coverage_b", _F),
+              ("residual", _F), ("anchors", _I)],
+    "passages": [("a", _S), ("b", _S), ("a_start", _I), ("a_end", _I), ("b_start", _I),
+                 ("b_end", _I), ("identity", _F)],
+    "edits": [("a", _S), ("b", _S), ("type", _S), ("a_start", _I), ("a_end", _I),
+              ("b_start", _I), ("b_end", _I), ("a_text", _S), ("b_text", _S)],
+    "families": [("doc_id", _S), ("family_id", _S), ("story_id", _S)],
+    "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
+             ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
+}
+_RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .parquet each
+_PAIR_TABLES = ("pairs", "passages", "edits")
+_ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
+          "edits": "a, b, a_start, b_start", "families": "doc_id", "runs": "ingested, run_id"}
+
+
+class Store:
+    """A DuckDB file holding the run tables. Use as a context manager.
+
+    One process at a time may open a store for writing (DuckDB locks the file); readers
+    such as a web server can pass read_only=True. A connection is not for sharing between
+    threads: use `store.con.cursor()` per thread.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False):
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self._create_tables()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- writing ---------------------------------------------------------------------------------
+    def ingest_run(self, run_dir: str | os.PathLike[str]) -> dict[str, int]:
+        """Merge a finished run folder into the store; returns rows added per table.
+
+        Tables whose Parquet file is missing are left as they are. Raises RetoldError(E004)
+        if run.json is missing or unreadable (an unfinished run must not reach the store)
+        or a Parquet file cannot be read; the store is then unchanged.
+        """
+        run_dir = Path(run_dir)
+        run = _load_run_json(run_dir / "run.json")
+        files = {t: run_dir / f"{t}.parquet" for t in _RUN_TABLES
+                 if (run_dir / f"{t}.parquet").is_file()}
+        files = {t: f for t, f in files.items() if _has_columns(f)}
+        added: dict[str, int] = {}
+        self.con.begin()
+        try:
+            for table, f in files.items():
+                self._add_extra_columns(table, f)
+            if "documents" in files:
+                added["documents"] = self._upsert("documents", "doc_id", files["documents"])
+            added.update(self._replace_pairs({t: files[t] for t in _PAIR_TABLES if t in files}))
+            if "families" in files:
+                added["families"] = self._upsert("families", "doc_id", files["families"])
+            self._record_run(run, run_dir)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        return added
+
+    def _create_tables(self) -> None:
+        for table, cols in SCHEMA.items():
+            body = ", ".join(f"{_ident(c)} {t}" for c, t in cols)
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table)} ({body})")
+
+    def _columns(self, table: str) -> list[str]:
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+            [table]).fetchall()
+        return [r[0] for r in rows]
+
+    def _add_extra_columns(self, table: str, f: Path) -> None:
+        """Columns a newer pipeline writes beyond the contract are kept, not dropped."""
+        have = set(self._columns(table))
+        for name, dtype in _parquet_columns(self.con, f):
+            if name not in have:
+                self.con.execute(f"ALTER TABLE {_ident(table)} ADD COLUMN {_ident(name)} {dtype}")
+
+    def _insert(self, table: str, f: Path, dedupe_key: str | None = None) -> int:
+        """Insert the Parquet rows by column name; contract columns it lacks stay NULL."""
+        present = {n for n, _ in _parquet_columns(self.con, f)}
+        cols = ", ".join(_ident(c) for c in self._columns(table) if c in present)
+        if not cols:
+            return 0
+        # keep the first row of a repeated key, in file order, so results are repeatable
+        keep_first = (f"QUALIFY row_number() OVER (PARTITION BY {_ident(dedupe_key)} "
+                      "ORDER BY file_row_number) = 1" if dedupe_key else "")
+        sql = (f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} "
+               f"FROM read_parquet(?, file_row_number = true) {keep_first}")
+        return _rowcount(self._run(sql, [str(f)], f))
+
+    def _upsert(self, table: str, key: str, f: Path) -> int:
+        self._run(f"DELETE FROM {_ident(table)} WHERE {_ident(key)} IN "
+                  f"(SELECT {_ident(key)} FROM read_parquet(?))", [str(f)], f)
+        return self._insert(table, f, dedupe_key=key)
+
+    def _replace_pairs(self, files: dict[str, Path]) -> dict[str, int]:
+        """Drop every stored row of a pair the new run analysed, then add the new rows."""
+        if not files:
+            return {}
+        union = " UNION ALL ".join("SELECT a, b FROM read_parquet(?)" for _ in files)
+        self._run("CREATE OR REPLACE TEMP TABLE _new_pairs AS SELECT DISTINCT "
+                  f"least(a, b) AS lo, greatest(a, b) AS hi FROM ({union})",
+                  [str(f) for f in files.values()], next(iter(files.values())))
+        for table in _PAIR_TABLES:
+            self.con.execute(f"DELETE FROM {_ident(table)} AS t USING _new_pairs AS n "
+                             "WHERE least(t.a, t.b) = n.lo AND greatest(t.a, t.b) = n.hi")
+        added = {table: self._insert(table, f) for table, f in files.items()}
+        self.con.execute("DROP TABLE _new_pairs")
+        return added
+
+    def _record_run(self, run: dict[str, Any], run_dir: Path) -> None:
+        run_id = str(run.get("run_id") or run_dir.name)
+        self.con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+        self.con.execute(
+            "INSERT INTO runs (run_id, started, finished, config_json, counts_json) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [run_id, _opt_str(run.get("started")), _opt_str(run.get("finished")),
+             json.dumps(run.get("config", {}), ensure_ascii=False, sort_keys=True),
+             json.dumps(run.get("counts", {}), ensure_ascii=False, sort_keys=True)])
+
+    def _run(self, sql: str, params: list[Any], f: Path) -> duckdb.DuckDBPyConnection:
+        try:
+            return self.con.execute(sql, params)
+        except duckdb.Error as e:  # a broken or mis-shaped Parquet file: name it
+            raise RetoldError(Err.E004, str(f), str(e).splitlines()[0]) from e
+
+    # --- reading ---------------------------------------------------------------------------------
+    def doc_ids(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT doc_id FROM documents").fetchall()}
+
+    def documents(self, ids: list[str] | set[str] | None = None) -> pa.Table:
+        """Documents (all, or those with the given ids), ordered by doc_id."""
+        if ids is None:
+            return self.con.sql("SELECT * FROM documents ORDER BY doc_id").to_arrow_table()
+        return self.con.sql(
+            "SELECT * FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY doc_id", params=[sorted(set(ids))]).to_arrow_table()
+
+    def pairs_for(self, doc_id: str) -> list[dict[str, Any]]:
+        """Every stored pair with `doc_id` on either side, strongest relation first."""
+        cur = self.con.execute(
+            "SELECT * FROM pairs WHERE a = ? OR b = ? "
+            "ORDER BY list_position(?::VARCHAR[], relation) NULLS LAST, a, b",
+            [doc_id, doc_id, list(RELATIONS)])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def table(self, name: str) -> pa.Table:
+        """A whole store table (documents, pairs, passages, edits, families, runs)."""
+        if name not in SCHEMA:
+            raise ValueError(f"unknown store table {name!r}; known: {', '.join(SCHEMA)}")
+        return self.con.sql(f"SELECT * FROM {_ident(name)} ORDER BY {_ORDER[name]}").to_arrow_table()
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+def _ident(name: str) -> str:
+    """A quoted SQL identifier (names from Parquet files are data too)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _has_columns(f: Path) -> bool:
+    """An empty table written without a schema has no columns: nothing to load."""
+    try:
+        return len(pq.read_schema(f)) > 0
+    except (pa.ArrowException, OSError) as e:
+        raise RetoldError(Err.E004, str(f), f"not a readable Parquet file: {e}") from e
+
+
+def _parquet_columns(con: duckdb.DuckDBPyConnection, f: Path) -> list[tuple[str, str]]:
+    try:
+        rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(f)]).fetchall()
+    except duckdb.Error as e:
+        raise RetoldError(Err.E004, str(f), str(e).splitlines()[0]) from e
+    return [(r[0], r[1]) for r in rows]
+
+
+def _load_run_json(path: Path) -> dict[str, Any]:
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RetoldError(Err.E004, str(path), "no run.json: not a finished run folder") from None
+    except (OSError, ValueError) as e:
+        raise RetoldError(Err.E004, str(path), str(e)) from e
+    if not isinstance(run, dict):
+        raise RetoldError(Err.E004, str(path), "run.json is not a JSON object")
+    return run
+
+
+def _rowcount(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.fetchone()  # DuckDB answers an INSERT with one row: the count
+    return int(row[0]) if row else 0
+
+
+def _opt_str(val: Any) -> str | None:
+    return None if val is None else str(val)

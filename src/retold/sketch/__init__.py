@@ -1,0 +1,1 @@
+"""Sketches: MinHash signatures, LSH banding, rare-anchor candidate search."""

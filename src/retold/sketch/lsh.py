@@ -1,0 +1,101 @@
+"""LSH banding with (bands, rows) derived from a Jaccard threshold, and candidate pairs."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..text.shingle import mix64
+
+
+def _p_collide(s: np.ndarray, b: int, r: int) -> np.ndarray:
+    return 1.0 - (1.0 - s ** r) ** b
+
+
+@lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int, fp_weight: float = 0.5) -> tuple[int, int]:
+    """Bands and rows minimising the weighted area of false positives (below the
+    threshold) and false negatives (above it) under the S-curve."""
+    lo = np.linspace(0.0, threshold, 200)
+    hi = np.linspace(threshold, 1.0, 200)
+    best, best_cost = (1, num_perm), float("inf")
+    for b in range(1, num_perm + 1):
+        r = num_perm // b
+        if r == 0:
+            break
+        fp = np.trapezoid(_p_collide(lo, b, r), lo)
+        fn = np.trapezoid(1.0 - _p_collide(hi, b, r), hi)
+        cost = fp_weight * fp + (1.0 - fp_weight) * fn
+        if cost < best_cost:
+            best, best_cost = (b, r), cost
+    return best
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per (document, band): shape (n_docs, bands)."""
+    n = sig.shape[0]
+    keys = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(bands):
+            acc = np.full(n, np.uint64(b + 1), dtype=np.uint64)
+            for r in range(rows):
+                acc = mix64(acc ^ sig[:, b * rows + r].astype(np.uint64))
+            keys[:, b] = acc
+    return keys
+
+
+def pairs_from_groups(group_keys: np.ndarray, members: np.ndarray, max_group: int) -> np.ndarray:
+    """All pairs (lo, hi) of members sharing a key, as int64 array (n, 2).
+
+    Groups larger than `max_group` (boilerplate pages, cliches) give only a star from
+    their first member: enough to keep them connected, without quadratic blow-up.
+    """
+    if len(group_keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((members, group_keys))
+    k, m = group_keys[order], members[order]
+    bounds = np.flatnonzero(np.diff(k)) + 1
+    starts = np.concatenate(([0], bounds))
+    sizes = np.diff(np.concatenate((starts, [len(k)])))
+    out = []
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        sel = starts[sizes == size]
+        if size > max_group:
+            first = np.repeat(m[sel], size - 1)
+            rest = (sel[:, None] + np.arange(1, size)[None, :]).ravel()
+            out.append(np.stack([first, m[rest]], axis=1))
+            continue
+        iu, ju = np.triu_indices(size, k=1)
+        block = m[sel[:, None] + np.arange(size)[None, :]]  # (groups, size)
+        out.append(np.stack([block[:, iu].ravel(), block[:, ju].ravel()], axis=1))
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out).astype(np.int64)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.sort(pairs, axis=1)
+
+
+def unique_pairs(pairs: np.ndarray, n_docs: int, return_counts: bool = False):
+    keys = pairs[:, 0] * np.int64(n_docs) + pairs[:, 1]
+    res = np.unique(keys, return_counts=return_counts)
+    uk = res[0] if return_counts else res
+    up = np.stack([uk // n_docs, uk % n_docs], axis=1)
+    return (up, res[1]) if return_counts else up
+
+
+def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
+                   fp_weight: float = 0.5) -> np.ndarray:
+    n, num_perm = sig.shape
+    bands, rows = lsh_params(threshold, num_perm, fp_weight)
+    keys = band_keys(sig, bands, rows)
+    # Documents with no shingles share the all-EMPTY signature: they are not similar.
+    valid = ~(sig == np.uint32(0xFFFFFFFF)).all(axis=1)
+    idx = np.flatnonzero(valid)
+    band_id = np.arange(bands, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        gk = mix64(keys[idx] ^ (band_id[None, :] * np.uint64(0x9E3779B97F4A7C15))).ravel()
+    members = np.repeat(idx, bands)
+    pairs = pairs_from_groups(gk, members, max_bucket)
+    return unique_pairs(pairs, n) if len(pairs) else pairs

@@ -1,0 +1,119 @@
+"""Plain-text summaries for the terminal (rich); every document string escaped."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .model import Comparison
+
+EDIT_WORDS = {
+    "name_variant": "name spelt differently", "number_change": "number changed",
+    "date_change": "date changed", "quote_change": "quote cut or altered",
+    "sentence_added": "sentence added", "sentence_removed": "sentence removed",
+    "reordered": "sentence moved", "paraphrase": "reworded", "junk_token": "junk words injected",
+    "boilerplate": "site boilerplate",
+}
+ORDER = ("exact", "near_duplicate", "reuse", "rewrite", "same_story")
+
+
+def _clip(s: str, n: int = 90) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def print_summary(con: Console, result) -> None:
+    c = result.counts
+    con.print(f"\n[bold]retold[/bold] run → {escape(str(result.out))}")
+    con.print(f"{c['documents']} documents, {c['input_issues']} input issues, "
+              f"{c['candidate_pairs']} candidate pairs, {c['multi_doc_families']} families of copies, "
+              f"{c['multi_doc_stories']} multi-document stories")
+    t = Table(title="pairs by relation")
+    t.add_column("relation")
+    t.add_column("pairs", justify="right")
+    for r in ORDER + ("unrelated",):
+        t.add_row(r, str(c["pairs_by_relation"].get(r, 0)))
+    con.print(t)
+    fam = result.table("families").to_pylist()
+    docs = {d["doc_id"]: d for d in result.table("documents").select(["doc_id", "title", "date"]).to_pylist()}
+    sizes = Counter(f["family_id"] for f in fam)
+    big = [(k, v) for k, v in sizes.most_common(5) if v > 1]
+    if big:
+        t = Table(title="largest families")
+        t.add_column("family")
+        t.add_column("docs", justify="right")
+        t.add_column("first by date")
+        for fid, n in big:
+            members = [f["doc_id"] for f in fam if f["family_id"] == fid]
+            first = min(members, key=lambda d: (docs[d]["date"] or "9999", d))
+            t.add_row(escape(fid), str(n), escape(_clip(f"{first}: {docs[first]['title'] or ''}", 70)))
+        con.print(t)
+    pairs = result.table("pairs").to_pylist()
+    pick = _explained_pair(pairs, result)
+    if pick:
+        con.print(f"\n[bold]one explained pair[/bold] ({pick[0]['relation']}): "
+                  f"{escape(pick[0]['a'])} ↔ {escape(pick[0]['b'])}")
+        for e in pick[1][:8]:
+            con.print(f"  • {EDIT_WORDS.get(e['type'], e['type'])}: "
+                      f"{escape(_clip(e['a_text'], 40)) or '∅'} → {escape(_clip(e['b_text'], 40)) or '∅'}")
+        if pick[0]["direction"] != "unknown":
+            con.print(f"  came first: {escape(pick[0]['direction'])} ({escape(pick[0]['direction_evidence'])})")
+    con.print(f"\nreport: {escape(str(result.out / 'report.html'))}")
+
+
+def _explained_pair(pairs, result):
+    """The rewrite (else reuse, else reprint) with the most kinds of edits: the best showcase."""
+    edits = result.table("edits").to_pylist()
+    by_pair: dict = {}
+    for e in edits:
+        by_pair.setdefault((e["a"], e["b"]), []).append(e)
+    for rel in ("rewrite", "reuse", "near_duplicate"):
+        cands = [p for p in pairs if p["relation"] == rel and (p["a"], p["b"]) in by_pair]
+        if cands:
+            best = max(cands, key=lambda p: len({e["type"] for e in by_pair[(p["a"], p["b"])]}))
+            return best, by_pair[(best["a"], best["b"])]
+    return None
+
+
+def print_truth_scores(con: Console, scores: dict) -> None:
+    t = Table(title="against the generator's ground truth")
+    t.add_column("relation")
+    t.add_column("true pairs", justify="right")
+    t.add_column("found as that level", justify="right")
+    t.add_column("found at all", justify="right")
+    for rel, s in scores["by_relation"].items():
+        t.add_row(rel, str(s["n"]), f"{s['recall']:.3f}", f"{s['found']:.3f}")
+    con.print(t)
+    con.print(f"unrelated pairs called related: {scores['false_related']}")
+
+
+def print_comparison(con: Console, c: Comparison) -> None:
+    d = c.direction
+    first = {"a": c.a_id, "b": c.b_id}.get(d.source)
+    verdict = f"[bold]{c.relation}[/bold]"
+    if first:
+        other = c.b_id if d.source == "a" else c.a_id
+        verdict += f" — {escape(other)} likely copied {escape(first)} (confidence {d.confidence:.2f})"
+    con.print(verdict)
+    s = c.scores
+    con.print(f"resemblance {s.resemblance:.3f}  containment a {s.containment_a:.3f}  "
+              f"b {s.containment_b:.3f}  story {s.story:.3f}  aligned a {s.coverage_a:.2f} b {s.coverage_b:.2f}")
+    for ev in d.evidence:
+        con.print(f"  [dim]{escape(ev)}[/dim]")
+    if c.passages:
+        t = Table(title=f"shared passages ({len(c.passages)})", show_lines=True)
+        t.add_column(f"{escape(c.a_id)}", ratio=1)
+        t.add_column(f"{escape(c.b_id)}", ratio=1)
+        for p in c.passages[:12]:
+            t.add_row(escape(_clip(p.a_text, 400)), escape(_clip(p.b_text, 400)))
+        con.print(t)
+    groups: dict[str, list] = {}
+    for e in c.edits:
+        groups.setdefault(e.type, []).append(e)
+    for typ, es in groups.items():
+        con.print(f"[bold]{EDIT_WORDS.get(typ, typ)}[/bold] ({len(es)})")
+        for e in es[:10]:
+            con.print(f"  {escape(_clip(e.a_text, 60)) or '∅'}  →  {escape(_clip(e.b_text, 60)) or '∅'}")

@@ -1,0 +1,1 @@
+"""Text stages: normalise (with offset maps), tokenise, shingle, sentences."""

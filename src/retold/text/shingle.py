@@ -1,0 +1,34 @@
+"""Word n-gram shingles as 64-bit hashes, computed with numpy over a whole token array."""
+from __future__ import annotations
+
+import numpy as np
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads bits so nearby inputs give unrelated outputs."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def shingles(hashes: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of every window of n consecutive tokens (order-sensitive).
+
+    A text shorter than n gives one shingle of all its tokens, so short texts still compare.
+    """
+    L = len(hashes)
+    if L == 0:
+        return np.zeros(0, dtype=np.uint64)
+    n = min(n, L)
+    count = L - n + 1
+    with np.errstate(over="ignore"):
+        acc = np.zeros(count, dtype=np.uint64)
+        for k in range(n):
+            acc = (acc * _MUL) ^ hashes[k:k + count]
+        return mix64(acc + np.uint64(n))
