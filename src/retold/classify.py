@@ -12,18 +12,16 @@ from .text.normalise import Tokens
 from .text.stopwords import STOPWORDS
 
 
-def content_bag(tokens: Tokens, text: str, mask: np.ndarray | None = None) -> Counter:
-    """Content words of a text (optionally only tokens where mask is True). Names and
-    numbers weigh double: they identify an event better than common words."""
-    bag: Counter = Counter()
+def content_weights(tokens: Tokens, text: str) -> np.ndarray:
+    """Weight of each token when comparing what texts are about: 0 for function words,
+    2 for names and numbers (they identify an event better than common words), else 1."""
+    w = np.zeros(len(tokens), dtype=np.int8)
     for k, key in enumerate(tokens.keys):
-        if mask is not None and not mask[k]:
-            continue
         if key in STOPWORDS or (len(key) < 3 and not key.isdigit()):
             continue
         first = text[tokens.starts[k]]
-        bag[key] += 2 if (first.isupper() or first.isdigit()) else 1
-    return bag
+        w[k] = 2 if (first.isupper() or first.isdigit()) else 1
+    return w
 
 
 def cosine(a: Counter, b: Counter) -> float:
@@ -53,7 +51,8 @@ def relation(s: Scores, exact: bool, aligned_chars: int, cfg: Config) -> str:
     if s.resemblance >= cfg.near_resemblance or min(s.coverage_a, s.coverage_b) >= cfg.near_coverage:
         return "near_duplicate"
     has_passage = aligned_chars > 0
-    if has_passage and s.parallel >= cfg.rewrite_parallel and s.story >= cfg.rewrite_story:
+    if (has_passage and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
+            and s.story >= cfg.rewrite_story):
         return "rewrite"
     if max(s.coverage_a, s.coverage_b) >= cfg.reuse_coverage or aligned_chars >= cfg.reuse_min_chars:
         return "reuse"

@@ -2,27 +2,63 @@
 used by `retold.compare` and, pair by pair, by the run engines."""
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
 from .align.passages import align_tokens, covered_tokens
-from .classify import content_bag, cosine, relation, shingle_overlap
+from .classify import content_weights, cosine, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
-from .explain.edits import diff_documents, match_sentences, sentence_units
+from .explain.edits import Sent, diff_documents, match_sentences, sentence_units
 from .model import Comparison, Direction, Document, Passage, Scores
 from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite")
+VERBATIM_DICE = 0.9  # two sentences this close share all but a word or two
+_QUOTE_CHARS = re.compile("[\"“”«»„]")
 
 
-def compare_documents(a: Document, b: Document, cfg: Config | None = None,
-                      ta: Tokens | None = None, tb: Tokens | None = None,
-                      anchors: int | None = None) -> Comparison:
-    cfg = cfg or Config()
-    ta = ta if ta is not None else tokenize(a.text)
-    tb = tb if tb is not None else tokenize(b.text)
-    exact = len(ta) > 0 and content_hash(ta) == content_hash(tb)
-    sa, sb = shingles(ta.hashes, cfg.shingle_n), shingles(tb.hashes, cfg.shingle_n)
-    res, cont_a, cont_b = shingle_overlap(sa, sb)
+@dataclass
+class Profile:
+    """Everything about one document that does not depend on the other side of a pair;
+    the engine computes it once per document, not once per pair."""
+
+    doc: Document
+    tokens: Tokens
+    hash: str
+    shingles: np.ndarray  # unique word n-gram hashes
+    weights: np.ndarray  # content weight per token (0 for function words)
+    bag: Counter
+    sentences: list[Sent]
+    quoted: np.ndarray  # per token: inside quotation marks?
+
+
+def profile(doc: Document, cfg: Config) -> Profile:
+    toks = tokenize(doc.text)
+    w = content_weights(toks, doc.text)
+    quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(doc.text)], dtype=np.int64)
+    quoted = (np.searchsorted(quotes, toks.starts) % 2 == 1) if len(quotes) else np.zeros(len(toks), bool)
+    return Profile(doc, toks, content_hash(toks), np.unique(shingles(toks.hashes, cfg.shingle_n)), w,
+                   _bag(toks, w), sentence_units(doc.text, toks), quoted)
+
+
+def _bag(toks: Tokens, w: np.ndarray, mask: np.ndarray | None = None) -> Counter:
+    sel = np.flatnonzero(w if mask is None else (w > 0) & mask)
+    bag: Counter = Counter()
+    keys = toks.keys
+    for k in sel.tolist():
+        bag[keys[k]] += int(w[k])
+    return bag
+
+
+def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None) -> Comparison:
+    a, b, ta, tb = pa.doc, pb.doc, pa.tokens, pb.tokens
+    exact = len(ta) > 0 and pa.hash == pb.hash
+    res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens)
     ma, mb = covered_tokens(tps, len(ta), len(tb))
@@ -31,27 +67,35 @@ def compare_documents(a: Document, b: Document, cfg: Config | None = None,
         a0, a1 = ta.char_span(p.a0, p.a1)
         b0, b1 = tb.char_span(p.b0, p.b1)
         passages.append(Passage(a0, a1, b0, b1, round(p.identity, 4), a.text[a0:a1], b.text[b0:b1]))
+    matches = match_sentences(pa.sentences, pb.sentences, cfg.sentence_match)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
-        story=cosine(content_bag(ta, a.text), content_bag(tb, b.text)),
+        story=cosine(pa.bag, pb.bag),
         coverage_a=float(ma.mean()) if len(ma) else 0.0,
         coverage_b=float(mb.mean()) if len(mb) else 0.0,
-        residual=cosine(content_bag(ta, a.text, ~ma), content_bag(tb, b.text, ~mb)),
-        anchors=int(anchors if anchors is not None else len(set(sa.tolist()) & set(sb.tolist()))),
+        residual=cosine(_bag(ta, pa.weights, ~ma), _bag(tb, pb.weights, ~mb)),
+        # share of the shorter side's sentences with a counterpart: high for a copy
+        # reworded sentence by sentence, low for an independent report of the same event
+        parallel=len(matches) / max(1, min(len(pa.sentences), len(pb.sentences))),
+        # of those, the ones reworded rather than copied: what separates a spun copy
+        # from an article that quotes a few sentences verbatim
+        reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(len(pa.sentences), len(pb.sentences))),
+        anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
     )
-    sents_a, sents_b = sentence_units(a.text, ta), sentence_units(b.text, tb)
-    matches = match_sentences(sents_a, sents_b, cfg.sentence_match)
-    # share of the shorter side's sentences that have a counterpart: high for a reworded
-    # copy (sentence by sentence), low for an independent report of the same event
-    scores.parallel = len(matches) / max(1, min(len(sents_a), len(sents_b)))
     aligned_chars = sum(p.a_end - p.a_start for p in passages)
     rel = relation(scores, exact, aligned_chars, cfg)
     edits = []
-    if rel in EXPLAINED:
-        edits = diff_documents(a.text, b.text, ta, tb, cfg, rel != "reuse", sents_a, sents_b, matches)
+    if rel in EXPLAINED or (rel == "exact" and a.text != b.text):
+        edits = diff_documents(a.text, b.text, ta, tb, cfg, rel != "reuse", pa.sentences,
+                               pb.sentences, matches, pa.quoted)
     dirn = direction(a.date, b.date, edits) if rel != "unrelated" else Direction()
     return Comparison(a.doc_id, b.doc_id, len(a.text), len(b.text), rel, _rounded(scores),
                       passages, edits, dirn)
+
+
+def compare_documents(a: Document, b: Document, cfg: Config | None = None) -> Comparison:
+    cfg = cfg or Config()
+    return compare_profiles(profile(a, cfg), profile(b, cfg), cfg)
 
 
 def _rounded(s: Scores) -> Scores:

@@ -87,6 +87,7 @@ class Scores:
     coverage_b: float = 0.0
     residual: float = 0.0  # word similarity of the parts outside the passages
     parallel: float = 0.0  # share of the shorter side's sentences matched to a sentence
+    reworded: float = 0.0  # share of the shorter side's sentences matched but reworded
     anchors: int = 0  # shared rare n-grams
 
     def contract(self) -> dict[str, float]:

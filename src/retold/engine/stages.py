@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
-from ..compare import compare_documents
+from ..compare import compare_profiles, profile
 from ..config import Config
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
@@ -81,6 +81,7 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Cand
 
 def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
                   token_cache: dict | None = None) -> list[Comparison]:
+    """Compare each pair; per-document profiles are computed once and cached (bounded)."""
     cache = token_cache if token_cache is not None else {}
     out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
@@ -88,8 +89,8 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
             if x not in cache:
                 if len(cache) > 4096:
                     cache.clear()
-                cache[x] = tokenize(docs[x].text)
-        out.append(compare_documents(docs[i], docs[j], cfg, cache[i], cache[j], anchors=k))
+                cache[x] = profile(docs[x], cfg)
+        out.append(compare_profiles(cache[i], cache[j], cfg, anchors=k))
     return out
 
 

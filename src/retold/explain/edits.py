@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from ..config import Config
 from ..model import Edit
@@ -47,29 +48,33 @@ def sentence_units(text: str, toks: Tokens) -> list[Sent]:
 
 
 def match_sentences(sa: list[Sent], sb: list[Sent], threshold: float) -> list[tuple[int, int, float]]:
-    """One-to-one matches (i, j, dice) by descending word overlap (Dice of key sets)."""
-    cands = []
-    index: dict[str, list[int]] = {}
-    for j, s in enumerate(sb):
-        for k in s.keys:
-            index.setdefault(k, []).append(j)
-    for i, s in enumerate(sa):
-        shared: dict[int, int] = {}
-        for k in s.keys:
-            for j in index.get(k, ()):
-                shared[j] = shared.get(j, 0) + 1
-        for j, c in shared.items():
-            dice = 2 * c / (len(s.keys) + len(sb[j].keys))
-            if dice >= threshold:
-                cands.append((dice, -abs(i - j), i, j))
-    cands.sort(reverse=True)
+    """One-to-one matches (i, j, dice) by descending word overlap (Dice of key sets).
+    Overlaps of all sentence pairs come from one sparse matrix product."""
+    if not sa or not sb:
+        return []
+    ka = [k for s in sa for k in s.keys]
+    kb = [k for s in sb for k in s.keys]
+    vocab: dict[str, int] = {}
+    ida = np.fromiter((vocab.setdefault(k, len(vocab)) for k in ka), dtype=np.int64, count=len(ka))
+    idb = np.fromiter((vocab.setdefault(k, len(vocab)) for k in kb), dtype=np.int64, count=len(kb))
+    size_a = np.array([len(s.keys) for s in sa])
+    size_b = np.array([len(s.keys) for s in sb])
+    A = csr_matrix((np.ones(len(ida), np.int32), (np.repeat(np.arange(len(sa)), size_a), ida)),
+                   shape=(len(sa), len(vocab)))
+    B = csr_matrix((np.ones(len(idb), np.int32), (np.repeat(np.arange(len(sb)), size_b), idb)),
+                   shape=(len(sb), len(vocab)))
+    inter = (A @ B.T).tocoo()
+    dice = 2.0 * inter.data / (size_a[inter.row] + size_b[inter.col])
+    keep = dice >= threshold
+    rows, cols, dice = inter.row[keep], inter.col[keep], dice[keep]
+    order = np.lexsort((np.abs(rows - cols), -dice))  # best first; ties: nearby positions
     used_a, used_b, out = set(), set(), []
-    for dice, _, i, j in cands:
+    for i, j, d in zip(rows[order].tolist(), cols[order].tolist(), dice[order].tolist()):
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        out.append((i, j, dice))
+        out.append((i, j, d))
     out.sort()
     return out
 
@@ -108,8 +113,13 @@ def _char_sim(a: str, b: str) -> float:
 
 
 class _Differ:
-    def __init__(self, a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config):
+    def __init__(self, a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config,
+                 quoted_a: np.ndarray | None = None):
         self.a, self.b, self.ta, self.tb, self.cfg = a, b, ta, tb, cfg
+        if quoted_a is None:
+            quotes = np.array([i for i, ch in enumerate(a) if ch in _QUOTES], dtype=np.int64)
+            quoted_a = np.searchsorted(quotes, ta.starts) % 2 == 1
+        self.quoted_a = quoted_a
         self.edits: list[Edit] = []
 
     def span_edit(self, kind: str, i0: int, i1: int, j0: int, j1: int) -> None:
@@ -137,7 +147,7 @@ class _Differ:
         ka, kb = self.ta.keys[sa.t0:sa.t1], self.tb.keys[sb.t0:sb.t1]
         sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
         reworded = False
-        quote_a = self._quoted_tokens(sa)
+        quote_a = self.quoted_a[sa.t0:sa.t1]
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             I1, I2, J1, J2 = sa.t0 + i1, sa.t0 + i2, sb.t0 + j1, sb.t0 + j2
             if op == "equal":
@@ -156,23 +166,12 @@ class _Differ:
                 self.span_edit("date_change", I1, I2, J1, J2)
             elif self._is_name_change(I1, I2, J1, J2, wa, wb):
                 self.span_edit("name_variant", I1, I2, J1, J2)
-            elif quote_a and op in ("delete", "replace") and all(quote_a[i] for i in range(i1, i2)):
+            elif op in ("delete", "replace") and quote_a[i1:i2].all():
                 self.span_edit("quote_change", I1, I2, J1, J2)
             else:
                 reworded = True
         if reworded:
             self.span_edit("paraphrase", sa.t0, sa.t1, sb.t0, sb.t1)
-
-    def _quoted_tokens(self, s: Sent) -> list[bool]:
-        """For each token of sentence s in a: is it inside quotation marks?"""
-        text = self.a
-        inside, flags, pos = False, [], s.start
-        for k in range(s.t0, s.t1):
-            st = int(self.ta.starts[k])
-            inside ^= sum(text.count(q, pos, st) for q in _QUOTES) % 2 == 1
-            pos = st
-            flags.append(inside)
-        return flags if any(flags) else []
 
     def _glued_after_end(self, sb: Sent, j: int) -> bool:
         """Inserted words at the very end of a sentence, after its final punctuation."""
@@ -191,14 +190,15 @@ class _Differ:
 
 def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: bool = True,
                    sa: list[Sent] | None = None, sb: list[Sent] | None = None,
-                   matches: list[tuple[int, int, float]] | None = None) -> list[Edit]:
+                   matches: list[tuple[int, int, float]] | None = None,
+                   quoted_a: np.ndarray | None = None) -> list[Edit]:
     """Typed edits turning a into b. With whole=False (passage reuse) only differences
     inside shared sentences are reported, not the unrelated rest of each text."""
     sa = sa if sa is not None else sentence_units(a, ta)
     sb = sb if sb is not None else sentence_units(b, tb)
     if matches is None:
         matches = match_sentences(sa, sb, cfg.sentence_match)
-    d = _Differ(a, b, ta, tb, cfg)
+    d = _Differ(a, b, ta, tb, cfg, quoted_a)
     order_ok = _lis_members([j for _, j, _ in matches])
     for k, (i, j, _) in enumerate(matches):
         d.sentence_pair(sa[i], sb[j])

@@ -78,7 +78,8 @@ def read_one(path_or_text: str | os.PathLike[str]) -> Document:
 
     A str (not a Path) that is not an existing path and does not look like one (it has a
     newline, or neither a path separator nor a supported extension) is taken as the text
-    itself, with id "text"; a missing path raises E020. Raises RetoldError with the code of the first problem when nothing is valid.
+    itself, with id "text"; a missing path raises E020. When nothing valid is found, raises
+    RetoldError with the code of the first problem.
     """
     candidate = os.fspath(path_or_text)
     if isinstance(path_or_text, str) and not _is_path(candidate):
@@ -100,10 +101,10 @@ def read_one(path_or_text: str | os.PathLike[str]) -> Document:
 
 
 def _is_path(s: str) -> bool:
-    if os.path.lexists(s):
-        return True
     if "\n" in s or len(s) > 4096:
         return False
+    if os.path.lexists(s):
+        return True
     return os.sep in s or "/" in s or file_kind(s) is not None
 
 
@@ -136,6 +137,7 @@ class _Reader:
     def __init__(self, issues: list[RetoldIssue]):
         self.issues = issues
         self.seen: set[str] = set()
+        self.walked: set[str] = set()  # real folder paths, so a symlink loop ends
 
     def issue(self, code: Err, where: str, detail: str = "") -> None:
         self.issues.append(RetoldIssue(code, where, detail))
@@ -151,16 +153,28 @@ class _Reader:
             else:
                 yield from self._read_file(p)
 
-    def _walk(self, root: Path) -> Iterator[Path]:
-        """Supported files under root, sorted per folder; hidden entries (.git etc.) skipped."""
-        def on_error(err: OSError) -> None:
-            self.issue(Err.E004, str(err.filename or root), err.strerror or str(err))
-
-        for folder, dirs, files in os.walk(root, onerror=on_error):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith(".") and file_kind(name) is not None:
-                    yield Path(folder) / name
+    def _walk(self, folder: Path) -> Iterator[Path]:
+        """Supported files under folder in sorted path order (a folder's entries, files and
+        subfolders alike, by name), so runs are repeatable. Hidden entries (.git) skipped."""
+        real = os.path.realpath(folder)
+        if real in self.walked:
+            return
+        self.walked.add(real)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as e:
+            self.issue(Err.E004, str(folder), _os_detail(e))
+            return
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # follows symlinks, like an explicit path would
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from self._walk(Path(entry.path))
+            elif file_kind(entry.name) is not None:
+                yield Path(entry.path)
 
     def _read_file(self, path: Path) -> Iterator[Document]:
         kind, gz = file_kind(path)  # type: ignore[misc]  # callers checked it is supported
@@ -210,15 +224,26 @@ class _Reader:
         if isinstance(text, str):
             text = text.removeprefix("\ufeff")
         elif isinstance(rec.get("html"), str):
-            page = extract_html(rec["html"], url=fields["url"])
+            page = self._extract(rec["html"], fields["url"], where)
+            if page is None:
+                return None
             text = page["text"]
             for k in ("title", "date", "url", "source"):
                 fields[k] = fields[k] or page[k]  # the record's own values win
         else:
-            self.issue(Err.E012, where, f"id {_short(doc_id)}")
+            why = "" if text is None else f", 'text' is {type(text).__name__}"
+            self.issue(Err.E012, where, f"id {_short(doc_id)}{why}")
             return None
         meta = {k: v for k, v in rec.items() if k not in _CONSUMED}
         return self._accept(Document(doc_id=doc_id, text=text, meta=meta, origin=where, **fields))
+
+    def _extract(self, html: str | bytes, url: str | None, where: str) -> dict[str, Any] | None:
+        """extract_html that turns a parser crash on one odd page into an issue."""
+        try:
+            return extract_html(html, url=url)
+        except Exception as e:  # noqa: BLE001  # third-party parser: any failure is per page
+            self.issue(Err.E014, where, f"HTML extraction failed: {type(e).__name__}: {e}")
+            return None
 
     # --- formats -----------------------------------------------------------------------------
     def _sniff(self, path: Path, gz: bool) -> bool:
@@ -253,7 +278,9 @@ class _Reader:
             return None
         if kind == "txt":
             return self._accept(Document(doc_id=doc_id, text=text, origin=where))
-        page = extract_html(text)
+        page = self._extract(text, None, where)
+        if page is None:
+            return None
         meta = {"author": page["author"]} if page["author"] else {}
         return self._accept(Document(
             doc_id=doc_id, text=page["text"], title=page["title"], date=page["date"],
@@ -282,6 +309,9 @@ class _Reader:
                     rec = json.loads(line)
                 except json.JSONDecodeError as e:
                     self.issue(Err.E010, where, f"{e.msg} at column {e.colno}")
+                    continue
+                except (ValueError, RecursionError) as e:  # huge ints, absurd nesting
+                    self.issue(Err.E010, where, f"{type(e).__name__}: {e}"[:200])
                     continue
                 doc = self._record(rec, where)
                 if doc is not None:
@@ -372,7 +402,9 @@ class _Reader:
         body = rec.reader.read()
         charset = rec.http_charset
         html: str | bytes = body.decode(charset, errors="replace") if charset else body
-        page = extract_html(html, url=uri)
+        page = self._extract(html, uri, where)
+        if page is None:
+            return None
         warc_date = rec.headers.get("WARC-Date") or None
         meta = {"warc_date": warc_date}
         if page["author"]:

@@ -1,0 +1,733 @@
+"""Self-contained HTML reports: one for a whole run folder, one for a single comparison.
+
+Safety model: every string that comes from a document (ids, titles, text, sources, edit
+texts, even run.json fields) reaches the page either through Jinja2 autoescape or through
+`highlight`, the only function that builds markup around document text. Templates never
+use `|safe`; `highlight` returns `Markup`, which autoescape passes through untouched.
+The page also carries a Content-Security-Policy that forbids every external resource and
+only allows the one inline script we ship (by hash), so a slip in escaping cannot load or
+run anything.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from ..errors import Err, RetoldError
+from ..model import EDIT_TYPES, Comparison
+
+# Relation levels from most to least severe; a pair card list is read top-down.
+SEVERITY = ("exact", "near_duplicate", "reuse", "rewrite", "same_story")
+
+RELATION_WORDS = {
+    "exact": ("exact copy", "the same text"),
+    "near_duplicate": ("near-duplicate", "a reprint with small edits"),
+    "reuse": ("passage reuse", "one copies passages of the other"),
+    "rewrite": ("rewrite", "the same article reworded"),
+    "same_story": ("same story", "different articles about the same event"),
+    "unrelated": ("unrelated", "no meaningful relation found"),
+}
+
+# type -> (group heading, item label): the words a journalist would use.
+EDIT_WORDS = {
+    "name_variant": ("Names spelt differently", "name spelt differently"),
+    "number_change": ("Numbers changed", "number changed"),
+    "date_change": ("Dates changed", "date changed"),
+    "quote_change": ("Quotes cut or altered", "quote altered"),
+    "sentence_added": ("Sentences added", "sentence added"),
+    "sentence_removed": ("Sentences removed", "sentence removed"),
+    "reordered": ("Text moved", "moved to another place"),
+    "paraphrase": ("Sentences reworded", "reworded"),
+    "junk_token": ("Junk words injected", "junk words injected"),
+    "boilerplate": ("Site boilerplate", "site boilerplate"),
+}
+
+SCORE_WORDS = (
+    ("resemblance", "resemblance (shared word n-grams, Jaccard)"),
+    ("containment_a", "share of A found in B"),
+    ("containment_b", "share of B found in A"),
+    ("coverage_a", "share of A inside aligned passages"),
+    ("coverage_b", "share of B inside aligned passages"),
+    ("residual", "word overlap outside the passages"),
+    ("story", "same-event similarity"),
+    ("anchors", "shared rare phrases"),
+)
+
+# Size limits keep a report of a big run openable in a browser.
+PASSAGE_CLIP = 2000  # characters of one passage side shown in a pair card
+COMPARE_CLIP = 200_000  # characters of each full text on the compare page
+EDIT_TEXT_CLIP = 300  # characters of an edit's text in the plain-words list
+TITLE_CLIP = 160  # characters of each side in a highlight tooltip
+MAX_GROUPS = 20  # families / stories listed
+MAX_MEMBERS = 25  # members listed per family / story
+MAX_PASSAGES_PER_PAIR = 12
+MAX_EDITS_PER_TYPE = 30
+MAX_ISSUES = 500
+PASSAGE_COLOURS = 8  # css classes p0..p7
+
+_ID_COLS = {"doc_id", "a", "b", "family_id", "story_id", "relation", "direction", "type"}
+_FLOAT_COLS = {"resemblance", "containment_a", "containment_b", "story", "coverage_a",
+               "coverage_b", "residual", "direction_confidence", "identity"}
+_INT_COLS = {"a_start", "a_end", "b_start", "b_end", "anchors", "chars"}
+_RANK_COLS = ("resemblance", "containment_a", "containment_b", "coverage_a", "coverage_b")
+
+PAIR_COLS = ("a", "b", "relation", "resemblance", "containment_a", "containment_b", "story",
+             "direction", "direction_confidence", "coverage_a", "coverage_b", "residual",
+             "anchors", "direction_evidence")
+PASSAGE_COLS = ("a", "b", "a_start", "a_end", "b_start", "b_end", "identity", "a_text", "b_text")
+EDIT_COLS = ("a", "b", "type", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text")
+DOC_META_COLS = ("doc_id", "title", "date", "source", "url", "chars")
+
+# The only script on any page. It only toggles `hidden`; no data flows into it, so it
+# needs no escaping, and the CSP allows exactly this text by its hash.
+FILTER_JS = Markup(
+    "(function(){var bar=document.getElementById('filter');if(!bar)return;bar.hidden=false;"
+    "bar.addEventListener('click',function(ev){var btn=ev.target.closest('button[data-relation]');"
+    "if(!btn)return;var want=btn.getAttribute('data-relation');"
+    "document.querySelectorAll('.pair-card').forEach(function(card){"
+    "card.hidden=want!=='all'&&card.getAttribute('data-relation')!==want;});"
+    "bar.querySelectorAll('button').forEach(function(b){"
+    "b.setAttribute('aria-pressed',String(b===btn));});});})();"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# highlight: the one place markup is built around document text
+# --------------------------------------------------------------------------------------------
+_NOT_CLASS = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def css_class(value: Any) -> str:
+    """Reduce any string to safe class tokens (edit types come from data files)."""
+    return " ".join(_NOT_CLASS.sub(" ", str(value or "")).split())
+
+
+def _css_id(value: Any) -> str:
+    return _NOT_CLASS.sub("_", str(value or ""))
+
+
+def _open_tag(cls: str, title: str, ident: str | None) -> str:
+    attrs = ""
+    cls = css_class(cls)
+    if cls:
+        attrs += f' class="{cls}"'
+    if ident:
+        attrs += f' id="{_css_id(ident)}"'
+    if title:
+        attrs += f' title="{escape(title)}"'
+    return f"<mark{attrs}>"
+
+
+def _cut_point(text: str, limit: int) -> int:
+    # Prefer to stop at a space so the last word is not chopped mid-way.
+    space = text.rfind(" ", max(0, limit - 100), limit)
+    return space if space > 0 else limit
+
+
+def highlight(text: str, spans: Iterable[Sequence[Any]], *, limit: int | None = None) -> Markup:
+    """Escape `text` and wrap each span `(start, end, css_class, title[, element_id])` in
+    `<mark>`. Offsets are character offsets, end exclusive.
+
+    Overlapping spans nest: the longer one opens first (outer) and a span that crosses
+    another's end is closed and reopened, so the markup is always well formed and a
+    character inside several spans sits inside all their elements (innermost on top).
+    Spans are clipped to the text; a span left empty by clipping is dropped. A span with
+    start == end inside the text becomes an empty `gap` marker (e.g. where a sentence was
+    removed). `limit` cuts the shown text (near a space) and appends an ellipsis.
+    """
+    text = "" if text is None else str(text)
+    hidden = 0
+    if limit is not None and len(text) > limit:
+        cut = _cut_point(text, limit)
+        hidden = len(text) - cut
+        text = text[:cut]
+    n = len(text)
+
+    ranges: list[tuple[int, int, str, str, str | None]] = []
+    points: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for span in spans:
+        try:
+            start, end = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        cls = str(span[2]) if len(span) > 2 and span[2] is not None else ""
+        title = str(span[3]) if len(span) > 3 and span[3] is not None else ""
+        ident = str(span[4]) if len(span) > 4 and span[4] else None
+        if end < start:
+            continue
+        if start == end:
+            if 0 <= start <= n:
+                points[start].append((cls + " gap", title, ident))
+            continue
+        start, end = max(start, 0), min(end, n)
+        if start < end:
+            ranges.append((start, end, cls, title, ident))
+
+    starts: dict[int, list[int]] = defaultdict(list)
+    for i, (s, e, *_rest) in enumerate(ranges):
+        starts[s].append(i)
+    bounds = sorted({0, n, *starts, *(r[1] for r in ranges), *points})
+
+    out: list[str] = []
+    stack: list[int] = []  # indices into `ranges`, outermost first
+    pos = 0
+    for b in bounds:
+        if b > pos:
+            out.append(escape(text[pos:b]))
+            pos = b
+        ending = [k for k, i in enumerate(stack) if ranges[i][1] == b]
+        if ending:
+            # Close from the top down to the lowest ending span, then reopen the
+            # survivors (without their id, which must stay unique) in the same order.
+            low = ending[0]
+            above = stack[low:]
+            out.append("</mark>" * len(above))
+            del stack[low:]
+            for i in above:
+                if ranges[i][1] != b:
+                    out.append(_open_tag(ranges[i][2], ranges[i][3], None))
+                    stack.append(i)
+        for cls, title, ident in points.get(b, ()):
+            out.append(_open_tag(cls, title, ident) + "</mark>")
+        for i in sorted(starts.get(b, ()), key=lambda i: (-ranges[i][1], i)):
+            out.append(_open_tag(ranges[i][2], ranges[i][3], ranges[i][4]))
+            stack.append(i)
+    if hidden:
+        out.append(f'<span class="clipped" title="{hidden:,} more characters not shown">'
+                   "\u2026</span>")
+    return Markup("".join(out))
+
+
+# --------------------------------------------------------------------------------------------
+# small formatting helpers
+# --------------------------------------------------------------------------------------------
+def _clip(value: Any, limit: int) -> str:
+    s = "" if value is None else str(value)
+    return s if len(s) <= limit else s[: _cut_point(s, limit)] + "\u2026"
+
+
+def _text(value: Any) -> str | None:
+    """Any cell value as display text (dates from timestamp columns included)."""
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    s = str(value)
+    return s if s.strip() else None
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "\u2013"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _pct(value: Any) -> str:
+    return "\u2013" if not isinstance(value, (int, float)) else f"{value:.0%}"
+
+
+def _safe_url(value: Any) -> str | None:
+    # Autoescape does not stop javascript: or data: links; only web links become hrefs.
+    s = _text(value)
+    return s if s and re.match(r"https?://", s, re.I) else None
+
+
+def _date_key(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        d = value
+    elif isinstance(value, date):
+        d = datetime(value.year, value.month, value.day)
+    else:
+        s = str(value).strip()
+        try:
+            d = datetime.fromisoformat(s)
+        except ValueError:
+            try:
+                d = datetime.fromisoformat(s[:10])
+            except ValueError:
+                return None
+    # Mixed naive/aware dates must still compare; treat aware ones as UTC.
+    return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
+
+
+def _relation_view(rel: Any) -> dict[str, str]:
+    rel = str(rel or "unrelated")
+    label, sentence = RELATION_WORDS.get(rel, (rel.replace("_", " "), rel.replace("_", " ")))
+    return {"name": rel, "label": label, "sentence": sentence}
+
+
+def _evidence(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        s = value.strip()
+        if s.startswith("["):
+            try:
+                parsed = json.loads(s)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                return [str(v) for v in parsed if v not in (None, "")]
+        return [s] if s else []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v not in (None, "")]
+    return [str(value)]
+
+
+def _direction_view(source: Any, confidence: Any, evidence: list[str]) -> dict[str, Any]:
+    side = str(source or "unknown").lower()
+    return {"first": side if side in ("a", "b") else None,
+            "confidence": _pct(confidence) if isinstance(confidence, (int, float)) else None,
+            "evidence": evidence}
+
+
+def _edit_title(e: Mapping[str, Any]) -> str:
+    a = _clip(e.get("a_text"), TITLE_CLIP)
+    b = _clip(e.get("b_text"), TITLE_CLIP)
+    t = str(e.get("type") or "edit")
+    return f"{t}: {a} \u2192 {b}" if a and b else f"{t}: {a or b}"
+
+
+def _describe_edit(e: Mapping[str, Any], number: int | None = None) -> dict[str, Any]:
+    t = str(e.get("type") or "other")
+    a = _clip(e.get("a_text"), EDIT_TEXT_CLIP)
+    b = _clip(e.get("b_text"), EDIT_TEXT_CLIP)
+    label = EDIT_WORDS.get(t, ("", t.replace("_", " ")))[1]
+    if t == "quote_change" and bool(a) != bool(b):
+        label = "quote cut" if a else "quote added"
+    return {"label": label, "a": a, "b": b, "same": a == b, "n": number}
+
+
+def _edit_groups(edits: Sequence[Mapping[str, Any]], numbered: bool = False,
+                 cap: int = MAX_EDITS_PER_TYPE) -> list[dict[str, Any]]:
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for k, e in enumerate(edits):
+        by_type[str(e.get("type") or "other")].append(_describe_edit(e, k + 1 if numbered else None))
+    order = [t for t in EDIT_TYPES if t in by_type] + sorted(t for t in by_type if t not in EDIT_TYPES)
+    return [{"type": t, "heading": EDIT_WORDS.get(t, (t.replace("_", " ").capitalize(),))[0],
+             "count": len(by_type[t]), "entries": by_type[t][:cap],
+             "more": max(0, len(by_type[t]) - cap)} for t in order]
+
+
+def _edit_spans(edits: Sequence[Mapping[str, Any]], side: str, lo: int = 0,
+                hi: int | None = None, ids: bool = False) -> list[tuple]:
+    """Spans of `edits` on one side that touch [lo, hi), shifted so lo becomes 0."""
+    spans = []
+    for k, e in enumerate(edits):
+        s, t = e.get(f"{side}_start"), e.get(f"{side}_end")
+        if not isinstance(s, int) or not isinstance(t, int):
+            continue
+        inside = (lo <= s <= (hi if hi is not None else s)) if s == t else \
+            (t > lo and (hi is None or s < hi))
+        if inside:
+            spans.append((s - lo, t - lo, f"edit {css_class(e.get('type'))}", _edit_title(e),
+                          f"{side}-e{k + 1}" if ids else None))
+    return spans
+
+
+def _scores_view(row: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [{"name": k, "label": label, "value": _num(row.get(k))}
+            for k, label in SCORE_WORDS if row.get(k) is not None]
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("retold.report", "templates"),
+        autoescape=select_autoescape(("html",), default_for_string=True, default=True),
+        undefined=StrictUndefined,  # a typo in a template fails tests instead of vanishing
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(num=_num, pct=_pct, cls=css_class)
+    return env
+
+
+def _csp(script: str | None) -> str:
+    if script:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        script_src = f"'sha256-{digest}'"
+    else:
+        script_src = "'none'"
+    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src {script_src}; base-uri 'none'; form-action 'none'")
+
+
+# --------------------------------------------------------------------------------------------
+# compare page
+# --------------------------------------------------------------------------------------------
+def render_comparison(cmp: Comparison, a_text: str, b_text: str, a_label: str = "A",
+                      b_label: str = "B") -> str:
+    """One pair on one page: verdict, scores, both texts side by side with the aligned
+    passages (same colour and numbered anchors `a-pN`/`b-pN` on both sides) and typed edits
+    (`edit <type>` marks, anchors `a-eN`/`b-eN`), then the edits grouped by type."""
+    passages = sorted(cmp.passages, key=lambda p: (p.a_start, p.b_start))
+    edits = [e.to_dict() for e in cmp.edits]
+    sides = {}
+    for side, text in (("a", a_text or ""), ("b", b_text or "")):
+        spans = [(getattr(p, f"{side}_start"), getattr(p, f"{side}_end"),
+                  f"passage p{i % PASSAGE_COLOURS}",
+                  f"passage {i + 1}, identity {_pct(p.identity)}", f"{side}-p{i + 1}")
+                 for i, p in enumerate(passages)]
+        spans += _edit_spans(edits, side, ids=True)
+        sides[side] = highlight(text, spans, limit=COMPARE_CLIP)
+    rows = [{"n": i + 1, "colour": f"p{i % PASSAGE_COLOURS}", "a_start": p.a_start,
+             "a_end": p.a_end, "b_start": p.b_start, "b_end": p.b_end,
+             "identity": _pct(p.identity), "chars": max(p.a_end - p.a_start, p.b_end - p.b_start)}
+            for i, p in enumerate(passages)]
+    scores = {k: getattr(cmp.scores, k, None) for k, _ in SCORE_WORDS}
+    d = cmp.direction
+    return _env().get_template("compare.html").render(
+        csp=_csp(None), script=None,
+        a={"id": cmp.a_id, "chars": cmp.a_chars, "label": a_label},
+        b={"id": cmp.b_id, "chars": cmp.b_chars, "label": b_label},
+        relation=_relation_view(cmp.relation), scores=_scores_view(scores),
+        direction=_direction_view(d.source, d.confidence, list(d.evidence)),
+        a_html=sides["a"], b_html=sides["b"], passages=rows,
+        edit_groups=_edit_groups(edits, numbered=True, cap=10_000), edit_count=len(edits),
+        edit_types=EDIT_TYPES, edit_words=EDIT_WORDS,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# run report: reading the run folder
+# --------------------------------------------------------------------------------------------
+def _arrow_type(col: str) -> pa.DataType:
+    if col in _FLOAT_COLS:
+        return pa.float64()
+    if col in _INT_COLS:
+        return pa.int64()
+    return pa.string()
+
+
+def _empty(columns: Sequence[str]) -> pa.Table:
+    return pa.table({c: pa.array([], _arrow_type(c)) for c in columns})
+
+
+def _is_stringy(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _read(path: Path, columns: Sequence[str], notes: list[str], *, required: bool = True,
+          keep: tuple[str, set[str]] | None = None) -> pa.Table:
+    """Read `columns` of a Parquet table; absent columns come back as nulls, id columns as
+    strings and scores as numbers, so the rest of the code sees one shape. `keep=(col,
+    values)` keeps only rows whose `col` is in `values` (pushed down when possible, so a big
+    run's documents are not all loaded for a 200-pair report)."""
+    if keep is not None and not keep[1]:
+        return _empty(columns)
+    if not path.exists():
+        if required:
+            notes.append(f"{path.name} is missing, so that part of the report is empty.")
+        return _empty(columns)
+    try:
+        schema = pq.read_schema(path)
+        present = [c for c in columns if c in schema.names]
+        filters = None
+        if keep is not None and keep[0] in schema.names and _is_stringy(schema.field(keep[0]).type):
+            filters = [(keep[0], "in", sorted(keep[1]))]
+        table = pq.read_table(path, columns=present, filters=filters)
+    except (OSError, pa.ArrowException) as exc:
+        notes.append(f"{path.name} could not be read ({exc}); that part of the report is empty.")
+        return _empty(columns)
+    for col in columns:
+        want = _arrow_type(col)
+        if col not in table.column_names:
+            table = table.append_column(col, pa.nulls(table.num_rows, want))
+            continue
+        have = table.schema.field(col).type
+        if col in _ID_COLS | _FLOAT_COLS | _INT_COLS and have != want:
+            try:
+                table = table.set_column(table.column_names.index(col), col, pc.cast(table[col], want))
+            except (pa.ArrowException, TypeError):
+                notes.append(f"{path.name}: column {col} has type {have}; shown as missing.")
+                table = table.set_column(table.column_names.index(col), col,
+                                         pa.nulls(table.num_rows, want))
+    table = table.select(list(columns))
+    if keep is not None and filters is None:
+        table = table.filter(pc.is_in(table[keep[0]], value_set=pa.array(sorted(keep[1]), pa.string())))
+    return table
+
+
+def _read_run_json(run_dir: Path, notes: list[str]) -> dict[str, Any]:
+    path = run_dir / "run.json"
+    if not path.exists():
+        notes.append("run.json is missing: run details, issues and timings are not shown.")
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        notes.append(f"run.json could not be read ({exc}).")
+        return {}
+    if not isinstance(data, dict):
+        notes.append("run.json does not hold a JSON object.")
+        return {}
+    return data
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else str(value)
+
+
+def _bars(items: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    rows = [(k, v) for k, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    top = max((v for _, v in rows), default=0) or 1
+    return [{"name": k, "value": v, "width": round(100.0 * max(v, 0) / top, 1)} for k, v in rows]
+
+
+def _top_groups(fam: pa.Table, key: str) -> tuple[list[tuple[str, int]], int]:
+    """The MAX_GROUPS biggest groups of more than one document, and how many such groups."""
+    valid = fam.filter(pc.is_valid(fam[key]))
+    if valid.num_rows == 0:
+        return [], 0
+    agg = valid.group_by(key).aggregate([("doc_id", "count")])
+    agg = agg.filter(pc.greater(agg["doc_id_count"], 1))
+    order = pc.sort_indices(agg, sort_keys=[("doc_id_count", "descending"), (key, "ascending")])
+    top = agg.take(order[:MAX_GROUPS])
+    return list(zip(top[key].to_pylist(), top["doc_id_count"].to_pylist())), agg.num_rows
+
+
+def _doc_view(doc_id: str, meta: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    m = meta.get(doc_id, {})
+    return {"id": doc_id, "title": _text(m.get("title")), "date": _text(m.get("date")),
+            "source": _text(m.get("source")), "url": _safe_url(m.get("url")),
+            "chars": m.get("chars")}
+
+
+def _group_view(gid: str, size: int, members: list[dict[str, Any]],
+                meta: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    views = [_doc_view(m["doc_id"], meta) for m in members]
+    keyed = [(_date_key(meta.get(v["id"], {}).get("date")), v) for v in views]
+    dated = [k for k, _ in keyed if k is not None]
+    first = min(dated) if dated else None
+    # Dated members first, oldest first, so the earliest is always on the visible list.
+    keyed.sort(key=lambda kv: (kv[0] is None, kv[0] or datetime.min, kv[1]["id"]))
+    for k, v in keyed:
+        v["earliest"] = first is not None and k == first
+    earliest = [v for _, v in keyed if v["earliest"]]
+    return {"id": gid, "size": size, "members": [v for _, v in keyed][:MAX_MEMBERS],
+            "more": max(0, size - MAX_MEMBERS), "earliest": earliest[:1],
+            "earliest_tied": len(earliest) - 1 if earliest else 0,
+            "families": len({m.get("family_id") for m in members if m.get("family_id")})}
+
+
+def _select_pairs(pairs: pa.Table, max_pairs: int) -> tuple[list[dict[str, Any]], int]:
+    """Non-unrelated pairs, most severe relation first, then strongest overlap."""
+    rel = pairs["relation"]
+    pairs = pairs.filter(pc.and_(pc.is_valid(rel), pc.not_equal(rel, "unrelated")))
+    total = pairs.num_rows
+    if total == 0 or max_pairs <= 0:
+        return [], total
+    sev = pc.fill_null(pc.index_in(pairs["relation"], value_set=pa.array(SEVERITY)), len(SEVERITY))
+    rank = pc.fill_null(pc.max_element_wise(*(pairs[c] for c in _RANK_COLS), skip_nulls=True), 0.0)
+    keyed = (pairs.append_column("_sev", sev).append_column("_rank", rank)
+             .append_column("_story", pc.fill_null(pairs["story"], 0.0)))
+    order = pc.sort_indices(keyed, sort_keys=[
+        ("_sev", "ascending"), ("_rank", "descending"), ("_story", "descending"),
+        ("a", "ascending"), ("b", "ascending")])
+    return pairs.take(order[:max_pairs]).to_pylist(), total
+
+
+def _by_pair(table: pa.Table, wanted: set[tuple[str, str]], sort_cols: Sequence[str]
+             ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    out: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in table.to_pylist():
+        key = (row["a"], row["b"])
+        if key in wanted:
+            out[key].append(row)
+    for rows in out.values():
+        rows.sort(key=lambda r: tuple(-1 if r[c] is None else r[c] for c in sort_cols))
+    return out
+
+
+def _side_text(full: str | None, start: Any, end: Any, stored: Any) -> tuple[str, int] | None:
+    """The passage text on one side and the offset it starts at. Sliced from the document
+    when we have it (offsets are into documents.text); else the text stored with the
+    passage, if any."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if full is not None:
+        return full[max(start, 0):max(end, 0)], start
+    return (str(stored), start) if stored else None
+
+
+def _pair_card(index: int, row: Mapping[str, Any], passages: list[dict[str, Any]],
+               edits: list[dict[str, Any]], meta: Mapping[str, Mapping[str, Any]],
+               texts: Mapping[str, str]) -> dict[str, Any]:
+    a, b = row["a"], row["b"]
+    shown = []
+    for p in passages[:MAX_PASSAGES_PER_PAIR]:
+        view = {"identity": _pct(p.get("identity"))}
+        for side, doc in (("a", a), ("b", b)):
+            s, e = p.get(f"{side}_start"), p.get(f"{side}_end")
+            got = _side_text(texts.get(doc), s, e, p.get(f"{side}_text"))
+            view[f"{side}_range"] = f"{_num(s)}\u2013{_num(e)}"
+            if got is None:
+                view[f"{side}_html"] = None
+                continue
+            seg, lo = got
+            spans = _edit_spans(edits, side, lo, lo + len(seg))
+            view[f"{side}_html"] = highlight(seg, spans, limit=PASSAGE_CLIP)
+        shown.append(view)
+    a_view, b_view = _doc_view(a, meta), _doc_view(b, meta)
+    evidence = _evidence(row.get("direction_evidence"))
+    if not evidence and a_view["date"] and b_view["date"] and a_view["date"] != b_view["date"]:
+        evidence = [f"A is dated {a_view['date']}, B is dated {b_view['date']}"]
+    return {
+        "n": index, "relation": _relation_view(row.get("relation")), "a": a_view, "b": b_view,
+        "scores": _scores_view(row),
+        "direction": _direction_view(row.get("direction"), row.get("direction_confidence"),
+                                     evidence),
+        "passages": shown, "passages_total": len(passages),
+        "edit_groups": _edit_groups(edits), "edit_count": len(edits),
+    }
+
+
+def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
+    if not run_dir.is_dir():
+        raise RetoldError(Err.E020, str(run_dir), "run folder not found")
+    if not (run_dir / "run.json").exists() and not (run_dir / "documents.parquet").exists():
+        raise RetoldError(Err.E004, str(run_dir), "no run.json or documents.parquet: not a run folder")
+    notes: list[str] = []
+    meta_json = _read_run_json(run_dir, notes)
+    counts = _as_dict(meta_json.get("counts"))
+    config = _as_dict(meta_json.get("config"))
+    inputs = meta_json.get("inputs") or []
+    inputs = [_cell(i) for i in (inputs if isinstance(inputs, list) else [inputs])]
+    issues_raw = meta_json.get("issues") if isinstance(meta_json.get("issues"), list) else []
+    issues = [{"code": _cell(i.get("code")), "where": _cell(i.get("where")),
+               "message": _cell(i.get("message"))}
+              for i in issues_raw[:MAX_ISSUES] if isinstance(i, dict)]
+
+    pairs = _read(run_dir / "pairs.parquet", PAIR_COLS, notes)
+    by_relation = _as_dict(counts.get("pairs_by_relation"))
+    if not by_relation and pairs.num_rows:
+        agg = pairs.filter(pc.is_valid(pairs["relation"])).group_by("relation").aggregate(
+            [("a", "count")])
+        by_relation = dict(zip(agg["relation"].to_pylist(), agg["a_count"].to_pylist()))
+    rel_order = [r for r in (*SEVERITY, "unrelated") if r in by_relation] + \
+        sorted(r for r in by_relation if r not in (*SEVERITY, "unrelated"))
+    relation_bars = _bars((r, by_relation[r]) for r in rel_order)
+    for bar in relation_bars:
+        bar.update(_relation_view(bar["name"]))
+
+    timings = _as_dict(meta_json.get("timings"))
+    timing_bars = _bars(timings.items())
+    other_counts = [(k, _cell(v)) for k, v in counts.items() if k != "pairs_by_relation"]
+
+    fam = _read(run_dir / "families.parquet", ("doc_id", "family_id", "story_id"), notes)
+    top_fams, n_fams = _top_groups(fam, "family_id")
+    top_stories, n_stories = _top_groups(fam, "story_id")
+    members: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for key, top in (("family_id", top_fams), ("story_id", top_stories)):
+        if top:
+            rows = fam.filter(pc.is_in(fam[key], value_set=pa.array([g for g, _ in top], pa.string())))
+            for m in rows.to_pylist():
+                members[(key, m[key])].append(m)
+
+    selected, pairs_total = _select_pairs(pairs, max_pairs)
+    wanted = {(r["a"], r["b"]) for r in selected}
+    pair_docs = {d for k in wanted for d in k}
+    need = pair_docs | {m["doc_id"] for ms in members.values() for m in ms}
+
+    docs = _read(run_dir / "documents.parquet", DOC_META_COLS, notes, keep=("doc_id", need))
+    meta = {r["doc_id"]: r for r in docs.to_pylist()}
+    text_table = _read(run_dir / "documents.parquet", ("doc_id", "text"), [],
+                       keep=("doc_id", pair_docs))
+    texts = {d: t for d, t in zip(text_table["doc_id"].to_pylist(),
+                                  text_table["text"].to_pylist()) if t is not None}
+    for d, t in texts.items():
+        if meta.get(d) is not None and meta[d].get("chars") is None:
+            meta[d]["chars"] = len(t)
+
+    a_ids = {a for a, _ in wanted}
+    passages = _by_pair(_read(run_dir / "passages.parquet", PASSAGE_COLS, notes, required=False,
+                              keep=("a", a_ids)), wanted, ("a_start", "b_start"))
+    edits = _by_pair(_read(run_dir / "edits.parquet", EDIT_COLS, notes, required=False,
+                           keep=("a", a_ids)), wanted, ("a_start", "b_start"))
+    cards = [_pair_card(k + 1, r, passages.get((r["a"], r["b"]), []),
+                        edits.get((r["a"], r["b"]), []), meta, texts)
+             for k, r in enumerate(selected)]
+    card_counts: dict[str, int] = defaultdict(int)
+    for c in cards:
+        card_counts[c["relation"]["name"]] += 1
+    filters = [dict(_relation_view(r), count=card_counts[r])
+               for r in (*SEVERITY, *sorted(set(card_counts) - set(SEVERITY))) if card_counts.get(r)]
+
+    return {
+        "csp": _csp(FILTER_JS), "script": FILTER_JS, "notes": notes,
+        "run": {"id": _cell(meta_json.get("run_id")) or run_dir.name,
+                "started": _cell(meta_json.get("started")), "finished": _cell(meta_json.get("finished")),
+                "inputs": inputs, "documents": counts.get("documents"),
+                "config": [(k, _cell(v)) for k, v in sorted(config.items())]},
+        "counts": other_counts, "issues": issues,
+        "issues_more": max(0, len(issues_raw) - MAX_ISSUES),
+        "issues_total": counts.get("input_issues", len(issues_raw)),
+        "relation_bars": relation_bars, "timing_bars": timing_bars,
+        "timing_total": sum(b["value"] for b in timing_bars),
+        "families": [_group_view(g, n, members[("family_id", g)], meta) for g, n in top_fams],
+        "families_total": n_fams,
+        "stories": [_group_view(g, n, members[("story_id", g)], meta) for g, n in top_stories],
+        "stories_total": n_stories,
+        "cards": cards, "pairs_total": pairs_total, "filters": filters,
+        "edit_types": EDIT_TYPES, "edit_words": EDIT_WORDS,
+    }
+
+
+def render_run_report(run_dir: Path, max_pairs: int = 200) -> str:
+    """The whole run as one self-contained HTML page (no external resources)."""
+    return _env().get_template("run.html").render(**_run_context(Path(run_dir), max_pairs))
+
+
+def write_run_report(run_dir: Path, out_path: Path | None = None, max_pairs: int = 200) -> Path:
+    """Render the run report and write it atomically (temp file beside it, then rename), so
+    a reader never sees half a report and a failed write leaves the old one in place."""
+    run_dir = Path(run_dir)
+    out = Path(out_path) if out_path is not None else run_dir / "report.html"
+    html = render_run_report(run_dir, max_pairs=max_pairs)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        # mkstemp makes the file private (0600); a report is meant to be shared, so keep
+        # the mode of the report it replaces, or the usual 0644.
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return out

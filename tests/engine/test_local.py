@@ -1,0 +1,106 @@
+import json
+import os
+
+import pyarrow.parquet as pq
+import pytest
+
+import retold
+from retold.config import Config
+from retold.errors import Err, RetoldError
+
+STORY = ("The river flooded the valley town of Bramwell on Friday night, forcing 240 families from "
+         "their homes. Emergency crews used boats to reach the elderly residents trapped on upper floors. "
+         "Mayor Ines Okafor said the water rose faster than in any flood since 1987. "
+         "The regional government promised 12 million pounds in emergency aid by the end of the month.")
+OTHER = ("A new library opened in the city centre, with a reading room for children and a cafe. "
+         "Volunteers spent two years raising money for the building, which replaces a closed bank.")
+QUOTE_HOST = ("Officials across the county reviewed their flood plans this week. "
+              "One report noted: \"Emergency crews used boats to reach the elderly residents trapped on "
+              "upper floors. Mayor Ines Okafor said the water rose faster than in any flood since 1987.\" "
+              "Engineers want higher walls along the northern bank before next winter.")
+
+
+def _corpus(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "story.txt").write_text(STORY)
+    (d / "story-copy.txt").write_text(STORY.replace("  ", " "))
+    (d / "reprint.txt").write_text("Dark Mode\n" + STORY + " trending now\nShare this article")
+    (d / "other.txt").write_text(OTHER)
+    (d / "host.txt").write_text(QUOTE_HOST)
+    (d / "empty.txt").write_text("")
+    (d / "binary.txt").write_bytes(b"\x00\x01\x02abc")
+    (d / "latin.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (d / "more.jsonl").write_text(
+        json.dumps({"id": "j1", "text": OTHER + " Extra sentence about the cafe menu.", "date": "2024-01-02"})
+        + "\n{not json}\n" + json.dumps({"text": "no id"}) + "\n")
+    return d
+
+
+def test_run_writes_the_contract_and_counts_bad_inputs(tmp_path):
+    d = _corpus(tmp_path)
+    r = retold.run([d], out=tmp_path / "run")
+    out = tmp_path / "run"
+    for name in ("documents", "pairs", "passages", "edits", "families"):
+        assert (out / f"{name}.parquet").exists()
+    assert (out / "report.html").exists()
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"]["documents"] == 6
+    assert run["counts"]["issues_by_code"] == {"E001": 1, "E002": 1, "E003": 1, "E010": 1, "E011": 1}
+    assert all(k in run["timings"] for k in ("ingest", "sketch", "candidates", "compare", "cluster"))
+    pairs = {frozenset((p["a"], p["b"])): p["relation"] for p in r.table("pairs").to_pylist()}
+    assert pairs[frozenset(("story", "story-copy"))] == "exact"
+    # exact duplicates are compared once, through their representative (the first seen)
+    rep = "story-copy"
+    assert pairs[frozenset(("reprint", rep))] == "near_duplicate"
+    assert pairs[frozenset(("host", rep))] == "reuse"
+    assert frozenset(("other", rep)) not in pairs and frozenset(("j1", rep)) not in pairs
+    cols = set(r.table("pairs").column_names)
+    assert {"a", "b", "relation", "resemblance", "containment_a", "containment_b", "story", "direction"} <= cols
+    fam = {f["doc_id"]: f for f in r.table("families").to_pylist()}
+    assert len(fam) == 6 and all(f["family_id"] and f["story_id"] for f in fam.values())
+    assert fam["story"]["family_id"] == fam["reprint"]["family_id"] == fam["host"]["family_id"]
+    assert fam["other"]["family_id"] != fam["story"]["family_id"]
+    docs = {x["doc_id"]: x["text"] for x in r.table("documents").to_pylist()}
+    for p in r.table("passages").to_pylist():
+        assert 0 <= p["a_start"] < p["a_end"] <= len(docs[p["a"]])
+        assert 0 <= p["b_start"] < p["b_end"] <= len(docs[p["b"]])
+
+
+def test_killed_run_resumes_and_gives_the_same_result(tmp_path):
+    d = _corpus(tmp_path)
+    out = tmp_path / "run"
+    first = retold.run([d], out=out).table("pairs").to_pylist()
+    # simulate a crash in the compare stage: final tables and one chunk gone
+    os.remove(out / "pairs.parquet")
+    for f in (out / "stages" / "compare").glob("chunk-00000*"):
+        f.unlink()
+    again = retold.run([d], out=out).table("pairs").to_pylist()
+    assert sorted(map(str, again)) == sorted(map(str, first))
+
+
+def test_changed_config_on_old_run_folder_is_refused(tmp_path):
+    d = _corpus(tmp_path)
+    out = tmp_path / "run"
+    retold.run([d], out=out)
+    with pytest.raises(RetoldError) as e:
+        retold.run([d], out=out, config=Config(shingle_n=4))
+    assert e.value.code == Err.E031
+    retold.run([d], out=out, config=Config(shingle_n=4), force=True)
+
+
+def test_no_documents_is_a_clear_error(tmp_path):
+    (tmp_path / "e.txt").write_text("")
+    with pytest.raises(RetoldError) as e:
+        retold.run([tmp_path / "e.txt"], out=tmp_path / "run")
+    assert e.value.code == Err.E021
+
+
+def test_parallel_and_serial_engines_agree(tmp_path, monkeypatch):
+    from retold.engine import local
+    d = _corpus(tmp_path)
+    serial = retold.run([d], out=tmp_path / "s").table("pairs").to_pylist()
+    monkeypatch.setattr(local, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(local, "CHUNK_PAIRS", 1)
+    par = retold.run([d], out=tmp_path / "p", config=Config(workers=2, batch_docs=2)).table("pairs").to_pylist()
+    assert sorted(map(str, serial)) == sorted(map(str, par))

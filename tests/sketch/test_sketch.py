@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from retold.sketch.anchors import anchor_candidates
+from retold.sketch.lsh import lsh_candidates, lsh_params, pairs_from_groups
+from retold.sketch.minhash import estimate_jaccard, signatures
+
+
+def _set(rng, n):
+    return rng.integers(0, 2**63, size=n, dtype=np.uint64)
+
+
+@pytest.mark.parametrize("true_j", [0.2, 0.5, 0.8])
+def test_minhash_estimates_jaccard(true_j):
+    rng = np.random.default_rng(0)
+    base = _set(rng, 4000)
+    k = int(round(4000 * 2 * true_j / (1 + true_j)))  # shared elements for that Jaccard
+    a = base
+    b = np.concatenate([base[:k], _set(rng, 4000 - k)])
+    sig = signatures([a, b], num_perm=1024, seed=3)  # std ~0.016: 0.08 is 5 sigma
+    assert abs(estimate_jaccard(sig[0], sig[1]) - true_j) < 0.08
+
+
+def test_signatures_are_deterministic_and_batch_independent():
+    rng = np.random.default_rng(1)
+    sets = [_set(rng, n) for n in (5, 50, 0, 500)]
+    together = signatures(sets)
+    alone = np.vstack([signatures([s]) for s in sets])
+    assert np.array_equal(together, alone)
+    assert (together[2] == 0xFFFFFFFF).all()
+
+
+def test_lsh_params_follow_threshold():
+    b_hi, r_hi = lsh_params(0.9, 128)
+    b_lo, r_lo = lsh_params(0.3, 128)
+    assert b_hi * r_hi <= 128 and b_lo * r_lo <= 128
+    assert r_hi > r_lo  # a higher threshold needs longer bands
+
+
+def test_lsh_finds_near_duplicates_not_strangers():
+    rng = np.random.default_rng(2)
+    base = _set(rng, 300)
+    near = base.copy()
+    near[:15] = _set(rng, 15)  # Jaccard ~0.9
+    other = _set(rng, 300)
+    pairs = lsh_candidates(signatures([base, near, other]), 0.8, max_bucket=50)
+    assert [tuple(p) for p in pairs.tolist()] == [(0, 1)]
+
+
+def test_big_groups_become_stars_not_cliques():
+    keys = np.zeros(1000, dtype=np.uint64)
+    members = np.arange(1000)
+    pairs = pairs_from_groups(keys, members, max_group=10)
+    assert len(pairs) == 999
+    small = pairs_from_groups(np.zeros(4, dtype=np.uint64), np.arange(4), max_group=10)
+    assert len(small) == 6
+
+
+def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
+    rng = np.random.default_rng(4)
+    cliche = _set(rng, 3)  # in every document: not evidence
+    quote = _set(rng, 6)  # shared by docs 0 and 1 only
+    docs = [np.concatenate([_set(rng, 200), cliche]) for _ in range(20)]
+    docs[0] = np.concatenate([docs[0], quote])
+    docs[1] = np.concatenate([docs[1], quote])
+    docs[2] = np.concatenate([docs[2], quote[:2]])  # too few shared to count
+    pairs, counts = anchor_candidates(docs, max_df=8, min_shared=3, max_per_doc=50)
+    assert [tuple(p) for p in pairs.tolist()] == [(0, 1)]
+    assert counts.tolist() == [6]
