@@ -104,8 +104,14 @@ def _looks_like_chrome(text: str, ntok: int) -> bool:
     return ntok <= 4 or (ntok <= 12 and not _SENT_END.search(text))
 
 
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion trillion dozen dozens hundreds thousands millions half".split())
+
+
 def _is_number(tok: str) -> bool:
-    return tok[:1].isdigit()
+    return tok[:1].isdigit() or tok in NUMBER_WORDS
 
 
 def _char_sim(a: str, b: str) -> float:

@@ -162,7 +162,8 @@ class _Reader:
         self.walked.add(real)
         try:
             with os.scandir(folder) as it:
-                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+                entries = [e for e in it if not e.name.startswith(".")]
+            entries.sort(key=lambda e: e.name)
         except OSError as e:
             self.issue(Err.E004, str(folder), _os_detail(e))
             return

@@ -190,10 +190,11 @@ class Store:
         """A whole store table (documents, pairs, passages, edits, families, runs)."""
         if name not in SCHEMA:
             raise ValueError(f"unknown store table {name!r}; known: {', '.join(SCHEMA)}")
-        return self.con.sql(f"SELECT * FROM {_ident(name)} ORDER BY {_ORDER[name]}").to_arrow_table()
+        sql = f"SELECT * FROM {_ident(name)} ORDER BY {_ORDER[name]}"
+        return self.con.sql(sql).to_arrow_table()
 
 
-# --- helpers ----------------------------------------------------------------------------------------
+# --- helpers -------------------------------------------------------------------------------
 def _ident(name: str) -> str:
     """A quoted SQL identifier (names from Parquet files are data too)."""
     return '"' + name.replace('"', '""') + '"'

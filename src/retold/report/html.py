@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import numbers
+import operator
 import os
 import re
 import tempfile
@@ -231,20 +233,32 @@ def _text(value: Any) -> str | None:
     return s if s.strip() else None
 
 
+def _int(value: Any) -> int | None:
+    """An offset as a Python int; numpy integers from a pipeline count too."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def _num(value: Any, digits: int = 3) -> str:
     if value is None:
         return "\u2013"
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.{digits}f}"
     return str(value)
 
 
 def _pct(value: Any) -> str:
-    return "\u2013" if not isinstance(value, (int, float)) else f"{value:.0%}"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):.0%}"
+    return "\u2013"
 
 
 def _safe_url(value: Any) -> str | None:
@@ -300,7 +314,7 @@ def _evidence(value: Any) -> list[str]:
 def _direction_view(source: Any, confidence: Any, evidence: list[str]) -> dict[str, Any]:
     side = str(source or "unknown").lower()
     return {"first": side if side in ("a", "b") else None,
-            "confidence": _pct(confidence) if isinstance(confidence, (int, float)) else None,
+            "confidence": _pct(confidence) if isinstance(confidence, numbers.Real) else None,
             "evidence": evidence}
 
 
@@ -337,8 +351,8 @@ def _edit_spans(edits: Sequence[Mapping[str, Any]], side: str, lo: int = 0,
     """Spans of `edits` on one side that touch [lo, hi), shifted so lo becomes 0."""
     spans = []
     for k, e in enumerate(edits):
-        s, t = e.get(f"{side}_start"), e.get(f"{side}_end")
-        if not isinstance(s, int) or not isinstance(t, int):
+        s, t = _int(e.get(f"{side}_start")), _int(e.get(f"{side}_end"))
+        if s is None or t is None:
             continue
         inside = (lo <= s <= (hi if hi is not None else s)) if s == t else \
             (t > lo and (hi is None or s < hi))
@@ -498,9 +512,10 @@ def _cell(value: Any) -> str:
 
 
 def _bars(items: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
-    rows = [(k, v) for k, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    top = max((v for _, v in rows), default=0) or 1
-    return [{"name": k, "value": v, "width": round(100.0 * max(v, 0) / top, 1)} for k, v in rows]
+    rows = [(k, v) for k, v in items if isinstance(v, numbers.Real) and not isinstance(v, bool)]
+    top = float(max((v for _, v in rows), default=0)) or 1.0
+    return [{"name": k, "value": v, "width": round(100.0 * max(float(v), 0.0) / top, 1)}
+            for k, v in rows]
 
 
 def _top_groups(fam: pa.Table, key: str) -> tuple[list[tuple[str, int]], int]:
@@ -572,7 +587,8 @@ def _side_text(full: str | None, start: Any, end: Any, stored: Any) -> tuple[str
     """The passage text on one side and the offset it starts at. Sliced from the document
     when we have it (offsets are into documents.text); else the text stored with the
     passage, if any."""
-    if not isinstance(start, int) or not isinstance(end, int):
+    start, end = _int(start), _int(end)
+    if start is None or end is None:
         return None
     if full is not None:
         return full[max(start, 0):max(end, 0)], start
