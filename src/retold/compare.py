@@ -88,7 +88,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     if rel in EXPLAINED or (rel == "exact" and a.text != b.text):
         edits = diff_documents(a.text, b.text, ta, tb, cfg, rel != "reuse", pa.sentences,
                                pb.sentences, matches, pa.quoted)
-    dirn = direction(a.date, b.date, edits) if rel != "unrelated" else Direction()
+    dirn = direction(a.date, b.date, edits, a.doc_id, b.doc_id) if rel != "unrelated" else Direction()
     return Comparison(a.doc_id, b.doc_id, len(a.text), len(b.text), rel, _rounded(scores),
                       passages, edits, dirn)
 

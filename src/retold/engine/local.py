@@ -329,7 +329,7 @@ class LocalEngine:
         passages = {k: [] for k in PASSAGE_SCHEMA.names}
         for i, j in exact_pairs.tolist():
             a, b = docs[i], docs[j]
-            d = direction(a.date, b.date, [])
+            d = direction(a.date, b.date, [], a.doc_id, b.doc_id)
             row = dict(a=a.doc_id, b=b.doc_id, relation="exact", resemblance=1.0, containment_a=1.0,
                        containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,

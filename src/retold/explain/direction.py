@@ -23,12 +23,15 @@ def parse_date(value: str | None) -> datetime | None:
     return None
 
 
-def direction(date_a: str | None, date_b: str | None, edits: list[Edit]) -> Direction:
+def direction(date_a: str | None, date_b: str | None, edits: list[Edit], a_id: str = "a",
+              b_id: str = "b") -> Direction:
+    """Evidence strings name the documents by id, so they read well anywhere."""
     da, db = parse_date(date_a), parse_date(date_b)
+    name = {"a": a_id, "b": b_id}
     if da and db and da != db:
         src = "a" if da < db else "b"
         first, later = (date_a, date_b) if src == "a" else (date_b, date_a)
-        return Direction(src, DATE_CONFIDENCE, [f"{src} was published first ({first} before {later})"])
+        return Direction(src, DATE_CONFIDENCE, [f"{name[src]} was published first ({first}, the other {later})"])
     # Only b's side of an edit can be injected material; a's side is material b lacks.
     gained_b = sum(1 for e in edits if e.type in ("junk_token", "boilerplate") and e.b_text)
     gained_a = sum(1 for e in edits if e.type in ("junk_token", "boilerplate") and e.a_text)
@@ -38,5 +41,6 @@ def direction(date_a: str | None, date_b: str | None, edits: list[Edit]) -> Dire
     src = "a" if gained_b > gained_a else "b"
     copy = "b" if src == "a" else "a"
     n = max(gained_a, gained_b)
+    what = "piece" if n == 1 else "pieces"
     return Direction(src, TEXT_CONFIDENCE,
-                     [f"{copy} carries {n} pieces of site chrome or injected junk that {src} lacks"])
+                     [f"{name[copy]} carries {n} {what} of site chrome or injected junk that {name[src]} lacks"])

@@ -305,7 +305,8 @@ def _evidence(value: Any) -> list[str]:
                 parsed = None
             if isinstance(parsed, list):
                 return [str(v) for v in parsed if v not in (None, "")]
-        return [s] if s else []
+        # The local engine joins its evidence with "; " (a list<string> column is better).
+        return [p.strip() for p in s.split("; ") if p.strip()]
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value if v not in (None, "")]
     return [str(value)]

@@ -1,0 +1,1792 @@
+"""Deterministic demo corpus: ECB+ news articles plus the copies a content farm makes of them.
+
+Originals are ECB+ documents, detokenised into prose. From some of them the generator makes
+exact copies, reprints (site chrome, junk tags, a name spelt another way), spun rewrites
+(reworded sentences, transliterated names, changed numbers and dates, paragraphs dropped and
+added, a few sentences kept verbatim) and reuse (another article quoting a passage). Every
+change is recorded with its text and character offsets in ``truth.jsonl``, so the pipeline's
+relations, passages, typed edits and direction can be scored against it.
+
+Same seed, same bytes: all randomness goes through one ``random.Random(seed)`` and every
+iteration order is fixed (sorted ids, lists, never set or dict order of unhashed input).
+
+Run: ``.venv/bin/python -m retold.demo.generator --out demo/corpus``
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import json
+import random
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# ECB+ lives next to the repository (../shared/data); never an absolute machine path.
+DEFAULT_ECB = REPO_ROOT / ".." / "shared" / "data" / "stories" / "ecbplus" / "docs.jsonl"
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens, as used for the reference Jaccard."""
+    return _WORD_RE.findall(text.lower())
+
+
+def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    w = words(text)
+    return set(zip(*(w[i:] for i in range(n))))
+
+
+def jaccard5(a: str, b: str) -> float:
+    """Word 5-gram Jaccard of lowercased word tokens (the reference resemblance)."""
+    sa, sb = shingles(a), shingles(b)
+    if not sa and not sb:
+        return 1.0 if words(a) == words(b) else 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+# --------------------------------------------------------------------------------------------
+# Detokenisation
+# --------------------------------------------------------------------------------------------
+_ATTACH_LEFT = {",", ".", ":", ";", "?", "!", ")", "]", "}", "%", "...", "…", "”",
+                "'s", "'re", "'ve", "'m", "'ll", "'d", "n't", "'S", "N'T"}
+_ATTACH_RIGHT = {"(", "[", "{", "$", "#", "“", "‘", "£", "€"}
+_CLITICS = {"s", "t", "re", "ve", "m", "ll", "d"}
+_ALNUM = re.compile(r"^\w+$")
+
+
+def _detok_line(line: str, state: dict[str, bool]) -> str:
+    toks = line.split()
+    out: list[str] = []
+    glue_next = True  # nothing before the first token
+    for i, tok in enumerate(toks):
+        prev = toks[i - 1] if i else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        glue_before, glue_next = glue_next, False
+        if tok == "``":
+            tok, glue_next = '"', True
+        elif tok == "''":
+            tok, glue_before = '"', True
+        elif tok == '"':
+            # Straight quotes carry no side: line edges decide, else alternate per document.
+            opening = True if i == 0 else False if i == len(toks) - 1 else not state["dq"]
+            state["dq"] = opening
+            if opening:
+                glue_next = True
+            else:
+                glue_before = True
+        elif tok in ("’", "'") and nxt in _CLITICS and prev:
+            glue_before = glue_next = True  # Lohan ’ s -> Lohan’s
+        elif tok in _ATTACH_LEFT or tok in ("’", "'"):
+            glue_before = True
+        elif tok in _ATTACH_RIGHT:
+            glue_next = True
+        elif tok in ("-", "/") and _ALNUM.match(prev or "_-") and _ALNUM.match(nxt or "_-"):
+            glue_before = glue_next = True  # 90 - day -> 90-day, and / or -> and/or
+        elif tok == ":":
+            glue_before = True
+            if prev.isdigit() and nxt[:1].isdigit():
+                glue_next = True  # 5 : 03pm -> 5:03pm
+        if tok == "." and len(prev) == 1 and prev.isupper() and len(nxt) == 1 and nxt.isupper():
+            glue_next = True  # L . A -> L.A
+        if tok == "," and prev.isdigit() and len(prev) <= 3 and re.fullmatch(r"\d{3}", nxt):
+            glue_before = glue_next = True  # 1 , 000 -> 1,000
+        if out and not glue_before:
+            out.append(" ")
+        out.append(tok)
+    return "".join(out)
+
+
+def detokenise(text: str) -> str:
+    """ECB+ tokens (one sentence a line) -> natural prose, still one sentence a line."""
+    state = {"dq": False}
+    return "\n".join(_detok_line(line, state) for line in text.split("\n") if line.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+# --------------------------------------------------------------------------------------------
+_ABBREV = {"mr", "mrs", "ms", "dr", "st", "sgt", "gov", "sen", "rep", "gen", "lt", "col", "capt",
+           "jr", "sr", "no", "vs", "inc", "corp", "ltd", "co", "jan", "feb", "mar", "apr", "jun",
+           "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "calif", "fla", "mass", "ave"}
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Small rule-based splitter for plain-text input (ECB+ already comes one sentence a line)."""
+    parts: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
+        before = paragraph[start:m.start()].rsplit(None, 1)
+        last = before[-1].lower().rstrip(".") if before else ""
+        if paragraph[m.start()] == "." and (last in _ABBREV or len(last) == 1):
+            continue
+        parts.append(paragraph[start:m.end()].strip())
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+@dataclass
+class Article:
+    """A document as paragraphs of sentences, so copies can track where each sentence went."""
+
+    id: str
+    paragraphs: list[list[str]]
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    story: str | None = None
+    topic: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(" ".join(p) for p in self.paragraphs)
+
+    def sentences(self) -> list[tuple[tuple[int, int], str]]:
+        return [((pi, si), s) for pi, p in enumerate(self.paragraphs) for si, s in enumerate(p)]
+
+    def sentence_spans(self) -> dict[tuple[int, int], tuple[int, int]]:
+        spans, pos = {}, 0
+        for pi, p in enumerate(self.paragraphs):
+            if pi:
+                pos += 2
+            for si, s in enumerate(p):
+                if si:
+                    pos += 1
+                spans[(pi, si)] = (pos, pos + len(s))
+                pos += len(s)
+        return spans
+
+    @classmethod
+    def from_text(cls, text: str, id: str = "doc", **kw: Any) -> "Article":
+        paras = [split_sentences(" ".join(p.split())) for p in re.split(r"\n\s*\n", text)]
+        return cls(id=id, paragraphs=[p for p in paras if p], **kw)
+
+
+def _is_headline(sentence: str) -> bool:
+    # Headlines, date lines and section heads have no final punctuation; keep them alone.
+    return len(sentence.split()) <= 20 and not re.search(r"[.!?][\"”’)]*$", sentence)
+
+
+def paragraphs_from_sentences(sentences: list[str], rng: random.Random) -> list[list[str]]:
+    """Group sentences into paragraphs of 2-4, headline-like lines on their own."""
+    paras: list[list[str]] = []
+    cur: list[str] = []
+    size = rng.randint(2, 4)
+    for s in sentences:
+        if _is_headline(s):
+            if cur:
+                paras.append(cur)
+            paras.append([s])
+            cur, size = [], rng.randint(2, 4)
+            continue
+        cur.append(s)
+        if len(cur) >= size:
+            paras.append(cur)
+            cur, size = [], rng.randint(2, 4)
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+# --------------------------------------------------------------------------------------------
+# Fake sites: each has its own consistent chrome, so per-source boilerplate is learnable
+# --------------------------------------------------------------------------------------------
+_SITE_PREFIX = ["daily", "morning", "global", "metro", "national", "city", "world", "evening",
+                "free", "open", "capital", "coastal", "valley", "united", "northern", "southern"]
+_SITE_NOUN = ["globe", "herald", "ledger", "wire", "post", "digest", "chronicle", "courier",
+              "tribune", "beacon", "dispatch", "bulletin", "gazette", "report", "journal",
+              "sentinel", "observer", "monitor", "echo", "record"]
+_HEADER_POOL = [
+    "Dark Mode", "Skip to content", "Menu | Search | Sign In", "Home » News » World",
+    "{NAME}", "BREAKING NEWS", "Listen to this article", "{mins} min read", "Share this article",
+    "Share on Facebook | Share on X | Email", "Light Mode / Dark Mode", "Trending: {teaser}",
+    "Advertisement",
+]
+_DATE_LINES = ["Published {date}", "{date} | Updated {date}", "Posted on {date} by Staff Writer",
+               "By {NAME} Staff | {date}", "Last updated: {date}"]
+_DATE_FORMATS = ["%B %d, %Y", "%d/%m/%Y", "%Y-%m-%d", "%b %d, %Y", "%d %B %Y"]
+_FOOTER_POOL = [
+    "Subscribe to our newsletter", "Sign up for the {NAME} morning briefing",
+    "Related: {teaser}", "© 2013 {NAME}. All rights reserved.", "Share this article",
+    "Tags: {tags}", "Comments are closed.", "Read more: {teaser}",
+    "We use cookies to improve your experience. By continuing you accept our cookie policy.",
+    "Follow us on Facebook and Twitter for the latest updates.", "Advertisement",
+    "Have a story tip? Email the {NAME} newsroom.",
+]
+_DISCLAIMER = ("Disclaimer: The views expressed in this article are the author's own and do "
+               "not necessarily reflect the editorial position of {NAME}.")
+_MID_POOL = ["Advertisement", "Related: {teaser}", "Read more: {teaser}", "Continue reading below"]
+_TEASERS = [
+    "Five things to know before the markets open", "How to save on your energy bill this winter",
+    "The best budget phones of the year", "Why commuters are switching to bikes",
+    "Ten recipes for a quick weeknight dinner", "What the new tax rules mean for you",
+    "Inside the race to build cheaper batteries", "The travel destinations everyone is talking about",
+    "How to protect your accounts from hackers", "Experts weigh in on the housing market",
+    "The surprising science of a good night's sleep", "Local heroes honoured at city hall",
+    "Weekend weather: sunshine and showers ahead", "Opinion: our roads deserve better",
+    "Photos: the week in pictures", "Quiz: how well do you know this week's news?",
+    "The gadgets worth buying this season", "Why small businesses are hiring again",
+    "A beginner's guide to investing", "The streaming shows to watch this month",
+]
+_JUNK_POOL = ["trending", "viral", "news", "breaking", "must-read", "exclusive", "update", "latest",
+              "hot", "topstories", "worldnews", "daily", "headlines", "live", "today", "watch",
+              "share", "follow", "readmore", "celeb", "gossip", "politics", "worldwide", "usnews",
+              "explore", "fyp", "instanews", "newsfeed"]
+
+
+@dataclass
+class Site:
+    domain: str
+    name: str
+    header: list[str]
+    footer: list[str]
+    mid: str | None
+    date_line: str | None
+    date_format: str
+    junk: list[str]
+    junk_rate: float
+    opinion: bool
+
+    def render(self, template: str, rng: random.Random, when: str | None, n_words: int) -> str:
+        day = ""
+        if when:
+            day = date.fromisoformat(when).strftime(self.date_format)
+        return template.format(NAME=self.name, date=day, mins=max(1, n_words // 220),
+                               teaser=rng.choice(_TEASERS),
+                               tags=", ".join(rng.sample(self.junk, min(3, len(self.junk)))))
+
+    def chrome(self, rng: random.Random, when: str | None, n_words: int
+               ) -> tuple[list[str], list[str], str | None]:
+        """Header lines, footer lines and an optional mid-article line for one page."""
+        head = [self.render(t, rng, when, n_words) for t in self.header]
+        if self.opinion:
+            head.insert(min(1, len(head)), "OPINION")
+        if self.date_line and when:
+            head.append(self.render(self.date_line, rng, when, n_words))
+        foot = [self.render(t, rng, when, n_words) for t in self.footer]
+        if self.opinion:
+            foot.insert(0, self.render(_DISCLAIMER, rng, when, n_words))
+        mid = self.render(self.mid, rng, when, n_words) if self.mid else None
+        return head, foot, mid
+
+    def junk_tag(self, rng: random.Random) -> str:
+        return " ".join(rng.sample(self.junk, rng.randint(2, min(4, len(self.junk)))))
+
+
+def make_sites(rng: random.Random, n: int) -> list[Site]:
+    names = [(p, s) for p in _SITE_PREFIX for s in _SITE_NOUN]
+    rng.shuffle(names)
+    sites = []
+    for prefix, noun in names[:n]:
+        opinion = rng.random() < 0.3
+        sites.append(Site(
+            domain=f"{prefix}{noun}.example",
+            name=f"The {prefix.title()} {noun.title()}",
+            header=rng.sample(_HEADER_POOL, rng.randint(1, 3)),
+            footer=rng.sample(_FOOTER_POOL, rng.randint(2, 3)),
+            mid=rng.choice(_MID_POOL) if rng.random() < 0.5 else None,
+            date_line=rng.choice(_DATE_LINES) if rng.random() < 0.8 else None,
+            date_format=rng.choice(_DATE_FORMATS),
+            junk=rng.sample(_JUNK_POOL, rng.randint(3, 5)),
+            junk_rate=rng.uniform(0.2, 0.5),
+            opinion=opinion,
+        ))
+    return sites
+
+
+# --------------------------------------------------------------------------------------------
+# Name variants: general spelling rules, applicable to any name (no list of names)
+# --------------------------------------------------------------------------------------------
+_ACCENT = {"s": "š", "c": "č", "z": "ž", "e": "é", "a": "á", "o": "ö", "u": "ü", "n": "ñ"}
+_V = "aeiouáéíóúäëïöü"
+# (pattern, replacement): one match of one rule is applied; patterns are case-insensitive and
+# the replacement takes the case of the matched text's first letter.
+_NAME_RULES: list[tuple[str, str]] = [
+    (r"ph", "f"), (r"(?<=[a-z])f(?=[a-z])", "ph"), (r"^f", "ph"),
+    (r"ks", "x"), (r"x", "ks"), (r"cs", "x"),
+    (r"c(?=[aou]|$|[^aeiouyhkz])", "k"), (r"ck", "k"), (r"k(?!h)", "c"),
+    (r"([bdfglmnprstz])\1", r"\1"),
+    (rf"(?<=[{_V}])([lnrstmp])(?=[{_V}])", r"\1\1"),
+    (r"(?<=.)y", "i"), (rf"i$", "y"), (rf"(?<=[^{_V}])i(?=[{_V}])", "y"),
+    (rf"(?<=[{_V}])(?=[{_V}])(?<!^.)", "'"),
+    (r"w", "v"), (r"(?<=.)v", "w"), (r"tz", "ts"), (r"ts$", "tz"),
+    (r"sh", "sch"), (r"sch", "sh"), (r"sz", "sh"), (r"cz", "ch"), (r"kh", "h"),
+    (r"ou", "u"), (r"ei", "ey"), (r"ey", "ei"), (r"oo", "u"), (r"j(?=[aeou])", "y"),
+    (r"(?<=[a-z])(?=[A-Z][a-z])", " "),  # LaCalamita -> La Calamita
+    (r"[-' ](?=[A-Za-z])", ""),  # Jean-Pierre -> JeanPierre, O'Brien -> OBrien
+    (r"-", " "),
+]
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _name_candidates(name: str) -> list[str]:
+    cands = set()
+    folded = _fold(name)
+    if folded != name:
+        cands.add(folded)  # Szczepański -> Szczepanski
+    else:
+        for i, ch in enumerate(name):
+            if i and ch in _ACCENT:
+                cands.add(name[:i] + _ACCENT[ch] + name[i + 1:])  # Jansa -> Janša
+    for pat, repl in _NAME_RULES:
+        flags = 0 if any(c.isupper() for c in pat.replace("[A-Z]", "")) or "[A-Z]" in pat \
+            else re.IGNORECASE
+        for m in re.finditer(pat, name, flags):
+            new = m.expand(repl)
+            if new and m.group(0)[:1].isupper():
+                new = new[0].upper() + new[1:]
+            cand = name[:m.start()] + new + name[m.end():]
+            if cand != name and cand[:1].isupper() and "  " not in cand:
+                cands.add(cand)
+    return sorted(cands)
+
+
+def name_variant(name: str, rng: random.Random) -> str:
+    """Another plausible spelling of `name` (transliteration-like), never equal to it."""
+    cands = [c for c in _name_candidates(name)
+             if difflib.SequenceMatcher(None, _fold(c).lower(), _fold(name).lower()).ratio() >= 0.7]
+    if cands:
+        return rng.choice(cands)
+    return name + ("h" if name[-1:].lower() in _V else name[-1:])  # too short for any rule
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers and dates
+# --------------------------------------------------------------------------------------------
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+             r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DATE_RE = re.compile(
+    rf"\b{_MONTH_RE}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, (?:19|20)\d\d)?\b"
+    rf"|\b(?:{'|'.join(_WEEKDAYS)})\b|\b(?:19[5-9]\d|20[0-2]\d)\b")
+NUMBER_RE = re.compile(r"(?<![\w:/.,$])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w:/]|[.,]\d)"
+                       r"|(?<=\$)\d+(?:\.\d+)?(?![\w:/]|[.,]\d)")
+
+
+def change_number(text: str, rng: random.Random) -> str:
+    """A nearby but different number in the same format (33 -> 34, 90 -> 80, 1,200 -> 1,300)."""
+    digits = text.replace(",", "")
+    if "." in digits:
+        whole, frac = digits.split(".")
+        last = (int(frac[-1]) + rng.randint(1, 8)) % 10
+        return f"{text.rsplit('.', 1)[0]}.{frac[:-1]}{last}"
+    n = int(digits)
+    step = 10 ** max(0, len(digits) - 2) if n >= 100 else (10 if n >= 20 and n % 10 == 0 else 1)
+    k = rng.choice([-3, -2, -1, 1, 2, 3]) if step == 1 else rng.choice([-1, 1])
+    new = n + k * step
+    if new < 0 or len(str(new)) != len(digits):
+        new = n + abs(k) * step
+    return f"{new:,}" if "," in text else str(new)
+
+
+def change_date(text: str, rng: random.Random) -> str:
+    """Shift one part of a date expression: weekday, day of month, month or year."""
+    if text in _WEEKDAYS:
+        return _WEEKDAYS[(_WEEKDAYS.index(text) + rng.choice([-1, 1])) % 7]
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return str(int(text) + rng.choice([-1, 1]))
+    m = re.match(r"(\w+)(\.?) (\d{1,2})(.*)$", text)
+    if not m:
+        return text
+    mon, dot, day, rest = m.groups()
+    if rng.random() < 0.6:
+        new_day = int(day) + rng.choice([-2, -1, 1, 2])
+        new_day = new_day if 1 <= new_day <= 28 else int(day) - 1 if int(day) > 1 else 2
+        return f"{mon}{dot} {new_day}{rest}"
+    full = [x for x in _MONTHS if x.startswith(mon[:3])]
+    idx = _MONTHS.index(full[0]) if full else 0
+    new_mon = _MONTHS[(idx + rng.choice([-1, 1])) % 12]
+    if len(mon) <= 4 and mon != "June" and mon != "July":
+        new_mon = new_mon[:3] if new_mon not in ("May", "June", "July") else new_mon
+        dot = dot if len(new_mon) == 3 and new_mon != "May" else ""
+    return f"{new_mon}{dot} {day}{rest}"
+
+
+def _spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in regex.finditer(text)]
+
+
+def number_spans(text: str) -> list[tuple[int, int]]:
+    """Numbers that are not part of a date expression."""
+    dates = _spans(DATE_RE, text)
+    return [(s, e) for s, e in _spans(NUMBER_RE, text)
+            if not any(ds <= s < de for ds, de in dates)]
+
+
+_NOT_NAMES = set("""The This That These Those There Their They Then Than He She His Her Him It Its
+We Our Us You Your I In On At After Before When While But And Or So If As For From With Without
+Into Over Under About Some Many Most More Other Another Every Each All Any No Not Both Mr Mrs Ms
+Dr Sgt Gov Sen President Police Officials Authorities What Who Why How Where Which However Also
+Meanwhile According During Since Until Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday
+Friday Saturday Sunday January February March April May June July August September October
+November December New North South East West Central American Americans English Internet Web
+Street Avenue Road County City State University Department Court Police Fire News Center Company
+Group Party Government Minister Secretary Chief Director Sheriff Office Prison Jail Hospital""".split())
+
+
+def find_names(text: str) -> list[str]:
+    """Capitalised name-like tokens used mid-sentence, most frequent first (ties by name)."""
+    counts: Counter[str] = Counter()
+    for m in re.finditer(r"(?<![\w'’.-])([A-Z][a-zà-ÿš-ž]+(?:[A-Z][a-z]+)?(?:['’][A-Z][a-z]+)?)"
+                         r"(?![\w-])", text):
+        tok = m.group(1)
+        before = text[max(0, m.start() - 3):m.start()]
+        if m.start() == 0 or re.search(r"[.!?\"“”\n]\s*$", before):
+            continue  # sentence-initial words are often not names
+        if len(tok) >= 4 and tok not in _NOT_NAMES and not tok.isupper():
+            counts[tok] += 1
+    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+# --------------------------------------------------------------------------------------------
+# Rewording (article spinning)
+# --------------------------------------------------------------------------------------------
+# word=alt1|alt2 [/!next,words] [/+only,before,these] [/^not,after,these]; '#' = any number.
+_SYNONYMS = """
+died=passed away|perished
+injured=hurt|wounded
+found=discovered|located
+began=started|commenced
+started=began|commenced
+help=aid|assistance/!to
+helped=assisted|aided
+expected=anticipated|projected
+received=got|obtained
+caused=triggered|sparked
+struck=hit|rocked
+hit=struck
+destroyed=wrecked|demolished
+needed=required
+tried=attempted
+trying=attempting
+believed=thought
+believe=think
+described=portrayed|characterized
+continue=carry on|keep going
+continued=went on|carried on
+allow=permit
+allowed=permitted
+returned=came back|went back
+moved=relocated
+remain=stay
+remained=stayed
+showed=revealed|indicated
+seen=observed|spotted
+saw=witnessed|observed
+won=secured|clinched
+gave=handed|provided
+used=utilized|employed/!to
+using=utilizing|employing
+including=such as|among them
+investigating=probing|looking into
+investigation=probe|inquiry
+investigators=detectives|officials
+detectives=investigators
+attack=assault
+attacks=assaults
+attacked=assaulted
+authorities=officials
+officials=authorities
+people=individuals|persons|residents
+children=kids|youngsters
+child=youngster|kid
+house=residence|home
+building=structure|edifice
+buildings=structures
+car=vehicle
+cars=vehicles
+vehicle=car
+company=firm|business
+companies=firms|businesses
+firm=company
+deal=agreement|pact
+deals=agreements
+agreement=deal|accord
+offer=bid|proposal/^to
+acquisition=purchase|takeover
+purchase=acquisition
+acquire=buy|purchase
+acquired=bought|purchased
+buy=purchase
+bought=purchased
+customers=clients|consumers
+workers=employees|staff
+employees=workers|staff
+job=position|post
+jobs=positions|posts
+money=funds|cash
+government=administration
+president=leader
+leader=head
+spokesman=spokesperson|representative
+spokeswoman=spokesperson|representative
+statement=announcement|release
+announcement=statement
+announced=revealed|unveiled|disclosed
+report=account
+reports=accounts
+reported=revealed|disclosed
+confirmed=verified|acknowledged
+arrested=detained|apprehended
+news=reports
+story=report|article
+media=press
+reporters=journalists
+journalists=reporters
+magazine=publication
+newspaper=paper|daily
+film=movie|picture
+movie=film|picture
+actress=performer|star
+actor=performer
+star=celebrity
+fans=supporters|admirers
+season=campaign
+game=match|contest
+games=matches|contests
+team=squad|side
+teams=squads|sides
+player=athlete
+players=athletes
+coach=manager
+victory=win|triumph
+scored=netted|tallied
+beat=defeated
+playoffs=postseason
+champion=winner|titleholder
+quake=earthquake|tremor
+earthquake=quake|tremor
+damage=destruction
+residents=locals|inhabitants
+victims=casualties
+death=passing|demise
+deaths=fatalities
+injuries=wounds
+hospital=medical center|clinic
+rehab=rehabilitation|treatment
+treatment=care|therapy
+facility=center|site
+center=facility
+prison=jail|penitentiary
+jail=prison|lockup
+judge=magistrate
+lawyer=attorney
+attorney=lawyer
+convicted=found guilty
+murder=killing|slaying
+murdered=slain
+killing=slaying|murder
+suspect=accused
+gun=firearm|weapon
+guns=firearms|weapons
+gunman=shooter|attacker
+shooting=gun attack|gunfire
+crash=collision|accident
+accident=crash|incident
+incident=episode|event
+area=region|zone
+region=area
+city=town
+country=nation
+nation=country
+world=globe
+local=area
+large=big|sizable
+big=large|major
+small=little|minor
+major=big|key
+huge=massive|enormous
+massive=huge|enormous
+former=previous|onetime
+previous=prior|earlier
+later=subsequently|afterwards
+recent=latest
+recently=lately
+soon=shortly
+shortly=soon
+several=a number of|multiple
+many=numerous|lots of
+nearly=almost|close to
+almost=nearly
+after=following/+the,a,an,his,her,their,its,#,being,this,that
+before=prior to/+the,a,an,his,her,their,its,#,being,this,that
+during=throughout|in the course of
+because=since|as/!of
+however=nevertheless|still
+but=yet
+also=additionally|likewise
+important=key|significant
+serious=severe|grave
+strong=powerful|robust
+powerful=strong|potent
+famous=renowned|celebrated
+popular=well-liked|beloved
+final=last|closing
+biggest=largest
+largest=biggest
+latest=newest|most recent
+current=present
+possible=potential
+available=accessible|on offer
+full=complete
+entire=whole
+whole=entire
+total=overall
+different=distinct
+difficult=hard|tough
+easy=simple
+quick=fast|rapid
+fast=quick|rapid
+attempt=bid|effort
+effort=attempt
+problem=issue
+problems=issues
+issue=matter
+issues=matters
+decision=choice|ruling
+plan=proposal|scheme/^to
+plans=proposals/^to
+changes=alterations|shifts
+chance=opportunity
+opportunity=chance
+information=details
+details=specifics|particulars
+price=cost
+prices=costs
+products=goods|offerings
+flaw=bug|weakness
+vulnerability=weakness|flaw
+patch=fix|update
+phone=handset|device
+device=gadget
+evidence=proof
+witnesses=onlookers|bystanders
+scene=site|location
+meeting=gathering|session
+ceremony=event
+election=vote|poll
+candidates=contenders
+protesters=demonstrators
+protest=demonstration
+flood=deluge
+collapsed=caved in|crumbled
+rescuers=rescue workers
+claimed=alleged|asserted
+stated=said
+insisted=maintained
+noted=observed|pointed out
+revealed=disclosed
+admitted=acknowledged|conceded
+happened=occurred|took place
+occurred=happened|took place
+appeared=seemed/+to
+seems=appears
+seemed=appeared
+decided=chose|opted
+planned=intended
+built=constructed
+build=construct
+closed=shut
+launched=unveiled|introduced
+launch=debut|rollout
+introduced=unveiled|launched
+unveiled=introduced
+includes=contains
+include=contain
+suffered=sustained|endured
+rescued=saved
+escaped=fled
+fled=escaped
+amid=amidst|in the midst of
+despite=in spite of|notwithstanding
+although=though|even though
+until=up until
+without=with no
+within=inside
+near=close to
+across=throughout
+inside=within
+toward=towards
+towards=toward
+upon=on
+therefore=thus
+thus=therefore
+again=once more|once again
+often=frequently
+usually=typically
+quite=rather
+probably=likely
+approximately=about|roughly
+roughly=about|approximately
+percent=per cent
+huge=enormous|vast
+massive=huge|vast
+officers=cops|lawmen
+community=neighborhood
+school=academy
+attorneys=lawyers
+lawyers=attorneys
+decade=ten years
+hours=hrs
+minutes=mins
+today=on this day
+tonight=this evening
+morning=early hours/^this,Tuesday,Monday,Wednesday,Thursday,Friday,Saturday,Sunday
+afternoon=later in the day/^this,Tuesday,Monday,Wednesday,Thursday,Friday,Saturday,Sunday
+fire=blaze|flames/^opened,open,opening,under,cease
+blaze=fire|inferno
+firefighters=fire crews
+killed=slain/^were,was,been,be,being
+charges=counts
+sentenced=jailed/+to
+sought=looked for|pursued
+searching=hunting|looking
+search=hunt/!for,of,engine,engines,results
+""".strip()
+
+_PHRASES: list[tuple[str, list[str]]] = [
+    (r"more than(?= \d)", ["over", "upwards of"]), (r"at least(?= \d)", ["no fewer than"]),
+    (r"because of", ["due to", "owing to"]), (r"due to", ["because of", "owing to"]),
+    (r"as well as", ["along with", "together with"]), (r"in order to", ["to", "so as to"]),
+    (r"a number of", ["several", "various"]), (r"a lot of", ["plenty of", "lots of"]),
+    (r"last (week|month|year)", [r"the previous \1", r"the past \1"]),
+    (r"checked (him|her|them)sel(?:f|ves) into", [r"admitted \1self to", r"booked \1self into"]),
+    (r"checked into", ["entered", "was admitted to"]), (r"took place", ["happened", "occurred"]),
+    (r"in the wake of", ["following", "after"]), (r"as a result of", ["because of"]),
+    (r"in addition to", ["besides", "on top of"]), (r"prior to", ["before", "ahead of"]),
+    (r"so far", ["to date", "until now"]), (r"at the time", ["back then", "then"]),
+    (r"for the first time", ["for the very first time"]), (r"a few", ["a handful of", "some"]),
+    (r"is expected to", ["is likely to", "is set to"]), (r"went to", ["headed to", "made for"]),
+]
+
+_DROPPABLE = set("""very really reportedly also just still already currently recently apparently
+allegedly previously officially actually finally immediately quickly eventually simply clearly
+certainly especially largely mostly originally initially subsequently totally completely extremely
+highly truly major huge massive entire famous popular powerful serious significant strong""".split())
+
+_CONNECTORS = ["Meanwhile, ", "Notably, ", "In addition, ", "Separately, ", "Reportedly, ",
+               "As it stands, ", "It is understood that ", "Reports indicate that "]
+_LOWERABLE = set("""The A An He She It They We This That These Those His Her Its Their In On At
+After When While There Our One Two Three Some Many Most Police Officials Authorities""".split())
+
+_CONTRACT = [("did not", "didn't"), ("does not", "doesn't"), ("do not", "don't"),
+             ("is not", "isn't"), ("was not", "wasn't"), ("were not", "weren't"),
+             ("will not", "won't"), ("cannot", "can't"), ("has not", "hasn't"),
+             ("have not", "haven't"), ("are not", "aren't"), ("could not", "couldn't"),
+             ("would not", "wouldn't"), ("should not", "shouldn't"), ("had not", "hadn't")]
+
+
+@dataclass
+class _Syn:
+    alts: list[str]
+    not_next: set[str] = field(default_factory=set)
+    only_next: set[str] = field(default_factory=set)
+    not_prev: set[str] = field(default_factory=set)
+
+
+def _parse_synonyms(spec: str) -> dict[str, _Syn]:
+    table: dict[str, _Syn] = {}
+    for line in spec.splitlines():
+        head, *cons = line.split("/")
+        word, alts = head.split("=")
+        syn = _Syn(alts=alts.split("|"))
+        for c in cons:
+            target = {"!": syn.not_next, "+": syn.only_next, "^": syn.not_prev}[c[0]]
+            target.update(x.lower() for x in c[1:].split(","))
+        table[word] = syn  # a later line for the same word wins (keeps the table editable)
+    return table
+
+
+SYNONYMS = _parse_synonyms(_SYNONYMS)
+_TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+
+
+def _match_case(src: str, new: str) -> str:
+    if src[:1].isupper() and new:
+        return new[0].upper() + new[1:]
+    return new
+
+
+def _fix_article(tokens: list[str], i: int) -> None:
+    """Make the a/an before token i agree with it after a substitution or a drop."""
+    j = i - 1
+    while j >= 0 and tokens[j].isspace():
+        j -= 1
+    if j < 0 or tokens[j].lower() not in ("a", "an") or i >= len(tokens):
+        return
+    an = tokens[i][:1].lower() in "aeio" or tokens[i][:1].lower() == "u" and \
+        not tokens[i].lower().startswith(("uni", "use", "usu"))
+    tokens[j] = _match_case(tokens[j], "an" if an else "a")
+
+
+def _next_word(tokens: list[str], i: int) -> str:
+    for t in tokens[i + 1:]:
+        if not t.isspace():
+            return t
+    return ""
+
+
+def _prev_word(tokens: list[str], i: int) -> str:
+    for t in reversed(tokens[:i]):
+        if not t.isspace():
+            return t
+    return ""
+
+
+def _reporting(word: str, nxt: str, rng: random.Random) -> str | None:
+    """Swap a reporting verb, unless the next word makes it a different construction."""
+    low, n = word.lower(), nxt.lower()
+    if n == "to":
+        return None  # "said to be", "told to leave"
+    if low == "said":
+        alts = ["stated", "noted", "explained", "remarked"]
+        if not n or not n[0].isalnum() or n in ("that", "he", "she", "they", "it", "on", "in"):
+            alts += ["told reporters", "added"]
+        return rng.choice(alts)
+    if low == "says":
+        return rng.choice(["states", "notes", "explains", "tells reporters"]
+                          if not n or not n[0].isalnum() else ["states", "notes", "explains"])
+    if low == "told" and n and (n[0].isupper() or n in ("the", "reporters", "him", "her", "them",
+                                                        "police", "investigators", "a")):
+        return rng.choice(["informed", "said to"])
+    return None
+
+
+_SUBJ = (r"(?:he|she|they|police|officials|authorities|(?:the|a|an) [a-z]+(?: [a-z]+)?"
+         r"|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})")
+_OBJ = {"he": "him", "she": "her", "they": "them", "He": "him", "She": "her", "They": "them"}
+_FRONTED = re.compile(
+    r"^(After|When|While|Although|Though|Because|Since|Before|As|If|Once|Despite|Following"
+    r"|During|In|On|At|With|By|Under|Until|Last|Earlier|Later)\b([^,\"“”]{6,90}), "
+    r"([^\"“”]{12,})([.!?])$")
+_QUOTE_ATTR = re.compile(rf"^([\"“])(.+?),([\"”]) ({_SUBJ}) (said|says|added|told [a-z]+)\.$")
+_QUOTE_ATTR_INV = re.compile(rf"^([\"“])(.+?),([\"”]) (said|says|added) ({_SUBJ})\.$")
+_TRAIL_ATTR = re.compile(rf"^([^\"“”]{{12,}}), ({_SUBJ}) (said|says|told [a-z]+)\.$")
+_LEAD_ATTR = re.compile(rf"^({_SUBJ}) (said|says|told reporters) (?:that )?([^\"“”]{{12,}})\.$")
+
+
+def _lcfirst(s: str) -> str:
+    first = s.split(" ", 1)[0]
+    return s[0].lower() + s[1:] if first in _LOWERABLE or first.lower() == first else s
+
+
+def _ucfirst(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _subject_lower(subj: str) -> str:
+    return subj.lower() if subj.split(" ")[0] in ("He", "She", "They", "Police", "Officials",
+                                                  "Authorities", "The", "A", "An") else subj
+
+
+def _reshape(s: str, rng: random.Random) -> str:
+    """Clause-level rewrites: fronted clause moved back, attribution turned around."""
+    m = _QUOTE_ATTR.match(s) or None
+    if m:
+        op, q, cl, subj, verb = m.groups()
+        subj_o = _OBJ.get(subj, _subject_lower(subj))
+        if rng.random() < 0.5:
+            return f"According to {subj_o}, {op}{q}{cl}."
+        return f"{_ucfirst(subj)} {verb}: {op}{q}.{cl}"
+    m = _QUOTE_ATTR_INV.match(s)
+    if m:
+        op, q, cl, verb, subj = m.groups()
+        return f"{_ucfirst(subj)} {verb}: {op}{q}.{cl}"
+    m = _TRAIL_ATTR.match(s)
+    if m:
+        body, subj, verb = m.groups()
+        return f"According to {_OBJ.get(subj, _subject_lower(subj))}, {_lcfirst(body)}."
+    m = _LEAD_ATTR.match(s)
+    if m:
+        subj, verb, body = m.groups()
+        if rng.random() < 0.5:
+            return f"According to {_OBJ.get(subj, _subject_lower(subj))}, {body}."
+        return f"{_ucfirst(body)}, {_subject_lower(subj)} {verb}."
+    m = _FRONTED.match(s)
+    if m:
+        lead, rest, main, end = m.groups()
+        return f"{_ucfirst(main)} {lead.lower()}{rest}{end}"
+    return s
+
+
+def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
+    """Spin one sentence. strength 0 leaves it unchanged; 1 changes everything it can.
+
+    Operations, each applied with a probability that grows with strength: phrase and word
+    synonyms (a built-in table), reporting-verb swaps, clause reordering and "according to"
+    reshaping, dropping adverbs/adjectives, contracting or expanding negations, and a
+    sentence connector. Digits, month and weekday names are never touched, so number and date
+    edits stay separate from paraphrase.
+    """
+    if strength <= 0 or not sentence.strip():
+        return sentence
+    s = sentence
+    if rng.random() < 0.8 * strength:
+        s = _reshape(s, rng)
+    for pat, alts in _PHRASES:
+        def sub(m: re.Match, alts: list[str] = alts) -> str:
+            if rng.random() >= strength:
+                return m.group(0)
+            return _match_case(m.group(0), m.expand(rng.choice(alts)))
+        s = re.sub(rf"\b{pat}\b", sub, s, flags=re.IGNORECASE)
+    for full, short in _CONTRACT:
+        a, b = (full, short) if rng.random() < 0.5 else (short, full)
+        if a in s and rng.random() < 0.6 * strength:
+            s = s.replace(a, b)
+    tokens = _TOKEN_RE.findall(s)
+    first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
+    for i, tok in enumerate(tokens):
+        if not tok[:1].isalpha():
+            continue
+        low = tok.lower()
+        # Capitalised words mid-sentence are names ("People" the magazine), leave them alone.
+        if tok[:1].isupper() and i != first_word:
+            continue
+        nxt, prev = _next_word(tokens, i), _prev_word(tokens, i)
+        new = None
+        if low in ("said", "says", "told") and rng.random() < strength:
+            new = _reporting(tok, nxt, rng)
+        elif low in SYNONYMS and rng.random() < strength:
+            syn = SYNONYMS[low]
+            nlow = "#" if nxt[:1].isdigit() else nxt.lower()
+            ok = nlow not in syn.not_next and prev.lower() not in syn.not_prev
+            if syn.only_next and nlow not in syn.only_next:
+                ok = False
+            if ok:
+                new = rng.choice(syn.alts)
+        elif (low in _DROPPABLE and i != first_word and nxt[:1].isalnum()
+              and rng.random() < 0.6 * strength):
+            new = ""
+        if new is None:
+            continue
+        tokens[i] = _match_case(tok, new)
+        if new == "":
+            if i + 1 < len(tokens) and tokens[i + 1].isspace():
+                tokens[i + 1] = ""
+            nxt_i = next((k for k in range(i + 1, len(tokens)) if tokens[k][:1].isalnum()), None)
+            if nxt_i is not None:
+                _fix_article(tokens, nxt_i)
+        else:
+            _fix_article(tokens, i)
+    s = "".join(tokens)
+    if rng.random() < 0.15 * strength and not s.startswith(("\"", "“", "According")):
+        first = s.split(" ", 1)[0]
+        if first in _LOWERABLE:
+            s = rng.choice(_CONNECTORS) + _lcfirst(s)
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# Building a derived document while tracking where every character came from
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Piece:
+    sep: str  # text put before the piece ("", " ", "\n", "\n\n")
+    text: str
+    kind: str  # sent | boiler | junk | added | host
+    src: tuple[int, int] | None = None  # (paragraph, sentence) in the original
+    edits: list[dict[str, Any]] = field(default_factory=list)  # local offsets
+    moved: bool = False
+    reworded: bool = False
+
+
+class _Builder:
+    def __init__(self, a: Article):
+        self.a = a
+        self.spans = a.sentence_spans()
+        self.order = {k: i for i, (k, _) in enumerate(a.sentences())}
+        self.pieces: list[_Piece] = []
+        self.new_block = False
+
+    def paragraph(self) -> None:
+        self.new_block = True
+
+    def add(self, text: str, kind: str, *, src: tuple[int, int] | None = None,
+            edits: list[dict[str, Any]] | None = None, glue: str = " ",
+            moved: bool = False, reworded: bool = False) -> None:
+        if not self.pieces:
+            sep = ""
+        elif self.new_block:
+            sep = "\n\n"
+        else:
+            sep = glue
+        self.new_block = False
+        self.pieces.append(_Piece(sep, text, kind, src, edits or [], moved, reworded))
+
+    def lines(self, lines: list[str]) -> None:
+        """Chrome lines: one block, one line each, like text scraped from a page."""
+        for i, line in enumerate(lines):
+            self.add(line, "boiler", glue="\n")
+        self.paragraph()
+
+    def build(self, with_removed: bool = True) -> tuple[str, list[dict[str, Any]], list[dict]]:
+        a_text = self.a.text
+        out: list[str] = []
+        starts: list[int] = []
+        pos = 0
+        for p in self.pieces:
+            out.append(p.sep)
+            pos += len(p.sep)
+            starts.append(pos)
+            out.append(p.text)
+            pos += len(p.text)
+        b_text = "".join(out)
+        edits: list[dict[str, Any]] = []
+
+        def edit(typ: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> None:
+            edits.append({"type": typ, "a_text": a_text[a_span[0]:a_span[1]],
+                          "b_text": b_text[b_span[0]:b_span[1]],
+                          "a_start": a_span[0], "a_end": a_span[1],
+                          "b_start": b_span[0], "b_end": b_span[1]})
+
+        a_point = 0  # where, in a, the b-only text would sit: after the last original sentence
+        for p, st in zip(self.pieces, starts):
+            if p.src is not None:
+                a_s, a_e = self.spans[p.src]
+                a_point = a_e
+                for e in p.edits:
+                    ao, bo = e["a_off"], e["b_off"]
+                    edit(e["type"], (a_s + ao[0], a_s + ao[1]), (st + bo[0], st + bo[1]))
+            elif p.kind in ("boiler", "junk", "added"):
+                typ = {"boiler": "boilerplate", "junk": "junk_token", "added": "sentence_added"}
+                edit(typ[p.kind], (a_point, a_point), (st, st + len(p.text)))
+        # Reordered paragraphs: the span of each moved paragraph on both sides.
+        moved: dict[int, list[int]] = defaultdict(list)
+        for idx, p in enumerate(self.pieces):
+            if p.moved and p.src is not None:
+                moved[p.src[0]].append(idx)
+        for pi in sorted(moved):
+            idxs = moved[pi]
+            srcs = [self.pieces[i].src for i in idxs]
+            a_span = (min(self.spans[s][0] for s in srcs), max(self.spans[s][1] for s in srcs))
+            b_span = (starts[idxs[0]], starts[idxs[-1]] + len(self.pieces[idxs[-1]].text))
+            edit("reordered", a_span, b_span)
+        if with_removed:
+            used = {p.src for p in self.pieces if p.src is not None}
+            placed = sorted((self.order[p.src], st) for p, st in zip(self.pieces, starts)
+                            if p.src is not None)
+            run: list[tuple[int, int]] = []
+            for key, _ in self.a.sentences() + [((-1, -1), "")]:
+                if key != (-1, -1) and key not in used and (not run or run[-1][0] == key[0]):
+                    run.append(key)
+                    continue
+                if run:
+                    later = [st for o, st in placed if o > self.order[run[-1]]]
+                    b_point = min(later) if later else len(b_text)
+                    edit("sentence_removed", (self.spans[run[0]][0], self.spans[run[-1]][1]),
+                         (b_point, b_point))
+                    run = []
+                if key != (-1, -1) and key not in used:
+                    run = [key]
+        edits.sort(key=lambda e: (e["b_start"], e["a_start"], e["type"]))
+        return b_text, edits, self._passages(a_text, b_text, starts)
+
+    def _passages(self, a_text: str, b_text: str, starts: list[int]) -> list[dict]:
+        """Aligned spans: runs of original sentences that follow each other on both sides."""
+        runs: list[list[int]] = []
+        for idx, p in enumerate(self.pieces):
+            if p.src is None:
+                continue
+            if runs:
+                last = self.pieces[runs[-1][-1]]
+                if (runs[-1][-1] == idx - 1 and self.order[p.src] == self.order[last.src] + 1
+                        and p.reworded == last.reworded):
+                    runs[-1].append(idx)
+                    continue
+            runs.append([idx])
+        out = []
+        for run in runs:
+            first, last = self.pieces[run[0]], self.pieces[run[-1]]
+            a_s, a_e = self.spans[first.src][0], self.spans[last.src][1]
+            b_s, b_e = starts[run[0]], starts[run[-1]] + len(last.text)
+            wa, wb = words(a_text[a_s:a_e]), words(b_text[b_s:b_e])
+            ident = difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio() if wa else 0.0
+            out.append({"a_start": a_s, "a_end": a_e, "b_start": b_s, "b_end": b_e,
+                        "identity": round(ident, 3)})
+        return out
+
+
+def _replace_all(sentence: str, original: str, subs: dict[str, str], typ: str
+                 ) -> tuple[str, list[dict[str, Any]]]:
+    """Replace every whole-word occurrence of each key; offsets on both sides.
+
+    The a-side offset of the k-th occurrence in the (maybe reworded) b sentence is the k-th
+    occurrence in the original sentence, or its last one if rewording moved things around.
+    """
+    if not subs:
+        return sentence, []
+    pat = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(k) for k in
+                                                   sorted(subs, key=len, reverse=True))
+                     + r")(?![\w-]|['’]\w\w)")
+    a_occ: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in pat.finditer(original):
+        a_occ[m.group(1)].append(m.span(1))
+    seen: Counter[str] = Counter()
+    out, edits, pos, shift = [], [], 0, 0
+    for m in pat.finditer(sentence):
+        key = m.group(1)
+        occ = a_occ.get(key)
+        if not occ:
+            continue
+        a_span = occ[min(seen[key], len(occ) - 1)]
+        seen[key] += 1
+        new = subs[key]
+        out.append(sentence[pos:m.start()])
+        b_start = m.start() + shift
+        out.append(new)
+        shift += len(new) - len(key)
+        pos = m.end()
+        edits.append({"type": typ, "a_off": a_span, "b_off": (b_start, b_start + len(new))})
+    out.append(sentence[pos:])
+    return "".join(out), edits
+
+
+def _replace_span(sentence: str, original: str, span: tuple[int, int], new: str, typ: str,
+                  a_span: tuple[int, int]) -> tuple[str, list[dict[str, Any]]]:
+    s, e = span
+    return (sentence[:s] + new + sentence[e:],
+            [{"type": typ, "a_off": a_span, "b_off": (s, s + len(new))}])
+
+
+def _shift_edits(edits: list[dict[str, Any]], after: int, delta: int) -> None:
+    for e in edits:
+        bs, be = e["b_off"]
+        if bs >= after:
+            e["b_off"] = (bs + delta, be + delta)
+
+
+class _Changes:
+    """Document-level edit plan: names to respell, single numbers and dates to change."""
+
+    def __init__(self, names: dict[str, str] | None = None,
+                 numbers: dict[tuple[int, int], int] | None = None,
+                 dates: dict[tuple[int, int], int] | None = None):
+        self.names = names or {}
+        self.numbers = numbers or {}  # sentence key -> which number in it
+        self.dates = dates or {}
+
+    def apply(self, key: tuple[int, int], original: str, b: str, rng: random.Random
+              ) -> tuple[str, list[dict[str, Any]]]:
+        edits: list[dict[str, Any]] = []
+        for kind, plan, finder, changer in (
+                ("date_change", self.dates, lambda t: _spans(DATE_RE, t), change_date),
+                ("number_change", self.numbers, number_spans, change_number)):
+            if key not in plan:
+                continue
+            a_spans = finder(original)
+            if not a_spans:
+                continue
+            a_span = a_spans[min(plan[key], len(a_spans) - 1)]
+            old = original[a_span[0]:a_span[1]]
+            b_spans = [sp for sp in finder(b) if b[sp[0]:sp[1]] == old]
+            if not b_spans:
+                continue
+            new = changer(old, rng)
+            if new == old:
+                continue
+            b_span = b_spans[0]
+            _shift_edits(edits, b_span[1], len(new) - len(old))
+            b, more = _replace_span(b, original, b_span, new, kind, a_span)
+            edits += more
+        if self.names:
+            # Names go last and shift the offsets of the number/date edits before them.
+            nb, more = _replace_all(b, original, self.names, "name_variant")
+            for e in edits:
+                bs, be = e["b_off"]
+                delta = sum(len(self.names[b[m["b_off"][0] - _off_before(more, m):
+                                           m["b_off"][0] - _off_before(more, m)
+                                           + len(_orig_key(m, original))]])
+                            - len(_orig_key(m, original))
+                            for m in more if m["b_off"][0] - _off_before(more, m) < bs)
+                e["b_off"] = (bs + delta, be + delta)
+            b, edits = nb, edits + more
+        return b, edits
+
+
+def _orig_key(m: dict[str, Any], original: str) -> str:
+    s, e = m["a_off"]
+    return original[s:e]
+
+
+def _off_before(edits: list[dict[str, Any]], m: dict[str, Any]) -> int:
+    """How far the replacements before `m` moved it (new length minus old length)."""
+    return m.get("_shift", 0)
+
+
+# --------------------------------------------------------------------------------------------
+# The derived documents
+# --------------------------------------------------------------------------------------------
+def _plan_names(a: Article, rng: random.Random, k: int) -> dict[str, str]:
+    names = find_names(a.text)[:6]
+    chosen = sorted(rng.sample(names, min(k, len(names))))
+    return {n: name_variant(n, rng) for n in chosen}
+
+
+def _plan_spans(a: Article, rng: random.Random, k: int, finder) -> dict[tuple[int, int], int]:
+    found = [(key, i) for key, s in a.sentences() for i, _ in enumerate(finder(s))]
+    picked = rng.sample(found, min(k, len(found)))
+    plan: dict[tuple[int, int], int] = {}
+    for key, i in sorted(picked):
+        plan.setdefault(key, i)
+    return plan
+
+
+def _as_article(doc: Article | str) -> Article:
+    return doc if isinstance(doc, Article) else Article.from_text(doc)
+
+
+def _default_site(rng: random.Random) -> Site:
+    return make_sites(rng, 1)[0]
+
+
+def _wrap(b: _Builder, site: Site | None, rng: random.Random, when: str | None,
+          body: Iterable[tuple[str, Any]], n_words: int) -> None:
+    """Site chrome around a body; junk tags glued to some paragraph ends."""
+    head, foot, mid = site.chrome(rng, when, n_words) if site else ([], [], None)
+    if head:
+        b.lines(head)
+    blocks = list(body)
+    mid_at = rng.randint(1, max(1, len(blocks) - 1)) if mid and len(blocks) > 2 else -1
+    for bi, (kind, payload) in enumerate(blocks):
+        if bi == mid_at:
+            b.lines([mid])
+        for item in payload:
+            b.add(**item)
+        if site and kind != "added" and rng.random() < site.junk_rate:
+            b.add(site.junk_tag(rng), "junk")
+        b.paragraph()
+    if foot:
+        b.lines(foot)
+
+
+def make_exact(doc: Article | str, rng: random.Random) -> tuple[str, list[dict[str, Any]]]:
+    """Same text; sometimes trailing spaces or CRLF line ends (normalisation must absorb it)."""
+    a = _as_article(doc)
+    style = rng.choice(["same", "same", "trailing", "crlf"])
+    if style == "trailing":
+        return "\n".join(line + " " * rng.randint(1, 3) for line in a.text.split("\n")) + "\n", []
+    if style == "crlf":
+        return a.text.replace("\n", "\r\n") + "\r\n", []
+    return a.text, []
+
+
+def make_reprint(doc: Article | str, rng: random.Random, site: Site | None = None,
+                 when: str | None = None, *, with_passages: bool = False):
+    """Full text with site chrome, junk tags and at most light edits -> (text, edits).
+
+    Light edits: one or two names respelt everywhere, or one number changed, or nothing.
+    """
+    a = _as_article(doc)
+    site = site or _default_site(rng)
+    roll = rng.random()
+    changes = _Changes()
+    if roll < 0.45:
+        changes.names = _plan_names(a, rng, rng.randint(1, 2))
+    elif roll < 0.75:
+        changes.numbers = _plan_spans(a, rng, 1, number_spans)
+    b = _Builder(a)
+    body = []
+    for pi, para in enumerate(a.paragraphs):
+        items = []
+        for si, s in enumerate(para):
+            text, edits = changes.apply((pi, si), s, s, rng)
+            items.append({"text": text, "kind": "sent", "src": (pi, si), "edits": edits})
+        body.append(("orig", items))
+    _wrap(b, site, rng, when, body, len(words(a.text)))
+    text, edits, passages = b.build(with_removed=False)
+    return (text, edits, passages) if with_passages else (text, edits)
+
+
+def _trim_quote(s: str, rng: random.Random) -> str | None:
+    """Cut a sentence the way a quote gets cut: drop its tail after a comma, or its head."""
+    commas = [m.start() for m in re.finditer(r", ", s)]
+    cands = []
+    for c in commas:
+        head, tail = s[:c], s[c + 2:]
+        if len(head.split()) >= 5 and len(tail.split()) >= 3:
+            quote_end = re.search(r"[\"”]$", s.rstrip(".!?")) or re.search(r"[\"”][.!?]?$", s)
+            end = "." + ('"' if quote_end and head.count('"') % 2 == 1 else "")
+            end = "." + ("”" if "“" in head and "”" not in head else "") if "“" in head else end
+            cands.append(head + end)
+        if len(tail.split()) >= 5 and len(head.split()) >= 3 and '"' not in head \
+                and "“" not in head:
+            cands.append(_ucfirst(tail))
+    return rng.choice(cands) if cands else None
+
+
+def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
+                 site: Site | None = None, when: str | None = None,
+                 filler: list[list[str]] | None = None, *, with_passages: bool = False):
+    """Spun republication -> (text, edits).
+
+    Most sentences go through `reword(strength)`; 1-3 sentences (quotes first) stay verbatim;
+    1-3 names are respelt, 1-2 numbers and maybe a date changed; 1-2 paragraphs dropped (never
+    the lead) and 1-2 added from `filler` (paragraphs of unrelated text; without it, generic
+    sentences); maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
+    """
+    a = _as_article(doc)
+    site = site or _default_site(rng)
+    sents = a.sentences()
+    n_para = len(a.paragraphs)
+    # Paragraphs to drop: never the first (the lede), never all.
+    droppable = list(range(1, n_para))
+    n_drop = 0 if n_para < 3 else (1 if n_para < 5 else rng.randint(1, 2))
+    dropped = set(rng.sample(droppable, min(n_drop, len(droppable))))
+    kept_keys = [k for k, s in sents if k[0] not in dropped]
+    quotes = [k for k in kept_keys if re.search(r"[\"“”]", a.paragraphs[k[0]][k[1]])
+              and len(a.paragraphs[k[0]][k[1]].split()) >= 8]
+    others = [k for k in kept_keys if k not in quotes and len(a.paragraphs[k[0]][k[1]].split()) >= 8]
+    n_verb = max(1, min(3, len(kept_keys) // 8))
+    rng.shuffle(quotes)
+    rng.shuffle(others)
+    verbatim = set((quotes + others)[:n_verb])
+    trimmed: set[tuple[int, int]] = set()
+    rest_quotes = [k for k in quotes if k not in verbatim]
+    if rest_quotes and rng.random() < 0.35:
+        trimmed.add(rest_quotes[0])
+    # Within kept paragraphs a few single sentences go too.
+    for k in kept_keys:
+        if k not in verbatim and k not in trimmed and k[1] > 0 and rng.random() < 0.06 * strength:
+            dropped_sent = k
+            kept_keys.remove(dropped_sent)
+    kept = set(kept_keys)
+    changes = _Changes(
+        names=_plan_names(a, rng, rng.randint(1, 3)),
+        numbers=_plan_spans(a, rng, rng.randint(1, 2), number_spans),
+        dates=_plan_spans(a, rng, 1, lambda t: _spans(DATE_RE, t)) if rng.random() < 0.7 else {},
+    )
+    order = [pi for pi in range(n_para) if pi not in dropped]
+    swap = None
+    if len(order) >= 4 and rng.random() < 0.35:
+        i = rng.randint(1, len(order) - 2)
+        order[i], order[i + 1] = order[i + 1], order[i]
+        swap = order[i]  # the paragraph that now comes earlier than in the original
+    body: list[tuple[str, list[dict[str, Any]]]] = []
+    for pi in order:
+        items = []
+        for si, s in enumerate(a.paragraphs[pi]):
+            key = (pi, si)
+            if key not in kept:
+                continue
+            if key in verbatim:
+                items.append({"text": s, "kind": "sent", "src": key, "edits": []})
+                continue
+            if key in trimmed:
+                t = _trim_quote(s, rng)
+                if t:
+                    items.append({"text": t, "kind": "sent", "src": key, "reworded": True,
+                                  "edits": [{"type": "quote_change", "a_off": (0, len(s)),
+                                             "b_off": (0, len(t))}]})
+                    continue
+            new = reword(s, rng, strength)
+            new, edits = changes.apply(key, s, new, rng)
+            reworded = words(new) != words(s) and any(e for e in [True])
+            if new != s and not edits or (new != s and _is_paraphrase(s, new, changes)):
+                edits = [{"type": "paraphrase", "a_off": (0, len(s)), "b_off": (0, len(new))}] + edits
+            items.append({"text": new, "kind": "sent", "src": key, "edits": edits,
+                          "reworded": reworded, "moved": pi == swap})
+        if items:
+            body.append(("orig", items))
+    # Added paragraphs, never first.
+    pool = list(filler) if filler else [_generic_filler(rng)]
+    for _ in range(rng.randint(1, 2) if filler else 1):
+        if not pool:
+            break
+        para = pool.pop(rng.randrange(len(pool)))
+        body.insert(rng.randint(1, max(1, len(body))),
+                    ("added", [{"text": " ".join(para), "kind": "added"}]))
+    _wrap(b := _Builder(a), site, rng, when, body, len(words(a.text)))
+    text, edits, passages = b.build(with_removed=True)
+    return (text, edits, passages) if with_passages else (text, edits)
+
+
+def _is_paraphrase(a: str, b: str, changes: _Changes) -> bool:
+    """True if the sentence changed beyond the planned name/number/date edits."""
+    undone = b
+    for old, new in changes.names.items():
+        undone = undone.replace(new, old)
+    return words(re.sub(r"\d+", "0", undone)) != words(re.sub(r"\d+", "0", a)) or \
+        bool(DATE_RE.sub("D", undone) != DATE_RE.sub("D", a) and
+             words(DATE_RE.sub("D", undone)) != words(DATE_RE.sub("D", a)))
+
+
+_FILLER_A = ["Officials have not yet released further details.", "More information is expected "
+             "in the coming days.", "The situation remains under review.",
+             "Observers say the coming weeks will be decisive.",
+             "Neither side responded to requests for comment."]
+_FILLER_B = ["Readers can follow our coverage for updates.", "Check back later for more.",
+             "This article will be updated as the story develops.",
+             "Analysts were divided on what comes next."]
+
+
+def _generic_filler(rng: random.Random) -> list[str]:
+    return [rng.choice(_FILLER_A), rng.choice(_FILLER_B)]
+
+
+def make_reuse(doc: Article | str, host: Article, rng: random.Random, site: Site | None = None,
+               when: str | None = None, *, with_passages: bool = False):
+    """Another article (`host`) that quotes 2-4 consecutive sentences of `doc` -> (text, edits).
+
+    The quote may be trimmed at one end (a quote_change edit). Only changes to the quoted
+    passage, chrome and junk are edits: the host's own text is another article, not an edit.
+    """
+    a = _as_article(doc)
+    site = site or _default_site(rng)
+    sents = [(k, s) for k, s in a.sentences() if not _is_headline(s)]
+    n = rng.randint(2, 4)
+    starts = [i for i in range(len(sents) - n + 1)
+              if sum(len(s.split()) for _, s in sents[i:i + n]) >= 30] or [0]
+    i0 = rng.choice(starts)
+    passage = sents[i0:i0 + n]
+    items = []
+    trim_at = rng.choice([0, len(passage) - 1]) if rng.random() < 0.4 else -1
+    for j, (key, s) in enumerate(passage):
+        t = _trim_quote(s, rng) if j == trim_at else None
+        if t:
+            items.append({"text": t, "kind": "sent", "src": key, "reworded": True,
+                          "edits": [{"type": "quote_change", "a_off": (0, len(s)),
+                                     "b_off": (0, len(t))}]})
+        else:
+            items.append({"text": s, "kind": "sent", "src": key, "edits": []})
+    body: list[tuple[str, list[dict[str, Any]]]] = [
+        ("host", [{"text": " ".join(p), "kind": "host"}]) for p in host.paragraphs]
+    body.insert(rng.randint(1, max(1, len(body))), ("orig", items))
+    b = _Builder(a)
+    _wrap(b, site, rng, when, body, sum(len(words(" ".join(p))) for p in host.paragraphs))
+    text, edits, passages = b.build(with_removed=False)
+    return (text, edits, passages) if with_passages else (text, edits)
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus
+# --------------------------------------------------------------------------------------------
+def load_ecb(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _dedupe(records: list[dict[str, Any]], texts: dict[str, str], max_shared: int) -> set[str]:
+    """Keep documents that share fewer than `max_shared` word 5-grams with any kept one.
+
+    ECB+ holds wire stories printed by several outlets; left in, they would be unlabelled
+    near-duplicates and reuse inside what the truth calls same_story.
+    """
+    sh = {r["doc_id"]: shingles(texts[r["doc_id"]]) for r in records}
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    kept: set[str] = set()
+    for r in sorted(records, key=lambda r: (-len(sh[r["doc_id"]]), r["doc_id"])):
+        shared: Counter[str] = Counter()
+        for g in sh[r["doc_id"]]:
+            for other in index.get(g, ()):
+                shared[other] += 1
+        if shared and max(shared.values()) >= max_shared:
+            continue
+        kept.add(r["doc_id"])
+        for g in sh[r["doc_id"]]:
+            index[g].append(r["doc_id"])
+    return kept
+
+
+def _slug(text: str | None, fallback: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", _fold(text or "").lower()).strip("-")
+    return "-".join(s.split("-")[:8]) or fallback
+
+
+def _sibling_relation(k1: str, k2: str) -> str:
+    kinds = {k1, k2}
+    if kinds == {"exact"}:
+        return "exact"
+    if "rewrite" in kinds:
+        return "rewrite"
+    return "near_duplicate"
+
+
+def _dump(rows: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/corpus", seed: int = 7,
+             n_sources: int = 12, reword_strength: float = 0.7, topic_share: float = 0.6,
+             copy_share: float = 0.45, min_copy_words: int = 120, max_shared: int = 5,
+             kind_weights: dict[str, float] | None = None) -> dict[str, int]:
+    """Write docs.jsonl, truth.jsonl, families.jsonl (plus README/ATTRIBUTION) into out_dir.
+
+    topic_share: share of ECB+ topics whose documents become originals; the other topics are
+    a pool of unrelated text for reuse hosts and added paragraphs (so that text never
+    connects two corpus documents by accident). copy_share: share of long-enough originals
+    that get copies. Returns counts per relation and document kind.
+    """
+    rng = random.Random(seed)
+    weights = kind_weights or {"exact": 0.12, "near_duplicate": 0.33, "rewrite": 0.35,
+                               "reuse": 0.20}
+    records = load_ecb(Path(ecb_path))
+    texts = {r["doc_id"]: detokenise(r["text"]) for r in records}
+    clean = _dedupe(records, texts, max_shared)
+    records = sorted((r for r in records if r["doc_id"] in clean),
+                     key=lambda r: (r["topic"], r["doc_id"]))
+    topics = sorted({r["topic"] for r in records})
+    corpus_topics = set(rng.sample(topics, max(1, round(len(topics) * topic_share))))
+    if len(corpus_topics) == len(topics) and len(topics) > 1:
+        corpus_topics.discard(topics[-1])  # keep a pool for hosts and fillers
+
+    # Story dates: the documents of one event cluster within a few days.
+    story_day: dict[str, date] = {}
+    for st in sorted({r["subtopic"] for r in records}):
+        story_day[st] = date(2013, 1, 5) + timedelta(days=rng.randint(0, 320))
+
+    originals: list[Article] = []
+    pool: list[Article] = []
+    for r in records:
+        sents = texts[r["doc_id"]].split("\n")
+        first = sents[0] if sents else ""
+        art = Article(
+            id=f"ecb-{r['doc_id']}", paragraphs=paragraphs_from_sentences(sents, rng),
+            title=first if len(first.split()) <= 15 else None,
+            date=(story_day[r["subtopic"]] + timedelta(days=rng.randint(0, 4))).isoformat(),
+            source=f"ecbplus-{r['topic']}", story=r["subtopic"], topic=r["topic"])
+        art.url = f"https://ecbplus.example/{r['topic']}/{r['doc_id']}"
+        (originals if r["topic"] in corpus_topics else pool).append(art)
+
+    sites = make_sites(rng, n_sources)
+    # Pool: whole documents as reuse hosts, the rest cut into paragraphs for fillers.
+    pool_docs = [p for p in pool if len(p.paragraphs) >= 3]
+    rng.shuffle(pool_docs)
+    eligible = [o for o in originals if len(words(o.text)) >= min_copy_words
+                and len([k for k, s in o.sentences() if not _is_headline(s)]) >= 5]
+    chosen = sorted(rng.sample(eligible, round(len(eligible) * copy_share)), key=lambda o: o.id)
+    kinds = _kind_schedule(rng, len(chosen), weights)
+    n_reuse = kinds.count("reuse")
+    hosts, filler_docs = pool_docs[:n_reuse], pool_docs[n_reuse:] + \
+        [p for p in pool if len(p.paragraphs) < 3]
+    fillers = [p for d in filler_docs for p in d.paragraphs
+               if len(p) >= 2 and len(" ".join(p).split()) >= 25]
+    rng.shuffle(fillers)
+
+    docs: list[dict[str, Any]] = []
+    truth: list[dict[str, Any]] = []
+    families: dict[str, tuple[str, str]] = {}
+    for o in originals:
+        docs.append({"id": o.id, "text": o.text, "title": o.title, "date": o.date,
+                     "source": o.source, "url": o.url})
+        families[o.id] = (o.id, o.story or "")
+    copies_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    n = 0
+    for o, kind in zip(chosen, kinds):
+        copy_kinds = [kind]
+        if kind != "reuse":
+            # Some originals are copied more than once: families with several members.
+            extra = rng.choices([0, 1, 2], weights=[0.6, 0.3, 0.1])[0]
+            copy_kinds += rng.choices(["exact", "near_duplicate", "rewrite"],
+                                      weights=[0.15, 0.45, 0.4], k=extra)
+        for ck in copy_kinds:
+            n += 1
+            cid = f"copy-{n:04d}"
+            site = sites[rng.randrange(len(sites))]
+            has_date = rng.random() >= 0.2
+            when = (date.fromisoformat(o.date) + timedelta(days=rng.randint(1, 21))).isoformat() \
+                if has_date else None
+            title, story, family = o.title, o.story, o.id
+            if ck == "exact":
+                text, edits = make_exact(o, rng)
+                passages = [{"a_start": 0, "a_end": len(o.text), "b_start": 0,
+                             "b_end": len(text), "identity": 1.0}]
+            elif ck == "near_duplicate":
+                text, edits, passages = make_reprint(o, rng, site, when, with_passages=True)
+            elif ck == "rewrite":
+                take = [fillers.pop() for _ in range(min(3, len(fillers)))]
+                text, edits, passages = make_rewrite(o, rng, reword_strength, site, when, take,
+                                                     with_passages=True)
+                title = reword(o.title, rng, reword_strength) if o.title else None
+            else:
+                host = hosts.pop() if hosts else None
+                if host is None:  # pool ran out: fall back to filler paragraphs as the host
+                    host = Article(id="filler", paragraphs=[fillers.pop() for _ in range(3)],
+                                   story=f"filler-{cid}")
+                text, edits, passages = make_reuse(o, host, rng, site, when, with_passages=True)
+                title, story, family = host.title, host.story, cid
+            slug = _slug(title, cid)
+            url = f"https://{site.domain}/{when[:4]}/{when[5:7]}/{slug}" if when else \
+                f"https://{site.domain}/news/{slug}-{n}"
+            docs.append({"id": cid, "text": text, "title": title, "date": when,
+                         "source": site.domain, "url": url})
+            families[cid] = (family, story or "")
+            truth.append({"a": o.id, "b": cid, "kind": "copy", "relation": ck, "direction": "a",
+                          "b_has_date": has_date, "jaccard5": round(jaccard5(o.text, text), 4),
+                          "edits": edits, "passages": passages})
+            if ck != "reuse":
+                copies_of[o.id].append((cid, ck))
+    # Copies of one original relate to each other too.
+    for oid in sorted(copies_of):
+        for (c1, k1), (c2, k2) in itertools.combinations(copies_of[oid], 2):
+            truth.append({"a": c1, "b": c2, "kind": "sibling", "relation": _sibling_relation(k1, k2),
+                          "direction": "unknown", "edits": [], "via": oid})
+    # Same event, different text: every pair sharing a story and no copy relation.
+    related = {(t["a"], t["b"]) for t in truth} | {(t["b"], t["a"]) for t in truth}
+    by_story: dict[str, list[str]] = defaultdict(list)
+    for did in sorted(families):
+        by_story[families[did][1]].append(did)
+    for st in sorted(by_story):
+        for x, y in itertools.combinations(by_story[st], 2):
+            if (x, y) in related:
+                continue
+            both_orig = x.startswith("ecb-") and y.startswith("ecb-")
+            truth.append({"a": x, "b": y, "kind": "story" if both_orig else "story_copy",
+                          "relation": "same_story", "direction": "unknown", "edits": []})
+
+    rng.shuffle(docs)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / "docs.jsonl", _dump(docs))
+    _write(out / "truth.jsonl", _dump(truth))
+    _write(out / "families.jsonl", _dump(
+        {"doc_id": d["id"], "family": families[d["id"]][0], "story": families[d["id"]][1]}
+        for d in docs))
+    counts: dict[str, int] = {"documents": len(docs), "originals": len(originals),
+                              "copies": len(docs) - len(originals)}
+    for t in truth:
+        counts[f"{t['kind']}:{t['relation']}"] = counts.get(f"{t['kind']}:{t['relation']}", 0) + 1
+    _write(out / "ATTRIBUTION.md", _ATTRIBUTION)
+    _write(out / "README.md", _readme(counts, seed, n_sources, reword_strength, truth))
+    return counts
+
+
+def _kind_schedule(rng: random.Random, n: int, weights: dict[str, float]) -> list[str]:
+    """Kinds in the given proportions, each at least once when n allows, in random order."""
+    names = sorted(weights)
+    total = sum(weights.values())
+    counts = {k: max(1 if n >= len(names) else 0, round(n * weights[k] / total)) for k in names}
+    while sum(counts.values()) > n:
+        counts[max(names, key=lambda k: counts[k])] -= 1
+    while sum(counts.values()) < n:
+        counts[max(names, key=lambda k: weights[k])] += 1
+    kinds = [k for k in names for _ in range(counts[k])]
+    rng.shuffle(kinds)
+    return kinds
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+_ATTRIBUTION = """# Attribution
+
+The originals in this corpus (ids `ecb-*`) are texts of **ECB+ (EventCorefBank+)**:
+
+> Agata Cybulska and Piek Vossen. 2014. *Using a sledgehammer to crack a nut? Lexical diversity
+> and event coreference resolution.* In Proceedings of LREC 2014.
+
+ECB+ is distributed under the Creative Commons Attribution 3.0 Unported licence (CC BY 3.0,
+https://creativecommons.org/licenses/by/3.0/). Its texts are news pages; the tokenised text of
+the release was **detokenised** here (punctuation attached, quotes restored, hyphenated words
+joined), grouped into paragraphs, and given synthetic dates, titles, sources and URLs. Some
+documents whose text overlapped another's were left out.
+
+The derived documents (ids `copy-*`) were **generated by retold's demo generator**
+(`retold.demo.generator`) from those texts: they are modified works (reworded sentences,
+respelt names, changed numbers and dates, added site chrome and tag words, paragraphs from
+other ECB+ texts). They are not real publications; the sites (`*.example`) do not exist.
+
+This corpus is redistributed under the same licence, CC BY 3.0.
+"""
+
+
+def _readme(counts: dict[str, int], seed: int, n_sources: int, strength: float,
+            truth: list[dict[str, Any]]) -> str:
+    rel_lines = "\n".join(f"| {k.split(':')[0]} | {k.split(':')[1]} | {v} |"
+                          for k, v in sorted(counts.items()) if ":" in k)
+    jac: dict[str, list[float]] = defaultdict(list)
+    for t in truth:
+        if t["kind"] == "copy":
+            jac[t["relation"]].append(t["jaccard5"])
+    jac_lines = "\n".join(
+        f"| {r} | {len(v)} | {min(v):.3f} | {sorted(v)[len(v) // 2]:.3f} | {max(v):.3f} |"
+        for r, v in sorted(jac.items()))
+    return f"""# Demo corpus
+
+A small news corpus with known text reuse, for `make demo`, tests and evaluation. Originals are
+ECB+ news texts (see ATTRIBUTION.md); copies were made from them by
+`retold.demo.generator` the way content farms do: exact copies, reprints with site chrome and
+junk tags, spun rewrites, and other articles quoting a passage.
+
+Regenerate (byte-identical for the same seed and ECB+ file):
+
+    .venv/bin/python -m retold.demo.generator --out demo/corpus
+
+(defaults: seed {seed}, {n_sources} fake sites, reword strength {strength}; ECB+ read from
+`../shared/data/stories/ecbplus/docs.jsonl` next to the repository, or `--ecb PATH`).
+
+## Files
+- `docs.jsonl`: {counts['documents']} documents ({counts['originals']} originals,
+  {counts['copies']} copies), one JSON object a line: `id`, `text`, `title`, `date` (ISO date
+  or null), `source`, `url`. Shuffled.
+- `truth.jsonl`: one record per related pair: `a`, `b`, `kind`, `relation`, `direction`,
+  `edits`; copy records also `b_has_date`, `jaccard5`, `passages`.
+  - `kind` `copy`: `a` an original, `b` a copy made from it; `direction` is `a` (a came first,
+    by construction; about 20% of copies have no date). `edits` lists every change the
+    generator made: `type`, `a_text`, `b_text` and character offsets `a_start`, `a_end`,
+    `b_start`, `b_end` (`text[a_start:a_end] == a_text`; the side without the text has
+    start == end at the place it would sit). `passages`: aligned runs of original sentences
+    (`a_start`, `a_end`, `b_start`, `b_end`, `identity` = word-sequence similarity).
+  - `kind` `sibling`: two copies of one original (`via`); relation exact if both are exact,
+    rewrite if either is a rewrite, else near_duplicate.
+  - `kind` `story`: two originals about the same ECB+ event (subtopic), relation same_story.
+  - `kind` `story_copy`: same_story pairs that involve a copy (a copy of one original and
+    another original of the event, or two reuse articles whose host text covers one event).
+  Any pair not listed is unrelated (ECB+ sister events are deliberately hard negatives).
+- `families.jsonl`: `doc_id`, `family` (original id for an original and its exact copies,
+  reprints and rewrites; a reuse article is its own family), `story` (ECB+ subtopic).
+
+## Pairs
+| kind | relation | pairs |
+|---|---|---|
+{rel_lines}
+
+Word 5-gram Jaccard between original and copy:
+
+| relation | n | min | median | max |
+|---|---|---|---|---|
+{jac_lines}
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(
+        prog="python -m retold.demo.generator",
+        description="Generate the deterministic demo corpus (ECB+ originals and synthetic copies).")
+    p.add_argument("--ecb", default=str(DEFAULT_ECB),
+                   help="ECB+ docs.jsonl (default: ../shared/data/stories/ecbplus/docs.jsonl "
+                        "next to the repository)")
+    p.add_argument("--out", default="demo/corpus", help="output folder (default: demo/corpus)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--sources", type=int, default=12, help="number of fake sites")
+    p.add_argument("--strength", type=float, default=0.7, help="reword strength in [0, 1]")
+    p.add_argument("--topic-share", type=float, default=0.6,
+                   help="share of ECB+ topics used as originals (the rest feed fillers/hosts)")
+    p.add_argument("--copy-share", type=float, default=0.45,
+                   help="share of long-enough originals that get copies")
+    args = p.parse_args(argv)
+    counts = generate(args.ecb, args.out, seed=args.seed, n_sources=args.sources,
+                      reword_strength=args.strength, topic_share=args.topic_share,
+                      copy_share=args.copy_share)
+    print(json.dumps(counts, indent=1))
+
+
+if __name__ == "__main__":
+    main()
