@@ -498,7 +498,7 @@ def markdown(r: dict) -> str:
     if r.get("ratios"):
         lines.append("- retold's whole run also hashes exact copies, finds rare-anchor reuse "
                      "candidates, aligns passages, classifies pairs, clusters and writes the report; "
-                     f"it runs its stages on a pool of {m['cores']} processes while datasketch uses "
+                     f"it runs its stages on up to {m['cores']} processes while datasketch uses "
                      "one, so CPU s is the fairer measure of work.")
     rt = tools.get("retold") or {}
     if rt.get("stages"):

@@ -343,8 +343,7 @@ def _name_candidates(name: str) -> list[str]:
             if i and ch in _ACCENT:
                 cands.add(name[:i] + _ACCENT[ch] + name[i + 1:])  # Jansa -> Janša
     for pat, repl in _NAME_RULES:
-        flags = 0 if any(c.isupper() for c in pat.replace("[A-Z]", "")) or "[A-Z]" in pat \
-            else re.IGNORECASE
+        flags = 0 if "[A-Z]" in pat else re.IGNORECASE  # the CamelCase rule needs case
         for m in re.finditer(pat, name, flags):
             new = m.expand(repl)
             if new and m.group(0)[:1].isupper():
@@ -387,12 +386,15 @@ def change_number(text: str, rng: random.Random) -> str:
         last = (int(frac[-1]) + rng.randint(1, 8)) % 10
         return f"{text.rsplit('.', 1)[0]}.{frac[:-1]}{last}"
     n = int(digits)
+    # Round numbers move by a round step (90 -> 80), small ones by a little (33 -> 34).
     step = 10 ** max(0, len(digits) - 2) if n >= 100 else (10 if n >= 20 and n % 10 == 0 else 1)
     k = rng.choice([-3, -2, -1, 1, 2, 3]) if step == 1 else rng.choice([-1, 1])
-    new = n + k * step
-    if new < 0 or len(str(new)) != len(digits):
-        new = n + abs(k) * step
-    return f"{new:,}" if "," in text else str(new)
+    ok = [v for v in (n + k * step, n - k * step)
+          if v >= 0 and len(str(v)) == len(str(n))]  # keep the number of digits
+    new = ok[0] if ok else n + step
+    if "," in text:
+        return f"{new:,}"
+    return str(new).zfill(len(digits))
 
 
 def change_date(text: str, rng: random.Random) -> str:
@@ -409,13 +411,11 @@ def change_date(text: str, rng: random.Random) -> str:
         new_day = int(day) + rng.choice([-2, -1, 1, 2])
         new_day = new_day if 1 <= new_day <= 28 else int(day) - 1 if int(day) > 1 else 2
         return f"{mon}{dot} {new_day}{rest}"
-    full = [x for x in _MONTHS if x.startswith(mon[:3])]
-    idx = _MONTHS.index(full[0]) if full else 0
-    new_mon = _MONTHS[(idx + rng.choice([-1, 1])) % 12]
-    if len(mon) <= 4 and mon != "June" and mon != "July":
-        new_mon = new_mon[:3] if new_mon not in ("May", "June", "July") else new_mon
-        dot = dot if len(new_mon) == 3 and new_mon != "May" else ""
-    return f"{new_mon}{dot} {day}{rest}"
+    idx = next((i for i, x in enumerate(_MONTHS) if x.startswith(mon[:3])), 0)
+    new_full = _MONTHS[(idx + rng.choice([-1, 1])) % 12]
+    if mon in _MONTHS or new_full in ("May", "June", "July"):
+        return f"{new_full} {day}{rest}"  # full names (and May/June/July) take no dot
+    return f"{new_full[:3]}{dot} {day}{rest}"  # keep the abbreviated style: Dec. -> Nov.
 
 
 def _spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -440,12 +440,16 @@ Street Avenue Road County City State University Department Court Police Fire New
 Group Party Government Minister Secretary Chief Director Sheriff Office Prison Jail Hospital""".split())
 
 
+_NAME_AFTER = r"(?![\w-]|['’](?!s\b))"  # a whole token; a possessive 's may follow
+
+
 def find_names(text: str) -> list[str]:
     """Capitalised name-like tokens used mid-sentence, most frequent first (ties by name)."""
     counts: Counter[str] = Counter()
-    for m in re.finditer(r"(?<![\w'’.-])([A-Z][a-zà-ÿš-ž]+(?:[A-Z][a-z]+)?(?:['’][A-Z][a-z]+)?)"
-                         r"(?![\w-])", text):
+    for m in re.finditer(r"(?<![\w'’.-])([A-Z](?:['’][A-Z])?[^\W\d_]+)" + _NAME_AFTER, text):
         tok = m.group(1)
+        if sum(c.isupper() for c in tok) > 2:
+            continue
         before = text[max(0, m.start() - 3):m.start()]
         if m.start() == 0 or re.search(r"[.!?\"“”\n]\s*$", before):
             continue  # sentence-initial words are often not names
@@ -874,11 +878,11 @@ _OBJ = {"he": "him", "she": "her", "they": "them", "He": "him", "She": "her", "T
 _FRONTED = re.compile(
     r"^(After|When|While|Although|Though|Because|Since|Before|As|If|Once|Despite|Following"
     r"|During|In|On|At|With|By|Under|Until|Last|Earlier|Later)\b([^,\"“”]{6,90}), "
-    r"([^\"“”]{12,})([.!?])$")
+    r"([A-Za-z][^\"“”]{11,})([.!?])$")
 _QUOTE_ATTR = re.compile(rf"^([\"“])(.+?),([\"”]) ({_SUBJ}) (said|says|added|told [a-z]+)\.$")
 _QUOTE_ATTR_INV = re.compile(rf"^([\"“])(.+?),([\"”]) (said|says|added) ({_SUBJ})\.$")
 _TRAIL_ATTR = re.compile(rf"^([^\"“”]{{12,}}), ({_SUBJ}) (said|says|told [a-z]+)\.$")
-_LEAD_ATTR = re.compile(rf"^({_SUBJ}) (said|says|told reporters) (?:that )?([^\"“”]{{12,}})\.$")
+_LEAD_ATTR = re.compile(rf"^({_SUBJ}) (said|says|say|told reporters) (?:that )?([^\"“”]{{12,}})\.$")
 
 
 def _lcfirst(s: str) -> str:
@@ -947,8 +951,8 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
         s = re.sub(rf"\b{pat}\b", sub, s, flags=re.IGNORECASE)
     for full, short in _CONTRACT:
         a, b = (full, short) if rng.random() < 0.5 else (short, full)
-        if a in s and rng.random() < 0.6 * strength:
-            s = s.replace(a, b)
+        if re.search(rf"\b{a}\b", s) and rng.random() < 0.6 * strength:
+            s = re.sub(rf"\b{a}\b", b, s)
     tokens = _TOKEN_RE.findall(s)
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
     for i, tok in enumerate(tokens):
@@ -1081,19 +1085,21 @@ class _Builder:
             used = {p.src for p in self.pieces if p.src is not None}
             placed = sorted((self.order[p.src], st) for p, st in zip(self.pieces, starts)
                             if p.src is not None)
-            run: list[tuple[int, int]] = []
-            for key, _ in self.a.sentences() + [((-1, -1), "")]:
-                if key != (-1, -1) and key not in used and (not run or run[-1][0] == key[0]):
-                    run.append(key)
+            # One edit per run of consecutive dropped sentences inside one paragraph.
+            runs: list[list[tuple[int, int]]] = []
+            for key, _ in self.a.sentences():
+                if key in used:
                     continue
-                if run:
-                    later = [st for o, st in placed if o > self.order[run[-1]]]
-                    b_point = min(later) if later else len(b_text)
-                    edit("sentence_removed", (self.spans[run[0]][0], self.spans[run[-1]][1]),
-                         (b_point, b_point))
-                    run = []
-                if key != (-1, -1) and key not in used:
-                    run = [key]
+                last = runs[-1][-1] if runs else None
+                if last and last[0] == key[0] and self.order[last] == self.order[key] - 1:
+                    runs[-1].append(key)
+                else:
+                    runs.append([key])
+            for run in runs:
+                later = [st for o, st in placed if o > self.order[run[-1]]]
+                b_point = min(later) if later else len(b_text)
+                edit("sentence_removed", (self.spans[run[0]][0], self.spans[run[-1]][1]),
+                     (b_point, b_point))
         edits.sort(key=lambda e: (e["b_start"], e["a_start"], e["type"]))
         return b_text, edits, self._passages(a_text, b_text, starts)
 
@@ -1122,68 +1128,25 @@ class _Builder:
         return out
 
 
-def _replace_all(sentence: str, original: str, subs: dict[str, str], typ: str
-                 ) -> tuple[str, list[dict[str, Any]]]:
-    """Replace every whole-word occurrence of each key; offsets on both sides.
-
-    The a-side offset of the k-th occurrence in the (maybe reworded) b sentence is the k-th
-    occurrence in the original sentence, or its last one if rewording moved things around.
-    """
-    if not subs:
-        return sentence, []
-    pat = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(k) for k in
-                                                   sorted(subs, key=len, reverse=True))
-                     + r")(?![\w-]|['’]\w\w)")
-    a_occ: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for m in pat.finditer(original):
-        a_occ[m.group(1)].append(m.span(1))
-    seen: Counter[str] = Counter()
-    out, edits, pos, shift = [], [], 0, 0
-    for m in pat.finditer(sentence):
-        key = m.group(1)
-        occ = a_occ.get(key)
-        if not occ:
-            continue
-        a_span = occ[min(seen[key], len(occ) - 1)]
-        seen[key] += 1
-        new = subs[key]
-        out.append(sentence[pos:m.start()])
-        b_start = m.start() + shift
-        out.append(new)
-        shift += len(new) - len(key)
-        pos = m.end()
-        edits.append({"type": typ, "a_off": a_span, "b_off": (b_start, b_start + len(new))})
-    out.append(sentence[pos:])
-    return "".join(out), edits
-
-
-def _replace_span(sentence: str, original: str, span: tuple[int, int], new: str, typ: str,
-                  a_span: tuple[int, int]) -> tuple[str, list[dict[str, Any]]]:
-    s, e = span
-    return (sentence[:s] + new + sentence[e:],
-            [{"type": typ, "a_off": a_span, "b_off": (s, s + len(new))}])
-
-
-def _shift_edits(edits: list[dict[str, Any]], after: int, delta: int) -> None:
-    for e in edits:
-        bs, be = e["b_off"]
-        if bs >= after:
-            e["b_off"] = (bs + delta, be + delta)
-
-
 class _Changes:
-    """Document-level edit plan: names to respell, single numbers and dates to change."""
+    """Document-level edit plan: names to respell everywhere, single numbers and dates."""
 
     def __init__(self, names: dict[str, str] | None = None,
                  numbers: dict[tuple[int, int], int] | None = None,
                  dates: dict[tuple[int, int], int] | None = None):
         self.names = names or {}
-        self.numbers = numbers or {}  # sentence key -> which number in it
+        self.numbers = numbers or {}  # sentence key -> index of the number to change in it
         self.dates = dates or {}
 
     def apply(self, key: tuple[int, int], original: str, b: str, rng: random.Random
               ) -> tuple[str, list[dict[str, Any]]]:
-        edits: list[dict[str, Any]] = []
+        """Apply the plan to `b` (the original sentence, maybe reworded).
+
+        Returns the new sentence and edits with `a_off` (offsets in `original`) and `b_off`
+        (offsets in the returned sentence). Reword never touches digits, month, weekday or
+        capitalised words, so every planned string is still findable in `b`.
+        """
+        subs: list[tuple[int, int, str, str, tuple[int, int]]] = []
         for kind, plan, finder, changer in (
                 ("date_change", self.dates, lambda t: _spans(DATE_RE, t), change_date),
                 ("number_change", self.numbers, number_spans, change_number)):
@@ -1195,38 +1158,38 @@ class _Changes:
             a_span = a_spans[min(plan[key], len(a_spans) - 1)]
             old = original[a_span[0]:a_span[1]]
             b_spans = [sp for sp in finder(b) if b[sp[0]:sp[1]] == old]
-            if not b_spans:
-                continue
             new = changer(old, rng)
-            if new == old:
-                continue
-            b_span = b_spans[0]
-            _shift_edits(edits, b_span[1], len(new) - len(old))
-            b, more = _replace_span(b, original, b_span, new, kind, a_span)
-            edits += more
+            if b_spans and new != old:
+                subs.append((b_spans[0][0], b_spans[0][1], new, kind, a_span))
         if self.names:
-            # Names go last and shift the offsets of the number/date edits before them.
-            nb, more = _replace_all(b, original, self.names, "name_variant")
-            for e in edits:
-                bs, be = e["b_off"]
-                delta = sum(len(self.names[b[m["b_off"][0] - _off_before(more, m):
-                                           m["b_off"][0] - _off_before(more, m)
-                                           + len(_orig_key(m, original))]])
-                            - len(_orig_key(m, original))
-                            for m in more if m["b_off"][0] - _off_before(more, m) < bs)
-                e["b_off"] = (bs + delta, be + delta)
-            b, edits = nb, edits + more
-        return b, edits
-
-
-def _orig_key(m: dict[str, Any], original: str) -> str:
-    s, e = m["a_off"]
-    return original[s:e]
-
-
-def _off_before(edits: list[dict[str, Any]], m: dict[str, Any]) -> int:
-    """How far the replacements before `m` moved it (new length minus old length)."""
-    return m.get("_shift", 0)
+            pat = re.compile(r"(?<![\w'’-])(" + "|".join(
+                re.escape(k) for k in sorted(self.names, key=len, reverse=True)) + ")" + _NAME_AFTER)
+            a_occ: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for m in pat.finditer(original):
+                a_occ[m.group(1)].append(m.span(1))
+            seen: Counter[str] = Counter()
+            for m in pat.finditer(b):
+                occ = a_occ.get(m.group(1))
+                if not occ:
+                    continue
+                # k-th occurrence in b <-> k-th in a (the last one if rewording moved things)
+                a_span = occ[min(seen[m.group(1)], len(occ) - 1)]
+                seen[m.group(1)] += 1
+                subs.append((m.start(1), m.end(1), self.names[m.group(1)], "name_variant", a_span))
+        subs.sort(key=lambda x: (x[0], x[1]))
+        out: list[str] = []
+        edits: list[dict[str, Any]] = []
+        pos = shift = 0
+        for bs, be, new, typ, a_span in subs:
+            if bs < pos:
+                continue  # overlaps an earlier change
+            out.append(b[pos:bs])
+            out.append(new)
+            edits.append({"type": typ, "a_off": a_span, "b_off": (bs + shift, bs + shift + len(new))})
+            shift += len(new) - (be - bs)
+            pos = be
+        out.append(b[pos:])
+        return "".join(out), edits
 
 
 # --------------------------------------------------------------------------------------------
@@ -1315,17 +1278,17 @@ def make_reprint(doc: Article | str, rng: random.Random, site: Site | None = Non
 
 def _trim_quote(s: str, rng: random.Random) -> str | None:
     """Cut a sentence the way a quote gets cut: drop its tail after a comma, or its head."""
-    commas = [m.start() for m in re.finditer(r", ", s)]
     cands = []
-    for c in commas:
-        head, tail = s[:c], s[c + 2:]
+    for m in re.finditer(r", ", s):
+        head, tail = s[:m.start()], s[m.end():]
         if len(head.split()) >= 5 and len(tail.split()) >= 3:
-            quote_end = re.search(r"[\"”]$", s.rstrip(".!?")) or re.search(r"[\"”][.!?]?$", s)
-            end = "." + ('"' if quote_end and head.count('"') % 2 == 1 else "")
-            end = "." + ("”" if "“" in head and "”" not in head else "") if "“" in head else end
-            cands.append(head + end)
-        if len(tail.split()) >= 5 and len(head.split()) >= 3 and '"' not in head \
-                and "“" not in head:
+            close = ""
+            if head.count('"') % 2 == 1:
+                close = '"'  # the cut falls inside a quotation: close it
+            elif head.count("“") > head.count("”"):
+                close = "”"
+            cands.append(head + "." + close)
+        if len(tail.split()) >= 5 and len(head.split()) >= 3 and not re.search(r"[\"“”]", head):
             cands.append(_ucfirst(tail))
     return rng.choice(cands) if cands else None
 
@@ -1337,93 +1300,75 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
 
     Most sentences go through `reword(strength)`; 1-3 sentences (quotes first) stay verbatim;
     1-3 names are respelt, 1-2 numbers and maybe a date changed; 1-2 paragraphs dropped (never
-    the lead) and 1-2 added from `filler` (paragraphs of unrelated text; without it, generic
-    sentences); maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
+    the lead) and 1-2 added from `filler` (paragraphs of unrelated text; without it, a generic
+    paragraph); maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
     """
     a = _as_article(doc)
     site = site or _default_site(rng)
-    sents = a.sentences()
+    text_of = {k: s for k, s in a.sentences()}
     n_para = len(a.paragraphs)
-    # Paragraphs to drop: never the first (the lede), never all.
-    droppable = list(range(1, n_para))
     n_drop = 0 if n_para < 3 else (1 if n_para < 5 else rng.randint(1, 2))
-    dropped = set(rng.sample(droppable, min(n_drop, len(droppable))))
-    kept_keys = [k for k, s in sents if k[0] not in dropped]
-    quotes = [k for k in kept_keys if re.search(r"[\"“”]", a.paragraphs[k[0]][k[1]])
-              and len(a.paragraphs[k[0]][k[1]].split()) >= 8]
-    others = [k for k in kept_keys if k not in quotes and len(a.paragraphs[k[0]][k[1]].split()) >= 8]
-    n_verb = max(1, min(3, len(kept_keys) // 8))
+    dropped = set(rng.sample(range(1, n_para), n_drop))  # never the lede
+    kept_keys = [k for k in text_of if k[0] not in dropped]
+    long_enough = [k for k in kept_keys if len(text_of[k].split()) >= 8]
+    quotes = [k for k in long_enough if re.search(r"[\"“”]", text_of[k])]
+    others = [k for k in long_enough if k not in quotes]
     rng.shuffle(quotes)
     rng.shuffle(others)
-    verbatim = set((quotes + others)[:n_verb])
-    trimmed: set[tuple[int, int]] = set()
+    # Verbatim survivors: what gives a spun copy away. Quotes first, as spinners keep them.
+    verbatim = set((quotes + others)[:max(1, min(3, len(kept_keys) // 8))])
     rest_quotes = [k for k in quotes if k not in verbatim]
-    if rest_quotes and rng.random() < 0.35:
-        trimmed.add(rest_quotes[0])
-    # Within kept paragraphs a few single sentences go too.
-    for k in kept_keys:
-        if k not in verbatim and k not in trimmed and k[1] > 0 and rng.random() < 0.06 * strength:
-            dropped_sent = k
-            kept_keys.remove(dropped_sent)
-    kept = set(kept_keys)
-    changes = _Changes(
-        names=_plan_names(a, rng, rng.randint(1, 3)),
-        numbers=_plan_spans(a, rng, rng.randint(1, 2), number_spans),
-        dates=_plan_spans(a, rng, 1, lambda t: _spans(DATE_RE, t)) if rng.random() < 0.7 else {},
-    )
+    trimmed = {rest_quotes[0]} if rest_quotes and rng.random() < 0.35 else set()
+    extra_drop = {k for k in kept_keys if k not in verbatim and k not in trimmed and k[1] > 0
+                  and rng.random() < 0.06 * strength}
+    kept = [k for k in kept_keys if k not in extra_drop]
+    editable = [k for k in kept if k not in verbatim and k not in trimmed]
+    sub = Article(id=a.id, paragraphs=[[text_of[k] for k in editable]])
+    changes = _Changes(names=_plan_names(sub, rng, rng.randint(1, 3)))
+    changes.numbers = {editable[k[1]]: i for k, i in _plan_spans(sub, rng, rng.randint(1, 2),
+                                                                  number_spans).items()}
+    if rng.random() < 0.7:
+        changes.dates = {editable[k[1]]: i for k, i in
+                         _plan_spans(sub, rng, 1, lambda t: _spans(DATE_RE, t)).items()}
     order = [pi for pi in range(n_para) if pi not in dropped]
     swap = None
     if len(order) >= 4 and rng.random() < 0.35:
         i = rng.randint(1, len(order) - 2)
         order[i], order[i + 1] = order[i + 1], order[i]
-        swap = order[i]  # the paragraph that now comes earlier than in the original
+        swap = order[i]  # the paragraph that now comes before its predecessor
+    kept_set = set(kept)
     body: list[tuple[str, list[dict[str, Any]]]] = []
     for pi in order:
         items = []
         for si, s in enumerate(a.paragraphs[pi]):
             key = (pi, si)
-            if key not in kept:
+            if key not in kept_set:
                 continue
-            if key in verbatim:
-                items.append({"text": s, "kind": "sent", "src": key, "edits": []})
-                continue
-            if key in trimmed:
-                t = _trim_quote(s, rng)
-                if t:
-                    items.append({"text": t, "kind": "sent", "src": key, "reworded": True,
-                                  "edits": [{"type": "quote_change", "a_off": (0, len(s)),
-                                             "b_off": (0, len(t))}]})
-                    continue
-            new = reword(s, rng, strength)
-            new, edits = changes.apply(key, s, new, rng)
-            reworded = words(new) != words(s) and any(e for e in [True])
-            if new != s and not edits or (new != s and _is_paraphrase(s, new, changes)):
-                edits = [{"type": "paraphrase", "a_off": (0, len(s)), "b_off": (0, len(new))}] + edits
-            items.append({"text": new, "kind": "sent", "src": key, "edits": edits,
-                          "reworded": reworded, "moved": pi == swap})
+            item: dict[str, Any] = {"text": s, "kind": "sent", "src": key, "edits": [],
+                                    "moved": pi == swap}
+            t = _trim_quote(s, rng) if key in trimmed else None
+            if t:
+                item.update(text=t, reworded=True, edits=[
+                    {"type": "quote_change", "a_off": (0, len(s)), "b_off": (0, len(t))}])
+            elif key not in verbatim:
+                spun = reword(s, rng, strength)
+                new, edits = changes.apply(key, s, spun, rng)
+                if spun != s:
+                    edits.insert(0, {"type": "paraphrase", "a_off": (0, len(s)),
+                                     "b_off": (0, len(new))})
+                item.update(text=new, edits=edits, reworded=spun != s)
+            items.append(item)
         if items:
             body.append(("orig", items))
-    # Added paragraphs, never first.
-    pool = list(filler) if filler else [_generic_filler(rng)]
-    for _ in range(rng.randint(1, 2) if filler else 1):
-        if not pool:
-            break
+    pool = [list(p) for p in filler] if filler else [_generic_filler(rng)]
+    for _ in range(min(len(pool), rng.randint(1, 2))):
         para = pool.pop(rng.randrange(len(pool)))
         body.insert(rng.randint(1, max(1, len(body))),
                     ("added", [{"text": " ".join(para), "kind": "added"}]))
-    _wrap(b := _Builder(a), site, rng, when, body, len(words(a.text)))
+    b = _Builder(a)
+    _wrap(b, site, rng, when, body, len(words(a.text)))
     text, edits, passages = b.build(with_removed=True)
     return (text, edits, passages) if with_passages else (text, edits)
-
-
-def _is_paraphrase(a: str, b: str, changes: _Changes) -> bool:
-    """True if the sentence changed beyond the planned name/number/date edits."""
-    undone = b
-    for old, new in changes.names.items():
-        undone = undone.replace(new, old)
-    return words(re.sub(r"\d+", "0", undone)) != words(re.sub(r"\d+", "0", a)) or \
-        bool(DATE_RE.sub("D", undone) != DATE_RE.sub("D", a) and
-             words(DATE_RE.sub("D", undone)) != words(DATE_RE.sub("D", a)))
 
 
 _FILLER_A = ["Officials have not yet released further details.", "More information is expected "
@@ -1574,9 +1519,11 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
     n_reuse = kinds.count("reuse")
     hosts, filler_docs = pool_docs[:n_reuse], pool_docs[n_reuse:] + \
         [p for p in pool if len(p.paragraphs) < 3]
-    fillers = [p for d in filler_docs for p in d.paragraphs
-               if len(p) >= 2 and len(" ".join(p).split()) >= 25]
-    rng.shuffle(fillers)
+    # Each rewrite takes its added paragraphs from its own pool document, so two rewrites
+    # never share added text (that would be reuse nobody labelled).
+    filler_groups = [[p for p in d.paragraphs if len(p) >= 2 and len(" ".join(p).split()) >= 25]
+                     for d in filler_docs]
+    filler_groups = [g for g in filler_groups if g]
 
     docs: list[dict[str, Any]] = []
     truth: list[dict[str, Any]] = []
@@ -1602,6 +1549,8 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
             when = (date.fromisoformat(o.date) + timedelta(days=rng.randint(1, 21))).isoformat() \
                 if has_date else None
             title, story, family = o.title, o.story, o.id
+            if ck == "reuse" and not hosts:
+                ck = "near_duplicate"  # the pool ran out of host articles
             if ck == "exact":
                 text, edits = make_exact(o, rng)
                 passages = [{"a_start": 0, "a_end": len(o.text), "b_start": 0,
@@ -1609,15 +1558,12 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
             elif ck == "near_duplicate":
                 text, edits, passages = make_reprint(o, rng, site, when, with_passages=True)
             elif ck == "rewrite":
-                take = [fillers.pop() for _ in range(min(3, len(fillers)))]
+                take = filler_groups.pop() if filler_groups else None
                 text, edits, passages = make_rewrite(o, rng, reword_strength, site, when, take,
                                                      with_passages=True)
                 title = reword(o.title, rng, reword_strength) if o.title else None
             else:
-                host = hosts.pop() if hosts else None
-                if host is None:  # pool ran out: fall back to filler paragraphs as the host
-                    host = Article(id="filler", paragraphs=[fillers.pop() for _ in range(3)],
-                                   story=f"filler-{cid}")
+                host = hosts.pop()
                 text, edits, passages = make_reuse(o, host, rng, site, when, with_passages=True)
                 title, story, family = host.title, host.story, cid
             slug = _slug(title, cid)

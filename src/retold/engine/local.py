@@ -204,13 +204,14 @@ class LocalEngine:
             from ..report.html import write_run_report
             write_run_report(out)
             timings["report"] = time.perf_counter() - t
-        if store is not None:
-            t = time.perf_counter()
-            self.reporter.stage("store")
-            from ..io.store import Store
-            with Store(store) as s:
-                s.ingest_run(out)
-            timings["store"] = time.perf_counter() - t
+        # every run has a store; --store points it elsewhere (and lets runs share one)
+        store = Path(store) if store is not None else out / "retold.duckdb"
+        t = time.perf_counter()
+        self.reporter.stage("store")
+        from ..io.store import Store
+        with Store(store) as s:
+            s.ingest_run(out)
+        timings["store"] = time.perf_counter() - t
         run_info["timings"] = {k: round(v, 3) for k, v in timings.items()}
         write_json_atomic(run_info, out / "run.json")
         self.reporter.done()
