@@ -60,7 +60,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     exact = len(ta) > 0 and pa.hash == pb.hash
     res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
-                       cfg.min_passage_tokens)
+                       cfg.min_passage_tokens, cfg.max_shift)
     ma, mb = covered_tokens(tps, len(ta), len(tb))
     passages = []
     for p in tps:
@@ -86,7 +86,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     rel = relation(scores, exact, aligned_chars, cfg)
     edits = []
     if rel in EXPLAINED or (rel == "exact" and a.text != b.text):
-        edits = diff_documents(a.text, b.text, ta, tb, cfg, rel != "reuse", pa.sentences,
+        # Added/removed sentences only mean something when the texts run in parallel; for an
+        # article that quotes a passage of another, its own sentences are not "added".
+        whole = rel != "reuse" or scores.parallel >= cfg.rewrite_parallel
+        edits = diff_documents(a.text, b.text, ta, tb, cfg, whole, pa.sentences,
                                pb.sentences, matches, pa.quoted)
     dirn = direction(a.date, b.date, edits, a.doc_id, b.doc_id) if rel != "unrelated" else Direction()
     return Comparison(a.doc_id, b.doc_id, len(a.text), len(b.text), rel, _rounded(scores),

@@ -34,6 +34,7 @@ class Config:
     seed_n: int = 3  # word n-gram size of alignment seeds
     max_seed_repeat: int = 4  # seeds repeated more often than this in one document are ignored
     max_gap: int = 12  # tokens two seeds may be apart (on both sides) and still chain
+    max_shift: int = 5  # one-sided insertion longer than this (a sentence) splits a passage
     min_passage_tokens: int = 8  # shorter chains are chance matches
 
     # --- relation levels (classify) -------------------------------------------------------------

@@ -5,7 +5,8 @@
 2. Runs: seeds on the same diagonal (j - i) with small gaps merge into runs.
 3. Chains: runs that follow each other in both texts, within `max_gap` tokens, merge into
    one passage, so junk words, a changed number or a respelt name inside a copied
-   paragraph do not split it.
+   paragraph do not split it. A one-sided jump longer than `max_shift` tokens (a whole
+   sentence added, or a paragraph moved) starts a new passage instead.
 4. Overlaps: longest passages win; a passage overlapping an accepted one on either side
    is dropped, so each stretch of text is aligned at most once.
 """
@@ -77,7 +78,7 @@ def _diagonal_runs(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> np.nda
 
 
 def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
-                 max_gap: int = 12, min_tokens: int = 8) -> list[TokenPassage]:
+                 max_gap: int = 12, min_tokens: int = 8, max_shift: int = 5) -> list[TokenPassage]:
     i, j = seed_matches(ha, hb, seed_n, max_repeat)
     if len(i) == 0:
         return []
@@ -86,7 +87,9 @@ def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: in
     for a0, a1, b0, b1, m in runs.tolist():
         best = None
         for c in reversed(chains[-8:]):  # chains ending just before this run
-            if 0 <= a0 - c[1] + seed_n <= max_gap + seed_n and -seed_n <= b0 - c[3] <= max_gap and b0 >= c[2]:
+            gap_a, gap_b = a0 - c[1], b0 - c[3]
+            if (-seed_n <= gap_a <= max_gap and -seed_n <= gap_b <= max_gap and b0 >= c[2]
+                    and abs(gap_a - gap_b) <= max_shift):
                 best = c
                 break
         if best is not None and a1 > best[1]:

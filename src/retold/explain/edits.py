@@ -141,6 +141,14 @@ class _Differ:
             p = int(t.ends[-1]) if len(t) else 0
         return p, p
 
+    def sentence_edit(self, kind: str, sa: Sent | None, sb: Sent | None,
+                      at_a: int = 0, at_b: int = 0) -> None:
+        """An edit over whole sentences (with their punctuation); a missing side is the
+        point (token index) where the sentence would sit."""
+        a0, a1 = (sa.start, sa.end) if sa else self._point(self.ta, at_a)
+        b0, b1 = (sb.start, sb.end) if sb else self._point(self.tb, at_b)
+        self.edits.append(Edit(kind, self.a[a0:a1], self.b[b0:b1], a0, a1, b0, b1))
+
     def raw(self, side: str, k: int) -> str:
         t, s = (self.ta, self.a) if side == "a" else (self.tb, self.b)
         return s[t.starts[k]:t.ends[k]]
@@ -177,7 +185,7 @@ class _Differ:
             else:
                 reworded = True
         if reworded:
-            self.span_edit("paraphrase", sa.t0, sa.t1, sb.t0, sb.t1)
+            self.sentence_edit("paraphrase", sa, sb)
 
     def _glued_after_end(self, sb: Sent, j: int) -> bool:
         """Inserted words at the very end of a sentence, after its final punctuation."""
@@ -209,7 +217,7 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     for k, (i, j, _) in enumerate(matches):
         d.sentence_pair(sa[i], sb[j])
         if k not in order_ok:
-            d.span_edit("reordered", sa[i].t0, sa[i].t1, sb[j].t0, sb[j].t1)
+            d.sentence_edit("reordered", sa[i], sb[j])
     if whole:
         matched_a = {i for i, _, _ in matches}
         matched_b = {j for _, j, _ in matches}
@@ -218,13 +226,13 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
                 chrome = _looks_like_chrome(a[s.start:s.end], s.t1 - s.t0)
                 kind = "boilerplate" if chrome else "sentence_removed"
                 j_at = _insertion_point(matches, i, sb, tb, side="b")
-                d.span_edit(kind, s.t0, s.t1, j_at, j_at)
+                d.sentence_edit(kind, s, None, at_b=j_at)
         for j, s in enumerate(sb):
             if j not in matched_b:
                 chrome = _looks_like_chrome(b[s.start:s.end], s.t1 - s.t0)
                 kind = "boilerplate" if chrome else "sentence_added"
                 i_at = _insertion_point(matches, j, sa, ta, side="a")
-                d.span_edit(kind, i_at, i_at, s.t0, s.t1)
+                d.sentence_edit(kind, None, s, at_a=i_at)
     d.edits.sort(key=lambda e: (e.a_start, e.b_start))
     return d.edits
 
