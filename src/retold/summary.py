@@ -60,7 +60,8 @@ def print_summary(con: Console, result) -> None:
             con.print(f"  • {EDIT_WORDS.get(e['type'], e['type'])}: "
                       f"{escape(_clip(e['a_text'], 40)) or '∅'} → {escape(_clip(e['b_text'], 40)) or '∅'}")
         if pick[0]["direction"] != "unknown":
-            con.print(f"  came first: {escape(pick[0]['direction'])} ({escape(pick[0]['direction_evidence'])})")
+            first = pick[0][pick[0]["direction"]]
+            con.print(f"  came first: {escape(first)} ({escape(pick[0]['direction_evidence'])})")
     con.print(f"\nreport: {escape(str(result.out / 'report.html'))}")
 
 

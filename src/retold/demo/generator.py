@@ -82,6 +82,10 @@ def _detok_line(line: str, state: dict[str, bool]) -> str:
                 glue_next = True
             else:
                 glue_before = True
+        elif tok == ":":
+            glue_before = True
+            if prev.isdigit() and nxt[:1].isdigit():
+                glue_next = True  # 5 : 03pm -> 5:03pm
         elif tok in ("’", "'") and nxt in _CLITICS and prev:
             glue_before = glue_next = True  # Lohan ’ s -> Lohan’s
         elif tok in _ATTACH_LEFT or tok in ("’", "'"):
@@ -90,10 +94,6 @@ def _detok_line(line: str, state: dict[str, bool]) -> str:
             glue_next = True
         elif tok in ("-", "/") and _ALNUM.match(prev or "_-") and _ALNUM.match(nxt or "_-"):
             glue_before = glue_next = True  # 90 - day -> 90-day, and / or -> and/or
-        elif tok == ":":
-            glue_before = True
-            if prev.isdigit() and nxt[:1].isdigit():
-                glue_next = True  # 5 : 03pm -> 5:03pm
         if tok == "." and len(prev) == 1 and prev.isupper() and len(nxt) == 1 and nxt.isupper():
             glue_next = True  # L . A -> L.A
         if tok == "," and prev.isdigit() and len(prev) <= 3 and re.fullmatch(r"\d{3}", nxt):
@@ -333,33 +333,44 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
-def _name_candidates(name: str) -> list[str]:
-    cands = set()
+def _name_candidates(name: str) -> list[list[str]]:
+    """Respellings of `name`, grouped by rule (so no single rule dominates the choice)."""
+    groups: list[list[str]] = []
     folded = _fold(name)
     if folded != name:
-        cands.add(folded)  # Szczepański -> Szczepanski
+        groups.append([folded])  # Szczepański -> Szczepanski
     else:
-        for i, ch in enumerate(name):
-            if i and ch in _ACCENT:
-                cands.add(name[:i] + _ACCENT[ch] + name[i + 1:])  # Jansa -> Janša
+        groups.append([name[:i] + _ACCENT[ch] + name[i + 1:]  # Jansa -> Janša
+                       for i, ch in enumerate(name) if i and ch in _ACCENT])
     for pat, repl in _NAME_RULES:
+        if repl == "'" and ("'" in name or "’" in name):
+            continue  # one apostrophe per name is plenty
         flags = 0 if "[A-Z]" in pat else re.IGNORECASE  # the CamelCase rule needs case
+        group = []
         for m in re.finditer(pat, name, flags):
             new = m.expand(repl)
             if new and m.group(0)[:1].isupper():
                 new = new[0].upper() + new[1:]
             cand = name[:m.start()] + new + name[m.end():]
             if cand != name and cand[:1].isupper() and "  " not in cand:
-                cands.add(cand)
-    return sorted(cands)
+                group.append(cand)
+        groups.append(group)
+    return [sorted(set(g)) for g in groups if g]
 
 
 def name_variant(name: str, rng: random.Random) -> str:
-    """Another plausible spelling of `name` (transliteration-like), never equal to it."""
-    cands = [c for c in _name_candidates(name)
-             if difflib.SequenceMatcher(None, _fold(c).lower(), _fold(name).lower()).ratio() >= 0.7]
-    if cands:
-        return rng.choice(cands)
+    """Another plausible spelling of `name` (transliteration-like), never equal to it.
+
+    General rules, no list of names: diacritics stripped or added, ph/f, ks/x, c/k, doubled
+    or single letters, i/y, w/v, sh/sch, an apostrophe between vowels, a compound split or
+    joined. The result stays close to the name (character similarity >= 0.7).
+    """
+    def close(c: str) -> bool:
+        return difflib.SequenceMatcher(None, _fold(c).lower(), _fold(name).lower()).ratio() >= 0.7
+    groups = [[c for c in g if close(c)] for g in _name_candidates(name)]
+    groups = [g for g in groups if g]
+    if groups:
+        return rng.choice(rng.choice(groups))
     return name + ("h" if name[-1:].lower() in _V else name[-1:])  # too short for any rule
 
 
@@ -461,13 +472,491 @@ def find_names(text: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Rewording (article spinning)
 # --------------------------------------------------------------------------------------------
-# word=alt1|alt2 [/!next,words] [/+only,before,these] [/^not,after,these]; '#' = any number.
+# word=alt1|alt2 [/!not,before,these] [/+only,before,these] [/^not,after,these]
+# [/~only,after,these]; '#' stands for any number, AUX for the auxiliaries (is, was, has ...).
 _SYNONYMS = """
 died=passed away|perished
+announce=reveal|declare
+approve=endorse
+approved=endorsed|backed
+reject=dismiss
+rejected=dismissed|turned down
+reveal=disclose
+suggest=indicate
+suggested=indicated
+suggests=indicates
+indicate=suggest
+indicated=suggested
+prevent=stop|avert
+prevented=stopped|averted
+ensure=guarantee
+receive=get
+receives=gets
+create=establish
+created=established
+require=need
+requires=needs
+appear=seem/+to
+expect=anticipate
+expects=anticipates
+investigate=probe
+investigated=probed
+confirm=verify
+continues=goes on
+decide=choose
+die=perish
+happen=occur
+happens=occurs
+improve=enhance|boost
+improved=enhanced
+reduce=cut|lower
+reduced=cut|lowered
+rose=climbed|went up
+grow=expand
+grew=expanded
+hire=recruit
+hired=recruited|employed
+finish=complete
+choose=select
+chose=selected
+admit=acknowledge
+admits=acknowledges
+unlikely=improbable
+dangerous=hazardous|risky
+safe=secure
+severe=serious
+rapid=swift
+strange=odd|unusual
+unusual=uncommon|rare
+common=widespread
+violent=brutal
+wealthy=rich
+rich=wealthy
+rally=gathering
+demonstrators=protesters
+killer=murderer
+killers=murderers
+explosion=blast
+blast=explosion
+neighbors=neighbours
+kids=children
+road=route
+roads=routes
+plane=aircraft
+boat=vessel
+boats=vessels
+cash=money
+internet=web
+rain=rainfall
+risk=danger
+concern=worry
+concerns=worries
+questions=queries
+answer=response
+answers=responses
+response=reply|reaction
+comments=remarks
+article=piece
+photo=picture|image
+photos=pictures|images
+video=clip
+videos=clips
+moment=instant
+who=that/^,,AUX
+which=that/^,,in,of,by,for,to,with,from,on,at,under,after,before,during,through
+convicted=found guilty/~AUX
+murder=killing|slaying/^to,would,will,could,can,not,did,AUX
+office=bureau
+head=chief/+of
+home=house/^at,back,went,go,come,came,returned,AUX
+case=matter/^in,just,worst,best
+fired=dismissed/+from,as
+woman=lady
+group=band/+of
+support=backing/^to,will,would,could,can,not,they,we,i,you,AUX
+source=insider/^open
+move=step/^to,will,would,AUX
+agency=bureau
+agencies=bureaus
+market=marketplace
+manager=supervisor
+defense=defence
+prosecutors=prosecuting attorneys
+projects=initiatives
+process=procedure
+body=corpse/^governing,student,legislative
+violence=bloodshed
+nearby=neighboring/!.,
+riot=disturbance
+review=assessment/^to,will,AUX
+included=featured
+interview=conversation/^job
+families=households
+equipment=gear
+doctor=physician
+doctors=physicians
+anyone=anybody
+reason=cause
+excited=thrilled
+refused=declined
+growing=increasing
+arrived=showed up/^AUX
+clear=evident/+that
+argued=contended
+threat=menace
+potential=possible
+lived=resided
+appears=seems
+event=occasion
+industry=sector
+reporter=journalist
+captured=seized
+related=linked/+to
+additional=extra
+seized=confiscated
+husband=spouse
+negotiations=talks
+youths=youngsters
+required=needed
+website=site
+teenager=teen|adolescent
+protests=demonstrations
+image=picture
+police=law enforcement/!officer,officers,department,chief,station,car,cars,force,commissioner,spokesman,spokeswoman,officials,sources
+about=around|roughly/+#
+over=more than/+#
+around=about/+#
+man=individual|male
+while=whilst
+now=currently|at present
+say=state|claim
+another=an additional|one more
+family=relatives|loved ones
+next=following|coming
+called=dubbed|named/!for,on,off,up,out,in,police,the,a,an,him,her,them,it,911
+released=freed/+from
+released=issued|put out/+a,an,the,its,his,her,their
+known=recognized/!for
+store=shop
+stores=shops
+outside=outside of
+technology=tech
+part=portion/^take,took,taking,takes,play,played,playing
+saying=stating|noting
+jury=panel/^grand
+best=finest|top
+asked=requested/+to
+think=believe
+role=part
+following=after/+the,a,an,his,her,their,its,this,that,#
+though=although
+person=individual
+past=previous|last/!the,a,an,his,her,their,its,#
+might=could|may
+loss=defeat
+arrest=detention/^to,would,will,could,can,did,not,is,are,was,were,be,been,being,has,have,had
+international=global
+among=amongst
+assault=attack
+affected=impacted|hit
+great=tremendous|huge
+every=each
+each=every/!other,of
+bomb=explosive
+apartment=flat|unit
+placed=put
+fight=battle
+ended=finished|concluded
+protect=safeguard|shield
+ship=vessel
+vessel=ship
+wife=spouse
+likely=probably/!to
+scientists=researchers
+fell=dropped|tumbled
+stopped=halted
+vessels=ships
+border=frontier
+sure=certain
+rules=regulations
+regulations=rules
+someone=somebody
+identified=named
+houses=homes
+homes=houses
+driver=motorist
+issued=released
+crime=offense|offence
+main=primary|principal
+countries=nations
+wrote=penned
+experts=specialists|analysts
+finished=completed
+completed=finished
+global=worldwide
+suspicious=questionable
+measures=steps
+sent=dispatched/!to
+bombs=explosives
+contract=deal
+crowd=throng
+employee=staffer|worker
+find=discover
+bad=poor
+choice=option
+threw=tossed|hurled
+neighborhood=area
+war=conflict
+boss=chief
+helicopter=chopper
+alleged=purported
+display=screen
+staff=personnel
+television=TV
+similar=comparable
+ability=capacity
+witness=onlooker
+wounded=injured
+attempted=tried
+efforts=attempts
+result=outcome
+provide=offer
+provided=offered/^is,are,was,were,be,been,being,has,have,had
+declined=refused
+ordered=instructed/+to
+daughter=girl
+forced=compelled
+parents=family
+worried=concerned
+concerned=worried
+angry=furious
+happy=pleased
+sad=saddened
+shocked=stunned
+surprised=astonished
+expensive=costly
+cheap=inexpensive
+quickly=rapidly|swiftly
+slowly=gradually
+immediately=at once|right away
+suddenly=abruptly
+fully=completely
+nearly=almost|close to
+mainly=primarily
+mostly=largely
+simply=merely
+despite=in spite of
+onto=on to
+beside=next to
+beneath=below
+below=beneath
+above=over
+behind=at the back of/+the
+begin=start
+begins=starts
+start=begin/^the,a,an,its,his,her,their,early,late,strong,fresh,head
+starts=begins
+ends=concludes
+trying=attempting
+try=attempt/^a,the,another,is,are,was,were,be,been,being,has,have,had
+tries=attempts
+wants=wishes
+want=wish/!to
+wanted=wished/+to
+hope=expect/!to,for
+hopes=expects/!to
+hoped=expected
+seek=pursue
+seeks=pursues
+seeking=pursuing|looking for
+looking=searching/+for
+show=reveal/+that
+shows=reveals/+that
+showing=revealing
+told=informed/+reporters,the,police,investigators
+tell=inform/!to,the
+telling=informing
+talk=speak
+talked=spoke
+talks=discussions/^is,are,was,were,be,been,being,has,have,had,he,she,it
+speaking=talking
+spoke=talked
+discuss=talk about
+discussed=talked about
+explain=describe
+explained=described
+described=depicted
+warn=caution
+warned=cautioned
+warning=caution
+reportedly=supposedly
+officially=formally
+currently=presently
+recently=lately|not long ago
+previously=earlier|formerly
+eventually=ultimately
+finally=at last|ultimately
+especially=particularly
+particularly=especially
+certainly=surely
+actually=in fact
+apparently=seemingly
+totally=entirely
+extremely=highly
+highly=extremely
+truly=genuinely
+initially=at first
+originally=at first
+subsequently=later
+largely=mostly
+significant=considerable
+serious=grave|severe
+famous=well-known
+popular=well-liked
+strong=robust|sturdy
+weak=feeble
+major=significant|big
+minor=small
+entire=complete
+several=a number of|multiple
+numerous=many
+various=several|assorted
+many=numerous|lots of
+huge=massive|enormous
+massive=huge|enormous
+enormous=huge|massive
+tiny=small|minute
+little=small/^a,very
+early=premature/+death,retirement
+late=delayed/+arrival,payment
+killed=slain/+by,in,when,after,as,at,during,while,on,.,,
+dead=deceased/^is,are,was,were,be,been,being,has,have,had,shot,found,left,drop,dropped
+deadly=fatal|lethal
+fatal=deadly|lethal
+injury=wound
+damage=harm
+damaged=harmed/^is,are,was,were,be,been,being,has,have,had
+wreckage=debris
+debris=wreckage
+shooting=gunfire|shooting spree
+gunfire=shots
+shots=gunshots
+weapon=firearm
+suspects=accused
+suspected=alleged
+arrested=detained|taken into custody
+custody=detention
+charged=indicted/+with
+accused=charged/+of
+victim=casualty
+rescued=saved
+survivors=survivors
+residents=locals|inhabitants
+villages=hamlets
+village=hamlet
+town=city
+capital=capital city
+province=region
+coast=shoreline
+island=isle
+storm=tempest
+tsunami=tidal wave
+earthquake=quake|tremor
+quake=tremor|earthquake
+tremor=quake
+aftershock=tremor
+aftershocks=tremors
+evacuated=cleared/^is,are,was,were,be,been,being,has,have,had
+destroyed=demolished|flattened
+collapsed=caved in|fell down
+flames=fire
+fire=blaze|flames/^opened,open,opening,under,cease,set,caught,catch,is,are,was,were,be,been,being,has,have,had
+firefighters=firemen|fire crews
+blaze=fire|inferno
+smoke=fumes
+rehab=rehabilitation|treatment
+actress=star|performer
+singer=vocalist|artist
+band=group
+album=record
+song=track
+show=programme|program/^is,are,was,were,be,been,being,has,have,had,to,will,would,could,can,may,might,must,should,did,does,do
+movie=film|feature
+director=filmmaker/^executive,managing,general,associate,deputy,film
+announced=revealed|disclosed|made public
+release=launch/^the,a,its,his,her,their
+company=firm|business
+firm=company|business
+deal=agreement|transaction
+buy=purchase|acquire
+sell=offload
+sold=offloaded/^is,are,was,were,be,been,being,has,have,had
+shares=stock
+stock=shares
+profit=earnings
+revenue=sales
+analysts=experts|observers
+customers=clients|buyers
+users=customers
+product=offering
+products=offerings|goods
+launch=unveiling|rollout
+features=capabilities/^is,are,was,were,be,been,being,has,have,had,it,that,which
+feature=capability/^is,are,was,were,be,been,being,has,have,had,to,will,would,it,that,which
+version=edition
+versions=editions
+update=patch
+security=protection/!guard,guards,forces,council,camera,cameras
+attackers=hackers
+hackers=attackers
+flaw=vulnerability|weakness
+fix=patch/^to,will,would,could,can,is,are,was,were,be,been,being,has,have,had
+computer=PC|machine
+laptop=notebook
+smartphone=handset
+phone=handset|mobile
+screen=display
+price=cost|price tag
+cost=price/^to,will,would,could,can,is,are,was,were,be,been,being,has,have,had
+game=match|contest
+season=campaign
+coach=manager|trainer
+player=athlete
+players=athletess
+quarterback=QB
+win=victory/^to,will,would,could,can,is,are,was,were,be,been,being,has,have,had,not
+won=secured|clinched
+scored=netted|tallied
+defeated=beat|overcame
+victory=win|triumph
+title=crown/^the,a,its,his,her,their,film,book
+championship=title
+fans=supporters|followers
+stadium=arena|ground
+election=vote|poll
+elections=polls|votes
+voters=electorate
+candidate=contender
+president=leader
+minister=secretary
+government=administration
+officials=authorities|officers
+authorities=officials
+lawmakers=legislators
+leaders=heads
+party=faction/^is,are,was,were,be,been,being,has,have,had,birthday,a,the
+opposition=rivals
+military=armed forces/^a,the
+troops=soldiers
+soldiers=troops
+pirates=raiders/^Somali,somali
+crew=sailors
+ransom=payout
+navy=naval force
 injured=hurt|wounded
 found=discovered|located
 began=started|commenced
-started=began|commenced
+started=began|commenced/^AUX
 help=aid|assistance/!to
 helped=assisted|aided
 expected=anticipated|projected
@@ -475,25 +964,21 @@ received=got|obtained
 caused=triggered|sparked
 struck=hit|rocked
 hit=struck
-destroyed=wrecked|demolished
 needed=required
 tried=attempted
-trying=attempting
 believed=thought
 believe=think
-described=portrayed|characterized
 continue=carry on|keep going
-continued=went on|carried on
+continued=went on|carried on/^AUX
 allow=permit
 allowed=permitted
-returned=came back|went back
+returned=came back|went back/^AUX
 moved=relocated
 remain=stay
 remained=stayed
 showed=revealed|indicated
 seen=observed|spotted
 saw=witnessed|observed
-won=secured|clinched
 gave=handed|provided
 used=utilized|employed/!to
 using=utilizing|employing
@@ -505,8 +990,6 @@ detectives=investigators
 attack=assault
 attacks=assaults
 attacked=assaulted
-authorities=officials
-officials=authorities
 people=individuals|persons|residents
 children=kids|youngsters
 child=youngster|kid
@@ -516,10 +999,7 @@ buildings=structures
 car=vehicle
 cars=vehicles
 vehicle=car
-company=firm|business
 companies=firms|businesses
-firm=company
-deal=agreement|pact
 deals=agreements
 agreement=deal|accord
 offer=bid|proposal/^to
@@ -527,27 +1007,21 @@ acquisition=purchase|takeover
 purchase=acquisition
 acquire=buy|purchase
 acquired=bought|purchased
-buy=purchase
 bought=purchased
-customers=clients|consumers
 workers=employees|staff
 employees=workers|staff
 job=position|post
 jobs=positions|posts
 money=funds|cash
-government=administration
-president=leader
 leader=head
 spokesman=spokesperson|representative
 spokeswoman=spokesperson|representative
 statement=announcement|release
 announcement=statement
-announced=revealed|unveiled|disclosed
 report=account
 reports=accounts
 reported=revealed|disclosed
 confirmed=verified|acknowledged
-arrested=detained|apprehended
 news=reports
 story=report|article
 media=press
@@ -556,34 +1030,19 @@ journalists=reporters
 magazine=publication
 newspaper=paper|daily
 film=movie|picture
-movie=film|picture
-actress=performer|star
 actor=performer
 star=celebrity
-fans=supporters|admirers
-season=campaign
-game=match|contest
 games=matches|contests
 team=squad|side
 teams=squads|sides
-player=athlete
-players=athletes
-coach=manager
-victory=win|triumph
-scored=netted|tallied
 beat=defeated
 playoffs=postseason
 champion=winner|titleholder
-quake=earthquake|tremor
-earthquake=quake|tremor
-damage=destruction
-residents=locals|inhabitants
 victims=casualties
 death=passing|demise
 deaths=fatalities
 injuries=wounds
 hospital=medical center|clinic
-rehab=rehabilitation|treatment
 treatment=care|therapy
 facility=center|site
 center=facility
@@ -592,15 +1051,12 @@ jail=prison|lockup
 judge=magistrate
 lawyer=attorney
 attorney=lawyer
-convicted=found guilty
-murder=killing|slaying
 murdered=slain
 killing=slaying|murder
 suspect=accused
 gun=firearm|weapon
 guns=firearms|weapons
 gunman=shooter|attacker
-shooting=gun attack|gunfire
 crash=collision|accident
 accident=crash|incident
 incident=episode|event
@@ -614,19 +1070,12 @@ local=area
 large=big|sizable
 big=large|major
 small=little|minor
-major=big|key
-huge=massive|enormous
-massive=huge|enormous
 former=previous|onetime
 previous=prior|earlier
 later=subsequently|afterwards
 recent=latest
-recently=lately
 soon=shortly
 shortly=soon
-several=a number of|multiple
-many=numerous|lots of
-nearly=almost|close to
 almost=nearly
 after=following/+the,a,an,his,her,their,its,#,being,this,that
 before=prior to/+the,a,an,his,her,their,its,#,being,this,that
@@ -636,11 +1085,7 @@ however=nevertheless|still
 but=yet
 also=additionally|likewise
 important=key|significant
-serious=severe|grave
-strong=powerful|robust
 powerful=strong|potent
-famous=renowned|celebrated
-popular=well-liked|beloved
 final=last|closing
 biggest=largest
 largest=biggest
@@ -649,7 +1094,6 @@ current=present
 possible=potential
 available=accessible|on offer
 full=complete
-entire=whole
 whole=entire
 total=overall
 different=distinct
@@ -671,25 +1115,19 @@ chance=opportunity
 opportunity=chance
 information=details
 details=specifics|particulars
-price=cost
 prices=costs
-products=goods|offerings
-flaw=bug|weakness
 vulnerability=weakness|flaw
 patch=fix|update
-phone=handset|device
 device=gadget
 evidence=proof
 witnesses=onlookers|bystanders
 scene=site|location
 meeting=gathering|session
 ceremony=event
-election=vote|poll
 candidates=contenders
 protesters=demonstrators
 protest=demonstration
 flood=deluge
-collapsed=caved in|crumbled
 rescuers=rescue workers
 claimed=alleged|asserted
 stated=said
@@ -708,17 +1146,14 @@ built=constructed
 build=construct
 closed=shut
 launched=unveiled|introduced
-launch=debut|rollout
 introduced=unveiled|launched
 unveiled=introduced
 includes=contains
 include=contain
 suffered=sustained|endured
-rescued=saved
 escaped=fled
 fled=escaped
 amid=amidst|in the midst of
-despite=in spite of|notwithstanding
 although=though|even though
 until=up until
 without=with no
@@ -739,8 +1174,6 @@ probably=likely
 approximately=about|roughly
 roughly=about|approximately
 percent=per cent
-huge=enormous|vast
-massive=huge|vast
 officers=cops|lawmen
 community=neighborhood
 school=academy
@@ -753,10 +1186,6 @@ today=on this day
 tonight=this evening
 morning=early hours/^this,Tuesday,Monday,Wednesday,Thursday,Friday,Saturday,Sunday
 afternoon=later in the day/^this,Tuesday,Monday,Wednesday,Thursday,Friday,Saturday,Sunday
-fire=blaze|flames/^opened,open,opening,under,cease
-blaze=fire|inferno
-firefighters=fire crews
-killed=slain/^were,was,been,be,being
 charges=counts
 sentenced=jailed/+to
 sought=looked for|pursued
@@ -771,13 +1200,67 @@ _PHRASES: list[tuple[str, list[str]]] = [
     (r"a number of", ["several", "various"]), (r"a lot of", ["plenty of", "lots of"]),
     (r"last (week|month|year)", [r"the previous \1", r"the past \1"]),
     (r"checked (him|her|them)sel(?:f|ves) into", [r"admitted \1self to", r"booked \1self into"]),
-    (r"checked into", ["entered", "was admitted to"]), (r"took place", ["happened", "occurred"]),
+    (r"checked into", ["entered"]), (r"took place", ["happened", "occurred"]),
     (r"in the wake of", ["following", "after"]), (r"as a result of", ["because of"]),
     (r"in addition to", ["besides", "on top of"]), (r"prior to", ["before", "ahead of"]),
     (r"so far", ["to date", "until now"]), (r"at the time", ["back then", "then"]),
     (r"for the first time", ["for the very first time"]), (r"a few", ["a handful of", "some"]),
     (r"is expected to", ["is likely to", "is set to"]), (r"went to", ["headed to", "made for"]),
+    (r"has been", ["was"]), (r"one of the", ["among the"]), (r"such as", ["like", "including"]),
+    (r"each other", ["one another"]), (r"as soon as", ["once"]), (r"in the past", ["previously"]),
+    (r"in a statement", ["in a written statement", "in a prepared statement"]),
+    (r"at the scene", ["on the spot", "at the site"]), (r"as well(?=[.,])", ["too", "also"]),
+    (r"in front of", ["before", "outside"]), (r"no longer", ["not anymore"]),
+    (r"a couple of", ["a pair of"]), (r"(said|says|told reporters|stated) that", [r"\1"]),
 ]
+
+_FUNCTION = set("""that this them they then than there their these those when where with from
+have been were will would could should into onto over under about after before while which what
+whom whose also just only even some many more most such very much said says""".split())
+_AFTER_NOUN = r"(?=[.,;:!?]| (?:was|is|has|had|were|are|will|would|and|in|on|at|for|after|said|says)\b)"
+
+
+def _swap_ok(m: re.Match) -> bool:
+    x, y = m.group(2), m.group(3)
+    # Never swap function words or verbs in -ed/-ing: "slipped and fell" has an order.
+    return not ({x, y} & _FUNCTION) and not any(w.endswith(("ed", "ing")) for w in (x, y))
+
+
+# Case-sensitive reshaping of small constructions: (regex, replacements, extra check).
+_SHAPES: list[tuple[re.Pattern, list[str], Any, float]] = [
+    # Appositives and non-restrictive relative clauses go: "Gigante, a hulking man ..., would"
+    (re.compile(r"([A-Z][\w.'’-]+), (?:a|an|the) [^,\"“”();]{5,90}(?:,|(?=\.$))"), [r"\1"], None, 0.5),
+    (re.compile(r"(\w), (?:who|which|whose) [^,\"“”();]{5,90}(?:,|(?=\.$))"), [r"\1"], None, 0.5),
+    (re.compile(rf"\bthe ([a-z]+)['’]s ([a-z]{{4,}}){_AFTER_NOUN}"), [r"the \2 of the \1"], None, 1.0),
+    (re.compile(rf"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s ([a-z]{{4,}}){_AFTER_NOUN}"),
+     [r"the \2 of \1"],
+     lambda m: m.group(1) not in ("It", "That", "He", "She", "There", "What", "Who", "Here",
+                                  "Let", "This"), 1.0),
+    (re.compile(r"\b(the|his|her|their|its|our|of|for|with|about|on|in) ([a-z]{4,}) and "
+                r"([a-z]{4,})(?=[.,;]| (?:in|on|at|of|for|with|were|are|have|had)\b)"),
+     [r"\1 \3 and \2"], _swap_ok, 1.0),
+    # Perfect to simple past for regular verbs: has checked -> checked.
+    (re.compile(r"\b(?:has|have) ([a-z]{3,}ed)\b(?! by)"), [r"\1"], None, 0.8),
+    # "that" after a verb of saying or knowing is optional.
+    (re.compile(r"\b(said|says|believes?|believed|think|thinks|thought|knew|know|claimed|reported"
+                r"|announced|noted|added|showed|found|revealed|confirmed|stated|explained"
+                r"|insisted|argued|suggested|indicated|warned) that\b"), [r"\1"], None, 0.8),
+    # Intensifier before a predicative adjective: was impressive -> was truly impressive.
+    (re.compile(r"\b(is|was|are|were|be|been|became|remains?|remained|seems?|seemed) "
+                r"([a-z]{3,}(?:ous|ful|ive|able|ible|ic|ent|ant|al))\b"),
+     [r"\1 truly \2", r"\1 rather \2", r"\1 quite \2", r"\1 particularly \2"], None, 0.6),
+    # Filler adverbs where they cannot hurt the grammar: was arrested -> was later arrested.
+    (re.compile(r"\b(was|were|is|are|been) ([a-z]{3,}ed)\b"),
+     [r"\1 later \2", r"\1 reportedly \2", r"\1 eventually \2", r"\1 then \2"], None, 0.6),
+    (re.compile(r"\b([Hh]e|[Ss]he|[Tt]hey|[Pp]olice) ([a-z]{3,}ed)\b(?! by)"),
+     [r"\1 reportedly \2", r"\1 then \2", r"\1 later \2"], None, 0.6),
+    (re.compile(r"\bto (begin|start|help|make|take|get|see|find|keep|protect|stop|avoid|reach"
+                r"|ensure|prevent|support|build|improve|allow|save|meet|discuss|provide)\b"),
+     [r"in order to \1", r"so as to \1"], None, 0.6),
+]
+# A trailing time or place phrase moves to the front: "... in December." -> "In December, ..."
+_TRAILING_PP = re.compile(r"^([A-Z][^\"“”;:]{15,}?) ((?:in|on|at|during|after|before|since|last"
+                          r"|earlier|later) [^\"“”,;:]{3,40})\.$")
 
 _DROPPABLE = set("""very really reportedly also just still already currently recently apparently
 allegedly previously officially actually finally immediately quickly eventually simply clearly
@@ -793,7 +1276,10 @@ _CONTRACT = [("did not", "didn't"), ("does not", "doesn't"), ("do not", "don't")
              ("is not", "isn't"), ("was not", "wasn't"), ("were not", "weren't"),
              ("will not", "won't"), ("cannot", "can't"), ("has not", "hasn't"),
              ("have not", "haven't"), ("are not", "aren't"), ("could not", "couldn't"),
-             ("would not", "wouldn't"), ("should not", "shouldn't"), ("had not", "hadn't")]
+             ("would not", "wouldn't"), ("should not", "shouldn't"), ("had not", "hadn't"),
+             ("it is", "it's"), ("that is", "that's"), ("there is", "there's"),
+             ("they are", "they're"), ("we are", "we're"), ("I am", "I'm"), ("he is", "he's"),
+             ("she is", "she's"), ("let us", "let's"), ("I have", "I've"), ("we have", "we've")]
 
 
 @dataclass
@@ -802,23 +1288,29 @@ class _Syn:
     not_next: set[str] = field(default_factory=set)
     only_next: set[str] = field(default_factory=set)
     not_prev: set[str] = field(default_factory=set)
+    only_prev: set[str] = field(default_factory=set)
 
 
-def _parse_synonyms(spec: str) -> dict[str, _Syn]:
-    table: dict[str, _Syn] = {}
+_AUX = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had"}
+
+
+def _parse_synonyms(spec: str) -> dict[str, list[_Syn]]:
+    table: dict[str, list[_Syn]] = {}
     for line in spec.splitlines():
         head, *cons = line.split("/")
         word, alts = head.split("=")
         syn = _Syn(alts=alts.split("|"))
         for c in cons:
-            target = {"!": syn.not_next, "+": syn.only_next, "^": syn.not_prev}[c[0]]
-            target.update(x.lower() for x in c[1:].split(","))
-        table[word] = syn  # a later line for the same word wins (keeps the table editable)
+            target = {"!": syn.not_next, "+": syn.only_next, "^": syn.not_prev,
+                      "~": syn.only_prev}[c[0]]
+            for x in c[1:].split(","):
+                target.update(_AUX if x == "AUX" else {x.lower()})
+        table.setdefault(word, []).append(syn)  # several lines: the first that fits is used
     return table
 
 
 SYNONYMS = _parse_synonyms(_SYNONYMS)
-_TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+_TOKEN_RE = re.compile(r"\x01[^\x02]*\x02|\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
 
 
 def _match_case(src: str, new: str) -> str:
@@ -834,8 +1326,9 @@ def _fix_article(tokens: list[str], i: int) -> None:
         j -= 1
     if j < 0 or tokens[j].lower() not in ("a", "an") or i >= len(tokens):
         return
-    an = tokens[i][:1].lower() in "aeio" or tokens[i][:1].lower() == "u" and \
-        not tokens[i].lower().startswith(("uni", "use", "usu"))
+    word = tokens[i].lstrip("\x01").lower()
+    an = word[:1] in ("a", "e", "i", "o") or word[:1] == "u" and \
+        not word.startswith(("uni", "use", "usu"))
     tokens[j] = _match_case(tokens[j], "an" if an else "a")
 
 
@@ -846,11 +1339,11 @@ def _next_word(tokens: list[str], i: int) -> str:
     return ""
 
 
-def _prev_word(tokens: list[str], i: int) -> str:
-    for t in reversed(tokens[:i]):
-        if not t.isspace():
-            return t
-    return ""
+def _prev_index(tokens: list[str], i: int) -> int:
+    j = i - 1
+    while j >= 0 and tokens[j].isspace():
+        j -= 1
+    return j
 
 
 def _reporting(word: str, nxt: str, rng: random.Random) -> str | None:
@@ -894,9 +1387,14 @@ def _ucfirst(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_COMMON_SUBJECTS = set("""He She They We Police Officials Authorities The A An Critics Witnesses
+Experts Analysts Investigators Prosecutors Residents Scientists Doctors Reports Sources Neighbors
+Officers Friends Relatives Observers""".split())
+
+
 def _subject_lower(subj: str) -> str:
-    return subj.lower() if subj.split(" ")[0] in ("He", "She", "They", "Police", "Officials",
-                                                  "Authorities", "The", "A", "An") else subj
+    first = subj.split(" ")[0]
+    return first.lower() + subj[len(first):] if first in _COMMON_SUBJECTS else subj
 
 
 def _reshape(s: str, rng: random.Random) -> str:
@@ -922,6 +1420,10 @@ def _reshape(s: str, rng: random.Random) -> str:
         if rng.random() < 0.5:
             return f"According to {_OBJ.get(subj, _subject_lower(subj))}, {body}."
         return f"{_ucfirst(body)}, {_subject_lower(subj)} {verb}."
+    m = _TRAILING_PP.match(s)
+    if m and rng.random() < 0.5 and m.group(1).split(" ", 1)[0] in _LOWERABLE:
+        main, pp = m.groups()
+        return f"{_ucfirst(pp)}, {_lcfirst(main)}."
     m = _FRONTED.match(s)
     if m:
         lead, rest, main, end = m.groups()
@@ -947,12 +1449,21 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
         def sub(m: re.Match, alts: list[str] = alts) -> str:
             if rng.random() >= strength:
                 return m.group(0)
-            return _match_case(m.group(0), m.expand(rng.choice(alts)))
+            # Marked so the word-level pass leaves the new phrase alone.
+            return "\x01" + _match_case(m.group(0), m.expand(rng.choice(alts))) + "\x02"
         s = re.sub(rf"\b{pat}\b", sub, s, flags=re.IGNORECASE)
+    for rx, alts, check, factor in _SHAPES:
+        def shape(m: re.Match, alts: list[str] = alts, check: Any = check,
+                  factor: float = factor) -> str:
+            if rng.random() >= factor * strength or (check and not check(m)):
+                return m.group(0)
+            return m.expand(rng.choice(alts))
+        s = rx.sub(shape, s)
     for full, short in _CONTRACT:
         a, b = (full, short) if rng.random() < 0.5 else (short, full)
         if re.search(rf"\b{a}\b", s) and rng.random() < 0.6 * strength:
             s = re.sub(rf"\b{a}\b", b, s)
+    p_sub = min(1.0, 1.3 * strength)  # spinners replace nearly every word they have a synonym for
     tokens = _TOKEN_RE.findall(s)
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
     for i, tok in enumerate(tokens):
@@ -962,18 +1473,22 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
         # Capitalised words mid-sentence are names ("People" the magazine), leave them alone.
         if tok[:1].isupper() and i != first_word:
             continue
-        nxt, prev = _next_word(tokens, i), _prev_word(tokens, i)
+        j = _prev_index(tokens, i)
+        nxt, prev = _next_word(tokens, i), (tokens[j] if j >= 0 else "")
+        if prev[:1].isupper() and j != first_word and low not in ("said", "says", "told"):
+            continue  # part of a name: "Genovese family", "Ford Center"
         new = None
-        if low in ("said", "says", "told") and rng.random() < strength:
+        if low in ("said", "says", "told") and rng.random() < p_sub:
             new = _reporting(tok, nxt, rng)
-        elif low in SYNONYMS and rng.random() < strength:
-            syn = SYNONYMS[low]
+        elif low in SYNONYMS and rng.random() < p_sub:
             nlow = "#" if nxt[:1].isdigit() else nxt.lower()
-            ok = nlow not in syn.not_next and prev.lower() not in syn.not_prev
-            if syn.only_next and nlow not in syn.only_next:
-                ok = False
-            if ok:
+            for syn in SYNONYMS[low]:
+                if nlow in syn.not_next or prev.lower() in syn.not_prev or \
+                        (syn.only_next and nlow not in syn.only_next) or \
+                        (syn.only_prev and prev.lower() not in syn.only_prev):
+                    continue
                 new = rng.choice(syn.alts)
+                break
         elif (low in _DROPPABLE and i != first_word and nxt[:1].isalnum()
               and rng.random() < 0.6 * strength):
             new = ""
@@ -988,7 +1503,9 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
                 _fix_article(tokens, nxt_i)
         else:
             _fix_article(tokens, i)
-    s = "".join(tokens)
+    s = "".join(tokens).replace("\x01", "").replace("\x02", "")
+    if sentence[:1].isupper():
+        s = _ucfirst(s)
     if rng.random() < 0.15 * strength and not s.startswith(("\"", "“", "According")):
         first = s.split(" ", 1)[0]
         if first in _LOWERABLE:
@@ -1307,7 +1824,8 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     site = site or _default_site(rng)
     text_of = {k: s for k, s in a.sentences()}
     n_para = len(a.paragraphs)
-    n_drop = 0 if n_para < 3 else (1 if n_para < 5 else rng.randint(1, 2))
+    # A spinner cuts a share of the body: about a fifth to a third of the paragraphs.
+    n_drop = 0 if n_para < 3 else max(1, round((n_para - 1) * rng.uniform(0.15, 0.35)))
     dropped = set(rng.sample(range(1, n_para), n_drop))  # never the lede
     kept_keys = [k for k in text_of if k[0] not in dropped]
     long_enough = [k for k in kept_keys if len(text_of[k].split()) >= 8]
@@ -1320,7 +1838,7 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     rest_quotes = [k for k in quotes if k not in verbatim]
     trimmed = {rest_quotes[0]} if rest_quotes and rng.random() < 0.35 else set()
     extra_drop = {k for k in kept_keys if k not in verbatim and k not in trimmed and k[1] > 0
-                  and rng.random() < 0.06 * strength}
+                  and rng.random() < 0.1 * strength}
     kept = [k for k in kept_keys if k not in extra_drop]
     editable = [k for k in kept if k not in verbatim and k not in trimmed]
     sub = Article(id=a.id, paragraphs=[[text_of[k] for k in editable]])

@@ -199,7 +199,9 @@ class _Differ:
             return False
         caps = all(self.raw("a", k)[:1].isupper() for k in range(I1, I2)) and \
             all(self.raw("b", k)[:1].isupper() for k in range(J1, J2))
-        return caps and _char_sim("".join(wa), "".join(wb)) >= self.cfg.name_similarity
+        ja, jb = "".join(wa), "".join(wb)
+        # very short capitalised tokens are abbreviations (PT/PDT, UN/UK), not names
+        return caps and min(len(ja), len(jb)) >= 4 and _char_sim(ja, jb) >= self.cfg.name_similarity
 
 
 def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: bool = True,
