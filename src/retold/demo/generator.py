@@ -125,8 +125,9 @@ def split_sentences(paragraph: str) -> list[str]:
     for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
         before = paragraph[start:m.start()].rsplit(None, 1)
         last = before[-1].lower().rstrip(".") if before else ""
-        if paragraph[m.start()] == "." and (last in _ABBREV or len(last) == 1):
-            continue
+        if paragraph[m.start()] == "." and (last in _ABBREV or len(last) == 1
+                                            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", last)):
+            continue  # Mr. Smith, U.S. troops, A.J. Smith
         parts.append(paragraph[start:m.end()].strip())
         start = m.end()
     tail = paragraph[start:].strip()
@@ -292,7 +293,7 @@ def make_sites(rng: random.Random, n: int) -> list[Site]:
         opinion = rng.random() < 0.3
         sites.append(Site(
             domain=f"{prefix}{noun}.example",
-            name=f"The {prefix.title()} {noun.title()}",
+            name=f"{prefix.title()} {noun.title()}",
             header=rng.sample(_HEADER_POOL, rng.randint(1, 3)),
             footer=rng.sample(_FOOTER_POOL, rng.randint(2, 3)),
             mid=rng.choice(_MID_POOL) if rng.random() < 0.5 else None,
@@ -455,17 +456,23 @@ _NAME_AFTER = r"(?![\w-]|['’](?!s\b))"  # a whole token; a possessive 's may f
 
 
 def find_names(text: str) -> list[str]:
-    """Capitalised name-like tokens used mid-sentence, most frequent first (ties by name)."""
+    """Capitalised name-like tokens used mid-sentence, most frequent first (ties by name).
+
+    Headlines are skipped (Title Case is not a name) and so is any word that also appears
+    in lower case in the text.
+    """
+    lower = set(words(text))
     counts: Counter[str] = Counter()
-    for m in re.finditer(r"(?<![\w'’.-])([A-Z](?:['’][A-Z])?[^\W\d_]+)" + _NAME_AFTER, text):
-        tok = m.group(1)
-        if sum(c.isupper() for c in tok) > 2:
+    for line in (x for para in text.split("\n") for x in split_sentences(para)):
+        if _is_headline(line):
             continue
-        before = text[max(0, m.start() - 3):m.start()]
-        if m.start() == 0 or re.search(r"[.!?\"“”\n]\s*$", before):
-            continue  # sentence-initial words are often not names
-        if len(tok) >= 4 and tok not in _NOT_NAMES and not tok.isupper():
-            counts[tok] += 1
+        for m in re.finditer(r"(?<![\w'’.-])([A-Z](?:['’][A-Z])?[^\W\d_]+)" + _NAME_AFTER, line):
+            tok = m.group(1)
+            if m.start() == 0 or re.search(r"[.!?\"“”:]\s*$", line[:m.start()]):
+                continue  # sentence-initial words are often not names
+            if (len(tok) >= 4 and tok not in _NOT_NAMES and not tok.isupper()
+                    and sum(c.isupper() for c in tok) <= 2 and tok.lower() not in lower):
+                counts[tok] += 1
     return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
@@ -476,6 +483,101 @@ def find_names(text: str) -> list[str]:
 # [/~only,after,these]; '#' stands for any number, AUX for the auxiliaries (is, was, has ...).
 _SYNONYMS = """
 died=passed away|perished
+coming=upcoming/~the
+zone=area
+computers=PCs|machines
+rushed=hurried
+option=choice
+effect=impact
+scheduled=slated|planned
+anger=fury
+affect=impact
+crimes=offenses
+larger=bigger
+potentially=possibly
+location=site
+causing=triggering
+located=situated
+discovered=found
+providing=offering
+shop=store
+allows=lets|permits
+client=customer
+numbers=figures
+illness=sickness
+allegations=claims|accusations
+clashes=confrontations
+supermarket=grocery store
+escorted=accompanied|led
+shooter=gunman
+connected=linked
+shook=rattled
+amount=sum|quantity
+shops=stores
+animals=creatures
+audience=viewers
+organization=organisation
+dies=passes away
+fought=battled
+documents=papers|files
+defendant=accused
+movies=films
+exactly=precisely
+necessary=needed
+decisions=choices
+businesses=firms|companies
+injuring=wounding
+websites=sites
+sometimes=at times|occasionally
+disaster=catastrophe
+analyst=expert
+disease=illness
+unclear=uncertain
+annual=yearly
+rapidly=quickly
+supported=backed
+definitely=certainly
+heist=robbery
+conspiracy=plot
+maker=manufacturer
+triggered=sparked
+grabbed=seized
+helping=assisting
+thieves=robbers|burglars
+chased=pursued
+noticed=spotted
+tough=hard
+changed=altered
+expert=specialist
+consecutive=straight
+possibly=perhaps
+initial=first
+amazing=incredible
+expressed=voiced
+strategy=plan
+arrests=detentions
+gathered=assembled
+aide=assistant
+that=which/+is,was,are,were,has,had,have,will,would,could,can,may,might
+when=as/^since,until,from,know,knew,say,said,asked,ask,wonder,is,was,of
+could=might/!not,n't,have
+should=ought to/!not,n't,have,be
+may=might
+new=latest/^brand,AUX
+learn=discover
+learned=discovered
+understand=grasp
+remember=recall
+remembered=recalled
+send=dispatch
+stay=remain
+stayed=remained
+surgery=an operation/!on,to,for,at,in
+everyone=everybody
+telephone=phone
+areas=regions
+normal=regular
+end=close/+of
 announce=reveal|declare
 approve=endorse
 approved=endorsed|backed
@@ -631,7 +733,7 @@ while=whilst
 now=currently|at present
 say=state|claim
 another=an additional|one more
-family=relatives|loved ones
+family=relatives|loved ones/^crime,mafia,royal,first
 next=following|coming
 called=dubbed|named/!for,on,off,up,out,in,police,the,a,an,him,her,them,it,911
 released=freed/+from
@@ -950,7 +1052,6 @@ military=armed forces/^a,the
 troops=soldiers
 soldiers=troops
 pirates=raiders/^Somali,somali
-crew=sailors
 ransom=payout
 navy=naval force
 injured=hurt|wounded
@@ -1002,7 +1103,7 @@ vehicle=car
 companies=firms|businesses
 deals=agreements
 agreement=deal|accord
-offer=bid|proposal/^to
+offer=bid|proposal/~the,a,an,his,her,their,its,this,that,new
 acquisition=purchase|takeover
 purchase=acquisition
 acquire=buy|purchase
@@ -1084,7 +1185,7 @@ because=since|as/!of
 however=nevertheless|still
 but=yet
 also=additionally|likewise
-important=key|significant
+important=significant|crucial
 powerful=strong|potent
 final=last|closing
 biggest=largest
@@ -1211,9 +1312,31 @@ _PHRASES: list[tuple[str, list[str]]] = [
     (r"in a statement", ["in a written statement", "in a prepared statement"]),
     (r"at the scene", ["on the spot", "at the site"]), (r"as well(?=[.,])", ["too", "also"]),
     (r"in front of", ["before", "outside"]), (r"no longer", ["not anymore"]),
-    (r"a couple of", ["a pair of"]), (r"(said|says|told reporters|stated) that", [r"\1"]),
+    (r"a couple of", ["a pair of"]), (r"as a result", ["consequently", "as a consequence"]),
+    (r"in addition", ["additionally", "on top of that"]), (r"more and more", ["increasingly"]),
+    (r"up to(?= \d)", ["as many as"]), (r"(is|are) going to", [r"\1 set to", "will"]),
+    (r"was going to", ["would", "was about to"]), (r"(was|were) able to", ["managed to"]),
+    (r"(has|have) to", [r"\1 got to", "must"]), (r"had to", ["needed to", "was obliged to"]),
+    (r"need to", ["have to"]), (r"even though", ["although", "despite the fact that"]),
+    (r"in spite of", ["despite"]), (r"lots of", ["plenty of"]), (r"instead of", ["rather than"]),
+    (r"rather than", ["instead of"]), (r"at the same time", ["simultaneously", "meanwhile"]),
+    (r"at the end of", ["at the close of"]), (r"in the middle of", ["amid", "in the midst of"]),
+    (r"on top of", ["besides"]), (r"as part of", ["within", "in"]),
+    (r"in connection with", ["over", "in relation to"]), (r"in charge of", ["responsible for"]),
+    (r"in response to", ["responding to", "reacting to"]), (r"on behalf of", ["for"]),
+    (r"with regard to", ["regarding"]), (r"at the moment", ["currently", "right now"]),
+    (r"earlier this (year|month|week)", [r"earlier in the \1"]),
+    (r"next (year|month|week)", [r"the coming \1"]),
+    (r"the (?:following|next) day", ["a day later"]), (r"a day after", ["one day after"]),
+    (r"a total of(?= \d)", ["some", "in all"]), (r"so that", ["so"]),
+    (r"in (?=(?:19|20)\d\d\b|January|February|March|April|June|July|August|September|October"
+     r"|November|December)", ["during "]),
+    (r"on (?=Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", [""]),
 ]
 
+_KEEP_LY = set("""family only early daily weekly monthly yearly likely unlikely holy rely reply
+supply apply italy july assembly ally rally belly jelly friendly lonely lovely elderly ugly deadly
+costly silly bully hourly nearly poorly fly""".split())
 _FUNCTION = set("""that this them they then than there their these those when where with from
 have been were will would could should into onto over under about after before while which what
 whom whose also just only even some many more most such very much said says""".split())
@@ -1239,6 +1362,28 @@ _SHAPES: list[tuple[re.Pattern, list[str], Any, float]] = [
     (re.compile(r"\b(the|his|her|their|its|our|of|for|with|about|on|in) ([a-z]{4,}) and "
                 r"([a-z]{4,})(?=[.,;]| (?:in|on|at|of|for|with|were|are|have|had)\b)"),
      [r"\1 \3 and \2"], _swap_ok, 1.0),
+    # "the timing of the move by" -> "the move's timing by"
+    (re.compile(r"\bthe ([a-z]{3,}) of the ([a-z]{3,})(?=[.,;]| (?:by|in|on|at|was|is|were|are|and"
+                r"|for|with|to|from|had|has|will|would)\b)"), [r"the \2's \1"], None, 0.8),
+    # Named coordination: "Williams and Jackson" -> "Jackson and Williams" / "... as well as ..."
+    (re.compile(r"\b([A-Z][a-z]{2,}) and ([A-Z][a-z]{2,})\b(?! [A-Z])"),
+     [r"\2 and \1", r"\1 as well as \2"], lambda m: m.group(1) not in _LOWERABLE, 0.8),
+    # A subject the story already named: "the company was" -> "this company was"
+    (re.compile(r"(?<=[a-z,] )the ([a-z]{4,}) (?=(?:was|is|has|had|will|would|said|says)\b)"),
+     [r"this \1 ", r"that \1 "], None, 0.4),
+    (re.compile(r"\bon the (?=[a-z])"), ["upon the "], None, 0.3),
+    # Prepositions before place names: in Greenwich Village -> within Greenwich Village.
+    (re.compile(r"\bin (?=[A-Z][a-z]+\b)(?!(?:January|February|March|April|May|June|July|August"
+                r"|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday"
+                r"|Saturday|Sunday|The|A|An|His|Her|Their|Its|This|That)\b)"),
+     ["within ", "inside "], None, 0.5),
+    (re.compile(r"\bat (?=[A-Z][a-z]+\b)(?!(?:The|A|An|His|Her|Their|Its|This|That)\b)"),
+     ["in "], None, 0.5),
+    # Honorifics dropped, as many sites do: Mr. Gigante -> Gigante.
+    (re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\. (?=[A-Z])"), [""], None, 0.8),
+    # Most -ly adverbs can go without breaking the sentence.
+    (re.compile(r"(?<=[a-z,] )([a-z]{4,}ly) (?=[a-z])"), [""],
+     lambda m: m.group(1) not in _KEEP_LY, 0.6),
     # Perfect to simple past for regular verbs: has checked -> checked.
     (re.compile(r"\b(?:has|have) ([a-z]{3,}ed)\b(?! by)"), [r"\1"], None, 0.8),
     # "that" after a verb of saying or knowing is optional.
@@ -1252,8 +1397,13 @@ _SHAPES: list[tuple[re.Pattern, list[str], Any, float]] = [
     # Filler adverbs where they cannot hurt the grammar: was arrested -> was later arrested.
     (re.compile(r"\b(was|were|is|are|been) ([a-z]{3,}ed)\b"),
      [r"\1 later \2", r"\1 reportedly \2", r"\1 eventually \2", r"\1 then \2"], None, 0.6),
-    (re.compile(r"\b([Hh]e|[Ss]he|[Tt]hey|[Pp]olice) ([a-z]{3,}ed)\b(?! by)"),
-     [r"\1 reportedly \2", r"\1 then \2", r"\1 later \2"], None, 0.6),
+    (re.compile(r"\b([Hh]e|[Ss]he|[Tt]hey|[Pp]olice|[A-Z][a-z]{3,}) ([a-z]{3,}ed)\b(?! by)"),
+     [r"\1 reportedly \2", r"\1 then \2", r"\1 later \2", r"\1 also \2"],
+     lambda m: m.group(1) not in _LOWERABLE, 0.6),
+    (re.compile(r"\b(will|would|could|can|may|might|should) (?!not\b|be\b|have\b)([a-z]{3,})\b"),
+     [r"\1 likely \2", r"\1 potentially \2", r"\1 also \2", r"\1 still \2"], None, 0.6),
+    (re.compile(r"\b(had|has|have) ([a-z]{3,}ed)\b"),
+     [r"\1 already \2", r"\1 previously \2", r"\1 since \2"], None, 0.6),
     (re.compile(r"\bto (begin|start|help|make|take|get|see|find|keep|protect|stop|avoid|reach"
                 r"|ensure|prevent|support|build|improve|allow|save|meet|discuss|provide)\b"),
      [r"in order to \1", r"so as to \1"], None, 0.6),
@@ -1279,7 +1429,12 @@ _CONTRACT = [("did not", "didn't"), ("does not", "doesn't"), ("do not", "don't")
              ("would not", "wouldn't"), ("should not", "shouldn't"), ("had not", "hadn't"),
              ("it is", "it's"), ("that is", "that's"), ("there is", "there's"),
              ("they are", "they're"), ("we are", "we're"), ("I am", "I'm"), ("he is", "he's"),
-             ("she is", "she's"), ("let us", "let's"), ("I have", "I've"), ("we have", "we've")]
+             ("she is", "she's"), ("let us", "let's"), ("I have", "I've"), ("we have", "we've"),
+             ("he would", "he'd"), ("she would", "she'd"), ("they would", "they'd"),
+             ("I would", "I'd"), ("we would", "we'd"), ("he will", "he'll"),
+             ("she will", "she'll"), ("they will", "they'll"), ("it will", "it'll"),
+             ("we will", "we'll"), ("I will", "I'll"), ("they have", "they've"),
+             ("you are", "you're"), ("who is", "who's")]
 
 
 @dataclass
@@ -1371,7 +1526,8 @@ _OBJ = {"he": "him", "she": "her", "they": "them", "He": "him", "She": "her", "T
 _FRONTED = re.compile(
     r"^(After|When|While|Although|Though|Because|Since|Before|As|If|Once|Despite|Following"
     r"|During|In|On|At|With|By|Under|Until|Last|Earlier|Later)\b([^,\"“”]{6,90}), "
-    r"([A-Za-z][^\"“”]{11,})([.!?])$")
+    r"((?:[A-Z]\w*|he|she|they|it|we|i|the|a|an|his|her|their|its|this|that|these|those|police"
+    r"|officials|authorities)\b[^\"“”]{11,})([.!?])$")
 _QUOTE_ATTR = re.compile(rf"^([\"“])(.+?),([\"”]) ({_SUBJ}) (said|says|added|told [a-z]+)\.$")
 _QUOTE_ATTR_INV = re.compile(rf"^([\"“])(.+?),([\"”]) (said|says|added) ({_SUBJ})\.$")
 _TRAIL_ATTR = re.compile(rf"^([^\"“”]{{12,}}), ({_SUBJ}) (said|says|told [a-z]+)\.$")
@@ -1431,6 +1587,18 @@ def _reshape(s: str, rng: random.Random) -> str:
     return s
 
 
+def _condense(s: str, rng: random.Random) -> str:
+    """Cut a long sentence's trailing clause, as rewritten articles condense detail."""
+    if len(s.split()) < 20 or re.search(r"[\"“”]", s):
+        return s
+    cuts = [m.start() for m in re.finditer(r", ", s)
+            if len(s[:m.start()].split()) >= 8 and len(s[m.end():].split()) >= 5]
+    if not cuts:
+        return s
+    head = s[:rng.choice(cuts)]
+    return head + (s[-1] if s[-1] in ".!?" else ".")
+
+
 def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
     """Spin one sentence. strength 0 leaves it unchanged; 1 changes everything it can.
 
@@ -1463,7 +1631,7 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
         a, b = (full, short) if rng.random() < 0.5 else (short, full)
         if re.search(rf"\b{a}\b", s) and rng.random() < 0.6 * strength:
             s = re.sub(rf"\b{a}\b", b, s)
-    p_sub = min(1.0, 1.3 * strength)  # spinners replace nearly every word they have a synonym for
+    p_sub = min(1.0, 1.6 * strength)  # spinners replace nearly every word they have a synonym for
     tokens = _TOKEN_RE.findall(s)
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
     for i, tok in enumerate(tokens):
@@ -1506,6 +1674,8 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7) -> str:
     s = "".join(tokens).replace("\x01", "").replace("\x02", "")
     if sentence[:1].isupper():
         s = _ucfirst(s)
+    if rng.random() < 0.6 * strength:
+        s = _condense(s, rng)
     if rng.random() < 0.15 * strength and not s.startswith(("\"", "“", "According")):
         first = s.split(" ", 1)[0]
         if first in _LOWERABLE:
@@ -1713,7 +1883,7 @@ class _Changes:
 # The derived documents
 # --------------------------------------------------------------------------------------------
 def _plan_names(a: Article, rng: random.Random, k: int) -> dict[str, str]:
-    names = find_names(a.text)[:6]
+    names = find_names("\n".join(s for _, s in a.sentences()))[:8]
     chosen = sorted(rng.sample(names, min(k, len(names))))
     return {n: name_variant(n, rng) for n in chosen}
 
@@ -1743,13 +1913,18 @@ def _wrap(b: _Builder, site: Site | None, rng: random.Random, when: str | None,
         b.lines(head)
     blocks = list(body)
     mid_at = rng.randint(1, max(1, len(blocks) - 1)) if mid and len(blocks) > 2 else -1
+    n_junk = 0
     for bi, (kind, payload) in enumerate(blocks):
         if bi == mid_at:
             b.lines([mid])
         for item in payload:
             b.add(**item)
-        if site and kind != "added" and rng.random() < site.junk_rate:
+        # Tag words stick to the ends of real paragraphs, a handful per page at most.
+        long_enough = sum(len(item["text"].split()) for item in payload) >= 15
+        if site and kind != "added" and long_enough and n_junk < 4 \
+                and rng.random() < site.junk_rate:
             b.add(site.junk_tag(rng), "junk")
+            n_junk += 1
         b.paragraph()
     if foot:
         b.lines(foot)
@@ -1824,8 +1999,9 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     site = site or _default_site(rng)
     text_of = {k: s for k, s in a.sentences()}
     n_para = len(a.paragraphs)
-    # A spinner cuts a share of the body: about a fifth to a third of the paragraphs.
-    n_drop = 0 if n_para < 3 else max(1, round((n_para - 1) * rng.uniform(0.15, 0.35)))
+    # A spinner cuts a share of the body; the harder the spin, the more it cuts.
+    share = rng.uniform(0.5, 1.0) * 0.6 * strength ** 1.3
+    n_drop = 0 if n_para < 3 else max(1, round((n_para - 1) * share))
     dropped = set(rng.sample(range(1, n_para), n_drop))  # never the lede
     kept_keys = [k for k in text_of if k[0] not in dropped]
     long_enough = [k for k in kept_keys if len(text_of[k].split()) >= 8]
@@ -1834,15 +2010,17 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     rng.shuffle(quotes)
     rng.shuffle(others)
     # Verbatim survivors: what gives a spun copy away. Quotes first, as spinners keep them.
-    verbatim = set((quotes + others)[:max(1, min(3, len(kept_keys) // 8))])
+    n_verbatim = 1 if strength >= 0.85 else max(1, min(3, len(kept_keys) // 16))
+    verbatim = set((quotes + others)[:n_verbatim])
     rest_quotes = [k for k in quotes if k not in verbatim]
     trimmed = {rest_quotes[0]} if rest_quotes and rng.random() < 0.35 else set()
     extra_drop = {k for k in kept_keys if k not in verbatim and k not in trimmed and k[1] > 0
-                  and rng.random() < 0.1 * strength}
+                  and rng.random() < 0.2 * strength}
     kept = [k for k in kept_keys if k not in extra_drop]
     editable = [k for k in kept if k not in verbatim and k not in trimmed]
     sub = Article(id=a.id, paragraphs=[[text_of[k] for k in editable]])
-    changes = _Changes(names=_plan_names(sub, rng, rng.randint(1, 3)))
+    # Transliterating sites respell names throughout; the harder the spin, the more names.
+    changes = _Changes(names=_plan_names(sub, rng, rng.randint(1, 1 + round(4 * strength))))
     changes.numbers = {editable[k[1]]: i for k, i in _plan_spans(sub, rng, rng.randint(1, 2),
                                                                   number_spans).items()}
     if rng.random() < 0.7:
@@ -1985,8 +2163,8 @@ def _dump(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/corpus", seed: int = 7,
-             n_sources: int = 12, reword_strength: float = 0.7, topic_share: float = 0.6,
-             copy_share: float = 0.45, min_copy_words: int = 120, max_shared: int = 5,
+             n_sources: int = 12, reword_strength: float = 0.7, topic_share: float = 0.7,
+             copy_share: float = 0.75, min_copy_words: int = 200, max_shared: int = 5,
              kind_weights: dict[str, float] | None = None) -> dict[str, int]:
     """Write docs.jsonl, truth.jsonl, families.jsonl (plus README/ATTRIBUTION) into out_dir.
 
@@ -2056,7 +2234,7 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
         copy_kinds = [kind]
         if kind != "reuse":
             # Some originals are copied more than once: families with several members.
-            extra = rng.choices([0, 1, 2], weights=[0.6, 0.3, 0.1])[0]
+            extra = rng.choices([0, 1, 2], weights=[0.45, 0.35, 0.2])[0]
             copy_kinds += rng.choices(["exact", "near_duplicate", "rewrite"],
                                       weights=[0.15, 0.45, 0.4], k=extra)
         for ck in copy_kinds:
@@ -2241,9 +2419,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--sources", type=int, default=12, help="number of fake sites")
     p.add_argument("--strength", type=float, default=0.7, help="reword strength in [0, 1]")
-    p.add_argument("--topic-share", type=float, default=0.6,
+    p.add_argument("--topic-share", type=float, default=0.7,
                    help="share of ECB+ topics used as originals (the rest feed fillers/hosts)")
-    p.add_argument("--copy-share", type=float, default=0.45,
+    p.add_argument("--copy-share", type=float, default=0.75,
                    help="share of long-enough originals that get copies")
     args = p.parse_args(argv)
     counts = generate(args.ecb, args.out, seed=args.seed, n_sources=args.sources,

@@ -54,14 +54,33 @@ class Tokens:
         return int(self.starts[i]), int(self.ends[j - 1])
 
 
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", re.UNICODE)
+_SEEN: dict[str, tuple[str, int]] = {}  # raw token -> (key, hash), per process
+_SEEN_MAX = 2_000_000
+
+
+def _learn(token: str) -> tuple[str, int]:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    key = token_key(token)
+    kh = _SEEN[token] = (key, _key_hash(key))
+    return kh
+
+
 def tokenize(text: str) -> Tokens:
-    starts, ends, keys = [], [], []
-    for m in TOKEN_RE.finditer(text):
-        starts.append(m.start())
-        ends.append(m.end())
-        keys.append(token_key(m.group()))
-    hashes = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
-    return Tokens(keys, hashes, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+    # One regex split (separators and tokens alternate) and a cumulative sum of part
+    # lengths give every span at once: far cheaper than a Match object per token.
+    parts = _SPLIT_RE.split(text)
+    toks = parts[1::2]
+    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    ends_all = np.cumsum(lens)
+    starts = (ends_all - lens)[1::2]
+    ends = ends_all[1::2]
+    seen = _SEEN
+    kh = [seen.get(t) or _learn(t) for t in toks]
+    keys = [k for k, _ in kh]
+    hashes = np.fromiter((h for _, h in kh), dtype=np.uint64, count=len(kh))
+    return Tokens(keys, hashes, starts, ends)
 
 
 def normalise(text: str) -> tuple[str, np.ndarray]:
