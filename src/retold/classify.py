@@ -1,9 +1,6 @@
 """Pair -> relation level, from named scores and the thresholds in Config."""
 from __future__ import annotations
 
-from collections import Counter
-from math import sqrt
-
 import numpy as np
 
 from .config import Config
@@ -24,15 +21,20 @@ def content_weights(tokens: Tokens, text: str) -> np.ndarray:
     return w
 
 
-def cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
+def bag(hashes: np.ndarray, weights: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Bag of content words as (sorted distinct word hashes, summed weights)."""
+    sel = weights > 0 if mask is None else (weights > 0) & mask
+    u, inv = np.unique(hashes[sel], return_inverse=True)
+    return u, np.bincount(inv, weights=weights[sel].astype(np.float64), minlength=len(u))
+
+
+def bag_cosine(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray]) -> float:
+    (ux, wx), (uy, wy) = x, y
+    if len(ux) == 0 or len(uy) == 0:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    na = sqrt(sum(v * v for v in a.values()))
-    nb = sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+    _, ix, iy = np.intersect1d(ux, uy, assume_unique=True, return_indices=True)
+    dot = float(wx[ix] @ wy[iy])
+    return dot / float(np.sqrt((wx @ wx) * (wy @ wy)))
 
 
 def shingle_overlap(sa: np.ndarray, sb: np.ndarray) -> tuple[float, float, float]:

@@ -3,16 +3,16 @@ used by `retold.compare` and, pair by pair, by the run engines."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from .align.passages import align_tokens, covered_tokens
-from .classify import content_weights, cosine, relation, shingle_overlap
+from .classify import bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
-from .explain.edits import Sent, diff_documents, match_sentences, sentence_units
+from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, sentence_index,
+                            sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
@@ -32,8 +32,9 @@ class Profile:
     hash: str
     shingles: np.ndarray  # unique word n-gram hashes
     weights: np.ndarray  # content weight per token (0 for function words)
-    bag: Counter
+    bag: tuple[np.ndarray, np.ndarray]  # content words: sorted hashes, summed weights
     sentences: list[Sent]
+    sentence_index: SentenceIndex
     quoted: np.ndarray  # per token: inside quotation marks?
 
 
@@ -42,17 +43,9 @@ def profile(doc: Document, cfg: Config) -> Profile:
     w = content_weights(toks, doc.text)
     quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(doc.text)], dtype=np.int64)
     quoted = (np.searchsorted(quotes, toks.starts) % 2 == 1) if len(quotes) else np.zeros(len(toks), bool)
+    sents = sentence_units(doc.text, toks)
     return Profile(doc, toks, content_hash(toks), np.unique(shingles(toks.hashes, cfg.shingle_n)), w,
-                   _bag(toks, w), sentence_units(doc.text, toks), quoted)
-
-
-def _bag(toks: Tokens, w: np.ndarray, mask: np.ndarray | None = None) -> Counter:
-    sel = np.flatnonzero(w if mask is None else (w > 0) & mask)
-    bag: Counter = Counter()
-    keys = toks.keys
-    for k in sel.tolist():
-        bag[keys[k]] += int(w[k])
-    return bag
+                   bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted)
 
 
 def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None) -> Comparison:
@@ -67,13 +60,13 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         a0, a1 = ta.char_span(p.a0, p.a1)
         b0, b1 = tb.char_span(p.b0, p.b1)
         passages.append(Passage(a0, a1, b0, b1, round(p.identity, 4), a.text[a0:a1], b.text[b0:b1]))
-    matches = match_sentences(pa.sentences, pb.sentences, cfg.sentence_match)
+    matches = match_sentences(pa.sentence_index, pb.sentence_index, cfg.sentence_match)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
-        story=cosine(pa.bag, pb.bag),
+        story=bag_cosine(pa.bag, pb.bag),
         coverage_a=float(ma.mean()) if len(ma) else 0.0,
         coverage_b=float(mb.mean()) if len(mb) else 0.0,
-        residual=cosine(_bag(ta, pa.weights, ~ma), _bag(tb, pb.weights, ~mb)),
+        residual=bag_cosine(bag(ta.hashes, pa.weights, ~ma), bag(tb.hashes, pb.weights, ~mb)),
         # share of the shorter side's sentences with a counterpart: high for a copy
         # reworded sentence by sentence, low for an independent report of the same event
         parallel=len(matches) / max(1, min(len(pa.sentences), len(pb.sentences))),

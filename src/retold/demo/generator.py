@@ -96,6 +96,8 @@ def _detok_line(line: str, state: dict[str, bool]) -> str:
             glue_before = glue_next = True  # 90 - day -> 90-day, and / or -> and/or
         if tok == "." and len(prev) == 1 and prev.isupper() and len(nxt) == 1 and nxt.isupper():
             glue_next = True  # L . A -> L.A
+        if tok == "." and prev[-1:].isdigit() and nxt.isdigit():
+            glue_next = True  # magnitude-5 . 9 -> magnitude-5.9
         if tok == "," and prev.isdigit() and len(prev) <= 3 and re.fullmatch(r"\d{3}", nxt):
             glue_before = glue_next = True  # 1 , 000 -> 1,000
         if out and not glue_before:
@@ -294,8 +296,8 @@ def make_sites(rng: random.Random, n: int) -> list[Site]:
         sites.append(Site(
             domain=f"{prefix}{noun}.example",
             name=f"{prefix.title()} {noun.title()}",
-            header=rng.sample(_HEADER_POOL, rng.randint(1, 3)),
-            footer=rng.sample(_FOOTER_POOL, rng.randint(2, 3)),
+            header=rng.sample(_HEADER_POOL, rng.randint(1, 2)),
+            footer=rng.sample(_FOOTER_POOL, rng.randint(1, 3)),
             mid=rng.choice(_MID_POOL) if rng.random() < 0.5 else None,
             date_line=rng.choice(_DATE_LINES) if rng.random() < 0.8 else None,
             date_format=rng.choice(_DATE_FORMATS),
@@ -461,7 +463,7 @@ def find_names(text: str) -> list[str]:
     Headlines are skipped (Title Case is not a name) and so is any word that also appears
     in lower case in the text.
     """
-    lower = set(words(text))
+    lower = set(re.findall(r"\b[a-z][\w'’-]*", text))  # words seen in lower case
     counts: Counter[str] = Counter()
     for line in (x for para in text.split("\n") for x in split_sentences(para)):
         if _is_headline(line):
@@ -1295,7 +1297,7 @@ search=hunt/!for,of,engine,engines,results
 """.strip()
 
 _PHRASES: list[tuple[str, list[str]]] = [
-    (r"more than(?= \d)", ["over", "upwards of"]), (r"at least(?= \d)", ["no fewer than"]),
+    (r"as many as(?= \d)", ["up to", "some"]), (r"more than(?= \d)", ["over", "upwards of"]), (r"at least(?= \d)", ["no fewer than"]),
     (r"because of", ["due to", "owing to"]), (r"due to", ["because of", "owing to"]),
     (r"as well as", ["along with", "together with"]), (r"in order to", ["to", "so as to"]),
     (r"a number of", ["several", "various"]), (r"a lot of", ["plenty of", "lots of"]),
@@ -1352,7 +1354,8 @@ def _swap_ok(m: re.Match) -> bool:
 # Case-sensitive reshaping of small constructions: (regex, replacements, extra check).
 _SHAPES: list[tuple[re.Pattern, list[str], Any, float]] = [
     # Appositives and non-restrictive relative clauses go: "Gigante, a hulking man ..., would"
-    (re.compile(r"([A-Z][\w.'’-]+), (?:a|an|the) [^,\"“”();]{5,90}(?:,|(?=\.$))"), [r"\1"], None, 0.5),
+    (re.compile(r"(?<= )([A-Z][\w.'’-]+), (?:a|an|the) [^,\"“”();]{5,90}(?:,|(?=\.$))"), [r"\1"],
+     lambda m: m.group(1) not in _LOWERABLE and m.group(1) not in _NOT_NAMES, 0.5),
     (re.compile(r"(\w), (?:who|which|whose) [^,\"“”();]{5,90}(?:,|(?=\.$))"), [r"\1"], None, 0.5),
     (re.compile(rf"\bthe ([a-z]+)['’]s ([a-z]{{4,}}){_AFTER_NOUN}"), [r"the \2 of the \1"], None, 1.0),
     (re.compile(rf"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s ([a-z]{{4,}}){_AFTER_NOUN}"),

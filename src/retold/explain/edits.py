@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from ..config import Config
 from ..model import Edit
@@ -34,42 +33,60 @@ class Sent:
     end: int
     t0: int  # tokens
     t1: int
-    keys: frozenset
+
+
+@dataclass
+class SentenceIndex:
+    """Distinct words of each sentence as (hash, sentence) entries sorted by hash, so the
+    overlap of every sentence pair of two texts is one sorted join."""
+
+    hashes: np.ndarray  # uint64, sorted
+    owner: np.ndarray  # sentence index of each entry
+    sizes: np.ndarray  # distinct words per sentence
 
 
 def sentence_units(text: str, toks: Tokens) -> list[Sent]:
-    out = []
-    for sp in sentences(text):
-        t0 = int(np.searchsorted(toks.starts, sp.start, "left"))
-        t1 = int(np.searchsorted(toks.starts, sp.end, "left"))
-        if t1 > t0:
-            out.append(Sent(sp.start, sp.end, t0, t1, frozenset(toks.keys[t0:t1])))
-    return out
-
-
-def match_sentences(sa: list[Sent], sb: list[Sent], threshold: float) -> list[tuple[int, int, float]]:
-    """One-to-one matches (i, j, dice) by descending word overlap (Dice of key sets).
-    Overlaps of all sentence pairs come from one sparse matrix product."""
-    if not sa or not sb:
+    spans = sentences(text)
+    if not spans:
         return []
-    ka = [k for s in sa for k in s.keys]
-    kb = [k for s in sb for k in s.keys]
-    vocab: dict[str, int] = {}
-    ida = np.fromiter((vocab.setdefault(k, len(vocab)) for k in ka), dtype=np.int64, count=len(ka))
-    idb = np.fromiter((vocab.setdefault(k, len(vocab)) for k in kb), dtype=np.int64, count=len(kb))
-    size_a = np.array([len(s.keys) for s in sa])
-    size_b = np.array([len(s.keys) for s in sb])
-    A = csr_matrix((np.ones(len(ida), np.int32), (np.repeat(np.arange(len(sa)), size_a), ida)),
-                   shape=(len(sa), len(vocab)))
-    B = csr_matrix((np.ones(len(idb), np.int32), (np.repeat(np.arange(len(sb)), size_b), idb)),
-                   shape=(len(sb), len(vocab)))
-    inter = (A @ B.T).tocoo()
-    dice = 2.0 * inter.data / (size_a[inter.row] + size_b[inter.col])
-    keep = dice >= threshold
-    rows, cols, dice = inter.row[keep], inter.col[keep], dice[keep]
-    order = np.lexsort((np.abs(rows - cols), -dice))  # best first; ties: nearby positions
+    bounds = np.searchsorted(toks.starts, [x for sp in spans for x in (sp.start, sp.end)], "left")
+    return [Sent(sp.start, sp.end, int(t0), int(t1))
+            for sp, t0, t1 in zip(spans, bounds[0::2], bounds[1::2]) if t1 > t0]
+
+
+def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
+    owner = np.full(len(toks), -1, dtype=np.int64)
+    for k, s in enumerate(sents):
+        owner[s.t0:s.t1] = k
+    sel = owner >= 0
+    h, o = toks.hashes[sel], owner[sel]
+    order = np.lexsort((o, h))
+    h, o = h[order], o[order]
+    keep = np.ones(len(h), dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
+    h, o = h[keep], o[keep]
+    return SentenceIndex(h, o, np.bincount(o, minlength=len(sents)))
+
+
+def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float) -> list[tuple[int, int, float]]:
+    """One-to-one sentence matches (i, j, dice), best first, by Dice of distinct words."""
+    na, nb = len(xa.sizes), len(xb.sizes)
+    if na == 0 or nb == 0:
+        return []
+    left = np.searchsorted(xb.hashes, xa.hashes, "left")
+    cnt = np.searchsorted(xb.hashes, xa.hashes, "right") - left
+    total = int(cnt.sum())
+    if total == 0:
+        return []
+    ia = np.repeat(xa.owner, cnt)
+    jb = xb.owner[np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(left, cnt)]
+    inter = np.bincount(ia * nb + jb, minlength=na * nb).reshape(na, nb)
+    dice = 2.0 * inter / (xa.sizes[:, None] + xb.sizes[None, :])
+    rows, cols = np.nonzero(dice >= threshold)
+    vals = dice[rows, cols]
+    order = np.lexsort((np.abs(rows - cols), -vals))  # best first; ties: nearby positions
     used_a, used_b, out = set(), set(), []
-    for i, j, d in zip(rows[order].tolist(), cols[order].tolist(), dice[order].tolist()):
+    for i, j, d in zip(rows[order].tolist(), cols[order].tolist(), vals[order].tolist()):
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
@@ -213,7 +230,7 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     sa = sa if sa is not None else sentence_units(a, ta)
     sb = sb if sb is not None else sentence_units(b, tb)
     if matches is None:
-        matches = match_sentences(sa, sb, cfg.sentence_match)
+        matches = match_sentences(sentence_index(sa, ta), sentence_index(sb, tb), cfg.sentence_match)
     d = _Differ(a, b, ta, tb, cfg, quoted_a)
     order_ok = _lis_members([j for _, j, _ in matches])
     for k, (i, j, _) in enumerate(matches):
