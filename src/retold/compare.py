@@ -15,6 +15,7 @@ from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences
                             sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .text.normalise import Tokens, content_hash, tokenize
+from .text.boilerplate import chrome_mask
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite")
@@ -36,16 +37,21 @@ class Profile:
     sentences: list[Sent]
     sentence_index: SentenceIndex
     quoted: np.ndarray  # per token: inside quotation marks?
+    chrome: np.ndarray  # per token: on a line known as the source's site chrome
+    n_sentences: int  # sentences that are not chrome
 
 
-def profile(doc: Document, cfg: Config) -> Profile:
+def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None) -> Profile:
+    """chrome_lines: hashes of lines the corpus knows as this document's source's chrome."""
     toks = tokenize(doc.text)
+    chrome = chrome_mask(doc.text, toks, chrome_lines or set())
     w = content_weights(toks, doc.text)
     quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(doc.text)], dtype=np.int64)
     quoted = (np.searchsorted(quotes, toks.starts) % 2 == 1) if len(quotes) else np.zeros(len(toks), bool)
-    sents = sentence_units(doc.text, toks)
+    sents = sentence_units(doc.text, toks, chrome)
     return Profile(doc, toks, content_hash(toks), np.unique(shingles(toks.hashes, cfg.shingle_n)), w,
-                   bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted)
+                   bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
+                   sum(not s.chrome for s in sents))
 
 
 def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None) -> Comparison:
@@ -54,7 +60,11 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens, cfg.max_shift)
+    # A passage that is all site chrome (two pages of one site) is not reuse of an article.
+    tps = [p for p in tps if not (pa.chrome[p.a0:p.a1].all() and pb.chrome[p.b0:p.b1].all())]
     ma, mb = covered_tokens(tps, len(ta), len(tb))
+    ma &= ~pa.chrome
+    mb &= ~pb.chrome
     passages = []
     for p in tps:
         a0, a1 = ta.char_span(p.a0, p.a1)
@@ -64,18 +74,18 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=bag_cosine(pa.bag, pb.bag),
-        coverage_a=float(ma.mean()) if len(ma) else 0.0,
-        coverage_b=float(mb.mean()) if len(mb) else 0.0,
+        coverage_a=float(ma.sum() / max(1, (~pa.chrome).sum())),
+        coverage_b=float(mb.sum() / max(1, (~pb.chrome).sum())),
         residual=bag_cosine(bag(ta.hashes, pa.weights, ~ma), bag(tb.hashes, pb.weights, ~mb)),
         # share of the shorter side's sentences with a counterpart: high for a copy
         # reworded sentence by sentence, low for an independent report of the same event
-        parallel=len(matches) / max(1, min(len(pa.sentences), len(pb.sentences))),
+        parallel=len(matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
         # of those, the ones reworded rather than copied: what separates a spun copy
         # from an article that quotes a few sentences verbatim
-        reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(len(pa.sentences), len(pb.sentences))),
+        reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
         anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
     )
-    aligned_chars = sum(p.a_end - p.a_start for p in passages)
+    aligned_chars = int((ta.ends - ta.starts)[ma].sum())  # article characters, not chrome
     rel = relation(scores, exact, aligned_chars, cfg)
     edits = []
     if rel in EXPLAINED or (rel == "exact" and a.text != b.text):

@@ -30,6 +30,9 @@ class Config:
     min_anchors: int = 3  # shared rare n-grams needed to align a pair
     max_candidates_per_doc: int = 200  # keep the best-anchored partners of each document
 
+    # --- boilerplate ------------------------------------------------------------------------
+    boilerplate_min_docs: int = 3  # a line in this many documents of one source is site chrome
+
     # --- alignment ----------------------------------------------------------------------------
     seed_n: int = 3  # word n-gram size of alignment seeds
     max_seed_repeat: int = 4  # seeds repeated more often than this in one document are ignored

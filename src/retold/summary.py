@@ -80,15 +80,22 @@ def _explained_pair(pairs, result):
 
 
 def print_truth_scores(con: Console, scores: dict) -> None:
-    t = Table(title="against the generator's ground truth")
-    t.add_column("relation")
-    t.add_column("true pairs", justify="right")
-    t.add_column("found as that level", justify="right")
-    t.add_column("found at all", justify="right")
-    for rel, s in scores["by_relation"].items():
-        t.add_row(rel, str(s["n"]), f"{s['recall']:.3f}", f"{s['found']:.3f}")
-    con.print(t)
-    con.print(f"unrelated pairs called related: {scores['false_related']}")
+    for key, title in (("by_relation", "original → copy pairs"), ("siblings", "copy ↔ copy pairs"),
+                       ("stories", "same-event pairs")):
+        block = scores.get(key) or {}
+        if not block:
+            continue
+        t = Table(title=f"against the ground truth: {title}")
+        t.add_column("true relation")
+        t.add_column("pairs", justify="right")
+        t.add_column("recall at that level", justify="right")
+        t.add_column("found at all", justify="right")
+        t.add_column("called")
+        for rel, s in block.items():
+            called = ", ".join(f"{k} {v}" for k, v in s["predicted"].items())
+            t.add_row(rel, str(s["n"]), f"{s['recall']:.3f}", f"{s['found']:.3f}", called)
+        con.print(t)
+    con.print(f"related pairs the truth cannot explain: {scores['unexplained_pairs']}")
 
 
 def print_comparison(con: Console, c: Comparison) -> None:

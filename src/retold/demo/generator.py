@@ -96,9 +96,9 @@ def _detok_line(line: str, state: dict[str, bool]) -> str:
             glue_before = glue_next = True  # 90 - day -> 90-day, and / or -> and/or
         if tok == "." and len(prev) == 1 and prev.isupper() and len(nxt) == 1 and nxt.isupper():
             glue_next = True  # L . A -> L.A
-        if tok == "." and prev[-1:].isdigit() and nxt.isdigit():
-            glue_next = True  # magnitude-5 . 9 -> magnitude-5.9
-        if tok == "," and prev.isdigit() and len(prev) <= 3 and re.fullmatch(r"\d{3}", nxt):
+        if tok == "." and prev[-1:].isdigit() and re.fullmatch(r"\d+[A-Za-z]*", nxt):
+            glue_next = True  # magnitude-5 . 9 -> magnitude-5.9, 2 . 5GHz -> 2.5GHz
+        if tok == "," and re.fullmatch(r"\D{0,3}\d{1,3}", prev) and re.fullmatch(r"\d{3}", nxt):
             glue_before = glue_next = True  # 1 , 000 -> 1,000
         if out and not glue_before:
             out.append(" ")
@@ -1725,7 +1725,7 @@ class _Builder:
 
     def lines(self, lines: list[str]) -> None:
         """Chrome lines: one block, one line each, like text scraped from a page."""
-        for i, line in enumerate(lines):
+        for line in lines:
             self.add(line, "boiler", glue="\n")
         self.paragraph()
 
@@ -1885,8 +1885,16 @@ class _Changes:
 # --------------------------------------------------------------------------------------------
 # The derived documents
 # --------------------------------------------------------------------------------------------
-def _plan_names(a: Article, rng: random.Random, k: int) -> dict[str, str]:
-    names = find_names("\n".join(s for _, s in a.sentences()))[:8]
+def _plan_names(a: Article, rng: random.Random, k: int, max_count: int = 0) -> dict[str, str]:
+    """Pick k of the document's frequent names and a respelling for each.
+
+    max_count > 0 keeps only names used at most that often (light edits for reprints).
+    """
+    text = "\n".join(s for _, s in a.sentences())
+    names = find_names(text)
+    if max_count:
+        names = [n for n in names if len(re.findall(rf"\b{re.escape(n)}\b", text)) <= max_count]
+    names = names[:8]
     chosen = sorted(rng.sample(names, min(k, len(names))))
     return {n: name_variant(n, rng) for n in chosen}
 
@@ -1904,8 +1912,11 @@ def _as_article(doc: Article | str) -> Article:
     return doc if isinstance(doc, Article) else Article.from_text(doc)
 
 
-def _default_site(rng: random.Random) -> Site:
-    return make_sites(rng, 1)[0]
+def _pick_site(site: Site | None | bool, rng: random.Random) -> Site | None:
+    """None: a random site; False: no site at all (no chrome, no junk tags)."""
+    if site is None:
+        return make_sites(rng, 1)[0]
+    return site or None
 
 
 def _wrap(b: _Builder, site: Site | None, rng: random.Random, when: str | None,
@@ -1944,18 +1955,21 @@ def make_exact(doc: Article | str, rng: random.Random) -> tuple[str, list[dict[s
     return a.text, []
 
 
-def make_reprint(doc: Article | str, rng: random.Random, site: Site | None = None,
+def make_reprint(doc: Article | str, rng: random.Random, site: Site | None | bool = None,
                  when: str | None = None, *, with_passages: bool = False):
     """Full text with site chrome, junk tags and at most light edits -> (text, edits).
 
     Light edits: one or two names respelt everywhere, or one number changed, or nothing.
+    site: a Site, None for a random one, False for none. with_passages=True also returns the
+    aligned sentence runs (text, edits, passages). Edits carry offsets into `doc.text` and the
+    returned text (the format is described in the corpus README).
     """
     a = _as_article(doc)
-    site = site or _default_site(rng)
+    site = _pick_site(site, rng)
     roll = rng.random()
     changes = _Changes()
     if roll < 0.45:
-        changes.names = _plan_names(a, rng, rng.randint(1, 2))
+        changes.names = _plan_names(a, rng, rng.randint(1, 2), max_count=3)
     elif roll < 0.75:
         changes.numbers = _plan_spans(a, rng, 1, number_spans)
     b = _Builder(a)
@@ -1969,6 +1983,12 @@ def make_reprint(doc: Article | str, rng: random.Random, site: Site | None = Non
     _wrap(b, site, rng, when, body, len(words(a.text)))
     text, edits, passages = b.build(with_removed=False)
     return (text, edits, passages) if with_passages else (text, edits)
+
+
+def _survival(a: str, b: str) -> float:
+    """Share of a's word 5-grams still in b."""
+    sa = shingles(a)
+    return len(sa & shingles(b)) / len(sa) if sa else 0.0
 
 
 def _trim_quote(s: str, rng: random.Random) -> str | None:
@@ -1989,17 +2009,20 @@ def _trim_quote(s: str, rng: random.Random) -> str | None:
 
 
 def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
-                 site: Site | None = None, when: str | None = None,
+                 site: Site | None | bool = None, when: str | None = None,
                  filler: list[list[str]] | None = None, *, with_passages: bool = False):
     """Spun republication -> (text, edits).
 
     Most sentences go through `reword(strength)`; 1-3 sentences (quotes first) stay verbatim;
-    1-3 names are respelt, 1-2 numbers and maybe a date changed; 1-2 paragraphs dropped (never
-    the lead) and 1-2 added from `filler` (paragraphs of unrelated text; without it, a generic
-    paragraph); maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
+    names are respelt everywhere (more of them at higher strength), 1-2 numbers and maybe a
+    date changed; a share of paragraphs (never the lead) and single sentences dropped, 1-2
+    paragraphs added from `filler` (unrelated text; None: a generic paragraph; []: none);
+    maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
+    strength in [0, 1] scales the rewording and the cutting: see the corpus README for the
+    measured word 5-gram Jaccard. site: a Site, None for a random one, False for none.
     """
     a = _as_article(doc)
-    site = site or _default_site(rng)
+    site = _pick_site(site, rng)
     text_of = {k: s for k, s in a.sentences()}
     n_para = len(a.paragraphs)
     # A spinner cuts a share of the body; the harder the spin, the more it cuts.
@@ -2051,6 +2074,8 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
                     {"type": "quote_change", "a_off": (0, len(s)), "b_off": (0, len(t))}])
             elif key not in verbatim:
                 spun = reword(s, rng, strength)
+                if _survival(s, spun) > 1.0 - strength:
+                    spun = reword(spun, rng, strength)  # a spinner runs twice on what barely moved
                 new, edits = changes.apply(key, s, spun, rng)
                 if spun != s:
                     edits.insert(0, {"type": "paraphrase", "a_off": (0, len(s)),
@@ -2059,7 +2084,7 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
             items.append(item)
         if items:
             body.append(("orig", items))
-    pool = [list(p) for p in filler] if filler else [_generic_filler(rng)]
+    pool = [list(p) for p in filler] if filler is not None else [_generic_filler(rng)]
     for _ in range(min(len(pool), rng.randint(1, 2))):
         para = pool.pop(rng.randrange(len(pool)))
         body.insert(rng.randint(1, max(1, len(body))),
@@ -2083,7 +2108,8 @@ def _generic_filler(rng: random.Random) -> list[str]:
     return [rng.choice(_FILLER_A), rng.choice(_FILLER_B)]
 
 
-def make_reuse(doc: Article | str, host: Article, rng: random.Random, site: Site | None = None,
+def make_reuse(doc: Article | str, host: Article, rng: random.Random,
+               site: Site | None | bool = None,
                when: str | None = None, *, with_passages: bool = False):
     """Another article (`host`) that quotes 2-4 consecutive sentences of `doc` -> (text, edits).
 
@@ -2091,7 +2117,7 @@ def make_reuse(doc: Article | str, host: Article, rng: random.Random, site: Site
     passage, chrome and junk are edits: the host's own text is another article, not an edit.
     """
     a = _as_article(doc)
-    site = site or _default_site(rng)
+    site = _pick_site(site, rng)
     sents = [(k, s) for k, s in a.sentences() if not _is_headline(s)]
     n = rng.randint(2, 4)
     starts = [i for i in range(len(sents) - n + 1)
@@ -2257,7 +2283,7 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
             elif ck == "near_duplicate":
                 text, edits, passages = make_reprint(o, rng, site, when, with_passages=True)
             elif ck == "rewrite":
-                take = filler_groups.pop() if filler_groups else None
+                take = filler_groups.pop() if filler_groups else []  # [] adds nothing
                 text, edits, passages = make_rewrite(o, rng, reword_strength, site, when, take,
                                                      with_passages=True)
                 title = reword(o.title, rng, reword_strength) if o.title else None

@@ -67,6 +67,7 @@ class RunResult:
 # Documents shared with forked workers (copy-on-write), never pickled per task.
 _DOCS: list[Document] = []
 _CFG: Config | None = None
+_CHROME: dict[str, set[int]] = {}
 
 
 def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
@@ -76,7 +77,7 @@ def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
     path, pairs, anchors = task
-    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _TOKEN_CACHE)
+    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _TOKEN_CACHE, _CHROME)
     _write_comparisons(path, comps)
     return path, _relation_counts(comps)
 
@@ -152,7 +153,7 @@ class LocalEngine:
     # -- the run --------------------------------------------------------------------------
     def run(self, inputs: list[str | Path], out: str | Path, store: str | Path | None = None,
             force: bool = False, report: bool = True) -> RunResult:
-        global _DOCS, _CFG
+        global _DOCS, _CFG, _CHROME
         inputs = [str(p) for p in inputs]
         out = Path(out)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -174,7 +175,12 @@ class LocalEngine:
             t = time.perf_counter()
             self.reporter.stage("candidates")
             cand = self._candidates(batch, docs, st)
+            _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
             timings["candidates"] = time.perf_counter() - t
+            if pool is not None:  # workers were forked before the chrome was known
+                pool.close()
+                pool.join()
+                pool = self._pool(len(docs))
 
             t = time.perf_counter()
             rel_counts = self._compare(cand, st, pool)
@@ -243,7 +249,9 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             lengths = z["anchor_lengths"]
             anchors = np.split(z["anchor_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
-            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"], anchors)
+            ll = z["line_lengths"]
+            lines = np.split(z["line_flat"], np.cumsum(ll)[:-1]) if len(ll) else []
+            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"], anchors, lines)
         size = self.cfg.batch_docs
         bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
         self.reporter.stage("sketch", len(docs))
@@ -255,12 +263,15 @@ class LocalEngine:
         batch = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
             np.concatenate([p.signatures for p in parts]),
-            [a for p in parts for a in p.anchors])
+            [a for p in parts for a in p.anchors],
+            [x for p in parts for x in p.lines])
         lengths = np.array([len(a) for a in batch.anchors], dtype=np.int64)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, content_hashes=np.array(batch.content_hashes), signatures=batch.signatures,
                  anchor_flat=np.concatenate(batch.anchors) if batch.anchors else np.zeros(0, np.uint64),
-                 anchor_lengths=lengths)
+                 anchor_lengths=lengths,
+                 line_flat=np.concatenate(batch.lines) if batch.lines else np.zeros(0, np.uint64),
+                 line_lengths=np.array([len(x) for x in batch.lines], dtype=np.int64))
         os.replace(tmp, path)
         return batch
 

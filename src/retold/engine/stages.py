@@ -12,6 +12,7 @@ from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
 from ..sketch.lsh import lsh_candidates
 from ..sketch.minhash import signatures
+from ..text.boilerplate import line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
 
@@ -21,17 +22,24 @@ class SketchBatch:
     content_hashes: list[str]
     signatures: np.ndarray  # (n, num_perm) uint32
     anchors: list[np.ndarray]  # unique anchor n-gram hashes per document
+    lines: list[np.ndarray]  # hash of each non-blank line (numbers blanked), for chrome
 
 
 def sketch(texts: list[str], cfg: Config) -> SketchBatch:
-    hashes, sets, anchor_sets = [], [], []
+    hashes, sets, anchor_sets, lines = [], [], [], []
     for text in texts:
         toks = tokenize(text)
         hashes.append(content_hash(toks))
+        lines.append(line_hashes(text, toks))
         sh = np.unique(shingles(toks.hashes, cfg.shingle_n))
         sets.append(sh)
         anchor_sets.append(sh if cfg.anchor_n == cfg.shingle_n else np.unique(shingles(toks.hashes, cfg.anchor_n)))
-    return SketchBatch(hashes, signatures(sets, cfg.num_perm, cfg.seed), anchor_sets)
+    return SketchBatch(hashes, signatures(sets, cfg.num_perm, cfg.seed), anchor_sets, lines)
+
+
+def site_chrome(sources: list[str | None], batch: SketchBatch, cfg: Config) -> dict[str, set[int]]:
+    """Lines repeated across documents of one source: that source's chrome."""
+    return repeated_lines(sources, batch.lines, cfg.boilerplate_min_docs)
 
 
 @dataclass
@@ -80,7 +88,8 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Cand
 
 
 def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
-                  token_cache: dict | None = None) -> list[Comparison]:
+                  token_cache: dict | None = None,
+                  chrome: dict[str, set[int]] | None = None) -> list[Comparison]:
     """Compare each pair; per-document profiles are computed once and cached (bounded)."""
     cache = token_cache if token_cache is not None else {}
     out = []
@@ -89,7 +98,7 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
             if x not in cache:
                 if len(cache) > 4096:
                     cache.clear()
-                cache[x] = profile(docs[x], cfg)
+                cache[x] = profile(docs[x], cfg, (chrome or {}).get(docs[x].source or ""))
         out.append(compare_profiles(cache[i], cache[j], cfg, anchors=k))
     return out
 

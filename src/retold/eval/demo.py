@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,33 +15,63 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _predicted(run_dir: Path) -> dict[frozenset, str]:
+    """Relation per unordered pair; exact-group members inherit their representative's
+    relations (the run compares an exact group once, through its representative)."""
+    pairs = pq.read_table(run_dir / "pairs.parquet").to_pylist()
+    pred = {frozenset((p["a"], p["b"])): p["relation"] for p in pairs}
+    members: dict[str, list[str]] = {}
+    for p in pairs:
+        if p["relation"] == "exact":
+            members.setdefault(p["a"], []).append(p["b"])
+    for p in pairs:
+        for x, y in ((p["a"], p["b"]), (p["b"], p["a"])):
+            for m in members.get(x, ()):
+                if m != y:
+                    pred.setdefault(frozenset((m, y)), p["relation"])
+    for rep, ms in members.items():
+        for i, m1 in enumerate(ms):
+            for m2 in ms[i + 1:]:
+                pred.setdefault(frozenset((m1, m2)), "exact")
+    return pred
+
+
 def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
-    """Recall by true relation level (found at that level / found at all), and how many
-    predicted related pairs the truth cannot explain (different family and story)."""
-    truth_path = Path(truth_path)
+    """Recall per true relation level for original->copy pairs ("found as that level" and
+    "found at all"), confusion counts, the same for copy<->copy siblings and same-story
+    pairs, and how many predicted related pairs the truth cannot explain."""
+    run_dir, truth_path = Path(run_dir), Path(truth_path)
     truth = read_jsonl(truth_path)
     fam_path = truth_path.with_name("families.jsonl")
     fams = {r["doc_id"]: r for r in read_jsonl(fam_path)} if fam_path.exists() else {}
-    pairs = pq.read_table(Path(run_dir) / "pairs.parquet").to_pylist()
-    pred = {frozenset((p["a"], p["b"])): p["relation"] for p in pairs}
-    by_rel: dict[str, dict] = {}
+    pred = _predicted(run_dir)
+    groups: dict[str, dict[str, Counter]] = {}
     for t in truth:
-        rel = t["relation"]
-        s = by_rel.setdefault(rel, {"n": 0, "hit": 0, "any": 0})
+        kind = {"copy": "copies", "sibling": "siblings"}.get(t.get("kind", "copy"), "stories")
         got = pred.get(frozenset((t["a"], t["b"])), "unrelated")
-        s["n"] += 1
-        s["hit"] += got == rel
-        s["any"] += got != "unrelated"
+        groups.setdefault(kind, {}).setdefault(t["relation"], Counter())[got] += 1
     known = {frozenset((t["a"], t["b"])) for t in truth}
-    false_related = 0
-    for p in pairs:
-        key = frozenset((p["a"], p["b"]))
+    unexplained = 0
+    for key, rel in pred.items():
         if key in known:
             continue
-        fa, fb = fams.get(p["a"], {}), fams.get(p["b"], {})
+        a, b = tuple(key)
+        fa, fb = fams.get(a, {}), fams.get(b, {})
         if fa and fb and (fa.get("family") == fb.get("family") or fa.get("story") == fb.get("story")):
             continue
-        false_related += 1
-    out = {rel: {"n": s["n"], "recall": s["hit"] / s["n"], "found": s["any"] / s["n"]}
-           for rel, s in sorted(by_rel.items(), key=lambda kv: LEVELS.index(kv[0]) if kv[0] in LEVELS else 9)}
-    return {"by_relation": out, "false_related": false_related, "predicted_pairs": len(pairs)}
+        unexplained += 1
+
+    def summarise(block: dict[str, Counter]) -> dict:
+        order = sorted(block, key=lambda r: LEVELS.index(r) if r in LEVELS else 9)
+        out = {}
+        for rel in order:
+            c = block[rel]
+            n = sum(c.values())
+            out[rel] = {"n": n, "recall": c[rel] / n, "found": 1 - c["unrelated"] / n,
+                        "predicted": dict(c.most_common())}
+        return out
+
+    res = {kind: summarise(block) for kind, block in groups.items()}
+    return {"by_relation": res.get("copies", {}), "siblings": res.get("siblings", {}),
+            "stories": res.get("stories", {}), "unexplained_pairs": unexplained,
+            "predicted_pairs": len(pred)}

@@ -33,6 +33,7 @@ class Sent:
     end: int
     t0: int  # tokens
     t1: int
+    chrome: bool = False  # on a line the corpus knows as this source's site chrome
 
 
 @dataclass
@@ -45,19 +46,22 @@ class SentenceIndex:
     sizes: np.ndarray  # distinct words per sentence
 
 
-def sentence_units(text: str, toks: Tokens) -> list[Sent]:
+def sentence_units(text: str, toks: Tokens, chrome: np.ndarray | None = None) -> list[Sent]:
     spans = sentences(text)
     if not spans:
         return []
     bounds = np.searchsorted(toks.starts, [x for sp in spans for x in (sp.start, sp.end)], "left")
-    return [Sent(sp.start, sp.end, int(t0), int(t1))
+    return [Sent(sp.start, sp.end, int(t0), int(t1), bool(chrome is not None and chrome[t0:t1].all()))
             for sp, t0, t1 in zip(spans, bounds[0::2], bounds[1::2]) if t1 > t0]
 
 
 def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
+    """Chrome sentences are left out: two pages of one site share them, which says
+    nothing about the articles."""
     owner = np.full(len(toks), -1, dtype=np.int64)
     for k, s in enumerate(sents):
-        owner[s.t0:s.t1] = k
+        if not s.chrome:
+            owner[s.t0:s.t1] = k
     sel = owner >= 0
     h, o = toks.hashes[sel], owner[sel]
     order = np.lexsort((o, h))
@@ -242,13 +246,13 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
         matched_b = {j for _, j, _ in matches}
         for i, s in enumerate(sa):
             if i not in matched_a:
-                chrome = _looks_like_chrome(a[s.start:s.end], s.t1 - s.t0)
+                chrome = s.chrome or _looks_like_chrome(a[s.start:s.end], s.t1 - s.t0)
                 kind = "boilerplate" if chrome else "sentence_removed"
                 j_at = _insertion_point(matches, i, sb, tb, side="b")
                 d.sentence_edit(kind, s, None, at_b=j_at)
         for j, s in enumerate(sb):
             if j not in matched_b:
-                chrome = _looks_like_chrome(b[s.start:s.end], s.t1 - s.t0)
+                chrome = s.chrome or _looks_like_chrome(b[s.start:s.end], s.t1 - s.t0)
                 kind = "boilerplate" if chrome else "sentence_added"
                 i_at = _insertion_point(matches, j, sa, ta, side="a")
                 d.sentence_edit(kind, None, s, at_a=i_at)
