@@ -85,7 +85,8 @@ def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float) -> l
     ia = np.repeat(xa.owner, cnt)
     jb = xb.owner[np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(left, cnt)]
     inter = np.bincount(ia * nb + jb, minlength=na * nb).reshape(na, nb)
-    dice = 2.0 * inter / (xa.sizes[:, None] + xb.sizes[None, :])
+    denom = xa.sizes[:, None] + xb.sizes[None, :]  # 0 for chrome sentences (not indexed)
+    dice = np.divide(2.0 * inter, denom, out=np.zeros(inter.shape), where=denom > 0)
     rows, cols = np.nonzero(dice >= threshold)
     vals = dice[rows, cols]
     order = np.lexsort((np.abs(rows - cols), -vals))  # best first; ties: nearby positions
