@@ -455,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     name = f"{result['date']}-dedup.json" if full else f"{result['date']}-dedup-n{len(docs)}.json"
     (out_dir / name).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(markdown(result))
-    print(f"\nsaved benchmarks/results/{name}", file=sys.stderr)
+    saved = out_dir / name
+    print(f"\nsaved {saved.relative_to(REPO) if saved.is_relative_to(REPO) else saved}",
+          file=sys.stderr)
     return 0 if all(ok.values()) else 1
 
 

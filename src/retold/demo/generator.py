@@ -325,6 +325,7 @@ _NAME_RULES: list[tuple[str, str]] = [
     (rf"(?<=[{_V}])(?=[{_V}])(?<!^.)", "'"),
     (r"w", "v"), (r"(?<=.)v", "w"), (r"tz", "ts"), (r"ts$", "tz"),
     (r"sh", "sch"), (r"sch", "sh"), (r"sz", "sh"), (r"cz", "ch"), (r"kh", "h"),
+    (r"š", "sh"), (r"č", "ch"), (r"ž", "zh"),  # Janša -> Jansha
     (r"ou", "u"), (r"ei", "ey"), (r"ey", "ei"), (r"oo", "u"), (r"j(?=[aeou])", "y"),
     (r"(?<=[a-z])(?=[A-Z][a-z])", " "),  # LaCalamita -> La Calamita
     (r"[-' ](?=[A-Za-z])", ""),  # Jean-Pierre -> JeanPierre, O'Brien -> OBrien
@@ -1609,11 +1610,14 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7, *,
            again: bool = False) -> str:
     """Spin one sentence. strength 0 leaves it unchanged; 1 changes everything it can.
 
-    Operations, each applied with a probability that grows with strength: phrase and word
-    synonyms (a built-in table), reporting-verb swaps, clause reordering and "according to"
-    reshaping, dropping adverbs/adjectives, contracting or expanding negations, and a
-    sentence connector. Digits, month and weekday names are never touched, so number and date
-    edits stay separate from paraphrase.
+    Operations, each applied with a probability that grows with strength: clause reordering
+    and "according to" reshaping, phrase and word synonyms (a built-in table of common news
+    words with context constraints), reporting-verb swaps, contractions, small constructions
+    (possessives, named coordination, perfect -> past, optional "that", filler adverbs,
+    dropped honorifics, appositives and -ly adverbs), a condensed tail and a sentence
+    connector. Digits, month and weekday names and capitalised words are never touched, so
+    number, date and name edits stay separate from paraphrase. again=True is a second pass:
+    it leaves words that are already substitutes alone.
     """
     if strength <= 0 or not sentence.strip():
         return sentence
@@ -2268,7 +2272,7 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
         copy_kinds = [kind]
         if kind != "reuse":
             # Some originals are copied more than once: families with several members.
-            extra = rng.choices([0, 1, 2], weights=[0.45, 0.35, 0.2])[0]
+            extra = rng.choices([0, 1, 2], weights=[0.4, 0.35, 0.25])[0]
             copy_kinds += rng.choices(["exact", "near_duplicate", "rewrite"],
                                       weights=[0.15, 0.45, 0.4], k=extra)
         for ck in copy_kinds:
@@ -2383,6 +2387,21 @@ This corpus is redistributed under the same licence, CC BY 3.0.
 """
 
 
+def jaccard_histogram(values: list[float], width: float = 0.025, top: float = 0.3) -> list[str]:
+    """Text histogram lines ("0.075-0.100 | ##### 5") of word 5-gram Jaccard values."""
+    n_bins = int(round(top / width))
+    counts = [0] * (n_bins + 1)
+    for v in values:
+        counts[min(n_bins, int(v / width))] += 1
+    lines = []
+    for i, c in enumerate(counts):
+        if not c and (i == n_bins or not any(counts[i:])):
+            continue
+        label = f">={top:.3f}      " if i == n_bins else f"{i * width:.3f}-{(i + 1) * width:.3f}"
+        lines.append(f"{label} | {'#' * c} {c}")
+    return lines
+
+
 def _readme(counts: dict[str, int], seed: int, n_sources: int, strength: float,
             truth: list[dict[str, Any]]) -> str:
     rel_lines = "\n".join(f"| {k.split(':')[0]} | {k.split(':')[1]} | {v} |"
@@ -2394,6 +2413,10 @@ def _readme(counts: dict[str, int], seed: int, n_sources: int, strength: float,
     jac_lines = "\n".join(
         f"| {r} | {len(v)} | {min(v):.3f} | {sorted(v)[len(v) // 2]:.3f} | {max(v):.3f} |"
         for r, v in sorted(jac.items()))
+    hist = "\n".join(f"{r}:\n\n    " + "\n    ".join(jaccard_histogram(jac[r])) + "\n"
+                     for r in ("rewrite", "reuse") if jac.get(r))
+    edit_counts: Counter[str] = Counter(e["type"] for t in truth for e in t["edits"])
+    edit_lines = ", ".join(f"{k} {v}" for k, v in sorted(edit_counts.items()))
     return f"""# Demo corpus
 
 A small news corpus with known text reuse, for `make demo`, tests and evaluation. Originals are
@@ -2409,25 +2432,47 @@ Regenerate (byte-identical for the same seed and ECB+ file):
 `../shared/data/stories/ecbplus/docs.jsonl` next to the repository, or `--ecb PATH`).
 
 ## Files
-- `docs.jsonl`: {counts['documents']} documents ({counts['originals']} originals,
-  {counts['copies']} copies), one JSON object a line: `id`, `text`, `title`, `date` (ISO date
-  or null), `source`, `url`. Shuffled.
+- `docs.jsonl`: {counts['documents']} documents ({counts['originals']} originals `ecb-*`,
+  {counts['copies']} derived `copy-*`), one JSON object a line: `id`, `text`, `title`, `date`
+  (ISO date or null), `source`, `url`. Shuffled.
 - `truth.jsonl`: one record per related pair: `a`, `b`, `kind`, `relation`, `direction`,
   `edits`; copy records also `b_has_date`, `jaccard5`, `passages`.
-  - `kind` `copy`: `a` an original, `b` a copy made from it; `direction` is `a` (a came first,
-    by construction; about 20% of copies have no date). `edits` lists every change the
-    generator made: `type`, `a_text`, `b_text` and character offsets `a_start`, `a_end`,
-    `b_start`, `b_end` (`text[a_start:a_end] == a_text`; the side without the text has
-    start == end at the place it would sit). `passages`: aligned runs of original sentences
-    (`a_start`, `a_end`, `b_start`, `b_end`, `identity` = word-sequence similarity).
+  - `kind` `copy`: `a` an original, `b` a document made from it; `relation` exact,
+    near_duplicate, rewrite or reuse; `direction` is `a` (a came first, by construction; about
+    20% of copies have no date: `b_has_date` false). `jaccard5`: word 5-gram Jaccard of the
+    lowercased word tokens, for reference.
   - `kind` `sibling`: two copies of one original (`via`); relation exact if both are exact,
-    rewrite if either is a rewrite, else near_duplicate.
+    rewrite if either is a rewrite, else near_duplicate; direction unknown.
   - `kind` `story`: two originals about the same ECB+ event (subtopic), relation same_story.
   - `kind` `story_copy`: same_story pairs that involve a copy (a copy of one original and
-    another original of the event, or two reuse articles whose host text covers one event).
-  Any pair not listed is unrelated (ECB+ sister events are deliberately hard negatives).
-- `families.jsonl`: `doc_id`, `family` (original id for an original and its exact copies,
-  reprints and rewrites; a reuse article is its own family), `story` (ECB+ subtopic).
+    another original or copy of the same event, or two reuse articles whose host text covers
+    one event).
+  Any pair not listed is unrelated (ECB+ holds two similar events per topic: hard negatives).
+- `families.jsonl`: `doc_id`, `family` (the original's id for an original and its exact
+  copies, reprints and rewrites; a reuse article is its own family), `story` (ECB+ subtopic;
+  for a reuse article, the subtopic of its host text).
+
+## Edits
+Every change the generator made, as `type`, `a_text`, `b_text`, `a_start`, `a_end`,
+`b_start`, `b_end`: `text[a_start:a_end] == a_text` in document `a`, likewise for `b`. The side
+without the text has start == end at the place it would sit.
+- `boilerplate`: one per chrome line (each site has its own consistent set); `junk_token`:
+  one per group of tag words glued to a paragraph end.
+- `name_variant`: one per respelt occurrence (a name is respelt everywhere in the copy);
+  `number_change`, `date_change`: the changed token(s) only.
+- `paraphrase`: a whole reworded sentence on both sides; the name/number/date edits inside it
+  are listed too (they overlap). `quote_change`: the whole sentence in `a`, the trimmed one
+  in `b`.
+- `sentence_removed`: one per run of consecutive dropped sentences in one paragraph;
+  `sentence_added`: one per added paragraph (text of an ECB+ document not in the corpus);
+  `reordered`: the paragraph that moved before its predecessor.
+- reuse records list only the quoted passage's changes, chrome and junk (the host article is
+  another text, not an edit of `a`).
+
+`passages` (copy records): runs of original sentences that stay in order in the copy:
+`a_start`, `a_end`, `b_start`, `b_end`, `identity` (word-sequence similarity, 1.0 verbatim).
+
+Counts of edits: {edit_lines}.
 
 ## Pairs
 | kind | relation | pairs |
@@ -2439,7 +2484,8 @@ Word 5-gram Jaccard between original and copy:
 | relation | n | min | median | max |
 |---|---|---|---|---|
 {jac_lines}
-"""
+
+{hist}"""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
 from ..compare import compare_profiles, profile
 from ..config import Config
+from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
 from ..sketch.lsh import lsh_candidates
@@ -94,6 +95,8 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
     cache = token_cache if token_cache is not None else {}
     out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
+        if _earlier(docs[j].date, docs[i].date):
+            i, j = j, i  # a is the earlier document, so edits read as changes made by the copy
         for x in (i, j):
             if x not in cache:
                 if len(cache) > 4096:
@@ -101,6 +104,11 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
                 cache[x] = profile(docs[x], cfg, (chrome or {}).get(docs[x].source or ""))
         out.append(compare_profiles(cache[i], cache[j], cfg, anchors=k))
     return out
+
+
+def _earlier(x: str | None, y: str | None) -> bool:
+    dx, dy = parse_date(x), parse_date(y)
+    return bool(dx and dy and dx < dy)
 
 
 def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]]) -> tuple[list[str], list[str]]:

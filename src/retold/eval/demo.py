@@ -15,7 +15,7 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _predicted(run_dir: Path) -> dict[frozenset, str]:
+def predicted_relations(run_dir: Path) -> dict[frozenset, str]:
     """Relation per unordered pair; exact-group members inherit their representative's
     relations (the run compares an exact group once, through its representative)."""
     pairs = pq.read_table(run_dir / "pairs.parquet").to_pylist()
@@ -44,7 +44,7 @@ def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
     truth = read_jsonl(truth_path)
     fam_path = truth_path.with_name("families.jsonl")
     fams = {r["doc_id"]: r for r in read_jsonl(fam_path)} if fam_path.exists() else {}
-    pred = _predicted(run_dir)
+    pred = predicted_relations(run_dir)
     groups: dict[str, dict[str, Counter]] = {}
     for t in truth:
         kind = {"copy": "copies", "sibling": "siblings"}.get(t.get("kind", "copy"), "stories")
@@ -75,3 +75,50 @@ def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
     return {"by_relation": res.get("copies", {}), "siblings": res.get("siblings", {}),
             "stories": res.get("stories", {}), "unexplained_pairs": unexplained,
             "predicted_pairs": len(pred)}
+
+
+def near_duplicate_scores(run_dir: str | Path, truth_path: str | Path) -> dict:
+    """Precision and recall of the reprint levels (exact + near_duplicate) over all pairs,
+    originals and copies alike, against the generator's truth."""
+    truth = read_jsonl(Path(truth_path))
+    levels = ("exact", "near_duplicate")
+    gold = {frozenset((t["a"], t["b"])) for t in truth if t["relation"] in levels}
+    pred = {k for k, r in predicted_relations(Path(run_dir)).items() if r in levels}
+    tp = len(gold & pred)
+    return {"gold": len(gold), "predicted": len(pred), "precision": tp / max(1, len(pred)),
+            "recall": tp / max(1, len(gold))}
+
+
+def edit_recall(run_dir: str | Path, truth_path: str | Path, types: tuple[str, ...]) -> dict:
+    """Per edit type: share of the generator's edits (original->copy pairs) that the run
+    reports with the same type and an overlapping span on the copy side (on the original
+    side when the copy side is empty)."""
+    run_dir = Path(run_dir)
+    truth = [t for t in read_jsonl(Path(truth_path)) if t.get("kind", "copy") == "copy"]
+    got: dict[frozenset, list[dict]] = {}
+    for e in pq.read_table(run_dir / "edits.parquet").to_pylist():
+        got.setdefault(frozenset((e["a"], e["b"])), []).append(e)
+    out = {}
+    for typ in types:
+        n = hit = 0
+        for t in truth:
+            for e in t["edits"]:
+                if e["type"] != typ:
+                    continue
+                n += 1
+                hit += any(_overlaps(e, p, t["a"]) for p in got.get(frozenset((t["a"], t["b"])), ())
+                           if p["type"] == typ)
+        out[typ] = {"n": n, "recall": hit / n if n else None}
+    return out
+
+
+def _overlaps(true_edit: dict, pred: dict, original: str) -> bool:
+    side = "b" if true_edit["b_end"] > true_edit["b_start"] else "a"
+    # the predicted edit may be oriented copy->original: swap its sides to match
+    same = pred["a"] == original
+    ps, pe = (pred[f"{side}_start"], pred[f"{side}_end"]) if same else \
+        (pred[f"{'a' if side == 'b' else 'b'}_start"], pred[f"{'a' if side == 'b' else 'b'}_end"])
+    ts, te = true_edit[f"{side}_start"], true_edit[f"{side}_end"]
+    if pe == ps:  # a point: inside the true span
+        return ts <= ps <= te
+    return ps < te and ts < pe

@@ -18,7 +18,7 @@ from ..model import Edit
 from ..text.normalise import Tokens
 from ..text.sentences import sentences
 
-MONTHS = frozenset(
+MONTHS = frozenset(  # and weekdays: the words a changed date shows up in
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
     "saturday sunday".split())
@@ -157,10 +157,10 @@ class _Differ:
 
     @staticmethod
     def _point(t: Tokens, i: int) -> tuple[int, int]:
-        if i < len(t):
-            p = int(t.starts[i])
-        else:
-            p = int(t.ends[-1]) if len(t) else 0
+        """Where missing text would sit: right after token i-1."""
+        if len(t) == 0:
+            return 0, 0
+        p = int(t.ends[i - 1]) if i > 0 else int(t.starts[0])
         return p, p
 
     def sentence_edit(self, kind: str, sa: Sent | None, sb: Sent | None,
@@ -193,8 +193,10 @@ class _Differ:
                         self.span_edit("name_variant", I1 + d, I1 + d + 1, J1 + d, J1 + d + 1)
                 continue
             wa, wb = ka[i1:i2], kb[j1:j2]
-            if op == "insert" and i1 == len(ka) and self._glued_after_end(sb, J1):
+            if op == "insert" and i1 == len(ka) and self._glued_after_end("b", J1):
                 self.span_edit("junk_token", I1, I1, J1, J2)
+            elif op == "delete" and j1 == len(kb) and self._glued_after_end("a", I1):
+                self.span_edit("junk_token", I1, I2, J1, J1)
             elif wa and wb and all(map(_is_number, wa)) and all(map(_is_number, wb)):
                 dated = self._date_context(ka, i1, i2) or all(_YEAR.match(w) for w in wa + wb)
                 self.span_edit("date_change" if dated else "number_change", I1, I2, J1, J2)
@@ -202,19 +204,56 @@ class _Differ:
                 self.span_edit("date_change", I1, I2, J1, J2)
             elif self._is_name_change(I1, I2, J1, J2, wa, wb):
                 self.span_edit("name_variant", I1, I2, J1, J2)
-            elif op in ("delete", "replace") and quote_a[i1:i2].all():
+            elif (op == "delete" or (op == "replace" and 2 * (j2 - j1) < i2 - i1)) and quote_a[i1:i2].mean() > 0.5:
+                # a quote cut short (reworded quotes are paraphrase)
                 self.span_edit("quote_change", I1, I2, J1, J2)
             else:
+                self._within_rewording(ka, I1, I2, J1, J2, sa.t0)
                 reworded = True
         if reworded:
             self.sentence_edit("paraphrase", sa, sb)
 
-    def _glued_after_end(self, sb: Sent, j: int) -> bool:
-        """Inserted words at the very end of a sentence, after its final punctuation."""
-        if j == 0:
+    def _within_rewording(self, ka: list[str], I1: int, I2: int, J1: int, J2: int, s0: int) -> None:
+        """A reworded stretch can still hide a changed number, date or respelt name
+        ("About 5,000 gallons" -> "Around 4,900 gallons"): pair such tokens up in order."""
+        ra = list(range(I1, I2))
+        rb = list(range(J1, J2))
+        ka_all, kb_all = self.ta.keys, self.tb.keys
+        kinds = (("number", lambda k, _: _is_number(k) and k not in NUMBER_WORDS),
+                 ("date", lambda k, _: k in MONTHS),
+                 ("name", lambda k, raw: raw[:1].isupper() and len(k) >= 4))
+        for kind, test in kinds:
+            xa = [i for i in ra if test(ka_all[i], self.raw("a", i))]
+            xb = [j for j in rb if test(kb_all[j], self.raw("b", j))]
+            if not xa or not xb:
+                continue
+            if kind == "name":
+                used: set[int] = set()
+                for i in xa:
+                    best = max((j for j in xb if j not in used),
+                               key=lambda j: _char_sim(ka_all[i], kb_all[j]), default=None)
+                    if best is not None and ka_all[i] != kb_all[best] and \
+                            _char_sim(ka_all[i], kb_all[best]) >= self.cfg.name_similarity:
+                        used.add(best)
+                        self.span_edit("name_variant", i, i + 1, best, best + 1)
+                continue
+            if len(xa) != len(xb):
+                continue  # cannot tell which figure became which
+            for i, j in zip(xa, xb):
+                if ka_all[i] == kb_all[j]:
+                    continue
+                if kind == "date" or self._date_context(ka, i - s0, i - s0 + 1) or \
+                        (_YEAR.match(ka_all[i]) and _YEAR.match(kb_all[j])):
+                    self.span_edit("date_change", i, i + 1, j, j + 1)
+                else:
+                    self.span_edit("number_change", i, i + 1, j, j + 1)
+
+    def _glued_after_end(self, side: str, k: int) -> bool:
+        """Words one side has at the very end of a sentence, after its final punctuation."""
+        text, toks = (self.a, self.ta) if side == "a" else (self.b, self.tb)
+        if k == 0:
             return False
-        between = self.b[self.tb.ends[j - 1]:self.tb.starts[j]]
-        return bool(re.search(r"[.!?]", between))
+        return bool(re.search(r"[.!?]", text[toks.ends[k - 1]:toks.starts[k]]))
 
     def _is_name_change(self, I1, I2, J1, J2, wa, wb) -> bool:
         if not wa or not wb or len(wa) > 3 or len(wb) > 3:
