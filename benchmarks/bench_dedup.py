@@ -69,14 +69,20 @@ def datasketch_child(inp: Path, out: Path, bulk: bool = False) -> None:
     t["read"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    encoded = ([s.encode("utf-8") for s in shingles(d["text"])] for d in docs)
+    sizes = []
+
+    def encoded():  # lazily, one document at a time
+        for d in docs:
+            e = [s.encode("utf-8") for s in shingles(d["text"])]
+            sizes.append(len(e))
+            yield e
+
     if bulk:
-        enc = list(encoded)
-        gen = MinHash.generator([e for e in enc if e], num_perm=NUM_PERM)
-        sigs = [next(gen) if e else None for e in enc]  # None: empty doc, nothing to hash
+        gen = MinHash.generator(encoded(), num_perm=NUM_PERM)
+        sigs = [m if sizes[k] else None for k, m in enumerate(gen)]  # None: empty doc
     else:
         sigs = []
-        for e in encoded:
+        for e in encoded():
             if not e:
                 sigs.append(None)
                 continue

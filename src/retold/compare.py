@@ -60,8 +60,9 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens, cfg.max_shift)
-    # A passage that is all site chrome (two pages of one site) is not reuse of an article.
-    tps = [p for p in tps if not (pa.chrome[p.a0:p.a1].all() and pb.chrome[p.b0:p.b1].all())]
+    # Two pages of one site share its chrome: a passage must hold enough article text.
+    tps = [p for p in tps
+           if min((~pa.chrome[p.a0:p.a1]).sum(), (~pb.chrome[p.b0:p.b1]).sum()) >= cfg.min_passage_tokens]
     ma, mb = covered_tokens(tps, len(ta), len(tb))
     ma &= ~pa.chrome
     mb &= ~pb.chrome
@@ -85,7 +86,9 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
         anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
     )
-    aligned_chars = int((ta.ends - ta.starts)[ma].sum())  # article characters, not chrome
+    # characters of article text aligned (a passage's share of chrome tokens discounted)
+    aligned_chars = sum((p.a_end - p.a_start) * float((~pa.chrome[t.a0:t.a1]).mean())
+                        for p, t in zip(passages, tps))
     rel = relation(scores, exact, aligned_chars, cfg)
     edits = []
     if rel in EXPLAINED or (rel == "exact" and a.text != b.text):

@@ -11,13 +11,19 @@ from retold.errors import Err, RetoldError
 STORY = ("The river flooded the valley town of Bramwell on Friday night, forcing 240 families from "
          "their homes. Emergency crews used boats to reach the elderly residents trapped on upper floors. "
          "Mayor Ines Okafor said the water rose faster than in any flood since 1987. "
-         "The regional government promised 12 million pounds in emergency aid by the end of the month.")
+         "The regional government promised 12 million pounds in emergency aid by the end of the month. "
+         "Schools in the valley will stay closed until Wednesday. "
+         "Volunteers filled sandbags through the night at the old market hall. "
+         "Forecasters expect more rain over the weekend, though lighter than on Friday.")
 OTHER = ("A new library opened in the city centre, with a reading room for children and a cafe. "
          "Volunteers spent two years raising money for the building, which replaces a closed bank.")
 QUOTE_HOST = ("Officials across the county reviewed their flood plans this week. "
               "One report noted: \"Emergency crews used boats to reach the elderly residents trapped on "
               "upper floors. Mayor Ines Okafor said the water rose faster than in any flood since 1987.\" "
-              "Engineers want higher walls along the northern bank before next winter.")
+              "Engineers want higher walls along the northern bank before next winter. "
+              "The council has asked for bids by the spring, and a public meeting is planned. "
+              "Insurers say premiums in the valley have doubled in five years. "
+              "Farmers downstream worry about their fields.")
 
 
 def _corpus(tmp_path):

@@ -8,7 +8,7 @@ change is recorded with its text and character offsets in ``truth.jsonl``, so th
 relations, passages, typed edits and direction can be scored against it.
 
 Same seed, same bytes: all randomness goes through one ``random.Random(seed)`` and every
-iteration order is fixed (sorted ids, lists, never set or dict order of unhashed input).
+iteration order is fixed (sorted ids and lists, never the order of a set of strings).
 
 Run: ``.venv/bin/python -m retold.demo.generator --out demo/corpus``
 """
@@ -94,8 +94,9 @@ def _detok_line(line: str, state: dict[str, bool]) -> str:
             glue_next = True
         elif tok in ("-", "/") and _ALNUM.match(prev or "_-") and _ALNUM.match(nxt or "_-"):
             glue_before = glue_next = True  # 90 - day -> 90-day, and / or -> and/or
-        if tok == "." and len(prev) == 1 and prev.isupper() and len(nxt) == 1 and nxt.isupper():
-            glue_next = True  # L . A -> L.A
+        if tok == "." and len(prev) == 1 and prev.isalpha() and len(nxt) == 1 and nxt.isalpha() \
+                and prev.isupper() == nxt.isupper():
+            glue_next = True  # L . A -> L.A, a . m . -> a.m.
         if tok == "." and prev[-1:].isdigit() and re.fullmatch(r"\d+[A-Za-z]*", nxt):
             glue_next = True  # magnitude-5 . 9 -> magnitude-5.9, 2 . 5GHz -> 2.5GHz
         if tok == "," and re.fullmatch(r"\D{0,3}\d{1,3}", prev) and re.fullmatch(r"\d{3}", nxt):
@@ -2215,6 +2216,7 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
     weights = kind_weights or {"exact": 0.12, "near_duplicate": 0.33, "rewrite": 0.35,
                                "reuse": 0.20}
     records = load_ecb(Path(ecb_path))
+    n_ecb = len(records)
     texts = {r["doc_id"]: detokenise(r["text"]) for r in records}
     clean = _dedupe(records, texts, max_shared)
     records = sorted((r for r in records if r["doc_id"] in clean),
@@ -2338,11 +2340,14 @@ def generate(ecb_path: str | Path = DEFAULT_ECB, out_dir: str | Path = "demo/cor
         {"doc_id": d["id"], "family": families[d["id"]][0], "story": families[d["id"]][1]}
         for d in docs))
     counts: dict[str, int] = {"documents": len(docs), "originals": len(originals),
-                              "copies": len(docs) - len(originals)}
+                              "copies": len(docs) - len(originals), "ecb_documents": n_ecb,
+                              "ecb_kept": len(records), "ecb_topics": len(topics),
+                              "corpus_topics": len(corpus_topics), "pool_documents": len(pool)}
     for t in truth:
         counts[f"{t['kind']}:{t['relation']}"] = counts.get(f"{t['kind']}:{t['relation']}", 0) + 1
     _write(out / "ATTRIBUTION.md", _ATTRIBUTION)
-    _write(out / "README.md", _readme(counts, seed, n_sources, reword_strength, truth))
+    _write(out / "README.md", _readme(counts, seed, n_sources, reword_strength, truth,
+                                      sorted(corpus_topics)))
     return counts
 
 
@@ -2403,7 +2408,7 @@ def jaccard_histogram(values: list[float], width: float = 0.025, top: float = 0.
 
 
 def _readme(counts: dict[str, int], seed: int, n_sources: int, strength: float,
-            truth: list[dict[str, Any]]) -> str:
+            truth: list[dict[str, Any]], corpus_topics: list[int]) -> str:
     rel_lines = "\n".join(f"| {k.split(':')[0]} | {k.split(':')[1]} | {v} |"
                           for k, v in sorted(counts.items()) if ":" in k)
     jac: dict[str, list[float]] = defaultdict(list)
@@ -2430,6 +2435,17 @@ Regenerate (byte-identical for the same seed and ECB+ file):
 
 (defaults: seed {seed}, {n_sources} fake sites, reword strength {strength}; ECB+ read from
 `../shared/data/stories/ecbplus/docs.jsonl` next to the repository, or `--ecb PATH`).
+
+## How it was made
+Of the {counts['ecb_documents']} ECB+ documents, {counts['ecb_kept']} share fewer than
+5 word 5-grams with any other (ECB+ holds wire stories printed by several outlets; those would
+be unlabelled reprints). Their texts were detokenised and grouped into paragraphs of 2-4
+sentences. The documents of {counts['corpus_topics']} of {counts['ecb_topics']} topics
+({", ".join(map(str, corpus_topics))}) are the originals; the other
+{counts['pool_documents']} documents are never in the corpus themselves: they are the host
+articles of reuse copies and the source of paragraphs added to rewrites (each used once), so
+no text links two corpus documents unless the truth says so. Originals get a synthetic 2013
+date (the documents of one event within a few days), copies a later one or none.
 
 ## Files
 - `docs.jsonl`: {counts['documents']} documents ({counts['originals']} originals `ecb-*`,

@@ -166,6 +166,7 @@ class LocalEngine:
         docs, issues = self._ingest(inputs, out, st)
         timings["ingest"] = time.perf_counter() - t
         _DOCS, _CFG = docs, self.cfg
+        _TOKEN_CACHE.clear()  # keyed by document index: never valid across runs
         pool = self._pool(len(docs))
         try:
             t = time.perf_counter()

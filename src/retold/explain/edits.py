@@ -15,13 +15,11 @@ import numpy as np
 
 from ..config import Config
 from ..model import Edit
+from ..text.boilerplate import DATE_WORDS
 from ..text.normalise import Tokens
 from ..text.sentences import sentences
 
-MONTHS = frozenset(  # and weekdays: the words a changed date shows up in
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-    "saturday sunday".split())
+MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _QUOTES = "\"“”«»„"
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")

@@ -13,6 +13,10 @@ import numpy as np
 from .normalise import Tokens
 
 _DIGITS = re.compile(r"\d+")
+DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue wed thu fri sat sun".split())
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -25,12 +29,17 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _shape(key: str) -> str:
+    return "0" if key in DATE_WORDS else _DIGITS.sub("0", key)
+
+
 def line_hashes(text: str, toks: Tokens) -> np.ndarray:
-    """One hash per non-blank line: its token keys with numbers blanked."""
+    """One hash per non-blank line: its token keys with numbers and date words blanked
+    (a site's "Posted on Jan 12, 2013" and "Posted on Aug 15, 2013" lines are one line)."""
     out = []
     for s, e in line_spans(text):
         i, j = np.searchsorted(toks.starts, [s, e])
-        shape = " ".join(_DIGITS.sub("0", k) for k in toks.keys[i:j])
+        shape = " ".join(_shape(k) for k in toks.keys[i:j])
         out.append(int.from_bytes(hashlib.blake2b(shape.encode(), digest_size=8).digest(), "little"))
     return np.array(out, dtype=np.uint64)
 
