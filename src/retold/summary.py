@@ -56,7 +56,12 @@ def print_summary(con: Console, result) -> None:
     if pick:
         con.print(f"\n[bold]one explained pair[/bold] ({pick[0]['relation']}): "
                   f"{escape(pick[0]['a'])} ↔ {escape(pick[0]['b'])}")
-        for e in pick[1][:8]:
+        # one example of each kind of difference first, then more of them
+        seen, first, rest = set(), [], []
+        for e in pick[1]:
+            (rest if e["type"] in seen else first).append(e)
+            seen.add(e["type"])
+        for e in (first + rest)[:10]:
             con.print(f"  • {EDIT_WORDS.get(e['type'], e['type'])}: "
                       f"{escape(_clip(e['a_text'], 40)) or '∅'} → {escape(_clip(e['b_text'], 40)) or '∅'}")
         if pick[0]["direction"] != "unknown":
