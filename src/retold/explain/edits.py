@@ -15,8 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..model import Edit
-from ..text.boilerplate import DATE_WORDS
-from ..text.normalise import Tokens
+from ..text.normalise import DATE_WORDS, Tokens
 from ..text.sentences import sentences
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in

@@ -1,47 +1,41 @@
 """Site chrome found from the corpus itself: a line (menu bar, date line, disclaimer,
 newsletter box) that recurs in several documents of one source is the site's, not the
-article's. Numbers are blanked first, so "Updated 21 November 2013" lines of one site agree.
+article's. Numbers and date words are blanked first (token shapes), so a site's
+"Posted on Jan 12, 2013" and "Posted on Aug 15, 2013" lines agree.
 """
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import defaultdict
 
 import numpy as np
 
-from .normalise import Tokens
+from .normalise import DATE_WORDS, Tokens  # noqa: F401  (DATE_WORDS re-exported)
+from .shingle import mix64
 
-_DIGITS = re.compile(r"\d+")
-DATE_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-    "saturday sunday mon tue wed thu fri sat sun".split())
+_POS = np.uint64(0x9E3779B97F4A7C15)
 
 
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines as (start, end) character spans."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _shape(key: str) -> str:
-    return "0" if key in DATE_WORDS else _DIGITS.sub("0", key)
+def token_lines(text: str, toks: Tokens) -> tuple[np.ndarray, np.ndarray]:
+    """Line number of every token, and the index of the first token of each line that has
+    tokens."""
+    if len(toks) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    newlines = np.flatnonzero(chars == 10)
+    line_of = np.searchsorted(newlines, toks.starts)
+    first = np.flatnonzero(np.concatenate(([True], line_of[1:] != line_of[:-1])))
+    return line_of, first
 
 
 def line_hashes(text: str, toks: Tokens) -> np.ndarray:
-    """One hash per non-blank line: its token keys with numbers and date words blanked
-    (a site's "Posted on Jan 12, 2013" and "Posted on Aug 15, 2013" lines are one line)."""
-    out = []
-    for s, e in line_spans(text):
-        i, j = np.searchsorted(toks.starts, [s, e])
-        shape = " ".join(_shape(k) for k in toks.keys[i:j])
-        out.append(int.from_bytes(hashlib.blake2b(shape.encode(), digest_size=8).digest(), "little"))
-    return np.array(out, dtype=np.uint64)
+    """One order-sensitive hash per line that has tokens, over its token shapes."""
+    line_of, first = token_lines(text, toks)
+    if len(first) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    pos = np.arange(len(toks)) - np.repeat(first, np.diff(np.append(first, len(toks))))
+    with np.errstate(over="ignore"):
+        mixed = mix64(toks.shapes ^ (pos.astype(np.uint64) * _POS))
+    return np.bitwise_xor.reduceat(mixed, first)
 
 
 def repeated_lines(sources: list[str | None], lines: list[np.ndarray], min_docs: int) -> dict[str, set[int]]:
@@ -59,11 +53,11 @@ def repeated_lines(sources: list[str | None], lines: list[np.ndarray], min_docs:
 
 def chrome_mask(text: str, toks: Tokens, chrome: set[int]) -> np.ndarray:
     """Per token: does it sit on a line known as this source's chrome?"""
-    mask = np.zeros(len(toks), dtype=bool)
-    if not chrome:
-        return mask
-    for (s, e), h in zip(line_spans(text), line_hashes(text, toks).tolist()):
-        if h in chrome:
-            i, j = np.searchsorted(toks.starts, [s, e])
-            mask[i:j] = True
-    return mask
+    if not chrome or len(toks) == 0:
+        return np.zeros(len(toks), dtype=bool)
+    line_of, first = token_lines(text, toks)
+    hashes = line_hashes(text, toks)
+    is_chrome = np.fromiter((h in chrome for h in hashes.tolist()), dtype=bool, count=len(hashes))
+    # line number -> position among lines with tokens
+    rank = np.cumsum(np.concatenate(([True], line_of[1:] != line_of[:-1]))) - 1
+    return is_chrome[rank]

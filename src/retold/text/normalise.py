@@ -42,6 +42,7 @@ class Tokens:
     hashes: np.ndarray  # uint64
     starts: np.ndarray  # int64, character offsets into the original text
     ends: np.ndarray
+    shapes: np.ndarray | None = None  # uint64: the hash, or one constant for numbers and date words
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -55,16 +56,52 @@ class Tokens:
 
 
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", re.UNICODE)
-_SEEN: dict[str, tuple[str, int]] = {}  # raw token -> (key, hash), per process
-_SEEN_MAX = 2_000_000
+NUMBER_SHAPE = 0x5A17  # the shape of any number or date word: "Jan 12" and "Aug 15" agree
+DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue wed thu fri sat sun".split())
 
 
-def _learn(token: str) -> tuple[str, int]:
-    if len(_SEEN) >= _SEEN_MAX:
-        _SEEN.clear()
-    key = token_key(token)
-    kh = _SEEN[token] = (key, _key_hash(key))
-    return kh
+class _Vocabulary:
+    """Raw token -> id, with the key, hash and shape of each id in flat arrays, so a text's
+    hashes are one numpy gather. Per process; ids never leave it."""
+
+    MAX = 2_000_000  # distinct raw tokens before starting afresh (bounded memory)
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.index: dict[str, int] = {}
+        self.keys: list[str] = []
+        self.hashes = np.zeros(1024, dtype=np.uint64)
+        self.shapes = np.zeros(1024, dtype=np.uint64)
+
+    def learn(self, token: str) -> int:
+        i = len(self.keys)
+        if i >= len(self.hashes):
+            self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
+            self.shapes = np.concatenate([self.shapes, np.zeros_like(self.shapes)])
+        key = token_key(token)
+        h = _key_hash(key)
+        self.keys.append(key)
+        self.hashes[i] = h
+        self.shapes[i] = NUMBER_SHAPE if (key[:1].isdigit() or key in DATE_WORDS) else h
+        self.index[token] = i
+        return i
+
+    def ids(self, toks: list[str]) -> list[int]:
+        if len(self.index) + len(toks) > self.MAX:
+            self.reset()
+        got = list(map(self.index.get, toks))  # C-speed lookups; None for new tokens
+        if None in got:
+            got = [i if i is not None else (self.index.get(t) if t in self.index else self.learn(t))
+                   for t, i in zip(toks, got)]
+        return got
+
+
+_VOCAB = _Vocabulary()
 
 
 def tokenize(text: str) -> Tokens:
@@ -76,11 +113,11 @@ def tokenize(text: str) -> Tokens:
     ends_all = np.cumsum(lens)
     starts = (ends_all - lens)[1::2]
     ends = ends_all[1::2]
-    seen = _SEEN
-    kh = [seen.get(t) or _learn(t) for t in toks]
-    keys = [k for k, _ in kh]
-    hashes = np.fromiter((h for _, h in kh), dtype=np.uint64, count=len(kh))
-    return Tokens(keys, hashes, starts, ends)
+    v = _VOCAB
+    ids = v.ids(toks)
+    arr = np.array(ids, dtype=np.int64)
+    keys = list(map(v.keys.__getitem__, ids))
+    return Tokens(keys, v.hashes[arr], starts, ends, v.shapes[arr])
 
 
 def normalise(text: str) -> tuple[str, np.ndarray]:
@@ -103,6 +140,4 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
 
 def content_hash(tokens: Tokens) -> str:
     """Hash of the normalised token sequence: equal for exact duplicates."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update("\x1f".join(tokens.keys).encode())
-    return h.hexdigest()
+    return hashlib.blake2b(tokens.hashes.tobytes(), digest_size=16).hexdigest()
