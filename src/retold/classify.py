@@ -50,7 +50,8 @@ def relation(s: Scores, exact: bool, aligned_chars: int, cfg: Config) -> str:
     """The decision, in order of strength. Each test names the evidence it uses."""
     if exact:
         return "exact"
-    if s.resemblance >= cfg.near_resemblance or min(s.coverage_a, s.coverage_b) >= cfg.near_coverage:
+    if s.resemblance >= cfg.near_resemblance or (
+            min(s.coverage_a, s.coverage_b) >= cfg.near_coverage and s.identity >= cfg.near_identity):
         return "near_duplicate"
     has_passage = aligned_chars > 0
     if (has_passage and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded

@@ -84,6 +84,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         # of those, the ones reworded rather than copied: what separates a spun copy
         # from an article that quotes a few sentences verbatim
         reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
+        identity=sum(p.identity * (p.a1 - p.a0) for p in tps) / max(1, sum(p.a1 - p.a0 for p in tps)),
         anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
     )
     # characters of article text aligned (a passage's share of chrome tokens discounted)

@@ -42,7 +42,9 @@ class Config:
 
     # --- relation levels (classify) -------------------------------------------------------------
     near_resemblance: float = 0.8  # Jaccard above which a pair is a reprint
-    near_coverage: float = 0.8  # or: both sides this much inside aligned passages
+    near_coverage: float = 0.8  # or: both sides this much inside aligned passages ...
+    near_identity: float = 0.9  # ... with this share of aligned words identical (a template
+    # filled with other facts aligns end to end too, but with many words changed)
     reuse_coverage: float = 0.15  # passage share of the smaller side for a real reuse
     reuse_min_chars: int = 120  # or at least this many aligned characters (a long quote)
     rewrite_parallel: float = 0.4  # share of sentences with a counterpart (verbatim or not)

@@ -88,6 +88,7 @@ class Scores:
     residual: float = 0.0  # word similarity of the parts outside the passages
     parallel: float = 0.0  # share of the shorter side's sentences matched to a sentence
     reworded: float = 0.0  # share of the shorter side's sentences matched but reworded
+    identity: float = 0.0  # share of identical words inside the aligned passages
     anchors: int = 0  # shared rare n-grams
 
     def contract(self) -> dict[str, float]:

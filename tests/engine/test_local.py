@@ -110,3 +110,13 @@ def test_parallel_and_serial_engines_agree(tmp_path, monkeypatch):
     monkeypatch.setattr(local, "CHUNK_PAIRS", 1)
     par = retold.run([d], out=tmp_path / "p", config=Config(workers=2, batch_docs=2)).table("pairs").to_pylist()
     assert sorted(map(str, serial)) == sorted(map(str, par))
+
+
+def test_small_profile_cache_gives_the_same_result(tmp_path, monkeypatch):
+    """The per-worker cache of document profiles may be emptied between any two pairs."""
+    from retold.engine import stages
+    d = _corpus(tmp_path)
+    full = retold.run([d], out=tmp_path / "full").table("pairs").to_pylist()
+    monkeypatch.setattr(stages, "PROFILE_CACHE", 0)
+    tiny = retold.run([d], out=tmp_path / "tiny").table("pairs").to_pylist()
+    assert sorted(map(str, tiny)) == sorted(map(str, full))

@@ -38,7 +38,8 @@ PAIR_SCHEMA = pa.schema([
     ("resemblance", pa.float64()), ("containment_a", pa.float64()), ("containment_b", pa.float64()),
     ("story", pa.float64()), ("direction", pa.string()), ("direction_confidence", pa.float64()),
     ("direction_evidence", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
-    ("residual", pa.float64()), ("parallel", pa.float64()), ("reworded", pa.float64()), ("anchors", pa.int64()),
+    ("residual", pa.float64()), ("parallel", pa.float64()), ("reworded", pa.float64()),
+    ("identity", pa.float64()), ("anchors", pa.int64()),
 ])
 PASSAGE_SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
@@ -104,7 +105,8 @@ def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
                    containment_a=s.containment_a, containment_b=s.containment_b, story=s.story,
                    direction=c.direction.source, direction_confidence=c.direction.confidence,
                    direction_evidence="; ".join(c.direction.evidence), coverage_a=s.coverage_a,
-                   coverage_b=s.coverage_b, residual=s.residual, parallel=s.parallel, reworded=s.reworded,
+                   coverage_b=s.coverage_b, residual=s.residual, parallel=s.parallel,
+                   reworded=s.reworded, identity=s.identity,
                    anchors=s.anchors)
         for k, v in row.items():
             pairs[k].append(v)
@@ -346,7 +348,7 @@ class LocalEngine:
             row = dict(a=a.doc_id, b=b.doc_id, relation="exact", resemblance=1.0, containment_a=1.0,
                        containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,
-                       residual=0.0, parallel=1.0, reworded=0.0, anchors=0)
+                       residual=0.0, parallel=1.0, reworded=0.0, identity=1.0, anchors=0)
             for k, v in row.items():
                 pairs[k].append(v)
             for k, v in dict(a=a.doc_id, b=b.doc_id, a_start=0, a_end=len(a.text), b_start=0,

@@ -88,6 +88,9 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Cand
     return Candidates(reps[allp[first]], allc[first], exact)
 
 
+PROFILE_CACHE = 4096  # documents whose per-pair work is kept per worker
+
+
 def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
                   token_cache: dict | None = None,
                   chrome: dict[str, set[int]] | None = None) -> list[Comparison]:
@@ -97,13 +100,16 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
         if _earlier(docs[j].date, docs[i].date):
             i, j = j, i  # a is the earlier document, so edits read as changes made by the copy
-        for x in (i, j):
-            if x not in cache:
-                if len(cache) > 4096:
-                    cache.clear()
-                cache[x] = profile(docs[x], cfg, (chrome or {}).get(docs[x].source or ""))
-        out.append(compare_profiles(cache[i], cache[j], cfg, anchors=k))
+        if len(cache) > PROFILE_CACHE and (i not in cache or j not in cache):
+            cache.clear()  # bounded memory; pairs come sorted by a, so a stays hot
+        pi, pj = (cache[x] if x in cache else cache.setdefault(x, _profile(docs[x], cfg, chrome))
+                  for x in (i, j))
+        out.append(compare_profiles(pi, pj, cfg, anchors=k))
     return out
+
+
+def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None):
+    return profile(doc, cfg, (chrome or {}).get(doc.source or ""))
 
 
 def _earlier(x: str | None, y: str | None) -> bool:

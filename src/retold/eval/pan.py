@@ -43,10 +43,13 @@ short ones (recall), so snapping is the symmetric choice.
 
 Realigned gold (diagnostic, ``realigned`` in the reports): the noisy copy's gold suspicious
 spans are moved so that each sits where its source span's text really is in the suspicious
-document. The shift is the median, over the word 4-grams (lower-cased ``\w+`` words) that occur
-once in the case's source span and once in the whole suspicious document, of (suspicious
-position - source position), minus the gold's own (this_offset - source_offset); lengths are
-kept (this_length == source_length in all 624 cases). The source side is left as given. On
+document. The true offset between the two copies is the median of (suspicious position -
+source position) over the word 4-grams (words lower-cased) found once in the case's source span
+and once in the whole suspicious document; the suspicious span is moved by the difference
+between it and the gold's (this_offset - source_offset). Lengths are kept (this_length ==
+source_length in all 624 cases) and the source side is left as given. Measured so, the gold
+drift is 17 characters at the median, 59 at the 80th percentile, over 50 for 135 cases, over
+200 for 41 (whole documents shifted: suspicious-document00111, 01235, 01069, 00981, ...). On
 the original gold even a perfect aligner loses: the realigned gold, scored as detections
 against the original gold, gets plagdet 0.944 strict / 0.956 tolerant (all 500 pairs). The
 realigned scores therefore measure the aligner rather than the corpus noise.
@@ -326,7 +329,8 @@ def format_report(rep: dict) -> str:
         for mode in ("strict", "tolerant", "realigned_strict", "realigned_tolerant"):
             m = sp[mode]
             lines.append(f"| {name} | {sp['pairs']} | {mode} | {m['precision']:.3f} | {m['recall']:.3f} | "
-                         f"{m['granularity']:.3f} | {m['plagdet']:.3f} | {m['cases_detected']}/{m['cases']} | "
+                         f"{m['granularity']:.3f} | {m['plagdet']:.3f} | "
+                         f"{m['cases_detected']}/{m['cases']} | "
                          f"{sp['related']} | {sp['seconds_per_pair'] * 1000:.1f} ms |")
     lines.append("")
     lines.append("ceiling (realigned gold as detections, original gold): " + ", ".join(
