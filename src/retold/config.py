@@ -38,7 +38,8 @@ class Config:
     max_seed_repeat: int = 4  # seeds repeated more often than this in one document are ignored
     max_gap: int = 12  # tokens two seeds may be apart (on both sides) and still chain
     max_shift: int = 5  # one-sided insertion longer than this (a sentence) splits a passage
-    min_passage_tokens: int = 8  # shorter chains are chance matches
+    min_passage_tokens: int = 8  # a verbatim passage (a quote) counts from this length
+    min_chained_tokens: int = 15  # a chain with gaps (identity < 0.9) needs this many (README)
 
     # --- relation levels (classify) -------------------------------------------------------------
     near_resemblance: float = 0.8  # Jaccard above which a pair is a reprint

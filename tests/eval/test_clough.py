@@ -8,21 +8,23 @@ from retold.eval import clough
 
 from .conftest import shared
 
-# Measured 2026-11-25 (retold at 9046cac, same as at 60db30a; see
-# benchmarks/results/2026-11-25-quality.md):
+# Measured 2026-11-25, aligner with 15-token gapped chains (README "Quality"):
 #   retold relation: derived (near_duplicate / reuse / rewrite) vs non (same_story /
-#     unrelated) accuracy 0.958; non answers called derived 1 of 38
-#   tree, 5-fold stratified CV, seed 13: 4-class 0.726, derived vs non 0.947
-#     (10 other seeds: mean 0.737, min 0.705, max 0.768); light 5/19, heavy 11/19 right
+#     unrelated) accuracy 0.968 (0.958 before); non answers called derived 0 of 38
+#   tree, 5-fold stratified CV, seed 13: 4-class 0.684, derived vs non 0.947
+#     (10 other seeds: mean 0.676, min 0.653, max 0.705). Before the aligner change the tree
+#     reached 0.726 (mean 0.737): dropping short gapped chains took light/heavy evidence away,
+#     the price of PAN precision (all tolerant 0.893 -> 0.917). Issue 4 must add scores of how
+#     much aligned text was changed to win it back.
 #   cut answers copying off-source text: g2pE_taskc, g4pD_taskb (nothing from the source),
 #     g4pE_taskc, g1pD_taskb, g1pA_taskd, g2pA_taskd (most of it)
 # Goal for later: 4-class >= 0.85 (logistic regression baseline 0.761).
 # Floors sit about one answer (0.0105) below, two for the CV tree whose folds are small.
-RELATION_2CLASS_FLOOR = 0.947
+RELATION_2CLASS_FLOOR = 0.957
 NON_CALLED_DERIVED_CEILING = 1
-TREE_4CLASS_FLOOR = 0.705
+TREE_4CLASS_FLOOR = 0.663
 TREE_2CLASS_FLOOR = 0.936
-TREE_SEEDS_MEAN_FLOOR = 0.72
+TREE_SEEDS_MEAN_FLOOR = 0.66
 OFF_SOURCE = {"g2pE_taskc.txt", "g4pD_taskb.txt", "g4pE_taskc.txt", "g1pD_taskb.txt",
               "g1pA_taskd.txt", "g2pA_taskd.txt"}
 

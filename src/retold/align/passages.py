@@ -78,43 +78,84 @@ def _diagonal_runs(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> np.nda
 
 
 def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
-                 max_gap: int = 12, min_tokens: int = 8, max_shift: int = 5) -> list[TokenPassage]:
+                 max_gap: int = 12, min_tokens: int = 8, max_shift: int = 5,
+                 min_chained_tokens: int = 20, verbatim_identity: float = 0.9) -> list[TokenPassage]:
     i, j = seed_matches(ha, hb, seed_n, max_repeat)
     if len(i) == 0:
         return []
     runs = _diagonal_runs(i, j, seed_n, max_gap)
-    chains: list[list[int]] = []  # [a0, a1, b0, b1, matched]
+    done: list[list[int]] = []
+    active: list[list[int]] = []  # chains [a0, a1, b0, b1, matched] that may still grow
     for a0, a1, b0, b1, m in runs.tolist():
-        best = None
-        for c in reversed(chains[-8:]):  # chains ending just before this run
+        # Chains end too far before this run can never grow again (runs come by a0).
+        if active and min(c[1] for c in active) < a0 - max_gap:
+            done.extend(c for c in active if c[1] < a0 - max_gap)
+            active = [c for c in active if c[1] >= a0 - max_gap]
+        best, best_gap = None, None
+        for c in active:  # the nearest chain this run continues, by position, not recency
             gap_a, gap_b = a0 - c[1], b0 - c[3]
             if (-seed_n <= gap_a <= max_gap and -seed_n <= gap_b <= max_gap and b0 >= c[2]
                     and abs(gap_a - gap_b) <= max_shift):
-                best = c
-                break
-        if best is not None and a1 > best[1]:
+                g = max(gap_a, 0) + max(gap_b, 0)
+                if best is None or g < best_gap:
+                    best, best_gap = c, g
+        if best is None:
+            active.append([a0, a1, b0, b1, m])
+        elif a1 > best[1]:
             best[4] += m - max(0, best[1] - a0)
-            best[1] = max(best[1], a1)
+            best[1] = a1
             best[3] = max(best[3], b1)
-        elif best is None:
-            chains.append([a0, a1, b0, b1, m])
-    passages = [TokenPassage(*c) for c in chains if max(c[1] - c[0], c[3] - c[2]) >= min_tokens]
-    return _drop_overlaps(passages)
+    passages = []
+    for c in done + active:
+        p = TokenPassage(*c)
+        length = max(p.a1 - p.a0, p.b1 - p.b0)
+        # A verbatim stretch counts from min_tokens; a chain with gaps needs more length, or
+        # a few chance seeds joined across gaps would pass as a passage.
+        if length >= min_tokens and (p.identity >= verbatim_identity or length >= min_chained_tokens):
+            passages.append(p)
+    return _resolve_overlaps(passages, min_tokens)
 
 
-def _drop_overlaps(passages: list[TokenPassage]) -> list[TokenPassage]:
+def _resolve_overlaps(passages: list[TokenPassage], min_tokens: int) -> list[TokenPassage]:
+    """Longest first; a passage overlapping one already taken is trimmed at that end (on
+    both sides alike, as passages run along a diagonal), or dropped if little is left."""
     passages.sort(key=lambda p: (-(p.a1 - p.a0), p.a0))
-    taken_a: list[tuple[int, int]] = []
-    taken_b: list[tuple[int, int]] = []
-    out = []
+    out: list[TokenPassage] = []
     for p in passages:
-        if any(p.a0 < e and s < p.a1 for s, e in taken_a) or any(p.b0 < e and s < p.b1 for s, e in taken_b):
-            continue
-        taken_a.append((p.a0, p.a1))
-        taken_b.append((p.b0, p.b1))
-        out.append(p)
+        a0, a1, b0, b1 = p.a0, p.a1, p.b0, p.b1
+        for q in out:
+            for lo, hi, qlo, qhi in ((a0, a1, q.a0, q.a1), (b0, b1, q.b0, q.b1)):
+                if not (lo < qhi and qlo < hi):
+                    continue
+                if qlo <= lo:  # q covers our start: move the start past it
+                    cut = qhi - lo
+                    a0, b0 = a0 + cut, b0 + cut
+                elif qhi >= hi:  # q covers our end
+                    cut = hi - qlo
+                    a1, b1 = a1 - cut, b1 - cut
+                else:  # q sits inside us: keep the longer side of it
+                    if qlo - lo >= hi - qhi:
+                        cut = hi - qlo
+                        a1, b1 = a1 - cut, b1 - cut
+                    else:
+                        cut = qhi - lo
+                        a0, b0 = a0 + cut, b0 + cut
+        if min(a1 - a0, b1 - b0) >= min_tokens:
+            kept = (a1 - a0) / max(1, p.a1 - p.a0)
+            out.append(TokenPassage(a0, a1, b0, b1, int(round(p.matched * kept))))
+    out = [p for p in out if not any(p is not q and p.a0 < q.a1 and q.a0 < p.a1 for q in out)] \
+        if _still_overlapping(out) else out
     out.sort(key=lambda p: p.a0)
     return out
+
+
+def _still_overlapping(ps: list[TokenPassage]) -> bool:
+    """Trimming against one passage can push into another; rare, then drop the offenders."""
+    for side in ((lambda p: (p.a0, p.a1)), (lambda p: (p.b0, p.b1))):
+        spans = sorted(side(p) for p in ps)
+        if any(spans[k][1] > spans[k + 1][0] for k in range(len(spans) - 1)):
+            return True
+    return False
 
 
 def covered_tokens(passages: list[TokenPassage], n_a: int, n_b: int) -> tuple[np.ndarray, np.ndarray]:
