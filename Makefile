@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/retold run demo/corpus/docs.jsonl --out demo/out --truth demo/corpus/truth.jsonl
+	$(BIN)/retold run demo/corpus/docs.jsonl --out demo/out --force --truth demo/corpus/truth.jsonl
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

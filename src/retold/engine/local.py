@@ -139,7 +139,8 @@ class LocalEngine:
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> dict:
         """Check the run folder belongs to this configuration and input set (or reset it)."""
-        stamp = {"config": self.cfg.fingerprint(), "inputs": _input_signature(inputs)}
+        stamp = {"version": __version__, "config": self.cfg.fingerprint(),
+                 "inputs": _input_signature(inputs)}
         marker = out / "stages" / "run.stamp.json"
         if force and out.exists():
             for child in ("stages",):

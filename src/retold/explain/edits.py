@@ -279,30 +279,29 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
         if k not in order_ok:
             d.sentence_edit("reordered", sa[i], sb[j])
     if whole:
-        matched_a = {i for i, _, _ in matches}
-        matched_b = {j for _, j, _ in matches}
-        for i, s in enumerate(sa):
-            if i not in matched_a:
-                chrome = s.chrome or _looks_like_chrome(a[s.start:s.end], s.t1 - s.t0)
-                kind = "boilerplate" if chrome else "sentence_removed"
-                j_at = _insertion_point(matches, i, sb, tb, side="b")
-                d.sentence_edit(kind, s, None, at_b=j_at)
-        for j, s in enumerate(sb):
-            if j not in matched_b:
-                chrome = s.chrome or _looks_like_chrome(b[s.start:s.end], s.t1 - s.t0)
-                kind = "boilerplate" if chrome else "sentence_added"
-                i_at = _insertion_point(matches, j, sa, ta, side="a")
-                d.sentence_edit(kind, None, s, at_a=i_at)
+        for side, sents, other, text, missing in (("a", sa, sb, a, "sentence_removed"),
+                                                  ("b", sb, sa, b, "sentence_added")):
+            matched = {m[0] if side == "a" else m[1] for m in matches}
+            for k, sent in enumerate(sents):
+                if k in matched:
+                    continue
+                chrome = sent.chrome or _looks_like_chrome(text[sent.start:sent.end], sent.t1 - sent.t0)
+                kind = "boilerplate" if chrome else missing
+                at = _insertion_point(matches, k, other, side)
+                if side == "a":
+                    d.sentence_edit(kind, sent, None, at_b=at)
+                else:
+                    d.sentence_edit(kind, None, sent, at_a=at)
     d.edits.sort(key=lambda e: (e.a_start, e.b_start))
     return d.edits
 
 
-def _insertion_point(matches, k: int, other: list[Sent], tother: Tokens, side: str) -> int:
-    """Token index in the other text where an unmatched sentence would sit: after the
-    counterpart of the nearest matched sentence before it."""
+def _insertion_point(matches, k: int, other: list[Sent], side: str) -> int:
+    """Token index in the other text where unmatched sentence k of `side` would sit: after
+    the counterpart of the nearest matched sentence before it."""
     best = 0
     for i, j, _ in matches:
-        mine, theirs = (i, j) if side == "b" else (j, i)
+        mine, theirs = (i, j) if side == "a" else (j, i)
         if mine < k:
             best = other[theirs].t1
     return best
