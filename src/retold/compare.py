@@ -2,7 +2,6 @@
 used by `retold.compare` and, pair by pair, by the run engines."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,16 +10,15 @@ from .align.passages import align_tokens, covered_tokens
 from .classify import bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
-from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, sentence_index,
-                            sentence_units)
+from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, quoted_tokens,
+                            sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
-from .text.normalise import Tokens, content_hash, tokenize
 from .text.boilerplate import chrome_mask
+from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite")
 VERBATIM_DICE = 0.9  # two sentences this close share all but a word or two
-_QUOTE_CHARS = re.compile("[\"“”«»„]")
 
 
 @dataclass
@@ -46,8 +44,7 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None) ->
     toks = tokenize(doc.text)
     chrome = chrome_mask(doc.text, toks, chrome_lines or set())
     w = content_weights(toks, doc.text)
-    quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(doc.text)], dtype=np.int64)
-    quoted = (np.searchsorted(quotes, toks.starts) % 2 == 1) if len(quotes) else np.zeros(len(toks), bool)
+    quoted = quoted_tokens(doc.text, toks)
     sents = sentence_units(doc.text, toks, chrome)
     return Profile(doc, toks, content_hash(toks), np.unique(shingles(toks.hashes, cfg.shingle_n)), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,

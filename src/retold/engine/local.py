@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,7 @@ class RunResult:
 _DOCS: list[Document] = []
 _CFG: Config | None = None
 _CHROME: dict[str, set[int]] = {}
+_PROFILES: dict = {}  # document index -> compare.Profile, per worker
 
 
 def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
@@ -78,12 +80,9 @@ def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
     path, pairs, anchors = task
-    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _TOKEN_CACHE, _CHROME)
+    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME)
     _write_comparisons(path, comps)
     return path, _relation_counts(comps)
-
-
-_TOKEN_CACHE: dict = {}
 
 
 def _relation_counts(comps: list[Comparison]) -> dict:
@@ -132,26 +131,33 @@ class LocalEngine:
         self.workers = self.cfg.workers or os.cpu_count() or 1
 
     # -- helpers ------------------------------------------------------------------------
+    @contextmanager
     def _pool(self, n_docs: int):
+        """A fork pool for one stage (workers inherit the module globals as they are when it
+        starts), or None where the work is too small to share."""
         if self.workers <= 1 or n_docs < PARALLEL_MIN_DOCS:
-            return None
-        return mp.get_context("fork").Pool(self.workers)
+            yield None
+            return
+        pool = mp.get_context("fork").Pool(self.workers)
+        try:
+            yield pool
+        finally:
+            pool.close()
+            pool.join()
 
-    def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> dict:
+    def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
         """Check the run folder belongs to this configuration and input set (or reset it)."""
         stamp = {"version": __version__, "config": self.cfg.fingerprint(),
                  "inputs": _input_signature(inputs)}
         marker = out / "stages" / "run.stamp.json"
-        if force and out.exists():
-            for child in ("stages",):
-                shutil.rmtree(out / child, ignore_errors=True)
+        if force:
+            shutil.rmtree(out / "stages", ignore_errors=True)
         if marker.exists():
             old = json.loads(marker.read_text())
             if old != stamp:
                 raise RetoldError(Err.E031, str(out), "inputs or configuration changed since it was made")
         (out / "stages" / "compare").mkdir(parents=True, exist_ok=True)
         write_json_atomic(stamp, marker)
-        return stamp
 
     # -- the run --------------------------------------------------------------------------
     def run(self, inputs: list[str | Path], out: str | Path, store: str | Path | None = None,
@@ -169,30 +175,22 @@ class LocalEngine:
         docs, issues = self._ingest(inputs, out, st)
         timings["ingest"] = time.perf_counter() - t
         _DOCS, _CFG = docs, self.cfg
-        _TOKEN_CACHE.clear()  # keyed by document index: never valid across runs
-        pool = self._pool(len(docs))
-        try:
-            t = time.perf_counter()
+        _PROFILES.clear()  # keyed by document index: never valid across runs
+        t = time.perf_counter()
+        with self._pool(len(docs)) as pool:
             batch = self._sketch(docs, st, pool)
-            timings["sketch"] = time.perf_counter() - t
+        timings["sketch"] = time.perf_counter() - t
 
-            t = time.perf_counter()
-            self.reporter.stage("candidates")
-            cand = self._candidates(batch, docs, st)
-            _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
-            timings["candidates"] = time.perf_counter() - t
-            if pool is not None:  # workers were forked before the chrome was known
-                pool.close()
-                pool.join()
-                pool = self._pool(len(docs))
+        t = time.perf_counter()
+        self.reporter.stage("candidates")
+        cand = self._candidates(batch, docs, st)
+        _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
+        timings["candidates"] = time.perf_counter() - t
 
-            t = time.perf_counter()
+        t = time.perf_counter()
+        with self._pool(len(docs)) as pool:  # forked now, so workers see the chrome
             rel_counts = self._compare(cand, st, pool)
-            timings["compare"] = time.perf_counter() - t
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
+        timings["compare"] = time.perf_counter() - t
 
         t = time.perf_counter()
         self.reporter.stage("cluster")

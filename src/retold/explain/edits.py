@@ -20,7 +20,15 @@ from ..text.sentences import sentences
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
-_QUOTES = "\"“”«»„"
+_QUOTE_CHARS = re.compile("[\"“”«»„]")
+
+
+def quoted_tokens(text: str, toks: Tokens) -> np.ndarray:
+    """Per token: inside quotation marks? (odd number of quote marks before it)"""
+    quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(text)], dtype=np.int64)
+    if len(quotes) == 0:
+        return np.zeros(len(toks), dtype=bool)
+    return np.searchsorted(quotes, toks.starts) % 2 == 1
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 
 
@@ -141,10 +149,7 @@ class _Differ:
     def __init__(self, a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config,
                  quoted_a: np.ndarray | None = None):
         self.a, self.b, self.ta, self.tb, self.cfg = a, b, ta, tb, cfg
-        if quoted_a is None:
-            quotes = np.array([i for i, ch in enumerate(a) if ch in _QUOTES], dtype=np.int64)
-            quoted_a = np.searchsorted(quotes, ta.starts) % 2 == 1
-        self.quoted_a = quoted_a
+        self.quoted_a = quoted_a if quoted_a is not None else quoted_tokens(a, ta)
         self.edits: list[Edit] = []
 
     def span_edit(self, kind: str, i0: int, i1: int, j0: int, j1: int) -> None:
