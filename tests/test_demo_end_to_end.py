@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import retold
-from retold.eval.demo import edit_recall, near_duplicate_scores, score_run
+from retold.eval.demo import edit_precision, edit_recall, near_duplicate_scores, score_run
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus"
 
@@ -39,6 +39,16 @@ def test_typed_edits_are_recovered(demo_run):
     got = edit_recall(demo_run, DEMO / "truth.jsonl", tuple(EDIT_FLOORS))
     for typ, floor in EDIT_FLOORS.items():
         assert got[typ]["n"] > 0 and got[typ]["recall"] >= floor, (typ, got[typ])
+
+
+PRECISION_FLOORS = {"name_variant": 0.95, "number_change": 0.95, "date_change": 0.8, "junk_token": 0.95,
+                    "boilerplate": 0.9, "sentence_added": 0.8, "sentence_removed": 0.9, "paraphrase": 0.95}
+
+
+def test_typed_edits_are_mostly_real(demo_run):
+    got = edit_precision(demo_run, DEMO / "truth.jsonl", tuple(PRECISION_FLOORS))
+    for typ, floor in PRECISION_FLOORS.items():
+        assert got[typ]["n"] > 0 and got[typ]["precision"] >= floor, (typ, got[typ])
 
 
 def test_direction_from_dates_is_right(demo_run):

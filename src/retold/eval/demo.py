@@ -122,3 +122,24 @@ def _overlaps(true_edit: dict, pred: dict, original: str) -> bool:
     if pe == ps:  # a point: inside the true span
         return ts <= ps <= te
     return ps < te and ts < pe
+
+
+def edit_precision(run_dir: str | Path, truth_path: str | Path, types: tuple[str, ...]) -> dict:
+    """Per edit type: share of the edits the run reports on original->copy pairs that
+    overlap a generator edit of the same type (the generator lists every change it made,
+    so an edit it did not make is a false one)."""
+    run_dir = Path(run_dir)
+    truth = {frozenset((t["a"], t["b"])): t for t in read_jsonl(Path(truth_path))
+             if t.get("kind", "copy") == "copy"}
+    out = {}
+    edits = pq.read_table(run_dir / "edits.parquet").to_pylist()
+    for typ in types:
+        n = hit = 0
+        for p in edits:
+            t = truth.get(frozenset((p["a"], p["b"])))
+            if p["type"] != typ or t is None:
+                continue
+            n += 1
+            hit += any(_overlaps(e, p, t["a"]) for e in t["edits"] if e["type"] == typ)
+        out[typ] = {"n": n, "precision": hit / n if n else None}
+    return out
