@@ -48,9 +48,9 @@ class Config:
     # filled with other facts aligns end to end too, but with many words changed)
     reuse_coverage: float = 0.15  # passage share of the smaller side for a real reuse
     reuse_min_chars: int = 120  # or at least this many aligned characters (a long quote)
-    rewrite_parallel: float = 0.4  # share of sentences with a counterpart (verbatim or not)
-    rewrite_reworded: float = 0.2  # share of sentences with a reworded counterpart
-    rewrite_story: float = 0.35  # story similarity a rewrite needs on top
+    rewrite_parallel: float = 0.35  # share of sentences with a counterpart (verbatim or not)
+    rewrite_reworded: float = 0.15  # share of sentences with a reworded counterpart
+    rewrite_story: float = 0.2  # story similarity a rewrite needs on top (synonyms lower it)
     story_threshold: float = 0.3  # story similarity for same_story
 
     # --- explain --------------------------------------------------------------------------------

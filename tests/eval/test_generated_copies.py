@@ -11,7 +11,7 @@ from .conftest import shared
 # Pinned floors, measured 2026-11-25 (README "Quality"). Raise them when retold improves.
 NEAR_DUP_PRECISION = 0.97
 NEAR_DUP_RECALL = 0.97
-RELATION_RECALL = {"exact": 1.0, "near_duplicate": 0.97, "reuse": 0.9, "rewrite": 0.9}
+RELATION_RECALL = {"exact": 1.0, "near_duplicate": 0.97, "reuse": 0.9, "rewrite": 0.97}
 EDIT_RECALL = {"name_variant": 0.85, "number_change": 0.75, "date_change": 0.6, "junk_token": 0.6,
                "boilerplate": 0.75, "sentence_added": 0.8, "sentence_removed": 0.7}
 
@@ -43,3 +43,17 @@ def test_edit_recall_on_unseen_generated_copies(seed23):
     print({k: round(v["recall"], 3) for k, v in got.items()})
     for typ, floor in EDIT_RECALL.items():
         assert got[typ]["recall"] >= floor, (typ, got[typ])
+
+
+def test_strongest_rewording_is_still_a_rewrite(tmp_path):
+    """Reword strength 1.0 (seed 13): rewrites at median word 5-gram Jaccard 0.095 (p5 0.053).
+    Measured 2026-11-25: rewrite recall 0.980, no unrelated or same-event pair called rewrite
+    outside the ECB+ wire copies the truth calls same_story."""
+    ecb = shared("stories/ecbplus/docs.jsonl")
+    generate(ecb, tmp_path / "corpus", seed=13, reword_strength=1.0)
+    retold.run([tmp_path / "corpus" / "docs.jsonl"], out=tmp_path / "run")
+    scores = score_run(tmp_path / "run", tmp_path / "corpus" / "truth.jsonl")
+    rw = scores["by_relation"]["rewrite"]
+    print("strength 1.0 rewrite:", rw)
+    assert rw["recall"] >= 0.97
+    assert scores["unexplained_pairs"] <= 25  # measured 16: same-event look-alikes called same_story
