@@ -20,15 +20,22 @@ from ..text.sentences import sentences
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+QUOTE_CUT_MIN = 3  # words a quote must lose to count as cut
 _QUOTE_CHARS = re.compile("[\"“”«»„]")
 
 
 def quoted_tokens(text: str, toks: Tokens) -> np.ndarray:
-    """Per token: inside quotation marks? (odd number of quote marks before it)"""
+    """Per token: inside quotation marks? (odd number of quote marks before it in its line:
+    news style opens a quote again on each paragraph it spans, so parity restarts there)"""
     quotes = np.array([m.start() for m in _QUOTE_CHARS.finditer(text)], dtype=np.int64)
-    if len(quotes) == 0:
+    if len(quotes) == 0 or len(toks) == 0:
         return np.zeros(len(toks), dtype=bool)
-    return np.searchsorted(quotes, toks.starts) % 2 == 1
+    newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+    before = np.searchsorted(quotes, toks.starts)  # quote marks before each token
+    line_start = np.searchsorted(newlines, toks.starts)  # line of each token
+    starts = np.concatenate(([0], newlines + 1))[line_start]
+    at_line_start = np.searchsorted(quotes, starts)  # quote marks before its line
+    return (before - at_line_start) % 2 == 1
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 
 
@@ -206,8 +213,9 @@ class _Differ:
                 self.span_edit("date_change", I1, I2, J1, J2)
             elif self._is_name_change(I1, I2, J1, J2, wa, wb):
                 self.span_edit("name_variant", I1, I2, J1, J2)
-            elif (op == "delete" or (op == "replace" and 2 * (j2 - j1) < i2 - i1)) and quote_a[i1:i2].mean() > 0.5:
-                # a quote cut short (reworded quotes are paraphrase)
+            elif (op == "delete" or (op == "replace" and 2 * (j2 - j1) < i2 - i1)) and \
+                    i2 - i1 >= QUOTE_CUT_MIN and quote_a[i1:i2].mean() > 0.5:
+                # a quote cut short by a clause (a dropped word or reworded quote is paraphrase)
                 self.span_edit("quote_change", I1, I2, J1, J2)
             else:
                 self._within_rewording(ka, I1, I2, J1, J2, sa.t0)
@@ -278,10 +286,14 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     if matches is None:
         matches = match_sentences(sentence_index(sa, ta), sentence_index(sb, tb), cfg.sentence_match)
     d = _Differ(a, b, ta, tb, cfg, quoted_a)
-    order_ok = _lis_members([j for _, j, _ in matches])
+    # Sentences out of order: those off a longest run in order, read in b's order, so that
+    # of two swapped blocks of equal length the one b moved earlier is the one reported.
+    in_b_order = sorted(range(len(matches)), key=lambda k: matches[k][1])
+    kept = _lis_members([matches[k][0] for k in in_b_order])
+    moved = {in_b_order[x] for x in range(len(in_b_order)) if x not in kept}
     for k, (i, j, _) in enumerate(matches):
         d.sentence_pair(sa[i], sb[j])
-        if k not in order_ok:
+        if k in moved:
             d.sentence_edit("reordered", sa[i], sb[j])
     if whole:
         for side, sents, other, text, missing in (("a", sa, sb, a, "sentence_removed"),
