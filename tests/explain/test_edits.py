@@ -69,3 +69,16 @@ def test_direction_from_dates_then_from_injected_material():
     assert d.source == "a" and 0 < d.confidence < 0.9 and "copy carries 2 pieces" in d.evidence[0]
     assert direction(None, "2020-01-01", []).source == "unknown"
     assert parse_date("not a date") is None and parse_date("2021-02-03T04:05:06+02:00") is not None
+
+
+def test_glued_tags_are_junk_but_abbreviations_are_not():
+    a = ("The council approved the harbour budget on Tuesday at 7 p.m. after a long debate.\n\n"
+         "Work on the new quay starts in the spring, the mayor said.")
+    b = ("The council approved the harbour budget on Tuesday at 7 p.m. after a long debate. "
+         "sponsored deals\n\n"
+         "Work on the new quay starts in the spring, the mayor stated. must read")
+    junk = [e.b_text for e in retold.compare(a, b).edits if e.type == "junk_token"]
+    assert junk == ["sponsored deals", "must read"]
+    # same text without tags: no junk, although "p.m." and "St. Louis" carry periods
+    c = a.replace("7 p.m.", "7 p.m. in St. Louis")
+    assert not [e for e in retold.compare(a, c).edits if e.type == "junk_token"]

@@ -21,6 +21,8 @@ from ..text.sentences import sentences
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 QUOTE_CUT_MIN = 3  # words a quote must lose to count as cut
+JUNK_MAX_WORDS = 6  # longer runs after a sentence's end are a sentence, not glued tags
+_END_GAP = re.compile(r"[.!?][\"'”’)\]]*\s")  # a sentence end: punctuation, then space ("p.m." is not)
 _QUOTE_CHARS = re.compile("[\"“”«»„]")
 
 
@@ -188,8 +190,37 @@ class _Differ:
         near = keys[max(0, k0 - 2):k1 + 2]
         return any(k in MONTHS for k in near)
 
+    def _glued_tail(self, side: str, s: Sent, other_keys: list[str]) -> int:
+        """Start of words glued after a sentence's final punctuation on the same line
+        ("...he said. trending viral news"), which the other side does not end with; the
+        sentence end when there are none."""
+        text, toks = (self.a, self.ta) if side == "a" else (self.b, self.tb)
+        for k in range(s.t1 - 1, max(s.t0, s.t1 - JUNK_MAX_WORDS - 1), -1):
+            gap = text[toks.ends[k - 1]:toks.starts[k]]
+            if "\n" in gap:
+                break
+            if _END_GAP.search(gap):
+                before = text[toks.starts[k - 1]:toks.ends[k - 1]]
+                raw_tail = [text[toks.starts[x]:toks.ends[x]] for x in range(k, s.t1)]
+                # "Calif. on", "7 p.m. after": an abbreviation's period, not a sentence end; and
+                # a capitalised continuation would have started a sentence of its own
+                if len(before) == 1 or (len(before) <= 4 and before[:1].isupper()) or \
+                        any(w[:1].isupper() for w in raw_tail):
+                    return s.t1
+                tail = toks.keys[k:s.t1]
+                return s.t1 if other_keys[-len(tail):] == tail else k
+        return s.t1
+
     def sentence_pair(self, sa: Sent, sb: Sent) -> None:
-        ka, kb = self.ta.keys[sa.t0:sa.t1], self.tb.keys[sb.t0:sb.t1]
+        ka_full, kb_full = self.ta.keys[sa.t0:sa.t1], self.tb.keys[sb.t0:sb.t1]
+        # Junk glued after the end is peeled off first, so a reworded or respelt last word
+        # and the junk are not merged into one change.
+        ea, eb = self._glued_tail("a", sa, kb_full), self._glued_tail("b", sb, ka_full)
+        if ea < sa.t1:
+            self.span_edit("junk_token", ea, sa.t1, sb.t1, sb.t1)
+        if eb < sb.t1:
+            self.span_edit("junk_token", sa.t1, sa.t1, eb, sb.t1)
+        ka, kb = ka_full[:ea - sa.t0], kb_full[:eb - sb.t0]
         sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
         reworded = False
         quote_a = self.quoted_a[sa.t0:sa.t1]
@@ -295,20 +326,29 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
         d.sentence_pair(sa[i], sb[j])
         if k in moved:
             d.sentence_edit("reordered", sa[i], sb[j])
-    if whole:
-        for side, sents, other, text, missing in (("a", sa, sb, a, "sentence_removed"),
-                                                  ("b", sb, sa, b, "sentence_added")):
-            matched = {m[0] if side == "a" else m[1] for m in matches}
-            for k, sent in enumerate(sents):
-                if k in matched:
-                    continue
-                chrome = sent.chrome or _looks_like_chrome(text[sent.start:sent.end], sent.t1 - sent.t0)
-                kind = "boilerplate" if chrome else missing
-                at = _insertion_point(matches, k, other, side)
+    for side, sents, other, text, missing in (("a", sa, sb, a, "sentence_removed"),
+                                              ("b", sb, sa, b, "sentence_added")):
+        matched = {m[0] if side == "a" else m[1] for m in matches}
+        for k, sent in enumerate(sents):
+            if k in matched:
+                continue
+            at = _insertion_point(matches, k, other, side)
+            # Tags glued after a sentence are junk wherever they sit, even in text the
+            # other side does not share (the rest of an article that quotes a passage).
+            tail = d._glued_tail(side, sent, [])
+            if tail < sent.t1:
                 if side == "a":
-                    d.sentence_edit(kind, sent, None, at_b=at)
+                    d.span_edit("junk_token", tail, sent.t1, at, at)
                 else:
-                    d.sentence_edit(kind, None, sent, at_a=at)
+                    d.span_edit("junk_token", at, at, tail, sent.t1)
+            if not whole:
+                continue
+            chrome = sent.chrome or _looks_like_chrome(text[sent.start:sent.end], sent.t1 - sent.t0)
+            kind = "boilerplate" if chrome else missing
+            if side == "a":
+                d.sentence_edit(kind, sent, None, at_b=at)
+            else:
+                d.sentence_edit(kind, None, sent, at_a=at)
     d.edits.sort(key=lambda e: (e.a_start, e.b_start))
     return d.edits
 
