@@ -13,7 +13,7 @@ NEAR_DUP_PRECISION = 0.97
 NEAR_DUP_RECALL = 0.97
 RELATION_RECALL = {"exact": 1.0, "near_duplicate": 0.97, "reuse": 0.9, "rewrite": 0.97}
 EDIT_RECALL = {"name_variant": 0.85, "number_change": 0.75, "date_change": 0.6, "junk_token": 0.9,
-               "boilerplate": 0.75, "sentence_added": 0.8, "sentence_removed": 0.7}
+               "boilerplate": 0.95, "sentence_added": 0.8, "sentence_removed": 0.7}
 
 
 @pytest.fixture(scope="module")

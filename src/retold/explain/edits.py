@@ -341,7 +341,9 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
                     d.span_edit("junk_token", tail, sent.t1, at, at)
                 else:
                     d.span_edit("junk_token", at, at, tail, sent.t1)
-            if not whole:
+            if not whole and not sent.chrome:
+                # the unshared rest of an article that quotes a passage is not an edit; only
+                # lines the corpus knows as its site's chrome are reported
                 continue
             chrome = sent.chrome or _looks_like_chrome(text[sent.start:sent.end], sent.t1 - sent.t0)
             kind = "boilerplate" if chrome else missing
