@@ -55,3 +55,15 @@ def test_run_quiet_and_summary(tmp_path):
     assert "pairs by relation" in res.stdout and "near_duplicate" in res.stdout
     assert "bad.txt" in res.output  # the skipped file is named
     assert (tmp_path / "s.duckdb").exists()
+
+
+def test_eval_demo_scores_the_shipped_corpus(tmp_path):
+    res = runner.invoke(app, ["eval", "demo", "--out", str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    assert "original → copy pairs" in res.stdout and "typed differences" in res.stdout
+    assert "rewrite" in res.stdout and (tmp_path / "run" / "pairs.parquet").exists()
+
+
+def test_eval_unknown_benchmark_is_a_clear_error():
+    res = runner.invoke(app, ["eval", "nope"])
+    assert res.exit_code == 2 and "E030" in res.output and "pan13" in res.output

@@ -115,6 +115,51 @@ def compare(
     print_comparison(out, c)
 
 
+EVALS = ("demo", "pan13", "clough")
+
+
+@app.command("eval")
+def eval_(
+    name: str = typer.Argument(..., help="demo (a generated corpus with truth.jsonl), pan13 or clough."),
+    data: Optional[Path] = typer.Option(None, help="Data folder (default: demo/corpus, or ../shared/data/...)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Run folder for the demo evaluation."),
+) -> None:
+    """Quality on a benchmark: relation levels, edits, alignment."""
+    if name not in EVALS:
+        err.print(f"[red]error[/red] [E030] eval: unknown benchmark {escape(name)!r}. "
+                  f"Fix: use one of {', '.join(EVALS)}.")
+        raise typer.Exit(2)
+    if name == "pan13":
+        from .eval import pan
+        pan.main([] if data is None else ["--data", str(data)])
+        return
+    if name == "clough":
+        from .eval import clough
+        clough.main([] if data is None else ["--data", str(data)])
+        return
+    import tempfile
+
+    from .api import run as run_api
+    from .eval.demo import edit_precision, edit_recall, score_run
+    from .summary import print_edit_scores, print_truth_scores
+    corpus = data or Path(__file__).resolve().parents[2] / "demo" / "corpus"
+    truth = corpus / "truth.jsonl"
+    if not truth.exists():
+        err.print(f"[red]error[/red] [E020] {escape(str(truth))}: input path does not exist. "
+                  "Fix: point --data at a folder made by `python -m retold.demo.generator`.")
+        raise typer.Exit(2)
+    run_dir = out_dir or Path(tempfile.mkdtemp(prefix="retold-eval-"))
+    try:
+        result = run_api([corpus / "docs.jsonl"], run_dir, force=True)
+    except RetoldError as e:
+        _fail(e)
+        return
+    print_truth_scores(out, score_run(result.out, truth))
+    types = ("name_variant", "number_change", "date_change", "quote_change", "sentence_added",
+             "sentence_removed", "reordered", "paraphrase", "junk_token", "boilerplate")
+    print_edit_scores(out, edit_recall(result.out, truth, types), edit_precision(result.out, truth, types))
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -103,6 +103,21 @@ def print_truth_scores(con: Console, scores: dict) -> None:
     con.print(f"related pairs the truth cannot explain: {scores['unexplained_pairs']}")
 
 
+def print_edit_scores(con: Console, recall: dict, precision: dict) -> None:
+    t = Table(title="typed differences against the ground truth")
+    t.add_column("edit")
+    t.add_column("true", justify="right")
+    t.add_column("recall", justify="right")
+    t.add_column("reported", justify="right")
+    t.add_column("precision", justify="right")
+    for typ, r in recall.items():
+        p = precision.get(typ, {})
+        fmt = (lambda v: "—" if v is None else f"{v:.3f}")
+        t.add_row(EDIT_WORDS.get(typ, typ), str(r["n"]), fmt(r["recall"]), str(p.get("n", 0)),
+                  fmt(p.get("precision")))
+    con.print(t)
+
+
 def print_comparison(con: Console, c: Comparison) -> None:
     d = c.direction
     first = {"a": c.a_id, "b": c.b_id}.get(d.source)
