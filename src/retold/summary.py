@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pyarrow.parquet as pq
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table

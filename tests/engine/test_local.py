@@ -1,7 +1,6 @@
 import json
 import os
 
-import pyarrow.parquet as pq
 import pytest
 
 import retold
