@@ -51,7 +51,21 @@ class Config:
     rewrite_parallel: float = 0.35  # share of sentences with a counterpart (verbatim or not)
     rewrite_reworded: float = 0.15  # share of sentences with a reworded counterpart
     rewrite_story: float = 0.2  # story similarity a rewrite needs on top (synonyms lower it)
-    story_threshold: float = 0.3  # story similarity for same_story
+    story_threshold: float = 0.3  # pair-only content cosine for same_story (compare A B, no corpus)
+
+    # --- stories (corpus model; evidence in README "Stories") ----------------------------------
+    story_name_weight: float = 3.0  # a name counts this many times more than a common word
+    story_k: int = 10  # story neighbours per document (graph degree and neighbour profile size)
+    story_mix: float = 0.5  # weight of shared-neighbour similarity against the direct cosine
+    story_link: float = 0.17  # average-linkage threshold on the blended story similarity
+    story_stream_link: float = 0.2  # threshold of the online (stream) assignment
+    story_tau_days: float = 3.0  # publication-date distance at which the time factor decays 1/e
+    story_time_floor: float = 0.3  # the time factor never falls below this (follow-ups, trials)
+    story_edge_floor: float = 0.02  # graph edges weaker than this are dropped (memory)
+    story_query_terms: int = 40  # strongest features of a document used to search neighbours
+    story_max_df: float = 0.02  # features in more than this share of documents are not indexed
+    story_min_index_df: int = 100  # ... unless the corpus is small: always index df up to this
+    story_candidates: int = 50  # retrieved per document before exact rescoring
 
     # --- explain --------------------------------------------------------------------------------
     sentence_match: float = 0.45  # token Dice of two sentences to call them the same sentence

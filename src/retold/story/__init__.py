@@ -1,0 +1,104 @@
+"""Stories: group independent reports of the same event.
+
+features (per document) -> vectors (TF-IDF over the corpus) -> neighbours (sub-quadratic
+top-k search, time-aware) -> graph (direct + shared-neighbour similarity) -> linkage
+(batch, average linkage on the sparse graph) or stream (online assignment in date order).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..config import Config
+from ..explain.direction import parse_date
+from .features import event_features
+from .graph import story_graph
+from .linkage import average_linkage
+from .neighbours import Neighbours, pair_cosine, story_neighbours, time_factor
+from .stream import stream_stories
+from .vectors import StoryVectors, vectorize
+
+__all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream_stories_for",
+           "pair_story_scores", "day_numbers"]
+
+
+@dataclass
+class StoryModel:
+    vectors: StoryVectors
+    days: np.ndarray  # publication day number per document, NaN when unknown
+    neighbours: Neighbours
+    edges: np.ndarray  # (m, 2) story graph edges, i < j
+    weights: np.ndarray  # (m,) story similarity of each edge
+    profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
+
+
+def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
+    out = np.full(len(dates), np.nan)
+    for i, d in enumerate(dates):
+        p = parse_date(d)
+        if p is not None:
+            out[i] = p.toordinal() + p.hour / 24.0
+    return out
+
+
+def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> StoryVectors:
+    return vectorize([event_features(t, h, cfg.story_name_weight) for t, h in zip(texts, titles)])
+
+
+def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None) -> Neighbours:
+    n = vec.matrix.shape[0]
+    max_df = max(cfg.story_min_index_df, int(cfg.story_max_df * n))
+    return story_neighbours(vec.matrix, vec.df, days, cfg.story_k, tau=cfg.story_tau_days,
+                            floor=cfg.story_time_floor, query_terms=cfg.story_query_terms,
+                            max_df=max_df, candidates=cfg.story_candidates, order=order)
+
+
+def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
+                cfg: Config) -> StoryModel:
+    vec = _vectors(texts, titles, cfg)
+    days = day_numbers(dates)
+    nb = _search(vec, days, cfg, None)
+    edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
+    return StoryModel(vec, days, nb, edges, weights, prof)
+
+
+def batch_stories(model: StoryModel, threshold: float) -> np.ndarray:
+    """Story label per document: average linkage over the story graph."""
+    return average_linkage(len(model.days), model.edges, model.weights, threshold)
+
+
+def arrival_order(days: np.ndarray) -> np.ndarray:
+    """Rank of each document in date order (undated ones last, in input order)."""
+    key = np.where(np.isnan(days), np.inf, days)
+    order = np.argsort(key, kind="stable")
+    rank = np.empty(len(days), dtype=np.int64)
+    rank[order] = np.arange(len(days))
+    return rank
+
+
+def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
+                 cfg: Config) -> tuple[Neighbours, np.ndarray]:
+    """Causal neighbours (each document sees only earlier ones) and the arrival order."""
+    vec = _vectors(texts, titles, cfg)
+    days = day_numbers(dates)
+    arrival = arrival_order(days)
+    return _search(vec, days, cfg, arrival), arrival
+
+
+def stream_stories_for(nb: Neighbours, arrival: np.ndarray, threshold: float) -> np.ndarray:
+    return stream_stories(nb, arrival, threshold)
+
+
+def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.ndarray:
+    """Story similarity of arbitrary document pairs, defined as on the graph's edges: the
+    pair's own cosine x time factor blended with its shared-neighbour similarity."""
+    if len(pairs) == 0:
+        return np.zeros(0)
+    i, j = pairs[:, 0], pairs[:, 1]
+    direct = pair_cosine(model.vectors.matrix, i, j) * time_factor(model.days[i], model.days[j],
+                                                                   cfg.story_tau_days, cfg.story_time_floor)
+    shared = pair_cosine(model.profiles, i, j)
+    return np.clip((1 - cfg.story_mix) * direct + cfg.story_mix * shared, 0.0, 1.0)

@@ -1,0 +1,73 @@
+"""What identifies an event in a news text, as weighted features of one document.
+
+Three kinds, prefixed so the vectoriser can weigh them apart:
+- ``w:`` content words (function words dropped, a light suffix strip so "shooting" and
+  "shootings" meet),
+- ``e:`` names: capitalised words that do not start a sentence, and pairs of adjacent ones
+  ("e:cedar_rapids"); counted on top of their ``w:`` feature, so a name weighs more than a
+  common word (who and where tell two shootings apart, "shooting" does not),
+- ``n:`` numbers, digits or number words ("three" and "3" meet): victim counts, ages,
+  amounts, years.
+Pure functions of the text; the corpus weighting lives in vectors.py.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..text.normalise import tokenize
+from ..text.stopwords import STOPWORDS
+
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_SUFFIXES = ("ing", "ed", "es", "s")
+_OPENERS = "\"'“”‘’([«»"
+
+
+def stem(key: str) -> str:
+    for suf in _SUFFIXES:
+        if key.endswith(suf) and len(key) - len(suf) >= 4:
+            return key[:-len(suf)]
+    return key
+
+
+def _starts_sentence(gap: str) -> bool:
+    """Is a token preceded by `gap` (the text since the previous token) sentence-initial?"""
+    if "\n" in gap:
+        return True
+    g = gap.strip().rstrip(_OPENERS)
+    return bool(g) and g[-1] in ".!?:"
+
+
+def event_features(text: str, title: str | None = None, name_weight: float = 3.0) -> Counter:
+    """Feature -> count (names count `name_weight` extra) for one document."""
+    out: Counter = Counter()
+    for part in (title, text):
+        if not part:
+            continue
+        toks = tokenize(part)
+        starts, ends = toks.starts.tolist(), toks.ends.tolist()
+        prev_end, prev_name = 0, None  # prev_name: (token index, key) of a name just before
+        for k, key in enumerate(toks.keys):
+            s = starts[k]
+            initial = k == 0 or _starts_sentence(part[prev_end:s])
+            prev_end = ends[k]
+            if key[0].isdigit():
+                out["n:" + key.replace(",", "")] += 1
+                prev_name = None
+                continue
+            if key in NUMBER_WORDS:
+                out["n:" + NUMBER_WORDS[key]] += 1
+            if key in STOPWORDS or len(key) < 3:
+                prev_name = None
+                continue
+            out["w:" + stem(key)] += 1
+            first = part[s]
+            if first.isupper() and not initial and not part[s:ends[k]].isupper():
+                out["e:" + key] += name_weight
+                if prev_name is not None and prev_name[0] == k - 1:
+                    out["e:" + prev_name[1] + "_" + key] += name_weight
+                prev_name = (k, key)
+            else:
+                prev_name = None
+    return out

@@ -1,0 +1,79 @@
+"""Average-linkage (UPGMA) clustering over a sparse similarity graph.
+
+scipy's linkage needs the full n x n matrix; at 100k documents that is 40 GB. Here a pair
+that is not in the graph counts as similarity 0, so the average similarity of two clusters
+is (sum of their edges) / (size_a * size_b) and only clusters joined by an edge can merge.
+A heap of candidate merges with version stamps (stale entries are skipped) keeps it
+O(E log E) in practice.
+"""
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+
+def average_linkage(n: int, edges: np.ndarray, sims: np.ndarray, threshold: float,
+                    separation: float = 0.0) -> np.ndarray:
+    """Cluster label (0..k-1) per node.
+
+    edges: (m, 2) node pairs, sims: (m,) similarities in [0, 1]. Two clusters merge while
+    their average similarity is at least `threshold`. With `separation` > 0 a merge also
+    needs that average to reach `separation` times the tighter cluster's own average
+    similarity: two tight groups that only share a topic (two different earthquakes)
+    stay apart even when their cross similarity clears the threshold.
+    """
+    size = [1] * n
+    inner = [0.0] * n  # sum of similarities inside each cluster
+    adj: list[dict[int, float]] = [dict() for _ in range(n)]
+    for (i, j), s in zip(edges.tolist(), sims.tolist()):
+        if i == j or s <= 0:
+            continue
+        adj[i][j] = max(adj[i].get(j, 0.0), s)  # a pair listed twice counts once
+        adj[j][i] = adj[i][j]
+    version = [0] * n
+    alive = [True] * n
+    heap = [(-s, i, j, 0, 0) for i in range(n) for j, s in adj[i].items() if i < j]
+    heapq.heapify(heap)
+    parent = list(range(n))
+
+    def cohesion(c: int) -> float:
+        pairs = size[c] * (size[c] - 1) / 2
+        return inner[c] / pairs if pairs else 1.0
+
+    while heap:
+        neg, a, b, va, vb = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
+            continue
+        avg = -neg
+        if separation > 0 and max(size[a], size[b]) > 1:
+            tight = max(cohesion(a) if size[a] > 1 else 0.0, cohesion(b) if size[b] > 1 else 0.0)
+            if avg < separation * tight:
+                continue  # blocked until one side changes (a new heap entry then)
+        if size[a] < size[b]:
+            a, b = b, a
+        cross = adj[a].pop(b, 0.0)
+        adj[b].pop(a, None)
+        inner[a] += inner[b] + cross
+        size[a] += size[b]
+        alive[b] = False
+        parent[b] = a
+        for c, s in adj[b].items():
+            adj[c].pop(b, None)
+            adj[a][c] = adj[a].get(c, 0.0) + s
+            adj[c][a] = adj[a][c]
+        adj[b] = {}
+        version[a] += 1
+        for c, s in adj[a].items():
+            heapq.heappush(heap, (-s / (size[a] * size[c]), a, c, version[a], version[c])
+                           if a < c else (-s / (size[a] * size[c]), c, a, version[c], version[a]))
+    root = np.arange(n)
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        root[i] = r
+    _, labels = np.unique(root, return_inverse=True)
+    return labels
