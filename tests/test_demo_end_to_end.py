@@ -78,3 +78,19 @@ def test_families_group_each_original_with_its_copies(demo_run):
     multi = [v for k, v in by_true.items() if sum(1 for r in truth if r["family"] == k) > 1]
     together = sum(1 for v in multi if len(v) == 1)
     assert multi and together / len(multi) >= 0.97
+
+
+def test_stories_group_reports_of_one_event(demo_run):
+    """story_id against the truth's ECB+ sub-topics (each a real event, two look-alike events
+    per topic). Measured 2026-11-25: B-cubed P 0.995 R 0.912 F1 0.952; same-event pair recall
+    0.886 (0.057 before the story model)."""
+    scores = score_run(demo_run, DEMO / "truth.jsonl")
+    g = scores["story_groups"]
+    assert g["bcubed_p"] >= 0.97 and g["bcubed_f1"] >= 0.93, g
+    assert scores["stories"]["same_story"]["recall"] >= 0.85, scores["stories"]
+    import pyarrow.parquet as pq
+    pairs = pq.read_table(demo_run / "pairs.parquet").to_pylist()
+    # pairs found by the story graph alone (never aligned) carry only the story similarity
+    added = [p for p in pairs if p["relation"] == "same_story" and p["resemblance"] is None]
+    assert added and all(p["story"] >= 0.17 for p in added)
+    assert all(0.0 <= p["story"] <= 1.0 for p in pairs)

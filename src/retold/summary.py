@@ -100,6 +100,11 @@ def print_truth_scores(con: Console, scores: dict) -> None:
             t.add_row(rel, str(s["n"]), f"{s['recall']:.3f}", f"{s['found']:.3f}", called)
         con.print(t)
     con.print(f"related pairs the truth cannot explain: {scores['unexplained_pairs']}")
+    g = scores.get("story_groups") or {}
+    if g:
+        con.print(f"stories against the truth ({g['docs']} docs, {g['true_stories']} true, {g['stories']} found): "
+                  f"B-cubed P {g['bcubed_p']:.3f} R {g['bcubed_r']:.3f} F1 {g['bcubed_f1']:.3f}; "
+                  f"pairwise P {g['pair_p']:.3f} R {g['pair_r']:.3f} F1 {g['pair_f1']:.3f}")
 
 
 def print_edit_scores(con: Console, recall: dict, precision: dict) -> None:

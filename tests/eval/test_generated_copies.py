@@ -56,4 +56,9 @@ def test_strongest_rewording_is_still_a_rewrite(tmp_path):
     rw = scores["by_relation"]["rewrite"]
     print("strength 1.0 rewrite:", rw)
     assert rw["recall"] >= 0.97
-    assert scores["unexplained_pairs"] <= 25  # measured 16: same-event look-alikes called same_story
+    # copy relations the truth cannot explain: measured 1 (a reuse between look-alike events)
+    unexplained = scores["unexplained_by_relation"]
+    assert sum(v for k, v in unexplained.items() if k != "same_story") <= 5, unexplained
+    # the rest are same_story pairs across look-alike events: the story model's precision,
+    # measured B-cubed 0.913 (P 0.908, R 0.918) over 632 docs, 78 true stories
+    assert scores["story_groups"]["bcubed_f1"] >= 0.89, scores["story_groups"]

@@ -311,6 +311,7 @@ class LocalEngine:
 
     def _finish(self, docs, cand, st, out, rel_counts) -> dict:
         ids = [d.doc_id for d in docs]
+        n = len(docs)
         tables = {}
         for name, schema in (("pairs", PAIR_SCHEMA), ("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
             files = sorted((st / "compare").glob(f"chunk-*.{name}.parquet"))
@@ -319,23 +320,68 @@ class LocalEngine:
         exact = self._exact_tables(docs, cand.exact_pairs)
         for name in ("pairs", "passages"):
             tables[name] = pa.concat_tables([exact[name], tables[name]])
-        for name, tbl in tables.items():
-            write_parquet_atomic(tbl, out / f"{name}.parquet")
+
+        # stories: the corpus model over exact-group representatives, members follow theirs
+        self.reporter.stage("stories")
+        rep = np.arange(n, dtype=np.int64)
+        if len(cand.exact_pairs):
+            rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
+        sb = stages.stories(docs, rep, self.cfg)
+        row_of = np.full(n, -1, dtype=np.int64)
+        row_of[sb.reps] = np.arange(len(sb.reps))
+        label = sb.labels[row_of[rep]]
         index = {d: i for i, d in enumerate(ids)}
         pt = tables["pairs"]
-        edges = list(zip([index[a] for a in pt.column("a").to_pylist()],
-                         [index[b] for b in pt.column("b").to_pylist()], pt.column("relation").to_pylist()))
-        fam, story = stages.cluster(ids, edges)
+        ia = np.array([index[a] for a in pt.column("a").to_pylist()], dtype=np.int64)
+        ib = np.array([index[b] for b in pt.column("b").to_pylist()], dtype=np.int64)
+        rels = pt.column("relation").to_pylist()
+        family_edges = [(i, j, r) for i, j, r in zip(ia.tolist(), ib.tolist(), rels) if r != "same_story"]
+        fam, story = stages.cluster(ids, family_edges, stages.chain_edges(label, np.arange(n)))
+        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb)
+        for name, tbl in tables.items():
+            write_parquet_atomic(tbl, out / f"{name}.parquet")
         write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": story},
                                       schema=FAMILY_SCHEMA), out / "families.parquet")
         by_rel = {r: 0 for r in RELATIONS}
-        for r in pt.column("relation").to_pylist():
+        for r in tables["pairs"].column("relation").to_pylist():
             by_rel[r] += 1
-        by_rel["unrelated"] = rel_counts.get("unrelated", 0)
-        return {"documents": len(docs), "candidate_pairs": int(len(cand.pairs)),
+        # compared pairs the pair rule called same_story but the corpus model put in two stories
+        by_rel["unrelated"] = rel_counts.get("unrelated", 0) + dropped
+        return {"documents": n, "candidate_pairs": int(len(cand.pairs)),
                 "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
                 "families": len(set(fam)), "multi_doc_families": _multi(fam),
-                "stories": len(set(story)), "multi_doc_stories": _multi(story)}
+                "stories": len(set(story)), "multi_doc_stories": _multi(story),
+                "story_graph_edges": int(len(sb.edges))}
+
+    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb) -> tuple[pa.Table, int]:
+        """The pairs table with the corpus story similarity in `story`, same_story kept only
+        within one story, and the story graph's strong edges inside a story added as
+        same_story pairs (earlier document as a)."""
+        from ..explain.direction import direction
+        from ..story import pair_story_scores
+        ra, rb = row_of[rep[ia]], row_of[rep[ib]]
+        scores = pair_story_scores(sb.model, np.stack([ra, rb], axis=1), self.cfg) if len(ra) else np.zeros(0)
+        scores = np.where(ra == rb, 1.0, np.round(scores, 4))
+        rels = pt.column("relation").to_pylist()
+        keep = [r != "same_story" or story[i] == story[j] for r, i, j in zip(rels, ia.tolist(), ib.tolist())]
+        pt = pt.set_column(pt.schema.get_field_index("story"), "story", pa.array(scores, pa.float64()))
+        pt = pt.filter(pa.array(keep, pa.bool_()))
+        seen = {(min(i, j), max(i, j)) for i, j in zip(ia.tolist(), ib.tolist())}
+        add = {k: [] for k in PAIR_SCHEMA.names}
+        strong = sb.weights >= self.cfg.story_link
+        for (u, v), w in zip(sb.edges[strong].tolist(), sb.weights[strong].tolist()):
+            i, j = int(sb.reps[u]), int(sb.reps[v])
+            if story[i] != story[j] or (min(i, j), max(i, j)) in seen:
+                continue
+            if stages._earlier(docs[j].date, docs[i].date):
+                i, j = j, i
+            d = direction(docs[i].date, docs[j].date, [], docs[i].doc_id, docs[j].doc_id)
+            row = dict(a=docs[i].doc_id, b=docs[j].doc_id, relation="same_story", story=round(w, 4),
+                       direction=d.source, direction_confidence=d.confidence,
+                       direction_evidence="; ".join(d.evidence))
+            for k in PAIR_SCHEMA.names:
+                add[k].append(row.get(k))
+        return pa.concat_tables([pt, pa.table(add, schema=PAIR_SCHEMA)]), keep.count(False)
 
     def _exact_tables(self, docs, exact_pairs) -> dict[str, pa.Table]:
         from ..explain.direction import direction

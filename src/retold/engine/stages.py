@@ -16,6 +16,7 @@ from ..sketch.minhash import signatures
 from ..text.boilerplate import line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
+from ..story import StoryModel, batch_stories, build_model
 
 
 @dataclass
@@ -88,6 +89,7 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Cand
     return Candidates(reps[allp[first]], allc[first], exact)
 
 
+WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")
 PROFILE_CACHE = 4096  # documents whose per-pair work is kept per worker
 
 
@@ -117,9 +119,46 @@ def _earlier(x: str | None, y: str | None) -> bool:
     return bool(dx and dy and dx < dy)
 
 
-def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]]) -> tuple[list[str], list[str]]:
-    """family_id and story_id per document."""
+@dataclass
+class StoryBatch:
+    """The corpus story model, over exact-group representatives."""
+
+    reps: np.ndarray  # document index of each model row
+    labels: np.ndarray  # story label per model row (average linkage)
+    edges: np.ndarray  # (m, 2) model rows, i < j, story graph edges
+    weights: np.ndarray  # (m,) story similarity
+    model: StoryModel | None = None  # kept in memory for scoring pairs; not saved
+
+
+def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
+    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    sub = [docs[i] for i in reps]
+    model = build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg)
+    return StoryBatch(reps, batch_stories(model, cfg.story_link), model.edges, model.weights, model)
+
+
+def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]],
+            story_groups: np.ndarray | None = None) -> tuple[list[str], list[str]]:
+    """family_id and story_id per document. With story_groups ((m, 2) document pairs tying
+    each group of the story model together), a story is the union of those groups and every
+    whole-text copy (exact, near_duplicate, rewrite): a copy of an article tells its story. A
+    reuse does not tie stories: an article quoting a passage of another may be about
+    something else (the demo's reuse copies are). Without story_groups, stories are the
+    components of all related pairs."""
     n = len(doc_ids)
     fam = np.array([(i, j) for i, j, r in edges if r in FAMILY_RELATIONS], dtype=np.int64).reshape(-1, 2)
-    sto = np.array([(i, j) for i, j, r in edges if r in STORY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+    if story_groups is None:
+        sto = np.array([(i, j) for i, j, r in edges if r in STORY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+    else:
+        sto = np.array([(i, j) for i, j, r in edges if r in WHOLE_COPY_RELATIONS],
+                       dtype=np.int64).reshape(-1, 2)
+        sto = np.concatenate([sto, story_groups.astype(np.int64).reshape(-1, 2)])
     return group_ids(doc_ids, components(n, fam), "fam"), group_ids(doc_ids, components(n, sto), "story")
+
+
+def chain_edges(labels: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """(m, 2) node pairs linking the members of each label group in a chain."""
+    order = np.argsort(labels, kind="stable")
+    lab, nod = labels[order], nodes[order]
+    same = lab[1:] == lab[:-1]
+    return np.stack([nod[:-1][same], nod[1:][same]], axis=1)

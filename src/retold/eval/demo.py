@@ -45,13 +45,19 @@ def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
     fam_path = truth_path.with_name("families.jsonl")
     fams = {r["doc_id"]: r for r in read_jsonl(fam_path)} if fam_path.exists() else {}
     pred = predicted_relations(run_dir)
+    # pairs.parquet lists a story's strongest pairs; any two documents given one story_id
+    # are reported as the same story
+    story_of = {r["doc_id"]: r["story_id"] for r in
+                pq.read_table(run_dir / "families.parquet", columns=["doc_id", "story_id"]).to_pylist()}
     groups: dict[str, dict[str, Counter]] = {}
     for t in truth:
         kind = {"copy": "copies", "sibling": "siblings"}.get(t.get("kind", "copy"), "stories")
-        got = pred.get(frozenset((t["a"], t["b"])), "unrelated")
+        same = story_of.get(t["a"]) is not None and story_of.get(t["a"]) == story_of.get(t["b"])
+        got = pred.get(frozenset((t["a"], t["b"])), "same_story" if same else "unrelated")
         groups.setdefault(kind, {}).setdefault(t["relation"], Counter())[got] += 1
     known = {frozenset((t["a"], t["b"])) for t in truth}
     unexplained = 0
+    unexplained_by: Counter = Counter()
     for key, rel in pred.items():
         if key in known:
             continue
@@ -60,6 +66,7 @@ def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
         if fa and fb and (fa.get("family") == fb.get("family") or fa.get("story") == fb.get("story")):
             continue
         unexplained += 1
+        unexplained_by[rel] += 1
 
     def summarise(block: dict[str, Counter]) -> dict:
         order = sorted(block, key=lambda r: LEVELS.index(r) if r in LEVELS else 9)
@@ -74,7 +81,23 @@ def score_run(run_dir: str | Path, truth_path: str | Path) -> dict:
     res = {kind: summarise(block) for kind, block in groups.items()}
     return {"by_relation": res.get("copies", {}), "siblings": res.get("siblings", {}),
             "stories": res.get("stories", {}), "unexplained_pairs": unexplained,
-            "predicted_pairs": len(pred)}
+            "unexplained_by_relation": dict(unexplained_by),
+            "predicted_pairs": len(pred), "story_groups": story_group_scores(run_dir, fams)}
+
+
+def story_group_scores(run_dir: Path, fams: dict[str, dict]) -> dict:
+    """story_id against the truth's stories, over the documents the truth labels: B-cubed
+    and pairwise P/R/F1 (pairs listed in pairs.parquet are a sample of a story's pairs; the
+    grouping is the answer)."""
+    from .stories import score
+    rows = pq.read_table(run_dir / "families.parquet", columns=["doc_id", "story_id"]).to_pylist()
+    got = [(r["story_id"], fams[r["doc_id"]]["story"]) for r in rows if r["doc_id"] in fams]
+    if not got:
+        return {}
+    s = score([p for p, _ in got], [g for _, g in got])
+    return {"bcubed_p": s.bcubed_p, "bcubed_r": s.bcubed_r, "bcubed_f1": s.bcubed_f1,
+            "pair_p": s.pair_p, "pair_r": s.pair_r, "pair_f1": s.pair_f1, "docs": s.n_docs,
+            "true_stories": s.n_gold, "stories": s.n_pred}
 
 
 def near_duplicate_scores(run_dir: str | Path, truth_path: str | Path) -> dict:

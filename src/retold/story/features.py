@@ -20,11 +20,14 @@ from ..text.stopwords import STOPWORDS
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_SUFFIXES = ("ing", "ed", "es", "s")
+_SUFFIXES = ("ing", "ed")
 _OPENERS = "\"'“”‘’([«»"
 
 
 def stem(key: str) -> str:
+    """Plural, then -ing/-ed, off words long enough to keep a stem of 4 letters."""
+    if key.endswith("s") and not key.endswith("ss") and len(key) >= 5:
+        key = key[:-1]
     for suf in _SUFFIXES:
         if key.endswith(suf) and len(key) - len(suf) >= 4:
             return key[:-len(suf)]
