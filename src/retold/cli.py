@@ -61,11 +61,12 @@ def run(
     force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
     truth: Optional[Path] = typer.Option(None, help="Ground truth (demo generator format) to score against."),
+    stories: Optional[str] = typer.Option(None, help="Story grouping: batch (default) or stream (online, date order)."),
 ) -> None:
     """Find exact copies, reprints, reuse, rewrites and stories in INPUTS."""
     from .api import run as run_api
     try:
-        cfg = load_config(config)
+        cfg = load_config(config, overrides={"story_mode": stories})
         reporter = None if quiet else RichReporter(err)
         result = run_api(inputs, out_dir, cfg, engine=engine, store=store, force=force, reporter=reporter)
     except RetoldError as e:
@@ -114,12 +115,12 @@ def compare(
     print_comparison(out, c)
 
 
-EVALS = ("demo", "pan13", "clough")
+EVALS = ("demo", "pan13", "clough", "stories")
 
 
 @app.command("eval")
 def eval_(
-    name: str = typer.Argument(..., help="demo (a generated corpus with truth.jsonl), pan13 or clough."),
+    name: str = typer.Argument(..., help="demo (a generated corpus with truth.jsonl), pan13, clough or stories."),
     data: Optional[Path] = typer.Option(None, help="Data folder (default: demo/corpus, or ../shared/data/...)."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Run folder for the demo evaluation."),
 ) -> None:
@@ -131,6 +132,10 @@ def eval_(
     if name == "pan13":
         from .eval import pan
         pan.main([] if data is None else ["--data", str(data)])
+        return
+    if name == "stories":
+        from .eval import stories
+        stories.main([] if data is None else ["--data", str(data)])
         return
     if name == "clough":
         from .eval import clough

@@ -54,11 +54,12 @@ class Config:
     story_threshold: float = 0.3  # pair-only content cosine for same_story (compare A B, no corpus)
 
     # --- stories (corpus model; evidence in README "Stories") ----------------------------------
+    story_mode: str = "batch"  # batch: average linkage over the graph; stream: online, date order
     story_name_weight: float = 3.0  # a name counts this many times more than a common word
     story_k: int = 10  # story neighbours per document (graph degree and neighbour profile size)
     story_mix: float = 0.5  # weight of shared-neighbour similarity against the direct cosine
     story_link: float = 0.17  # average-linkage threshold on the blended story similarity
-    story_stream_link: float = 0.2  # threshold of the online (stream) assignment
+    story_stream_link: float = 0.11  # threshold of the online assignment (tuned, GVA half 0)
     story_tau_days: float = 3.0  # publication-date distance at which the time factor decays 1/e
     story_time_floor: float = 0.3  # the time factor never falls below this (follow-ups, trials)
     story_edge_floor: float = 0.02  # graph edges weaker than this are dropped (memory)
@@ -87,6 +88,9 @@ class Config:
         return load_config(overrides=changes, base=self)
 
 
+CHOICES = {"story_mode": ("batch", "stream")}
+
+
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
                 base: Config | None = None) -> Config:
     """Build a Config from defaults, then a TOML file, then keyword overrides."""
@@ -99,6 +103,9 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     for key, val in (overrides or {}).items():
         if val is not None:
             values[key] = val
+    for key, allowed in CHOICES.items():
+        if values.get(key) not in allowed:
+            raise RetoldError(Err.E030, str(path or "overrides"), f"{key}={values.get(key)!r}; use one of {allowed}")
     for key, val in values.items():
         if key not in known:
             raise RetoldError(Err.E030, str(path or "overrides"), f"unknown option {key!r}")

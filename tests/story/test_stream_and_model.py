@@ -49,3 +49,37 @@ def test_stream_opens_a_story_below_threshold():
     from retold.story.stream import stream_stories
     nb = Neighbours(np.array([[-1], [0], [1]]), np.array([[0.0], [0.5], [0.05]]))
     assert stream_stories(nb, np.arange(3), 0.2).tolist() == [0, 0, 1]
+
+
+def _write(tmp_path):
+    import json
+    path = tmp_path / "docs.jsonl"
+    with open(path, "w") as fh:
+        for k, (text, date) in enumerate(DOCS):
+            fh.write(json.dumps({"id": f"d{k}", "text": text, "date": date}) + "\n")
+    return path
+
+
+def _stories(run_dir):
+    import pyarrow.parquet as pq
+    rows = pq.read_table(run_dir / "families.parquet").to_pylist()
+    return {r["doc_id"]: r["story_id"] for r in rows}
+
+
+def test_run_groups_stories_in_batch_and_stream_mode(tmp_path):
+    import retold
+    import pyarrow.parquet as pq
+    path = _write(tmp_path)
+    for mode in ("batch", "stream"):
+        cfg = Config().replace(story_k=3, story_mode=mode)
+        res = retold.run([path], out=tmp_path / mode, config=cfg)
+        st = _stories(tmp_path / mode)
+        assert st["d0"] == st["d1"] == st["d2"] and st["d3"] == st["d4"] == st["d5"], mode
+        assert len({st["d0"], st["d3"], st["d6"]}) == 3, mode
+        assert res.counts["multi_doc_stories"] == 2
+        pairs = pq.read_table(tmp_path / mode / "pairs.parquet").to_pylist()
+        same = {(p["a"], p["b"]) for p in pairs if p["relation"] == "same_story"}
+        assert same and all(st[a] == st[b] for a, b in same)
+        # a is the earlier report
+        dates = {f"d{k}": d for k, (_, d) in enumerate(DOCS)}
+        assert all(dates[a] <= dates[b] for a, b in same)

@@ -16,7 +16,8 @@ from ..sketch.minhash import signatures
 from ..text.boilerplate import line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
-from ..story import StoryModel, batch_stories, build_model
+from ..errors import Err, RetoldError
+from ..story import StoryModel, batch_stories, build_model, stream_model, stream_stories_for
 
 
 @dataclass
@@ -133,8 +134,16 @@ class StoryBatch:
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
-    model = build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg)
-    return StoryBatch(reps, batch_stories(model, cfg.story_link), model.edges, model.weights, model)
+    texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
+    model = build_model(texts, titles, dates, cfg)
+    if cfg.story_mode == "stream":
+        nb, arrival = stream_model(texts, titles, dates, cfg)
+        labels = stream_stories_for(nb, arrival, cfg.story_stream_link)
+    elif cfg.story_mode == "batch":
+        labels = batch_stories(model, cfg.story_link)
+    else:
+        raise RetoldError(Err.E030, "story_mode", f"{cfg.story_mode!r}; use batch or stream")
+    return StoryBatch(reps, labels, model.edges, model.weights, model)
 
 
 def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]],

@@ -367,22 +367,42 @@ def format_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+METHODS = ("retold", "retold-stream", "tfidf")
+
+
+def _method(name: str) -> tuple[ClusterFn, Sequence[float], str]:
+    if name == "retold":
+        return retold_method(), RETOLD_GRID, "retold (story graph + average linkage)"
+    if name == "retold-stream":
+        return retold_stream_method(), RETOLD_GRID, "retold stream (online, date order)"
+    if name == "tfidf":
+        return tfidf_method, BASELINE_GRID, "TF-IDF + average-linkage cosine baseline"
+    raise ValueError(f"unknown method {name!r}; expected one of {METHODS}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(DATA), help="the stories/ folder")
     ap.add_argument("--dataset", default="all", choices=(*DATASETS, "all"))
+    ap.add_argument("--method", default="all", choices=(*METHODS, "all"),
+                    help="retold, retold-stream, tfidf (the baseline), or all side by side")
     ap.add_argument("--json", action="store_true", help="also print the full results as JSON")
     args = ap.parse_args(argv)
     names = DATASETS if args.dataset == "all" else (args.dataset,)
+    methods = METHODS if args.method == "all" else (args.method,)
     results = []
-    for name in names:
-        res = evaluate("tfidf-average", tfidf_method, name, args.data, BASELINE_GRID)
-        results.append(res)
-        print(f"{name}: tuned {res['threshold']:.2f} on {res['tune']['n_docs']} docs "
-              f"(B3 F1 {res['tune']['bcubed_f1']:.3f}); {res['seconds']:.1f}s in all", flush=True)
-    print("\nTF-IDF + average-linkage cosine baseline (secs: one report pile at the tuned threshold; "
-          "oracle: best B3 F1 @ threshold chosen on the report pile itself)")
-    print(format_table(results))
+    for method in methods:
+        fn, grid, title = _method(method)
+        rows = []
+        for name in names:
+            res = evaluate(method, fn, name, args.data, grid)
+            rows.append(res)
+            print(f"{method} {name}: tuned {res['threshold']:.2f} on {res['tune']['n_docs']} docs "
+                  f"(B3 F1 {res['tune']['bcubed_f1']:.3f}); {res['seconds']:.1f}s in all", flush=True)
+        print(f"\n{title} (secs: one report pile at the tuned threshold; "
+              "oracle: best B3 F1 @ threshold chosen on the report pile itself)")
+        print(format_table(rows), flush=True)
+        results.extend(rows)
     if args.json:
         print(json.dumps(results, indent=1))
 
