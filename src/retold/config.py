@@ -59,7 +59,7 @@ class Config:
     story_k: int = 10  # story neighbours per document (graph degree and neighbour profile size)
     story_mix: float = 0.5  # weight of shared-neighbour similarity against the direct cosine
     story_link: float = 0.17  # average-linkage threshold on the blended story similarity
-    story_stream_link: float = 0.11  # threshold of the online assignment (tuned, GVA half 0)
+    story_stream_link: float = 0.12  # threshold of the online assignment (tuned, GVA clean half 0)
     story_tau_days: float = 3.0  # publication-date distance at which the time factor decays 1/e
     story_time_floor: float = 0.3  # the time factor never falls below this (follow-ups, trials)
     story_edge_floor: float = 0.02  # graph edges weaker than this are dropped (memory)
