@@ -1457,6 +1457,8 @@ _AUX = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had"}
 def _parse_synonyms(spec: str) -> dict[str, list[_Syn]]:
     table: dict[str, list[_Syn]] = {}
     for line in spec.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue  # blank lines and section comments
         head, *cons = line.split("/")
         word, alts = head.split("=")
         syn = _Syn(alts=alts.split("|"))
@@ -1464,7 +1466,7 @@ def _parse_synonyms(spec: str) -> dict[str, list[_Syn]]:
             target = {"!": syn.not_next, "+": syn.only_next, "^": syn.not_prev,
                       "~": syn.only_prev}[c[0]]
             for x in c[1:].split(","):
-                target.update(_AUX if x == "AUX" else {x.lower()})
+                target.update(_AUX if x == "AUX" else {"," if x == "COMMA" else x.lower()})
         table.setdefault(word, []).append(syn)  # several lines: the first that fits is used
     return table
 
@@ -1474,6 +1476,1260 @@ SYNONYMS = _parse_synonyms(_SYNONYMS)
 _ALT_WORDS = {w for syns in SYNONYMS.values() for syn in syns for alt in syn.alts
               for w in alt.lower().split()}
 _TOKEN_RE = re.compile(r"\x01[^\x02]*\x02|\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+
+
+# --------------------------------------------------------------------------------------------
+# Harder spinning (reword strength above 1)
+# --------------------------------------------------------------------------------------------
+# Strength 1 changes every word the table above has a synonym for; the hardest spinners go
+# further. Between 1 and 2 the extra share (strength - 1) drives: a second, larger table of
+# general news vocabulary (verbs of saying and reporting, common verbs, nouns, adjectives and
+# adverbs), more phrase rewrites (small function-word changes such as "in order to" -> "to",
+# "all of the" -> "all the"), more clause reordering (a trailing subordinate clause moved to
+# the front, "X said Y" <-> "Y, X said"), contractions both ways, sentence connectors and
+# shorter condensed sentences. None of it touches digits, number words, month or weekday
+# names, capitalised words or the one quotation a hard spin keeps verbatim (see
+# make_rewrite), so name, number and date edits stay separate from the paraphrase; other
+# quoted speech is reworded as the base spinner already does. Measured on ECB+ (seed 31):
+# rewrites at median word 5-gram Jaccard 0.092 at strength 1, 0.061 at 1.3, 0.051 at 1.6 and
+# 0.036 at 2 (5th percentile 0.018); the long tail of vocabulary no table covers, names and
+# quotations keep it from going much lower. Same table syntax as above; COMMA stands for
+# ","; V: and N: lines expand to the inflected forms of regular verbs and nouns.
+_SYNONYMS_HARD = """
+# verbs of saying and reporting
+added=went on to say|further noted/+that,COMMA,.,,"
+adding=going on to say|further noting/+that,COMMA
+noting=observing|pointing out
+remarked=commented/+that,COMMA,.
+claims=contends/+that/~he,she,it
+stressed=emphasized|underlined/+that,the,COMMA
+emphasized=stressed|underlined
+acknowledged=conceded/+that,COMMA,.
+conceded=admitted/+that,COMMA,.
+denied=rejected/+the,a,an,any,all,claims,allegations,reports,accusations,that,wrongdoing
+responded=replied/+COMMA,.,that,by,with
+replied=responded/+that,COMMA,.
+testified=gave evidence/+that,COMMA,.,in,at,on,before,against,during
+recalled=remembered/+that,how,seeing,COMMA
+urged=called on/+the,people,residents,him,her,them,police,officials
+vowed=pledged|promised/+to
+promised=pledged/+to
+predicted=forecast/+that,the,a
+questioned=quizzed/+by,him,her,them
+interviewed=questioned/+by,him,her,them
+asked=inquired/+whether,if,about,why,how,what,where,who
+speak=talk/+to,with,about,on,at
+# common verbs
+came=arrived/+at,on,home,back,here,there
+went=headed/+to,into,back,home,inside,outside
+go=head/+to,into,back,home,out,inside,outside
+held=kept/+without,hostage,captive,prisoner
+held=conducted/+a,an
+led=guided|headed/+by
+led=steered/+the,his,her,their,its
+became=went on to become/!a,an,the,one,more,less,so,very,too,increasingly,clear,known,available,apparent,aware,evident,public
+became=turned into/+a,an,the,one
+become=turn into/+a,an,the
+given=handed/~AUX/+a,an,#
+give=offer/+a,an,more,details,information,evidence,testimony
+entered=went into/+the,rehab,his,her,their,its
+failed=did not manage/+to
+managed=ran/+the,a,an,his,her,their,its
+worked=served/+as
+working=employed/+at
+signed=inked|penned/+a,an,the,his,her,their,its,#
+agreed=consented/+to
+agree=consent/+to
+reached=arrived at/+the
+threatened=menaced/+the,him,her,them,a,an,his,their,police,officers
+recovered=retrieved/+the,a,an,his,her,their,its,#,evidence,weapons,guns
+caught=nabbed|apprehended/~AUX,get,got,getting,police,officers/!fire,on,up,in
+listed=classified/+as
+involved=caught up/+in
+based=headquartered/+in/~AUX,company,firm
+designed=built|created/+to,for,by
+posted=published|put up/+on,a,an,the,his,her,their,its,online
+published=printed|put out/+a,an,the,his,her,their,its,in,by,on
+delivered=gave/+a,an,his,her,their
+committed=carried out/+the,a,an,crimes,murders,robberies,attacks,several,multiple,numerous
+carried=transported|conveyed/+the,a,an,his,her,their,its,#,to,into,away
+carrying=transporting/+the,a,an,his,her,their,its,#,guns,weapons,bags
+wearing=dressed in|sporting
+walked=strolled/+into,out,away,off,to,up,down,back,in,through,inside,toward,towards
+drove=motored|travelled/+to,from,through,into,home,back,away,off,toward,towards
+fleeing=escaping/+the,from,a,an,his,her,their,police,authorities
+flee=escape/+the,from,a,an,his,her,their,police,authorities
+stop=halt/+the,a,an,his,her,their,its,this,that,them,him,it
+stopping=halting/+the,a,an,his,her,their,its,this,that,them,him,it
+leave=exit/+the,a,an,his,her,their,its,town,office
+leaving=departing/+the,for,from,town,office
+left=departed/+office,town,home
+return=come back/+to,home,later,soon,next/^the,a,an,his,her,their,its,tax,safe
+returning=coming back/+to,home,from
+change=alter/~to,will,would,could,can,not,may,might,must,should
+face=confront/+charges,trial,a,an,the,life,death,possible,prosecution/~to,could,would,will,may,might,now,also,must
+faced=confronted/+charges,a,an,the,possible,criticism,questions
+facing=confronting/+charges,a,an,the,possible,criticism,questions,life
+install=set up
+installed=set up
+restored=brought back
+offered=put forward/+a,an,the,his,her,their,its,no
+offered=proposed/+to
+hosted=staged|held/+the,a,an,its,his,her,their
+hosting=staging/+the,a,an,its,his,her,their
+treated=cared for/+at,in,by
+considered=seen as/~AUX/+a,an,the,one
+determined=established/+that,the,whether,how,what
+determined=resolved/+to
+thought=believed/+to,that
+felt=believed/+that
+looked=appeared/+to,tired,calm,nervous,happy,sad,upset,shaken,fine,good,bad,healthy,ill,relaxed,confident
+looks=appears/+to,tired,calm,nervous,happy,sad,upset,shaken,fine,good,bad,healthy,ill,relaxed,confident,set
+searched=combed|scoured/+the,a,an,his,her,their,its,through
+raided=stormed
+filed=lodged|submitted/+a,an,the,charges,suit,papers,documents,complaints
+allegedly=reportedly|supposedly
+intended=meant/+to,for
+meant=intended/+to
+hoping=looking/+to
+aims=seeks/+to
+aimed=sought/+to
+kill=slay/+the,a,an,him,her,them,his,their,people,himself,herself
+dying=perishing
+struggled=battled/+to,with
+joined=became part of/+the,a,an,his,her,their,its
+# nouns
+time=occasion/~first,second,third,last,this,that,every,each,next
+night=evening/!club,clubs,shift,sky,vision/^at
+women=females
+men=males/!who
+mother=mum|mom
+father=dad
+friend=pal|associate
+friends=pals|associates
+co-workers=colleagues
+colleagues=co-workers
+place=location|spot/~the,a,an,this,that,his,her,their,its,same,another
+business=enterprise/~the,a,an,his,her,their,its,this,that
+data=information
+software=applications|programs
+law=legislation/!enforcement,firm,firms,school,student,students,professor,officers,office,partner,clerk
+door=entrance|doorway/^next
+doors=entrances|doorways
+street=road/~the,a,an,this,that
+streets=roads
+career=working life/!high,highs,best,record,year,years
+performance=showing|display
+situation=state of affairs
+conditions=circumstances/^weather,road,medical
+results=outcomes|findings
+idea=notion
+message=note/~the,a,an,his,her,their,this,that
+book=volume/~the,a,an,his,her,their,new,this,that
+headquarters=head office
+property=premises/~the,his,her,their,its,this,that
+guy=fellow
+relationship=association
+marriage=union/~the,his,her,their,a
+crew=team/~the,a,an,its,his,her,their,rescue,flight
+bodies=remains
+raid=swoop/~the,a,an,police,dawn,early
+bombing=bomb attack
+militants=fighters|insurgents
+civilians=non-combatants
+refugees=displaced people
+riots=disturbances
+scandal=affair|controversy
+project=venture|scheme
+processor=chip
+processors=chips
+chips=processors
+notebook=laptop
+outage=disruption|blackout
+hearing=session/!aid,loss,impaired
+ammunition=ammo|rounds
+weapons=arms
+aftermath=wake/+of
+emergency=crisis/!room,rooms,services,crews,workers,responders,vehicles,department,landing,medical/^of
+fears=concerns
+fear=worry/~the,a,of,their,his,her
+# adjectives and adverbs
+good=fine|decent/!morning,evening,night,news,friday,faith
+hard=difficult/+to,for,time,times,task,work,question,questions,decision,decisions,choice
+long=lengthy/+career,history,wait,delay,journey,list,process,investigation,battle,trial,period,road,stretch
+young=youthful/+man,woman,men,women,people,player,players,team,fans,person
+short=brief/!of,on,term,while,distance
+critical=crucial|vital/+to,for,role,part,issue,step,time,moment
+financial=monetary|fiscal
+successful=effective/!in
+wide=broad/+range,variety,array,support,area,areas,spread
+wrong=incorrect/!with,doing
+specific=particular
+original=initial
+historic=landmark
+clearly=obviously|plainly
+completely=entirely
+earlier=previously/+COMMA,.,
+ago=back/~year,years,month,months,week,weeks,day,days,decade,decades,hour,hours
+further=additional/+details,information,action,investigation,charges,evidence,comment,delays,questions,talks,tests,damage,violence
+whether=if/!or,to
+via=through
+real=genuine|actual/!estate,time,world,life,name,names
+key=crucial|vital/+role,part,witness,witnesses,figure,issue,issues,question,questions,factor,player,players,step,evidence
+lucky=fortunate
+terrible=awful|dreadful
+horrible=awful|dreadful
+quiet=calm
+calm=peaceful|composed/!down
+busy=hectic
+unknown=unidentified|undisclosed
+unidentified=unnamed
+nervous=anxious|jittery
+upset=distressed/!win,victory,loss
+tragic=terrible|heartbreaking
+shocking=startling|stunning
+emotional=tearful
+brief=short
+meanwhile=in the meantime
+afterward=later|subsequently
+afterwards=later|subsequently
+instead=rather/!of
+moreover=furthermore
+nevertheless=nonetheless
+perhaps=maybe|possibly
+just=only/+#,a,an,one,two,three,four,five,six,seven,eight,nine,ten,days,hours,weeks,minutes,months
+only=just/+#,a,an,one,two,three,four,five,six,seven,eight,nine,ten
+really=truly
+very=extremely/+important,concerned,serious,difficult,close,dangerous,popular,successful,rare,unusual,proud,happy,sad,upset,worried,good,strong
+# verbs with regular inflections on both sides: V:verb=alt (a * doubles the final consonant
+# before -ed/-ing: stab* -> stabbed; a multi-word alternative inflects its first word)
+V:dominate=overpower|outclass
+V:pause=halt
+V:repackage=rebrand|repack
+V:repeal=revoke|rescind/^the,a,its
+V:weaken=undermine|erode
+V:achieve=attain|accomplish
+V:urge=press|implore/^an,the
+V:defraud=swindle|cheat
+V:arrange=organize
+V:resign=step* down
+V:demand=call for/!to,that/^the,their,his,her,its,a,an,key,main,these,those,union,our,growing
+V:evacuate=clear
+V:warrant=justify/~to,would,could,may,might,not,does,did
+V:certify=confirm|attest
+V:resolve=settle
+V:approach=near/^the,a,an,this,his,her,their,new,different,same
+V:suspend=halt
+V:restore=reinstate
+V:target=aim at/^the,a,an,their,his,her,its,military,potential,easy,soft,main,primary
+V:adopt=embrace
+V:appoint=name
+V:complain=grumble|protest
+V:reverse=overturn/^in,the
+V:overturn=reverse
+V:confiscate=seize
+V:smash=shatter|wreck/^a
+V:torch=burn/^the,a,olympic
+V:loot=ransack|plunder/^the
+V:spot*=notice/^the,a,on,this,that,top,hot,same,one,every,blind
+V:stab*=knife/^a
+V:kidnap*=abduct
+V:hijack=commandeer|seize
+V:prompt=spur*/^a,the
+V:provoke=spark
+V:enable=allow
+V:avoid=dodge|sidestep
+V:delay=postpone/^a,the,any,further,long,short,no,without,lengthy,brief
+V:mention=note|cite/^no,a,the,any
+V:cite=mention
+V:comment=remark
+V:declare=state
+V:contact=reach out to/^in,no,close,any,into,of,eye,physical,direct,regular,constant
+V:notify=alert|inform
+V:alert=warn|notify/^an,the,a,high,amber,security,on,terror
+V:recommend=advise
+V:praise=laud|commend/^won,high,much,lavish,the,of,with,for,earned,drew,received,great
+V:criticize=slam*|fault
+V:criticise=slam*|fault
+V:condemn=denounce
+V:blame=fault/^the
+V:deny=reject
+V:confess=admit*
+V:examine=inspect
+V:inspect=examine|check
+V:detect=spot*
+V:travel=journey/^air,of,the,rail,international,business
+V:visit=call on/^a,the,his,her,their,state,official,recent,first,brief,surprise,rare,previous,planned
+V:develop=create|devise/!countries,nations,world,story
+V:produce=generate
+V:manufacture=produce
+V:earn=garner
+V:expand=broaden
+V:eliminate=remove|eradicate
+V:integrate=incorporate
+V:combine=merge
+V:merge=combine
+V:compete=contend
+V:march=parade
+V:celebrate=mark
+V:mourn=grieve
+V:bury=inter*
+V:transport=ferry/^public,the,of,air,rail
+V:deploy=dispatch
+V:guard=protect/^a,the,security,national,prison,his,her,their,coast,border,armed,old,honor,honour,point,shooting
+V:defend=protect
+V:negotiate=broker
+V:propose=suggest
+V:request=ask for/^a,the,his,her,their,its,this,that,any,no,formal,written
+V:chase=pursue/^the,a,car,police,high-speed
+V:monitor=observe/^a,the,heart,baby
+V:recognize=acknowledge
+V:recognise=acknowledge
+V:realize=grasp
+V:realise=grasp
+V:consider=weigh/!a,an,one,it,him,her,them,himself,herself,themselves
+V:assume=presume/!office,control,responsibility,the,command,power,his,her,their,a,an,leadership
+V:oppose=resist
+V:challenge=contest/^a,the,legal,new,big,biggest,major,serious,his,her,their,real,tough
+V:dispute=contest/^a,the,legal,labor,labour,long-running,bitter,border,pay,contract,territorial
+V:debate=discuss/^the,a,heated,public,political,long,presidential,national
+V:solve=resolve
+V:obtain=acquire
+V:supply=provide/^water,food,power,the,a,short,gas,oil,blood,medical,energy,electricity,fuel,drug,weapons
+V:quote=cite/^a,the
+V:perform=carry out
+V:collapse=crumble/^the,a,its,economic,financial,total,sudden,near,partial,building
+V:rock=jolt/!and,music,band,star,stars,bands,singer,n,roll,solid,bottom,climbing
+V:pledge=vow
+V:encourage=urge
+V:highlight=underline/^the,game,video,season,career
+V:hint=suggest/^a,no,any,the,slightest,strong
+V:imply=suggest
+V:jump=leap
+V:rush=hurry
+V:race=dash/^the,a,presidential,horse,his,her,their,senate,mayoral,close,tight,arms,space,human,rat,relay
+V:block=obstruct/^a,the,city,#,one,two,three,four,five,several,cell,building,apartment,shot,shots,stumbling
+V:resume=restart
+V:restart=resume
+V:study=examine/^a,the,new,recent,case,further,latest,another,one
+V:check=verify/!into,in,out,on,up,for/^a,the,background,security,rain,spot,reality,fact,credit
+V:reflect=mirror
+V:signal=indicate/^a,the,clear,strong,warning,distress,traffic,radio,wireless
+V:portray=depict
+V:characterize=describe
+V:waste=squander/^the,a,toxic,nuclear,food,human,of,hazardous,industrial,radioactive
+V:fund=finance/^a,the,pension,hedge,investment,mutual,relief,trust,monetary,rescue,bailout,slush,emergency,campaign
+V:promote=elevate
+V:assign=task
+V:award=grant/^the,an,a,academy,top,his,her,their,lifetime,special,achievement,emmy,music,film,annual,prestigious
+V:welcome=greet/^a,warm,AUX,you,more,very,most,always
+V:love=adore/^in,the,his,her,their,of,true,first,my,your,our,with,a,puppy,lost,secret
+V:hate=loathe/^a,of,the,racial,religious
+V:enjoy=relish
+V:admire=respect
+V:allege=claim
+V:organize=arrange
+V:organise=arrange
+V:conduct=carry out/^the,his,her,their,disorderly,criminal,sexual,professional,its,of,good,bad,code
+V:shift=move/^a,the,night,day,early,late,his,her,their,major,policy,dramatic,sudden,seismic
+V:transfer*=move/^a,the,his,her,their,money,wire,power,bank
+V:demonstrate=show
+V:emerge=surface
+V:accelerate=speed up
+V:vanish=disappear
+V:disappear=vanish
+V:collect=gather
+V:gather=collect
+V:retrieve=recover
+V:assess=evaluate
+V:evaluate=assess
+V:predict=forecast
+V:specialize=focus
+V:stress=emphasize/^the,of,under,post-traumatic,emotional,financial,mental,a,high,less,more,traumatic,physical,caused
+V:finalize=complete
+V:tackle=address/^a,the,his,her,their,left,right,defensive,offensive,hard,late
+V:worsen=deteriorate
+V:recruit=enlist/^a,the,new,army
+V:interrupt=disrupt
+V:disrupt=interrupt
+V:possess=own
+V:obey=follow
+V:generate=produce
+V:pursue=chase
+V:unite=unify
+V:wreck=destroy/^the,a,train,car,plane,ship
+V:boost=lift/^a,the,big,major,huge,welcome,significant
+V:halt=stop*
+# other verb forms (irregular on one side)
+exploded=blew up|detonated
+explode=blow up|detonate
+explodes=blows up|detonates
+exploding=blowing up|detonating
+stole=swiped|pinched
+stolen=swiped|pinched/~AUX,been,were
+stealing=swiping|pinching
+steal=swipe|pinch/~to,would,could,can,not,will,did,didn't
+surrendered=gave up/+to
+surrender=give up/~to,will,would,not
+handled=dealt with/!by
+handle=deal with/~to,will,would,could,can,not,cannot
+handling=dealing with/!of,by
+handles=deals with
+attended=went to|was at/!by,to
+attending=going to|at
+attend=go to/~to,will,would,could,can,not,cannot
+prepared=got ready/+to,for
+preparing=getting ready/+to,for
+prepare=get ready/+to,for
+married=wed/~AUX,been,got,get,getting,was,were,and,who
+cancelled=called off
+canceled=called off
+cancel=call off/~to,will,would,could,can,not
+cancelling=calling off
+canceling=calling off
+battled=fought
+battling=fighting
+battle=fight|struggle
+battles=fights|struggles
+proved=demonstrated/!to
+prove=demonstrate/!to
+recovering=recuperating/+from
+increase=rise/~an,the,a,sharp,big,slight,large,significant,huge,dramatic,steep,small,any
+increases=rises/~the,sharp,big,large,price,tax,significant,annual
+robberies=heists|hold-ups
+robbery=heist|hold-up
+burglary=break-in
+burglaries=break-ins
+break-in=burglary
+# nouns with regular plurals on both sides: N:noun=alt (a multi-word alternative
+# pluralises its last word)
+N:thief=robber
+N:robber=thief
+N:inmate=prisoner
+N:prisoner=inmate
+N:juror=jury member
+N:verdict=ruling|decision
+N:criminal=offender/~a,the,convicted,career,dangerous,violent,known,hardened,petty
+N:courthouse=court building
+N:homicide=killing
+N:kidnapping=abduction
+N:cop=officer
+N:researcher=scientist|academic
+N:teacher=educator
+N:girlfriend=partner
+N:boyfriend=partner
+N:spectator=onlooker
+N:musician=performer
+N:writer=author
+N:author=writer
+N:publicist=spokesperson
+N:chairman=chair|head
+N:founder=creator
+N:owner=proprietor
+N:committee=panel
+N:clash=confrontation
+N:tragedy=catastrophe|calamity
+N:temblor=quake|tremor
+N:hostage=captive
+N:truck=lorry
+N:restaurant=eatery
+N:factory=plant
+N:consequence=repercussion
+N:opinion=view
+N:mistake=error
+N:error=mistake
+N:trip=journey
+N:departure=exit
+N:method=approach|technique
+N:technique=method
+N:tool=instrument
+N:type=kind
+N:episode=installment
+N:prize=award
+N:tournament=competition
+N:era=period
+N:task=job|assignment
+N:vendor=supplier|seller
+N:supplier=provider|vendor
+N:provider=supplier
+N:corporation=company
+N:percentage=proportion|share
+N:salary=wage
+N:fee=charge
+N:speech=address
+N:letter=note/!of
+N:sequel=follow-up
+N:warship=naval vessel
+N:rookie=newcomer
+N:discussion=conversation
+N:celebration=festivity
+N:gunshot=shot
+N:rampage=spree
+N:crossing=intersection
+N:intersection=junction
+N:pedestrian=passer-by
+N:claim=assertion/~a,the,his,her,their,its,this,that,these,false,such
+N:attacker=assailant
+N:assailant=attacker
+N:motorist=driver
+N:passenger=traveller
+N:resident=inhabitant
+N:citizen=resident
+N:worry=concern
+N:goal=aim/~the,his,her,their,its,our,main,primary,ultimate,stated,long-term
+N:objective=aim|goal
+N:target=goal/~the,a,an,their,his,her,its,main,primary,easy,soft,potential,military
+N:benefit=advantage
+N:advantage=benefit
+N:drawback=downside
+N:scheme=plan
+N:strategy=approach
+N:tactic=ploy
+N:estimate=projection
+N:forecast=prediction
+N:survey=poll
+N:poll=survey
+N:sector=industry
+N:executive=boss/~the,an,top,senior,company,chief
+N:shareholder=stockholder
+N:investor=backer
+N:loan=credit
+N:lawsuit=legal action|suit
+N:allegation=accusation|claim
+N:accusation=allegation
+N:raid=swoop
+N:rescue=recovery/~the,a,an,sea,mountain,dramatic
+N:casualty=victim
+N:fatality=death
+N:tremor=quake
+N:neighbourhood=neighborhood
+N:neighbour=neighbor
+N:centre=center
+N:metre=meter
+N:kilometre=kilometer
+N:kilometer=kilometre
+N:theatre=theater
+N:theater=theatre
+N:colour=color
+N:favourite=favorite
+N:favorite=favourite
+N:behaviour=behavior
+N:behavior=behaviour
+N:rumour=rumor
+N:rumor=rumour
+N:programme=program
+# more single words
+defence=defense
+offence=offense
+licence=license
+favour=favor
+honour=honor
+labour=labor
+neighbouring=neighboring
+neighboring=neighbouring
+organised=organized
+organized=organised
+recognised=recognized
+recognized=recognised
+jewellery=jewelry
+jewelry=jewellery
+travelled=traveled
+traveled=travelled
+travelling=traveling
+traveling=travelling
+grey=gray
+gray=grey
+analyse=analyze
+analyze=analyse
+program=programme/!director,directors,manager
+courtroom=court
+testimony=evidence
+conviction=guilty verdict
+convictions=guilty verdicts
+fraud=deception
+jurors=jury members
+cops=officers
+punishment=penalty
+footage=video
+progress=headway
+growth=expansion
+feeling=sentiment
+excitement=enthusiasm
+joy=delight
+grief=sorrow
+criticism=censure|flak
+electricity=power
+medicine=medication
+habitat=natural environment
+relatives=family members
+trial=court case/~the,a,his,her,their
+sentence=term/~life,prison,jail,maximum,his,her,their,the,a,minimum,lengthy,long
+strike=walkout/~general,a,the,national,nationwide,one-day,24-hour,48-hour
+worth=valued at/+#,$,an,about,around,more,up,nearly,almost,some,over,roughly
+served=acted/+as
+serving=acting/+as
+brought=filed/+charges
+took=assumed/+office,control,power,responsibility,charge,command
+points=pts/~#
+yards=yds/~#
+rebounds=boards/~#
+touchdown=TD/~a,the,#,first,second,third,fourth
+touchdowns=TDs/~#,two,three,four,five
+host=presenter/~the,a,as,show,oscar,oscars,new,awards,ceremony,emmy,emmys,former,talk
+host=present/~to,will,would,could,can,not
+administration=government/~the,an,his,her,their,this,that,current,previous,new,federal
+assistant=aide/~an,the,his,her,their,personal,former
+seasons=campaigns
+playoff=postseason
+chief=head/~the,his,her,their,its,police,fire
+fighting=combat/~heavy,the,fierce,intense,sporadic,street,renewed
+planning=intending/+to
+parliament=legislature/~the,a,its,their
+always=at all times
+repair=fix/~to,will,would,could,can,not
+chip=processor
+veteran=seasoned|experienced/~a,an,the,two,three,#,many,several,other,longtime,hollywood,nfl,league
+# adjectives
+dramatic=striking|spectacular
+constant=continual|persistent
+continuing=ongoing
+ongoing=continuing
+tactical=strategic
+extensive=wide-ranging|broad
+tumultuous=turbulent|stormy
+endearing=charming|lovable
+horribly=terribly
+landmark=historic
+positive=favourable/^tested,test,HIV,hiv
+negative=unfavourable/^tested,test,HIV,hiv
+aggressive=forceful|assertive
+solid=strong|sound
+dynamic=energetic|vibrant
+innovative=inventive|groundbreaking
+impressive=remarkable|striking
+remarkable=striking|notable
+notable=noteworthy
+unprecedented=unparalleled|unheard-of
+controversial=contentious|divisive
+mysterious=puzzling|enigmatic
+bizarre=weird|odd
+weird=strange|odd
+frequent=regular|repeated
+typical=usual|standard
+usual=customary
+notorious=infamous
+infamous=notorious
+iconic=emblematic|legendary
+legendary=fabled|storied
+traditional=conventional|customary
+conventional=traditional|standard
+modern=contemporary
+slow=sluggish/!down
+sudden=abrupt|unexpected
+immediate=instant|prompt
+urgent=pressing
+stable=steady
+peaceful=calm|nonviolent
+brazen=audacious|bold
+bold=daring
+brave=courageous
+courageous=brave
+afraid=scared|fearful
+scared=frightened
+frightened=scared
+glad=happy|pleased
+grateful=thankful
+thankful=grateful
+disappointed=dismayed
+disappointing=underwhelming
+confused=puzzled|baffled
+tired=weary|exhausted
+sick=ill
+healthy=fit
+elderly=older|aged
+giant=huge|colossal
+thin=slim
+empty=vacant
+vacant=empty
+valuable=precious
+luxury=upscale|high-end
+upmarket=upscale
+high-end=upscale
+illegal=unlawful|illicit
+responsible=accountable/+for
+obvious=evident|plain
+apparent=evident
+false=untrue
+fake=bogus|phony
+correct=accurate|right
+accurate=correct|precise
+excellent=superb|outstanding
+outstanding=excellent/!warrant,warrants,debt,debts,loans,balance,issues,bills,payments,fines
+perfect=flawless|ideal
+awful=dreadful
+nice=pleasant|lovely
+beautiful=gorgeous|lovely
+funny=humorous|amusing
+interesting=intriguing
+intriguing=fascinating
+boring=dull
+essential=vital|crucial
+multiple=numerous
+foreign=overseas/!minister,ministry,secretary,office,affairs,policy,ministers,relations,exchange
+technical=technological
+# adverbs and small words
+partly=partially
+partially=partly
+publicly=openly
+privately=in private
+openly=publicly
+secretly=covertly|in secret
+obviously=clearly|evidently
+unfortunately=sadly|regrettably
+fortunately=luckily|thankfully
+luckily=fortunately
+sadly=regrettably
+surprisingly=unexpectedly
+badly=severely/+injured,damaged,hurt,wounded,burned,beaten,burnt
+severely=seriously/+injured,damaged,hurt,wounded,burned,beaten,burnt,restricted,limited
+critically=gravely/+injured,wounded,hurt,ill
+fatally=mortally/+wounded,injured
+easily=readily|with ease
+successfully=effectively
+repeatedly=time and again
+frequently=often
+regularly=routinely
+generally=broadly|by and large
+widely=broadly
+strongly=firmly
+increasingly=progressively
+newly=recently
+relatively=comparatively|fairly
+slightly=marginally|somewhat
+greatly=considerably|hugely
+significantly=considerably|markedly
+dramatically=sharply|markedly
+sharply=markedly
+nationwide=across the country
+worldwide=globally
+overseas=abroad
+abroad=overseas
+elsewhere=in other places
+anyway=in any case|anyhow
+furthermore=moreover|what is more
+indeed=in fact
+maybe=perhaps
+absolutely=totally|completely
+alongside=along with
+regarding=concerning
+concerning=regarding
+forward=ahead/~go,going,move,moving,moved,went,step,stepped,push,pushed,press,pressing,came,come,coming
+get=obtain/+a,an,the,more,some,any,his,her,their,its
+too=as well/+.,COMMA
+times=occasions/~#,several,many,three,two,four,five,multiple,numerous,countless
+got=received/+a,an,the,his,her,their,its,#,more,some
+staying=remaining
+seem=appear
+watching=viewing|observing
+deliver=provide
+answered=responded to/+the,a,an,questions,his,her,their
+housed=lodged
+replaced=superseded/+by
+starting=beginning/!point,lineup,pitcher,quarterback,five,line,blocks
+handed=gave/+a,an,the,him,her,them,his,their
+variety=range
+V:maintain=sustain/!that,his,her,their,its
+V:concoct=devise
+access=entry/+to
+bit=little/~a
+revolver=handgun|pistol
+configuration=setup
+coverup=cover-up
+caliber=calibre
+corporate=business
+senior=high-ranking/+official,officials,officer,officers,executive,executives,manager,managers,member,members,adviser,advisers,advisor,advisors,aide,aides,leader,leaders
+strategist=tactician|planner
+assessment=evaluation
+partying=carousing|revelling
+habits=routines
+authorization=permission|approval
+trawler=fishing boat
+rerouted=diverted
+scriptural=biblical
+ballots=votes
+sore=aching|painful
+makeover=overhaul|revamp
+articles=stories|pieces
+enhanced=improved
+helps=aids|assists
+exceptional=outstanding|extraordinary
+lifestyle=way of life
+spans=covers
+hierarchy=chain of command
+municipal=city
+siphoning=diverting|draining
+# a second batch: the long tail of news vocabulary
+round=frame/~sixth,seventh,first,second,third,fourth,fifth,eighth,ninth,tenth,eleventh,twelfth,next,final,opening,last,each,every
+needs=requirements/~the,his,her,their,its,our,special,basic
+combination=mix|blend
+opening=launch/~the,grand,official
+transaction=deal
+temporary=provisional|interim
+straight=consecutive/~third,second,fourth,fifth,sixth,seventh,eighth,ninth,tenth,two,three,four,five,six
+suffering=anguish/!from
+ready=prepared
+section=segment
+identifying=naming|pinpointing
+sustained=suffered/+injuries,injury,damage,wounds,a,minor,serious,severe,head,burns
+N:punch=blow/~a,the,clean,single,hard,big,knockout,one,two,his,her
+blows=punches|strikes
+slugger=hitter|batter
+signs=indications/~the,no,any,early,clear,first,some,few
+tourists=visitors|holidaymakers
+broader=wider
+complaints=grievances
+corruption=graft
+nepotism=favoritism|cronyism
+failing=neglecting/+to
+testify=give evidence
+bonfires=fires
+reasons=grounds
+solidity=firmness
+knowledge=awareness
+V:conspire=plot*
+revel=delight
+N:comedian=comic
+folks=people
+statuettes=trophies
+rivals=competitors
+V:punish=penalize
+legalized=legalised
+legalised=legalized
+factor=element
+verifying=confirming
+relations=ties
+sanctions=penalties
+progressing=advancing
+principles=values
+ethical=moral
+beating=thrashing
+survived=lived through/+the,a,an,his,her,their
+experienced=seasoned/~an,a,the,more,most,very,highly
+N:student=pupil
+trouble=difficulty/~in,the,any,no,some,of
+commitment=dedication|pledge
+separate=distinct/~a,the,two,three,in,on
+ports=harbours
+protections=safeguards
+built-in=integrated
+drunk=intoxicated/~a,the,was,were,is,are,got,while,driving
+production=output
+austerity=belt-tightening
+bailout=rescue
+resulting=stemming/+from
+affecting=impacting
+affects=impacts
+imperiled=endangered|threatened
+handgun=pistol
+handguns=pistols
+screaming=shrieking|yelling
+sect=cult
+speculation=conjecture
+marriages=unions
+challenger=contender
+coverage=reporting
+reform=overhaul/~the,a,an,of,political,economic,tax,health,immigration,education,pension,labour,labor,welfare,electoral,major,sweeping
+N:solution=answer|fix
+telecast=broadcast
+legitimate=legal|lawful
+rioting=unrest
+earthquakes=quakes|tremors
+N:merger=tie-up
+appreciate=value
+advice=guidance
+violations=breaches
+murders=killings
+lack=absence/~a,the
+interim=temporary|acting
+statements=announcements
+N:reputation=standing
+devastated=shattered|crushed
+possibility=prospect
+streak=run
+struggling=battling/+to,with
+shaken=rattled
+efficient=effective
+unique=distinctive
+provides=offers
+panic=alarm
+crazy=mad|wild
+mandatory=compulsory|obligatory
+N:baby=infant
+surrounded=encircled
+N:component=part
+willing=prepared|ready/+to
+N:phase=stage
+stories=reports
+roster=lineup|squad
+lineup=roster
+transition=changeover|shift
+deficit=shortfall
+properties=premises
+vulnerable=exposed|at risk
+existing=current
+appropriate=suitable|fitting
+founded=established
+undeserved=unmerited
+connections=links
+sidewalk=pavement
+longtime=long-standing
+blow=punch/~a,the,hard,heavy,big,major,fatal,serious,final,crushing,body
+N:winner=victor
+preliminary=initial|early
+murdering=killing
+arguing=contending
+religion=faith
+cache=stash|haul
+nickname=moniker
+N:accomplice=accessory
+actors=performers
+freedom=liberty
+setback=blow
+clothes=clothing
+victories=wins|triumphs
+meetings=gatherings
+retain=keep/+the,his,her,their,its
+V:undermine=weaken
+rubble=debris
+autopsy=post-mortem
+participants=attendees
+negligent=careless
+document=paper
+large-scale=wide-scale
+followers=supporters|adherents
+spotlight=limelight
+noise=din
+tradition=custom
+talented=gifted
+killings=slayings|murders
+bombings=bomb attacks
+peacefully=calmly
+transform=change|overhaul
+rarely=seldom
+incredibly=remarkably
+erupted=broke out
+garbage=rubbish|trash
+organizations=organisations
+argument=quarrel/~an,the,heated
+tensions=strains|friction
+territory=area/~the,its,their,his,her,our,disputed,enemy,new,occupied,palestinian
+N:sanction=penalty
+# sports, tech, disasters, courts: words every ECB+ topic has
+N:opponent=rival|adversary
+N:teammate=team-mate|colleague
+N:referee=official|umpire
+N:spectator=onlooker
+N:knockout=KO
+N:inning=frame
+N:quarterback=QB
+N:rookie=newcomer
+N:coach=trainer/~the,a,his,her,their,head,assistant,former,new
+N:stadium=arena
+N:arena=stadium
+N:contest=competition
+N:title=crown/~the,heavyweight,world,his,her,their,its,national,league,division
+N:championship=title
+N:fixture=match
+N:goalkeeper=keeper|goalie
+N:striker=forward
+N:midfielder=midfield player
+N:laptop=notebook
+N:smartphone=handset
+N:handset=phone
+N:retailer=seller|store
+N:manufacturer=maker
+N:maker=manufacturer
+N:rival=competitor
+N:partnership=alliance
+N:alliance=partnership
+N:launch=introduction/~the,its,a,official
+N:specification=spec
+N:performance=output/~the,graphics,processor,battery,chip,system
+N:processor=chip
+N:storage=capacity/~the,more,extra,additional
+N:upgrade=update
+N:feature=function/~the,a,new,key,main
+N:aftershock=tremor
+N:epicentre=centre
+N:epicenter=center
+N:evacuation=clear-out
+N:shelter=refuge
+N:rescuer=rescue worker
+N:damage=destruction/~the,extensive,widespread,severe,serious,major,minor,structural,significant,heavy
+N:magnitude=strength
+N:prosecutor=prosecuting attorney
+N:attorney=lawyer
+N:sentence=term/~life,prison,jail,maximum,his,her,their,the,a,minimum,lengthy,long,five-year,ten-year
+N:jail=prison
+N:charge=count/~the,a,one,two,three,four,five,six,seven,eight,nine,ten,several,multiple,misdemeanor,felony,murder
+N:plea=petition/~a,the,his,her,their,guilty,no
+N:motive=reason
+N:accusation=allegation
+N:custody=detention
+N:warrant=writ/~a,the,an,arrest,search,outstanding
+N:robber=thief
+N:burglar=intruder
+N:intruder=burglar
+N:heist=robbery
+N:gem=jewel
+N:jewel=gem
+N:necklace=chain
+N:diamond=gem/~a,the,stolen,rare,huge,large,pink,blue,yellow
+N:pirate=raider
+N:hijacker=captor
+N:frigate=warship
+N:destroyer=warship
+N:sailor=seaman
+N:rioter=troublemaker
+N:protester=demonstrator
+N:demonstrator=protester
+N:policeman=officer
+N:shooting=shooting incident/~the,a,fatal,deadly,police
+N:funeral=burial|memorial service
+N:vigil=memorial
+N:memorial=tribute
+N:tribute=homage
+N:nominee=candidate
+N:nomination=nod
+N:ceremony=event
+N:award=honour
+N:comedian=comic
+N:audience=crowd
+N:sketch=skit
+N:joke=gag
+N:rehab=rehabilitation
+N:addiction=dependency
+N:overdose=OD
+N:celebrity=star
+N:publicist=spokesperson
+N:lawsuit=suit
+N:merger=tie-up
+N:deal=pact
+N:bid=offer
+N:stake=holding
+N:shareholder=investor
+N:analyst=expert
+N:forecast=prediction
+N:quarter=three-month period/~the,first,second,third,fourth,last,fiscal,previous,same,current
+N:estimate=projection
+N:decline=drop/~a,the,sharp,steep,slight,steady,further
+N:drop=decline/~a,the,sharp,steep,slight,further
+N:surge=spike
+N:spike=surge
+N:slump=downturn
+N:downturn=slump
+N:recession=slump
+N:crisis=emergency
+N:protest=demonstration
+N:strike=walkout/~general,a,the,national,nationwide,one-day,24-hour,48-hour
+N:legislation=law
+N:lawmaker=legislator
+N:election=vote
+N:candidate=contender
+N:campaign=drive/~the,a,his,her,their,election,presidential,re-election,advertising,fundraising,marketing
+N:policy=strategy
+N:reform=overhaul
+N:minister=secretary
+N:ambassador=envoy
+N:envoy=ambassador
+N:diplomat=envoy
+N:summit=meeting
+N:treaty=accord
+N:ceasefire=truce
+N:truce=ceasefire
+N:rebel=insurgent
+N:insurgent=rebel
+N:militant=fighter
+N:refugee=displaced person
+N:convoy=column
+N:checkpoint=roadblock
+N:airstrike=air raid
+N:missile=rocket
+N:rocket=missile
+# verbs of the same topics
+V:pummel*=pound
+V:batter=pound/^the,a,each,every,opposing,left-handed,right-handed,first,next
+V:outpoint=outscore
+V:retain=keep
+V:defend=protect
+V:clinch=secure
+V:upgrade=update
+V:unveil=introduce
+V:announce=declare
+V:crack=fracture/!down,up,open,cocaine/^a,the
+V:topple=knock over
+V:flatten=level*
+V:shatter=smash
+V:evacuate=clear
+V:rescue=save/^the,a,an,sea,mountain,dramatic,daring/!workers,teams,team,crews,operations,efforts,effort,operation,mission,boat,boats,helicopter,helicopters,package,plan,services,worker
+V:shelter=house/^a,the,temporary,emergency,animal,homeless,makeshift
+V:indict=charge
+V:arraign=charge
+V:testify=give evidence
+V:accuse=charge
+V:acquit*=clear
+V:overrule=overturn
+V:appeal=challenge/^an,the,his,her,their,of,broad,wide,public,popular,mass,emotional,direct,urgent/!to,for
+V:burgle=rob*
+V:smuggle=sneak
+V:clash=collide
+V:storm=raid/^the,a,winter,tropical,severe,heavy,snow,ice,dust,major,big,political,perfect
+V:besiege=surround
+V:hijack=seize
+V:nominate=shortlist
+V:host=present/^the,a,an,oscar,oscars,new,former,talk,show,his,her,their,as,emmy,awards,ceremony
+V:perform=carry out
+V:joke=quip
+V:tease=mock
+V:campaign=canvass/^the,a,his,her,their,election,presidential,re-election,advertising,fundraising,marketing
+V:govern=rule
+V:negotiate=broker
+V:protest=demonstrate/^the,a,in,of,peaceful,mass,student,anti-government,street,silent
+V:march=parade
+policemen=officers
+robbed=held up
+rob=hold up/~to,would,could,will,not
+robbing=holding up
+knocked=struck/!out,on,off,over,back,down,into,unconscious
+knocking=striking/!out,on,off,over,back,down,into
+""".strip()
+
+
+def _inflect_verb(v: str) -> tuple[str, str, str, str]:
+    """Base, -s, -ed and -ing forms of a regular verb; a trailing * doubles the consonant."""
+    double = v.endswith("*")
+    v = v.rstrip("*")
+    cons_y = len(v) > 1 and v[-1] == "y" and v[-2] not in "aeiou"
+    s = v + "es" if v.endswith(("s", "x", "z", "ch", "sh")) else v[:-1] + "ies" if cons_y \
+        else v + "s"
+    if double:
+        ed, ing = v + v[-1] + "ed", v + v[-1] + "ing"
+    else:
+        ed = v + "d" if v.endswith("e") else v[:-1] + "ied" if cons_y else v + "ed"
+        ing = v[:-2] + "ying" if v.endswith("ie") else \
+            v[:-1] + "ing" if v.endswith("e") and not v.endswith(("ee", "ye", "oe")) else v + "ing"
+    return v, s, ed, ing
+
+
+def _plural(n: str) -> str:
+    if n.endswith(("s", "x", "z", "ch", "sh")):
+        return n + "es"
+    if len(n) > 1 and n[-1] == "y" and n[-2] not in "aeiou":
+        return n[:-1] + "ies"
+    return n + "s"
+
+
+def _expand_forms(spec: str) -> str:
+    """Table lines V:verb=alt|alt/... and N:noun=alt/... -> one line per inflected form.
+
+    A verb gives its base, -s, -ed and -ing forms (alternatives inflect their first word);
+    a noun its singular and plural (alternatives pluralise their last word).
+    """
+    out = []
+    for line in spec.splitlines():
+        if not line.startswith(("V:", "N:")):
+            out.append(line)
+            continue
+        head, *cons = line[2:].split("/")
+        word, alts = head.split("=")
+        rest = "".join("/" + c for c in cons)
+        if line[0] == "V":
+            forms = [_inflect_verb(word)]
+            for alt in alts.split("|"):
+                first, _, tail = alt.partition(" ")
+                forms.append(tuple(f + (" " + tail if tail else "") for f in _inflect_verb(first)))
+            for k in range(4):
+                out.append(f"{forms[0][k]}={'|'.join(f[k] for f in forms[1:])}{rest}")
+        else:
+            plurals = []
+            for alt in alts.split("|"):
+                head_words, _, last = alt.rpartition(" ")
+                plurals.append((head_words + " " if head_words else "") + _plural(last))
+            out.append(f"{word}={alts}{rest}")
+            out.append(f"{_plural(word)}={'|'.join(plurals)}{rest}")
+    return "\n".join(out)
+
+# Phrases only the hard spinner rewrites (case-insensitive, whole words).
+_SPAN_AHEAD = (r"(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week"
+               r"|decade|day|hour)")
+_PHRASES_HARD: list[tuple[str, list[str]]] = [
+    (r"according to", ["as per", "as stated by"]), (r"years old", ["years of age"]),
+    (r"pointed out", ["noted", "observed"]), (r"turned into", ["became"]),
+    (r"turned (?:him|her|them)sel(?:f|ves) in", ["surrendered"]),
+    (r"the number of", ["the count of", "the tally of"]),
+    (r"in the future", ["down the road", "going forward"]), (r"in fact", ["in reality", "indeed"]),
+    (r"a lot", ["a great deal"]), (r"for example", ["for instance"]),
+    (r"for instance", ["for example"]), (r"took part in", ["participated in"]),
+    (r"take part in", ["participate in"]), (r"taking part in", ["participating in"]),
+    (r"found out", ["discovered", "learned"]), (r"find out", ["discover", "learn"]),
+    (r"carried out", ["conducted", "performed"]), (r"carry out", ["conduct", "perform"]),
+    (r"looked into", ["examined"]), (r"look into", ["examine"]),
+    (r"made up of", ["composed of"]), (r"in an effort to", ["in a bid to", "trying to"]),
+    (r"a series of", ["a string of", "a succession of"]), (r"at this point", ["at this stage"]),
+    (r"right now", ["at present"]), (r"is believed to", ["is thought to"]),
+    (r"are believed to", ["are thought to"]), (r"in the area", ["in the vicinity"]),
+    (r"the rest of", ["the remainder of"]), (r"most of", ["the majority of", "the bulk of"]),
+    (r"all of the", ["all the"]), (r"all of his", ["all his"]), (r"all of her", ["all her"]),
+    (r"all of their", ["all their"]), (r"next to", ["beside"]), (r"in order for", ["for"]),
+    (r"as long as", ["provided that"]), (r"as if", ["as though"]), (r"as though", ["as if"]),
+    (r"a member of", ["part of"]), (r"the start of", ["the beginning of"]),
+    (r"the beginning of", ["the start of"]), (r"a news conference", ["a press conference"]),
+    (r"a press conference", ["a news briefing", "a media briefing"]),
+    (r"life in prison", ["a life term", "life behind bars"]), (r"behind bars", ["in jail"]),
+    (r"death penalty", ["capital punishment"]), (r"each year", ["every year", "annually"]),
+    (r"every year", ["each year", "annually"]), (r"in recent years", ["lately"]),
+    (rf"over the past(?= {_SPAN_AHEAD})", ["in the last", "during the past"]),
+    (rf"in the last(?= {_SPAN_AHEAD})", ["over the past", "during the last"]),
+    (r"the police", ["police"]), (r"sort of", ["kind of"]), (r"kind of", ["sort of"]),
+    (r"in the meantime", ["meanwhile"]), (r"at first", ["initially"]),
+    (r"set to", ["poised to"]), (r"be able to", ["manage to"]),
+    (r"in response", ["in reply"]), (r"the latest", ["the newest", "the most recent"]),
+    (r"at the time of", ["at the moment of"]), (r"in the case of", ["in the matter of"]),
+    (r"with the help of", ["with help from", "aided by"]),
+    (r"(?<=\w) as well as", [" and"]),
+    (r"(?<=\w) said that", [" said"]), (r"(?<=\w) says that", [" says"]),
+    (r"despite the fact that", ["although"]), (r"because of the fact that", ["because"]),
+    (r"the fact that", ["that"]), (r"at this time", ["currently"]),
+    (r"on the other hand", ["conversely"]), (r"a great deal of", ["much"]),
+    (r"is able to", ["can"]), (r"are able to", ["can"]), (r"was unable to", ["could not"]),
+    (r"were unable to", ["could not"]), (r"is unable to", ["cannot"]),
+    (r"when it comes to", ["regarding", "as for"]), (r"supposed to", ["meant to", "expected to"]),
+    (r"going forward", ["from now on"]), (r"broke out", ["erupted"]),
+    (r"pulled out of", ["withdrew from"]), (r"leading to", ["resulting in"]),
+    (r"of course", ["naturally", "obviously"]), (r"shot and killed", ["gunned down"]),
+    (r"shot dead", ["gunned down"]), (r"(was|were) shot\b", [r"\1 struck by gunfire"]),
+    (r"at least", ["at minimum"]),
+]
+# A trailing subordinate clause moves to the front: "X was arrested after he fled." ->
+# "After he fled, x was arrested."
+_TRAIL_SUB = re.compile(r"^([A-Z][^\"“”;:]{15,}?),? (because|when|after|before|while|although"
+                        r"|though|since|until|once|as soon as|even though) "
+                        r"([^\"“”;:,]{8,90})([.!?])$")
+
+SYNONYMS_HARD = _parse_synonyms(_expand_forms(_SYNONYMS_HARD))
+# Words that never continue a name: at strength above 1 they are reworded even right after a
+# capitalised word ("Jackman held", "LaRue became"; but "Genovese family" stays).
+_AFTER_NAME_OK = {f for line in _SYNONYMS_HARD.splitlines() if line.startswith("V:")
+                  for f in _inflect_verb(line[2:].split("=")[0])} | {
+    k for k in (*SYNONYMS, *SYNONYMS_HARD) if k.endswith("ed")} | set(
+    "also just until when during following could should would might may after before became "
+    "becomes held dies died went goes however earlier later".split())
+# Words any substitution or a reporting-verb swap can produce: a second pass at strength
+# above 1 leaves them alone (no said -> stated -> said, no added -> further noted -> ...).
+_HARD_ALT_WORDS = _ALT_WORDS | {w for syns in SYNONYMS_HARD.values() for syn in syns
+                                for alt in syn.alts for w in alt.lower().split()} | {
+    "stated", "noted", "explained", "remarked", "told", "added", "informed", "states", "notes",
+    "explains", "tells"}
 
 
 def _match_case(src: str, new: str) -> str:
@@ -1595,9 +2851,9 @@ def _reshape(s: str, rng: random.Random) -> str:
     return s
 
 
-def _condense(s: str, rng: random.Random) -> str:
+def _condense(s: str, rng: random.Random, min_words: int = 20) -> str:
     """Cut a long sentence's trailing clause, as rewritten articles condense detail."""
-    if len(s.split()) < 20 or re.search(r"[\"“”]", s):
+    if len(s.split()) < min_words or re.search(r"[\"“”\x05]", s):  # \x05: a quotation kept aside
         return s
     cuts = [m.start() for m in re.finditer(r", ", s)
             if len(s[:m.start()].split()) >= 8 and len(s[m.end():].split()) >= 5]
@@ -1607,43 +2863,133 @@ def _condense(s: str, rng: random.Random) -> str:
     return head + (s[-1] if s[-1] in ".!?" else ".")
 
 
+def _quoted(s: str) -> list[bool]:
+    """Per character: inside quoted speech? A closing quote with no opening one in the
+    sentence ends a quotation that began in an earlier sentence."""
+    mask = [False] * len(s)
+    inside, start = False, 0
+    for i, ch in enumerate(s):
+        opening = ch == "“" or (ch == '"' and not inside and (i == 0 or s[i - 1] in " ([—-"))
+        if ch in "“”\"" and not inside and not opening:
+            mask[:i + 1] = [True] * (i + 1)  # continuation of an earlier sentence's quote
+        elif opening and not inside:
+            inside, start = True, i
+        elif ch in "”\"" and inside:
+            mask[start:i + 1] = [True] * (i + 1 - start)
+            inside = False
+    if inside:
+        mask[start:] = [True] * (len(s) - start)
+    return mask
+
+
+def _sub_unmarked(rx: re.Pattern, repl: Any, s: str) -> str:
+    """re.sub, but never inside text an earlier rewrite marked (\x01...\x02)."""
+    marked = [(m.start(), m.end()) for m in re.finditer(r"\x01[^\x02]*\x02", s)]
+    out, pos = [], 0
+    for m in rx.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in marked):
+            continue
+        out.append(s[pos:m.start()])
+        out.append(repl(m))
+        pos = m.end()
+    out.append(s[pos:])
+    return "".join(out)
+
+
+_ASKING = set("""ask asked asks know knew knows say said says tell told wonder wondered unclear sure
+see saw explain explained decide decided determine determined clear certain""".split())
+
+
+def _reshape_hard(s: str) -> str:
+    """A trailing subordinate clause moves to the front (no quotes, names keep their case)."""
+    m = _TRAIL_SUB.match(s)
+    if not m or len(m.group(1).split()) < 4 or len(m.group(3).split()) < 3 or \
+            m.group(1).rsplit(" ", 1)[-1].lower() in _ASKING:
+        return s  # "did not say when he left": the clause belongs to the verb
+    main, conj, sub, end = m.groups()
+    return f"{_ucfirst(conj)} {sub}, {_lcfirst(main)}{end}"
+
+
+def _pick(table: dict[str, list[_Syn]], low: str, nxt: str, prev: str,
+          rng: random.Random) -> str | None:
+    """The first alternative line of `low` whose context constraints fit, one of its words."""
+    nlow = "#" if nxt[:1].isdigit() else nxt.lower()
+    for syn in table[low]:
+        if nlow in syn.not_next or prev.lower() in syn.not_prev or \
+                (syn.only_next and nlow not in syn.only_next) or \
+                (syn.only_prev and prev.lower() not in syn.only_prev):
+            continue
+        return rng.choice(syn.alts)
+    return None
+
+
 def reword(sentence: str, rng: random.Random, strength: float = 0.7, *,
-           again: bool = False) -> str:
-    """Spin one sentence. strength 0 leaves it unchanged; 1 changes everything it can.
+           again: bool = False, keep_quotes: bool = False) -> str:
+    """Spin one sentence. strength 0 leaves it unchanged; 1 changes everything the base
+    table can; up to 2 spins harder.
 
     Operations, each applied with a probability that grows with strength: clause reordering
     and "according to" reshaping, phrase and word synonyms (a built-in table of common news
     words with context constraints), reporting-verb swaps, contractions, small constructions
     (possessives, named coordination, perfect -> past, optional "that", filler adverbs,
     dropped honorifics, appositives and -ly adverbs), a condensed tail and a sentence
-    connector. Digits, month and weekday names and capitalised words are never touched, so
+    connector. Above 1, the share strength - 1 also drives a second, larger synonym table
+    and phrase list (also for verbs right after a name), a trailing subordinate clause moved
+    to the front, shorter sentences condensed, and more of the constructions, contractions
+    and connectors (strengths up to 1 behave exactly as before).
+    Digits, month and weekday names and capitalised words are never touched, so
     number, date and name edits stay separate from paraphrase. again=True is a second pass:
-    it leaves words that are already substitutes alone.
+    it leaves words that are already substitutes alone. keep_quotes=True rewords only what is
+    around the quotations (they come back verbatim).
     """
     if strength <= 0 or not sentence.strip():
         return sentence
+    if keep_quotes:
+        mask = _quoted(sentence)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"1+", "".join("01"[x] for x in mask))]
+        if spans:
+            parts, pos = [], 0
+            for k, (a, b) in enumerate(spans):
+                parts += [sentence[pos:a], f"\x01\x05{k}\x02"]  # marked: no rewrite touches it
+                pos = b
+            out = reword("".join(parts) + sentence[pos:], rng, strength, again=again)
+            for k, (a, b) in enumerate(spans):
+                out = out.replace(f"\x05{k}", sentence[a:b])
+            return out
+    base = min(strength, 1.0)
+    hard = min(max(strength - 1.0, 0.0), 1.0)  # 0 for every strength up to 1
     s = sentence
-    if rng.random() < 0.8 * strength:
+    if rng.random() < 0.8 * base + 0.2 * hard:
         s = _reshape(s, rng)
+    if hard and s == sentence and rng.random() < hard:
+        s = _reshape_hard(s)
     for pat, alts in _PHRASES:
         def sub(m: re.Match, alts: list[str] = alts) -> str:
-            if rng.random() >= strength:
+            if rng.random() >= base:
                 return m.group(0)
             # Marked so the word-level pass leaves the new phrase alone.
             return "\x01" + _match_case(m.group(0), m.expand(rng.choice(alts))) + "\x02"
         s = re.sub(rf"\b{pat}\b", sub, s, flags=re.IGNORECASE)
+    if hard:
+        for pat, alts in _PHRASES_HARD:
+            def sub_hard(m: re.Match, alts: list[str] = alts) -> str:
+                if rng.random() >= hard:
+                    return m.group(0)
+                return "\x01" + _match_case(m.group(0), m.expand(rng.choice(alts))) + "\x02"
+            s = _sub_unmarked(re.compile(rf"\b{pat}\b", re.IGNORECASE), sub_hard, s)
     for rx, alts, check, factor in _SHAPES:
         def shape(m: re.Match, alts: list[str] = alts, check: Any = check,
                   factor: float = factor) -> str:
-            if rng.random() >= factor * strength or (check and not check(m)):
+            if rng.random() >= factor * (base + 0.5 * hard) or (check and not check(m)):
                 return m.group(0)
             return m.expand(rng.choice(alts))
         s = rx.sub(shape, s)
     for full, short in _CONTRACT:
         a, b = (full, short) if rng.random() < 0.5 else (short, full)
-        if re.search(rf"\b{a}\b", s) and rng.random() < 0.6 * strength:
+        if re.search(rf"\b{a}\b", s) and rng.random() < 0.6 * base + 0.4 * hard:
             s = re.sub(rf"\b{a}\b", b, s)
-    p_sub = min(1.0, 1.6 * strength)  # spinners replace nearly every word they have a synonym for
+    p_sub = min(1.0, 1.6 * base)  # spinners replace nearly every word they have a synonym for
+    alt_words = _HARD_ALT_WORDS if hard else _ALT_WORDS
     tokens = _TOKEN_RE.findall(s)
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
     for i, tok in enumerate(tokens):
@@ -1655,23 +3001,20 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7, *,
             continue
         j = _prev_index(tokens, i)
         nxt, prev = _next_word(tokens, i), (tokens[j] if j >= 0 else "")
-        if prev[:1].isupper() and j != first_word and low not in ("said", "says", "told"):
+        if prev[:1].isupper() and j != first_word and low not in ("said", "says", "told") \
+                and not (hard and low in _AFTER_NAME_OK):
             continue  # part of a name: "Genovese family", "Ford Center"
         new = None
         if low in ("said", "says", "told") and rng.random() < p_sub:
             new = _reporting(tok, nxt, rng)
-        elif low in SYNONYMS and rng.random() < p_sub and not (again and low in _ALT_WORDS):
-            nlow = "#" if nxt[:1].isdigit() else nxt.lower()
-            for syn in SYNONYMS[low]:
-                if nlow in syn.not_next or prev.lower() in syn.not_prev or \
-                        (syn.only_next and nlow not in syn.only_next) or \
-                        (syn.only_prev and prev.lower() not in syn.only_prev):
-                    continue
-                new = rng.choice(syn.alts)
-                break
+        elif low in SYNONYMS and rng.random() < p_sub and not (again and low in alt_words):
+            new = _pick(SYNONYMS, low, nxt, prev, rng)
         elif (low in _DROPPABLE and i != first_word and nxt[:1].isalnum()
-              and rng.random() < 0.6 * strength):
+              and rng.random() < 0.6 * base):
             new = ""
+        if (new is None and hard and low in SYNONYMS_HARD
+                and not (again and low in alt_words) and rng.random() < hard):
+            new = _pick(SYNONYMS_HARD, low, nxt, prev, rng)
         if new is None:
             continue
         tokens[i] = _match_case(tok, new)
@@ -1686,12 +3029,14 @@ def reword(sentence: str, rng: random.Random, strength: float = 0.7, *,
     s = "".join(tokens).replace("\x01", "").replace("\x02", "")
     if sentence[:1].isupper():
         s = _ucfirst(s)
-    if rng.random() < 0.6 * strength:
-        s = _condense(s, rng)
-    if rng.random() < 0.15 * strength and not s.startswith(("\"", "“", "According")):
+    if rng.random() < 0.6 * base + 0.4 * hard:
+        s = _condense(s, rng, 20 - round(6 * hard))
+    if rng.random() < 0.15 * base + 0.25 * hard and not s.startswith(("\"", "“", "According")):
         first = s.split(" ", 1)[0]
         if first in _LOWERABLE:
             s = rng.choice(_CONNECTORS) + _lcfirst(s)
+        elif hard and first in _COMMON_SUBJECTS:
+            s = rng.choice(_CONNECTORS) + _subject_lower(s)
     return s
 
 
@@ -1894,8 +3239,9 @@ class _Changes:
 # --------------------------------------------------------------------------------------------
 # The derived documents
 # --------------------------------------------------------------------------------------------
-def _plan_names(a: Article, rng: random.Random, k: int, max_count: int = 0) -> dict[str, str]:
-    """Pick k of the document's frequent names and a respelling for each.
+def _plan_names(a: Article, rng: random.Random, k: int, max_count: int = 0,
+                top: int = 8) -> dict[str, str]:
+    """Pick k of the document's `top` most frequent names and a respelling for each.
 
     max_count > 0 keeps only names used at most that often (light edits for reprints).
     """
@@ -1903,7 +3249,7 @@ def _plan_names(a: Article, rng: random.Random, k: int, max_count: int = 0) -> d
     names = find_names(text)
     if max_count:
         names = [n for n in names if len(re.findall(rf"\b{re.escape(n)}\b", text)) <= max_count]
-    names = names[:8]
+    names = names[:top]
     chosen = sorted(rng.sample(names, min(k, len(names))))
     return {n: name_variant(n, rng) for n in chosen}
 
@@ -2028,14 +3374,20 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     paragraphs added from `filler` (unrelated text; None: a generic paragraph; []: none);
     maybe one quote trimmed and two paragraphs swapped; site chrome and junk tags.
     strength in [0, 1] scales the rewording and the cutting: see the corpus README for the
-    measured word 5-gram Jaccard. site: a Site, None for a random one, False for none.
+    measured word 5-gram Jaccard. In (1, 2] the rewording goes further (see `reword`), the
+    paragraph cuts stay as at 1, a few more single sentences go, more names are respelt and
+    the verbatim survivor is the shortest quotation alone (its attribution is reworded).
+    site: a Site, None for a random one, False for none.
     """
     a = _as_article(doc)
     site = _pick_site(site, rng)
     text_of = {k: s for k, s in a.sentences()}
     n_para = len(a.paragraphs)
+    # Above 1 the paragraph cuts stay as at 1; the rewording grows (see `reword`), a few more
+    # sentences go, more names are respelt and the one verbatim survivor is the shortest quote.
+    cut, hard = min(strength, 1.0), min(max(strength - 1.0, 0.0), 1.0)
     # A spinner cuts a share of the body; the harder the spin, the more it cuts.
-    share = rng.uniform(0.5, 1.0) * 0.6 * strength ** 1.3
+    share = rng.uniform(0.5, 1.0) * 0.6 * cut ** 1.3
     n_drop = 0 if n_para < 3 else max(1, round((n_para - 1) * share))
     dropped = set(rng.sample(range(1, n_para), n_drop))  # never the lede
     kept_keys = [k for k in text_of if k[0] not in dropped]
@@ -2046,16 +3398,27 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
     rng.shuffle(others)
     # Verbatim survivors: what gives a spun copy away. Quotes first, as spinners keep them.
     n_verbatim = 1 if strength >= 0.85 else max(1, min(3, len(kept_keys) // 16))
-    verbatim = set((quotes + others)[:n_verbatim])
+    survivors = quotes + others
+    if hard:
+        # The shortest quotation (of the shortest sentence without one) survives; the stable
+        # sort keeps the shuffled order among ties.
+        def quoted_words(k: tuple[int, int]) -> int:
+            s = text_of[k]
+            return len("".join(c for c, q in zip(s, _quoted(s)) if q).split())
+        survivors = sorted(quotes, key=quoted_words) + \
+            sorted(others, key=lambda k: len(text_of[k].split()))
+    verbatim = set(survivors[:n_verbatim])
     rest_quotes = [k for k in quotes if k not in verbatim]
     trimmed = {rest_quotes[0]} if rest_quotes and rng.random() < 0.35 else set()
     extra_drop = {k for k in kept_keys if k not in verbatim and k not in trimmed and k[1] > 0
-                  and rng.random() < 0.2 * strength}
+                  and rng.random() < 0.2 * cut + 0.1 * hard}
     kept = [k for k in kept_keys if k not in extra_drop]
     editable = [k for k in kept if k not in verbatim and k not in trimmed]
     sub = Article(id=a.id, paragraphs=[[text_of[k] for k in editable]])
     # Transliterating sites respell names throughout; the harder the spin, the more names.
-    changes = _Changes(names=_plan_names(sub, rng, rng.randint(1, 1 + round(4 * strength))))
+    changes = _Changes(names=_plan_names(
+        sub, rng, rng.randint(1 + round(3 * hard), 1 + round(4 * cut + 7 * hard)),
+        top=8 + round(4 * hard)))
     changes.numbers = {editable[k[1]]: i for k, i in _plan_spans(sub, rng, rng.randint(1, 2),
                                                                   number_spans).items()}
     if rng.random() < 0.7:
@@ -2091,6 +3454,13 @@ def make_rewrite(doc: Article | str, rng: random.Random, strength: float = 0.7,
                     edits.insert(0, {"type": "paraphrase", "a_off": (0, len(s)),
                                      "b_off": (0, len(new))})
                 item.update(text=new, edits=edits, reworded=spun != s)
+            elif hard and re.search(r"[\"“”]", s):
+                # Above 1 the verbatim survivor is the quotation alone: what is around it is
+                # reworded (no name or number plan touches it, as for any verbatim sentence).
+                spun = reword(s, rng, strength, keep_quotes=True)
+                if spun != s:
+                    item.update(text=spun, reworded=True, edits=[
+                        {"type": "paraphrase", "a_off": (0, len(s)), "b_off": (0, len(spun))}])
             items.append(item)
         if items:
             body.append(("orig", items))
@@ -2514,7 +3884,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", default="demo/corpus", help="output folder (default: demo/corpus)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--sources", type=int, default=12, help="number of fake sites")
-    p.add_argument("--strength", type=float, default=0.7, help="reword strength in [0, 1]")
+    p.add_argument("--strength", type=float, default=0.7,
+                   help="reword strength in [0, 2]: up to 1 the table-driven spinner with "
+                        "cuts; above 1 rewording goes further (strength 2: rewrites at median "
+                        "word 5-gram Jaccard about 0.04, 5th percentile about 0.02)")
     p.add_argument("--topic-share", type=float, default=0.7,
                    help="share of ECB+ topics used as originals (the rest feed fillers/hosts)")
     p.add_argument("--copy-share", type=float, default=0.75,
