@@ -68,7 +68,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         a0, a1 = ta.char_span(p.a0, p.a1)
         b0, b1 = tb.char_span(p.b0, p.b1)
         passages.append(Passage(a0, a1, b0, b1, round(p.identity, 4), a.text[a0:a1], b.text[b0:b1]))
-    matches = match_sentences(pa.sentence_index, pb.sentence_index, cfg.sentence_match)
+    matches = match_sentences(pa.sentence_index, pb.sentence_index, cfg.sentence_match, cfg.sentence_match_gap)
+    # The relation counts only sentences alike on their own: in-order gap matches help explain
+    # a spun copy, but two reports of one event also line up sentence by sentence that way.
+    strict = [m for m in matches if m[2] >= cfg.sentence_match]
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=bag_cosine(pa.bag, pb.bag),
@@ -77,10 +80,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         residual=bag_cosine(bag(ta.hashes, pa.weights, ~ma), bag(tb.hashes, pb.weights, ~mb)),
         # share of the shorter side's sentences with a counterpart: high for a copy
         # reworded sentence by sentence, low for an independent report of the same event
-        parallel=len(matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
+        parallel=len(strict) / max(1, min(pa.n_sentences, pb.n_sentences)),
         # of those, the ones reworded rather than copied: what separates a spun copy
         # from an article that quotes a few sentences verbatim
-        reworded=sum(d < VERBATIM_DICE for _, _, d in matches) / max(1, min(pa.n_sentences, pb.n_sentences)),
+        reworded=sum(d < VERBATIM_DICE for _, _, d in strict) / max(1, min(pa.n_sentences, pb.n_sentences)),
         identity=sum(p.identity * (p.a1 - p.a0) for p in tps) / max(1, sum(p.a1 - p.a0 for p in tps)),
         anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
     )

@@ -70,6 +70,7 @@ class Config:
 
     # --- explain --------------------------------------------------------------------------------
     sentence_match: float = 0.45  # token Dice of two sentences to call them the same sentence
+    sentence_match_gap: float = 0.25  # ... when they sit in order between two such matches (README)
     name_similarity: float = 0.7  # char similarity of two capitalised tokens to be one name
 
     # --- engine -----------------------------------------------------------------------------------

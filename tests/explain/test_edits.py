@@ -82,3 +82,39 @@ def test_glued_tags_are_junk_but_abbreviations_are_not():
     # same text without tags: no junk, although "p.m." and "St. Louis" carry periods
     c = a.replace("7 p.m.", "7 p.m. in St. Louis")
     assert not [e for e in retold.compare(a, c).edits if e.type == "junk_token"]
+
+
+def _index(text):
+    from retold.explain.edits import sentence_index, sentence_units
+    from retold.text.normalise import tokenize
+    import numpy as np
+    toks = tokenize(text)
+    sents = sentence_units(text, toks, np.zeros(len(toks), dtype=bool))
+    return sentence_index(sents, toks)
+
+
+def test_in_order_gap_matching_pairs_a_heavily_reworded_sentence():
+    from retold.explain.edits import match_sentences
+    a = ("The ferry left Port Arlen at noon with 212 passengers aboard. "
+         "Heavy winds forced the captain to turn back toward the harbour within the hour. "
+         "Coast guard officials said nobody was hurt during the return.")
+    b = ("The ferry left Port Arlen at noon with 212 passengers aboard. "
+         "Within sixty minutes strong gusts made its skipper head back toward the harbour. "
+         "Coast guard officials said nobody was hurt during the return.")
+    strict = match_sentences(_index(a), _index(b), 0.45)
+    assert [(i, j) for i, j, _ in strict] == [(0, 0), (2, 2)]
+    gap = match_sentences(_index(a), _index(b), 0.45, 0.25)
+    assert [(i, j) for i, j, _ in gap] == [(0, 0), (1, 1), (2, 2)]
+    assert gap[1][2] < 0.45
+
+
+def test_gap_matching_needs_two_anchoring_matches():
+    from retold.explain.edits import match_sentences
+    a = ("Rain fell on the town of Delvin all day. The river rose over its banks by evening. "
+         "Schools will stay closed on Friday.")
+    b = ("Rain fell on the town of Delvin all day. Traders said water had risen past its banks by "
+         "nightfall. Officials plan to keep classrooms shut through Friday.")
+    assert [(i, j) for i, j, _ in match_sentences(_index(a), _index(b), 0.45)] == [(0, 0)]
+    # the second sentences share a third of their words (Dice 0.33), but one match is no
+    # frame: the lower threshold is not applied
+    assert [(i, j) for i, j, _ in match_sentences(_index(a), _index(b), 0.45, 0.25)] == [(0, 0)]

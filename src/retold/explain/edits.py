@@ -86,8 +86,15 @@ def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
     return SentenceIndex(h, o, np.bincount(o, minlength=len(sents)))
 
 
-def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float) -> list[tuple[int, int, float]]:
-    """One-to-one sentence matches (i, j, dice), best first, by Dice of distinct words."""
+def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float,
+                    gap_threshold: float | None = None) -> list[tuple[int, int, float]]:
+    """One-to-one sentence matches (i, j, dice), best first, by Dice of distinct words.
+
+    With gap_threshold, a second pass matches the sentences left between two consecutive
+    matches (in order on both sides) at that lower Dice: a strongly reworded sentence keeps
+    few of its words, but it still sits where the original's sentence sat. Needs two
+    matches from the first pass, so unrelated texts get no boxes to fill.
+    """
     na, nb = len(xa.sizes), len(xb.sizes)
     if na == 0 or nb == 0:
         return []
@@ -101,17 +108,33 @@ def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float) -> l
     inter = np.bincount(ia * nb + jb, minlength=na * nb).reshape(na, nb)
     denom = xa.sizes[:, None] + xb.sizes[None, :]  # 0 for chrome sentences (not indexed)
     dice = np.divide(2.0 * inter, denom, out=np.zeros(inter.shape), where=denom > 0)
+    out = _greedy(dice, threshold, set(), set())
+    if gap_threshold is not None and len(out) >= 2:
+        out.sort()
+        used_a, used_b = {i for i, _, _ in out}, {j for _, j, _ in out}
+        bounds = [(-1, -1)] + [(i, j) for i, j, _ in out] + [(na, nb)]
+        extra = []
+        for (a0, b0), (a1, b1) in zip(bounds, bounds[1:]):
+            if a1 - a0 > 1 and b1 - b0 > 1 and b0 < b1:
+                box = np.zeros_like(dice)
+                box[a0 + 1:a1, b0 + 1:b1] = dice[a0 + 1:a1, b0 + 1:b1]
+                extra += _greedy(box, gap_threshold, used_a, used_b)
+        out += extra
+    out.sort()
+    return out
+
+
+def _greedy(dice: np.ndarray, threshold: float, used_a: set, used_b: set) -> list[tuple[int, int, float]]:
     rows, cols = np.nonzero(dice >= threshold)
     vals = dice[rows, cols]
     order = np.lexsort((np.abs(rows - cols), -vals))  # best first; ties: nearby positions
-    used_a, used_b, out = set(), set(), []
+    out = []
     for i, j, d in zip(rows[order].tolist(), cols[order].tolist(), vals[order].tolist()):
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
         out.append((i, j, d))
-    out.sort()
     return out
 
 
@@ -315,7 +338,8 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     sa = sa if sa is not None else sentence_units(a, ta)
     sb = sb if sb is not None else sentence_units(b, tb)
     if matches is None:
-        matches = match_sentences(sentence_index(sa, ta), sentence_index(sb, tb), cfg.sentence_match)
+        matches = match_sentences(sentence_index(sa, ta), sentence_index(sb, tb), cfg.sentence_match,
+                                   cfg.sentence_match_gap)
     d = _Differ(a, b, ta, tb, cfg, quoted_a)
     # Sentences out of order: those off a longest run in order, read in b's order, so that
     # of two swapped blocks of equal length the one b moved earlier is the one reported.
