@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test test-embed install bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,8 +20,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# the optional embed extra in a venv of its own, so `make test` keeps testing the core as
+# most users install it
+test-embed:
+	test -x .venv-embed/bin/python || $(PY) -m venv .venv-embed
+	.venv-embed/bin/python -m pip install --quiet --upgrade pip
+	.venv-embed/bin/python -m pip install --quiet -e '.[dev,embed]'
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 .venv-embed/bin/python -m pytest -q tests/story
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dedup.py
 
 clean:
-	rm -rf $(VENV) demo/out .pytest_cache
+	rm -rf $(VENV) .venv-embed demo/out .pytest_cache

@@ -67,6 +67,8 @@ class Config:
     story_max_df: float = 0.02  # features in more than this share of documents are not indexed
     story_min_index_df: int = 100  # ... unless the corpus is small: always index df up to this
     story_candidates: int = 50  # retrieved per document before exact rescoring
+    story_embed_weight: float = 0.0  # > 0: blend centred MiniLM embeddings into the rescoring
+    # (pip install 'retold[embed]'; 0.25 measured best, README "Stories")
 
     # --- explain --------------------------------------------------------------------------------
     sentence_match: float = 0.45  # token Dice of two sentences to call them the same sentence

@@ -17,7 +17,7 @@ from ..explain.direction import parse_date
 from .features import event_features
 from .graph import story_graph
 from .linkage import average_linkage
-from .neighbours import Neighbours, pair_cosine, story_neighbours, time_factor
+from .neighbours import Neighbours, direct_similarity, pair_cosine, story_neighbours, time_factor
 from .stream import stream_stories
 from .vectors import StoryVectors, vectorize
 
@@ -33,6 +33,7 @@ class StoryModel:
     edges: np.ndarray  # (m, 2) story graph edges, i < j
     weights: np.ndarray  # (m,) story similarity of each edge
     profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
+    dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
 
 
 def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
@@ -48,21 +49,32 @@ def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) ->
     return vectorize([event_features(t, h, cfg.story_name_weight) for t, h in zip(texts, titles)])
 
 
-def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None) -> Neighbours:
+def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> np.ndarray | None:
+    """Centred embeddings when story_embed_weight asks for them (the embed extra)."""
+    if cfg.story_embed_weight <= 0:
+        return None
+    from .embed import centered, embed
+    return centered(embed(list(texts), titles=list(titles)))
+
+
+def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None,
+            dense: np.ndarray | None = None) -> Neighbours:
     n = vec.matrix.shape[0]
     max_df = max(cfg.story_min_index_df, int(cfg.story_max_df * n))
     return story_neighbours(vec.matrix, vec.df, days, cfg.story_k, tau=cfg.story_tau_days,
                             floor=cfg.story_time_floor, query_terms=cfg.story_query_terms,
-                            max_df=max_df, candidates=cfg.story_candidates, order=order)
+                            max_df=max_df, candidates=cfg.story_candidates, order=order,
+                            dense=dense, dense_weight=cfg.story_embed_weight)
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
                 cfg: Config) -> StoryModel:
     vec = _vectors(texts, titles, cfg)
     days = day_numbers(dates)
-    nb = _search(vec, days, cfg, None)
+    dense = _dense(texts, titles, cfg)
+    nb = _search(vec, days, cfg, None, dense)
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
-    return StoryModel(vec, days, nb, edges, weights, prof)
+    return StoryModel(vec, days, nb, edges, weights, prof, dense)
 
 
 def batch_stories(model: StoryModel, threshold: float) -> np.ndarray:
@@ -85,7 +97,7 @@ def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequ
     vec = _vectors(texts, titles, cfg)
     days = day_numbers(dates)
     arrival = arrival_order(days)
-    return _search(vec, days, cfg, arrival), arrival
+    return _search(vec, days, cfg, arrival, _dense(texts, titles, cfg)), arrival
 
 
 def stream_stories_for(nb: Neighbours, arrival: np.ndarray, threshold: float) -> np.ndarray:
@@ -98,7 +110,7 @@ def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.n
     if len(pairs) == 0:
         return np.zeros(0)
     i, j = pairs[:, 0], pairs[:, 1]
-    direct = pair_cosine(model.vectors.matrix, i, j) * time_factor(model.days[i], model.days[j],
-                                                                   cfg.story_tau_days, cfg.story_time_floor)
+    direct = direct_similarity(model.vectors.matrix, i, j, model.dense, cfg.story_embed_weight) * time_factor(
+        model.days[i], model.days[j], cfg.story_tau_days, cfg.story_time_floor)
     shared = pair_cosine(model.profiles, i, j)
     return np.clip((1 - cfg.story_mix) * direct + cfg.story_mix * shared, 0.0, 1.0)

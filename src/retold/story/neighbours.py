@@ -47,6 +47,16 @@ def pair_cosine(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     return np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
 
 
+def direct_similarity(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray,
+                      dense: np.ndarray | None = None, dense_weight: float = 0.0) -> np.ndarray:
+    """TF-IDF cosine of each pair, blended with the embedding cosine when there is one."""
+    sim = pair_cosine(x, rows, cols)
+    if dense is not None and dense_weight > 0 and len(rows):
+        emb = np.einsum("ij,ij->i", dense[rows], dense[cols]).astype(np.float64)
+        sim = (1 - dense_weight) * sim + dense_weight * np.clip(emb, 0.0, 1.0)
+    return sim
+
+
 def _top_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int):
     order = np.lexsort((-vals, rows))
     rows, cols, vals = rows[order], cols[order], vals[order]
@@ -58,11 +68,14 @@ def _top_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: i
 
 def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int, *, tau: float,
                      floor: float, query_terms: int = 40, max_df: int = 2000, candidates: int = 50,
-                     order: np.ndarray | None = None, block: int = 1024) -> Neighbours:
+                     order: np.ndarray | None = None, block: int = 1024,
+                     dense: np.ndarray | None = None, dense_weight: float = 0.0) -> Neighbours:
     """k nearest story neighbours of every document.
 
     order: optional arrival rank per document; when given, a document's neighbours are
     only documents that arrived before it (the view of a stream).
+    dense: optional unit-row embeddings; the rescoring then blends their cosine in with
+    `dense_weight` (retrieval stays on the sparse index, so the search stays sub-quadratic).
     """
     n = x.shape[0]
     q = top_terms(x, query_terms)
@@ -81,7 +94,8 @@ def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int,
             ok &= order[cols] < order[glob]
         rows, cols, vals = rows[ok], cols[ok], vals[ok]
         rows, cols, vals, _ = _top_per_row(rows, cols, vals, r1 - r0, candidates)
-        exact = pair_cosine(x, rows + r0, cols) * time_factor(days[rows + r0], days[cols], tau, floor)
+        exact = direct_similarity(x, rows + r0, cols, dense, dense_weight) * time_factor(
+            days[rows + r0], days[cols], tau, floor)
         rows, cols, exact, rank = _top_per_row(rows, cols, exact, r1 - r0, k)
         out_i[rows + r0, rank] = cols
         out_s[rows + r0, rank] = exact
