@@ -66,6 +66,7 @@ class Config:
     story_query_terms: int = 40  # strongest features of a document used to search neighbours
     story_max_df: float = 0.02  # features in more than this share of documents are not indexed
     story_min_index_df: int = 100  # ... unless the corpus is small: always index df up to this
+    story_max_index_df: int = 500  # ... and never above this: keeps the search linear in n (README)
     story_candidates: int = 50  # retrieved per document before exact rescoring
     story_embed_weight: float = 0.0  # > 0: blend centred MiniLM embeddings into the rescoring
     # (pip install 'retold[embed]'; 0.25 measured best, README "Stories")

@@ -60,7 +60,7 @@ def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> n
 def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None,
             dense: np.ndarray | None = None) -> Neighbours:
     n = vec.matrix.shape[0]
-    max_df = max(cfg.story_min_index_df, int(cfg.story_max_df * n))
+    max_df = min(cfg.story_max_index_df, max(cfg.story_min_index_df, int(cfg.story_max_df * n)))
     return story_neighbours(vec.matrix, vec.df, days, cfg.story_k, tau=cfg.story_tau_days,
                             floor=cfg.story_time_floor, query_terms=cfg.story_query_terms,
                             max_df=max_df, candidates=cfg.story_candidates, order=order,

@@ -13,6 +13,7 @@ Pure functions of the text; the corpus weighting lives in vectors.py.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from ..text.normalise import tokenize
 from ..text.stopwords import STOPWORDS
@@ -24,6 +25,7 @@ _SUFFIXES = ("ing", "ed")
 _OPENERS = "\"'“”‘’([«»"
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(key: str) -> str:
     """Plural, then -ing/-ed, off words long enough to keep a stem of 4 letters."""
     if key.endswith("s") and not key.endswith("ss") and len(key) >= 5:
@@ -50,11 +52,8 @@ def event_features(text: str, title: str | None = None, name_weight: float = 3.0
             continue
         toks = tokenize(part)
         starts, ends = toks.starts.tolist(), toks.ends.tolist()
-        prev_end, prev_name = 0, None  # prev_name: (token index, key) of a name just before
+        prev_name = None  # (token index, key) of a name just before
         for k, key in enumerate(toks.keys):
-            s = starts[k]
-            initial = k == 0 or _starts_sentence(part[prev_end:s])
-            prev_end = ends[k]
             if key[0].isdigit():
                 out["n:" + key.replace(",", "")] += 1
                 prev_name = None
@@ -65,8 +64,10 @@ def event_features(text: str, title: str | None = None, name_weight: float = 3.0
                 prev_name = None
                 continue
             out["w:" + stem(key)] += 1
-            first = part[s]
-            if first.isupper() and not initial and not part[s:ends[k]].isupper():
+            s = starts[k]
+            # sentence starts only matter for capitalised words: test those alone
+            if (part[s].isupper() and not part[s:ends[k]].isupper()
+                    and not (k == 0 or _starts_sentence(part[ends[k - 1]:s]))):
                 out["e:" + key] += name_weight
                 if prev_name is not None and prev_name[0] == k - 1:
                     out["e:" + prev_name[1] + "_" + key] += name_weight
