@@ -373,7 +373,7 @@ class LocalEngine:
             i, j = int(sb.reps[u]), int(sb.reps[v])
             if story[i] != story[j] or (min(i, j), max(i, j)) in seen:
                 continue
-            if stages._earlier(docs[j].date, docs[i].date):
+            if stages.earlier(docs[j].date, docs[i].date):
                 i, j = j, i
             d = direction(docs[i].date, docs[j].date, [], docs[i].doc_id, docs[j].doc_id)
             row = dict(a=docs[i].doc_id, b=docs[j].doc_id, relation="same_story", story=round(w, 4),

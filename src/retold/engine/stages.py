@@ -101,7 +101,7 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
     cache = token_cache if token_cache is not None else {}
     out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
-        if _earlier(docs[j].date, docs[i].date):
+        if earlier(docs[j].date, docs[i].date):
             i, j = j, i  # a is the earlier document, so edits read as changes made by the copy
         if len(cache) > PROFILE_CACHE and (i not in cache or j not in cache):
             cache.clear()  # bounded memory; pairs come sorted by a, so a stays hot
@@ -115,7 +115,7 @@ def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None):
     return profile(doc, cfg, (chrome or {}).get(doc.source or ""))
 
 
-def _earlier(x: str | None, y: str | None) -> bool:
+def earlier(x: str | None, y: str | None) -> bool:
     dx, dy = parse_date(x), parse_date(y)
     return bool(dx and dy and dx < dy)
 
