@@ -137,7 +137,7 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
     model = build_model(texts, titles, dates, cfg)
     if cfg.story_mode == "stream":
-        nb, arrival = stream_model(texts, titles, dates, cfg)
+        nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories_for(nb, arrival, cfg.story_stream_link)
     elif cfg.story_mode == "batch":
         labels = batch_stories(model, cfg.story_link)

@@ -92,12 +92,14 @@ def arrival_order(days: np.ndarray) -> np.ndarray:
 
 
 def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
-                 cfg: Config) -> tuple[Neighbours, np.ndarray]:
-    """Causal neighbours (each document sees only earlier ones) and the arrival order."""
-    vec = _vectors(texts, titles, cfg)
-    days = day_numbers(dates)
+                 cfg: Config, model: StoryModel | None = None) -> tuple[Neighbours, np.ndarray]:
+    """Causal neighbours (each document sees only earlier ones) and the arrival order.
+    A batch `model` of the same documents lends its vectors and embeddings."""
+    vec = model.vectors if model is not None else _vectors(texts, titles, cfg)
+    days = model.days if model is not None else day_numbers(dates)
+    dense = model.dense if model is not None else _dense(texts, titles, cfg)
     arrival = arrival_order(days)
-    return _search(vec, days, cfg, arrival, _dense(texts, titles, cfg)), arrival
+    return _search(vec, days, cfg, arrival, dense), arrival
 
 
 def stream_stories_for(nb: Neighbours, arrival: np.ndarray, threshold: float) -> np.ndarray:
