@@ -193,7 +193,7 @@ class LocalEngine:
         timings["compare"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        self.reporter.stage("cluster")
+        self.reporter.stage("stories")
         counts = self._finish(docs, cand, st, out, rel_counts)
         timings["cluster"] = time.perf_counter() - t
         counts["input_issues"] = len(issues)
@@ -322,7 +322,6 @@ class LocalEngine:
             tables[name] = pa.concat_tables([exact[name], tables[name]])
 
         # stories: the corpus model over exact-group representatives, members follow theirs
-        self.reporter.stage("stories")
         rep = np.arange(n, dtype=np.int64)
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
@@ -330,6 +329,7 @@ class LocalEngine:
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
+        self.reporter.stage("cluster")
         index = {d: i for i, d in enumerate(ids)}
         pt = tables["pairs"]
         ia = np.array([index[a] for a in pt.column("a").to_pylist()], dtype=np.int64)
