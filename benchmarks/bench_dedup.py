@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (sibling module)
+from measure import measure as measure_child  # noqa: E402
 
 THRESHOLD = 0.8  # Jaccard threshold of "near-duplicate" on the datasketch side
 NUM_PERM = 128
@@ -121,43 +122,8 @@ def datasketch_child(inp: Path, out: Path, bulk: bool = False) -> None:
 # --------------------------------------------------------------------------- measurement
 
 def measure(cmd: list[str], interval: float = 0.02) -> dict:
-    """Run cmd; return wall seconds, peak RSS of its process tree (sum), exit code, stderr."""
-    import psutil
-
-    err_path = REPO / ".bench" / "child.stderr"
-    with open(err_path, "wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO)
-        root = psutil.Process(proc.pid)
-        peak_tree = 0
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                wall = time.perf_counter() - t0
-                break
-            rss = 0
-            try:
-                procs = [root] + root.children(recursive=True)
-            except psutil.Error:
-                procs = []
-            for p in procs:
-                try:
-                    rss += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            peak_tree = max(peak_tree, rss)
-            time.sleep(interval)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = err_path.read_text(errors="replace")
-    return {
-        "wall_s": round(wall, 3),
-        "peak_rss_mb": round(peak_tree / 2**20, 1),
-        # ru_maxrss of the child (Linux: KiB), max over it and the descendants it waited for
-        "max_single_rss_mb": round(ru.ru_maxrss / 1024, 1),
-        "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
-        "returncode": proc.returncode,
-        "stderr_tail": stderr[-3000:] if proc.returncode else "",
-    }
+    """Run cmd; wall seconds, peak RSS of its process tree (sum), exit code, stderr."""
+    return measure_child(cmd, REPO / ".bench" / "child.stderr", REPO, interval)
 
 
 def retold_cmd(inp: Path, out: Path) -> list[str]:

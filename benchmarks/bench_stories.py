@@ -38,7 +38,6 @@ import os
 import platform
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # sibling module: Reuters + BBC readers
+from measure import measure as measure_child  # sibling module: outside measurement
 
 DATA = corpus.DATA
 BENCH = REPO / ".bench"
@@ -536,38 +536,7 @@ def run_child(args) -> int:
 
 def measure(cmd: list[str], timeout: float, interval: float = 0.05) -> dict:
     """Run cmd; wall seconds, peak RSS (psutil polling of the process tree), ru_maxrss."""
-    import psutil
-    err_path = BENCH / "stories-child.stderr"
-    with open(err_path, "wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO)
-        root = psutil.Process(proc.pid)
-        peak, timed_out = 0, False
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                wall = time.perf_counter() - t0
-                break
-            if not timed_out and time.perf_counter() - t0 > timeout:
-                timed_out = True
-                proc.send_signal(signal.SIGKILL)  # our own child, by pid
-            rss = 0
-            try:
-                procs = [root] + root.children(recursive=True)
-            except psutil.Error:
-                procs = []
-            for p in procs:
-                try:
-                    rss += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            peak = max(peak, rss)
-            time.sleep(interval)
-    code = os.waitstatus_to_exitcode(status)
-    stderr = err_path.read_text(errors="replace")
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 2**20, 1),
-            "ru_maxrss_mb": round(ru.ru_maxrss / 1024, 1), "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
-            "returncode": code, "timed_out": timed_out, "stderr_tail": stderr[-3000:] if code else ""}
+    return measure_child(cmd, BENCH / "stories-child.stderr", REPO, interval, timeout)
 
 
 def run_measured(kind: str, path: Path, n: int, timeout: float, check: bool = False) -> dict:

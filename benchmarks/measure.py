@@ -1,0 +1,54 @@
+"""Run a benchmark child and measure it from outside: wall time, peak RSS of its whole
+process tree (psutil polling, summed over processes, so forked workers count), the child's
+own ru_maxrss and CPU time. Shared by the bench_* scripts."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+
+def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
+            timeout: float | None = None) -> dict:
+    import psutil
+
+    err_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        root = psutil.Process(proc.pid)
+        peak, timed_out = 0, False
+        while True:
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                wall = time.perf_counter() - t0
+                break
+            if timeout is not None and not timed_out and time.perf_counter() - t0 > timeout:
+                timed_out = True
+                proc.send_signal(signal.SIGKILL)  # our own child, by pid
+            rss = 0
+            try:
+                procs = [root] + root.children(recursive=True)
+            except psutil.Error:
+                procs = []
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, rss)
+            time.sleep(interval)
+    code = os.waitstatus_to_exitcode(status)
+    stderr = err_path.read_text(errors="replace")
+    return {
+        "wall_s": round(wall, 3),
+        "peak_rss_mb": round(peak / 2**20, 1),
+        # ru_maxrss of the child (Linux: KiB), max over it and the descendants it waited for
+        "ru_maxrss_mb": round(ru.ru_maxrss / 1024, 1),
+        "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
+        "returncode": code,
+        "timed_out": timed_out,
+        "stderr_tail": stderr[-3000:] if code else "",
+    }
