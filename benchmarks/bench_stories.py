@@ -477,11 +477,11 @@ def child_retold(docs: list[dict], mode: str, check: bool) -> dict:
            "multi_doc_stories": int((sizes > 1).sum()), "largest_story": int(sizes.max()),
            **info, "gva_clean": _gva_score(docs, labels)}
     if check:  # the phase-by-phase path must give what build_model + batch_stories give
-        from retold.story import batch_stories, build_model, stream_model, stream_stories_for
+        from retold.story import batch_stories, build_model, stream_model, stream_stories
         if mode == "batch":
             ref = batch_stories(build_model(texts, titles, dates, cfg), cfg.story_link)
         else:
-            ref = stream_stories_for(*stream_model(texts, titles, dates, cfg), cfg.story_stream_link)
+            ref = stream_stories(*stream_model(texts, titles, dates, cfg), cfg.story_stream_link)
         out["same_as_public_api"] = _same_partition(labels.tolist(), ref.tolist())
     return out
 
@@ -506,14 +506,14 @@ def child_baseline(docs: list[dict]) -> dict:
 def child_gva_alone(docs: list[dict]) -> dict:
     """The GVA clean documents of the sample, clustered on their own (reference)."""
     from retold.config import Config
-    from retold.story import batch_stories, build_model, stream_model, stream_stories_for
+    from retold.story import batch_stories, build_model, stream_model, stream_stories
     cfg = Config()
     g = [d for d in docs if d["source"] == "gva-clean"]
     args = ([d["text"] for d in g], [d["title"] for d in g], [d["date"] for d in g], cfg)
     t0 = time.perf_counter()
     batch = batch_stories(build_model(*args), cfg.story_link)
     t1 = time.perf_counter()
-    stream = stream_stories_for(*stream_model(*args), cfg.story_stream_link)
+    stream = stream_stories(*stream_model(*args), cfg.story_stream_link)
     return {"mode": "gva-alone", "n": len(docs), "n_gva": len(g), "batch_seconds": round(t1 - t0, 3),
             "batch": _gva_score(g, batch), "stream": _gva_score(g, stream)}
 

@@ -1,7 +1,7 @@
 import numpy as np
 
 from retold.config import Config
-from retold.story import batch_stories, build_model, pair_story_scores, stream_model, stream_stories_for
+from retold.story import batch_stories, build_model, pair_story_scores, stream_model, stream_stories
 from retold.story.neighbours import Neighbours
 
 # Two look-alike events (two fires in two towns), three reports each, plus an unrelated text.
@@ -39,7 +39,7 @@ def test_stream_assigns_in_date_order():
     cfg = Config().replace(story_k=3)
     texts, dates = [t for t, _ in DOCS], [d for _, d in DOCS]
     nb, arrival = stream_model(texts, [None] * len(texts), dates, cfg)
-    labels = stream_stories_for(nb, arrival, cfg.story_stream_link).tolist()
+    labels = stream_stories(nb, arrival, cfg.story_stream_link).tolist()
     assert labels[0] == labels[1] == labels[2]
     assert labels[3] == labels[4] == labels[5]
     assert len({labels[0], labels[3], labels[6]}) == 3

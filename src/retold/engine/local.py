@@ -351,7 +351,7 @@ class LocalEngine:
                 "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
                 "families": len(set(fam)), "multi_doc_families": _multi(fam),
                 "stories": len(set(story)), "multi_doc_stories": _multi(story),
-                "story_graph_edges": int(len(sb.edges))}
+                "story_graph_edges": int(len(sb.model.edges))}
 
     def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb) -> tuple[pa.Table, int]:
         """The pairs table with the corpus story similarity in `story`, same_story kept only
@@ -368,8 +368,9 @@ class LocalEngine:
         pt = pt.filter(pa.array(keep, pa.bool_()))
         seen = {(min(i, j), max(i, j)) for i, j in zip(ia.tolist(), ib.tolist())}
         add = {k: [] for k in PAIR_SCHEMA.names}
-        strong = sb.weights >= self.cfg.story_link
-        for (u, v), w in zip(sb.edges[strong].tolist(), sb.weights[strong].tolist()):
+        edges, weights = sb.model.edges, sb.model.weights
+        strong = weights >= self.cfg.story_link
+        for (u, v), w in zip(edges[strong].tolist(), weights[strong].tolist()):
             i, j = int(sb.reps[u]), int(sb.reps[v])
             if story[i] != story[j] or (min(i, j), max(i, j)) in seen:
                 continue

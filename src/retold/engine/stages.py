@@ -17,7 +17,7 @@ from ..text.boilerplate import line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
 from ..errors import Err, RetoldError
-from ..story import StoryModel, batch_stories, build_model, stream_model, stream_stories_for
+from ..story import StoryModel, batch_stories, build_model, stream_model, stream_stories
 
 
 @dataclass
@@ -125,10 +125,8 @@ class StoryBatch:
     """The corpus story model, over exact-group representatives."""
 
     reps: np.ndarray  # document index of each model row
-    labels: np.ndarray  # story label per model row (average linkage)
-    edges: np.ndarray  # (m, 2) model rows, i < j, story graph edges
-    weights: np.ndarray  # (m,) story similarity
-    model: StoryModel | None = None  # kept in memory for scoring pairs; not saved
+    labels: np.ndarray  # story label per model row
+    model: StoryModel  # graph edges and weights, and what scores any pair; kept in memory
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
@@ -138,12 +136,12 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
     model = build_model(texts, titles, dates, cfg)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
-        labels = stream_stories_for(nb, arrival, cfg.story_stream_link)
+        labels = stream_stories(nb, arrival, cfg.story_stream_link)
     elif cfg.story_mode == "batch":
         labels = batch_stories(model, cfg.story_link)
     else:
         raise RetoldError(Err.E030, "story_mode", f"{cfg.story_mode!r}; use batch or stream")
-    return StoryBatch(reps, labels, model.edges, model.weights, model)
+    return StoryBatch(reps, labels, model)
 
 
 def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]],

@@ -274,13 +274,13 @@ def retold_method(cfg=None) -> ClusterFn:
 def retold_stream_method(cfg=None) -> ClusterFn:
     """retold's online assignment: documents in date order join a story or open one."""
     from ..config import Config
-    from ..story import stream_model, stream_stories_for
+    from ..story import stream_model, stream_stories
 
     cfg = cfg or Config()
 
     def fn(docs: list[StoryDoc]) -> ClusterAt:
         nb, arrival = stream_model([d.text for d in docs], [d.title for d in docs], [d.date for d in docs], cfg)
-        return lambda threshold: stream_stories_for(nb, arrival, threshold).tolist()
+        return lambda threshold: stream_stories(nb, arrival, threshold).tolist()
     return fn
 
 

@@ -21,7 +21,7 @@ from .neighbours import Neighbours, direct_similarity, pair_cosine, story_neighb
 from .stream import stream_stories
 from .vectors import StoryVectors, vectorize
 
-__all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream_stories_for",
+__all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream_stories",
            "pair_story_scores", "day_numbers"]
 
 
@@ -100,10 +100,6 @@ def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequ
     dense = model.dense if model is not None else _dense(texts, titles, cfg)
     arrival = arrival_order(days)
     return _search(vec, days, cfg, arrival, dense), arrival
-
-
-def stream_stories_for(nb: Neighbours, arrival: np.ndarray, threshold: float) -> np.ndarray:
-    return stream_stories(nb, arrival, threshold)
 
 
 def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.ndarray:
