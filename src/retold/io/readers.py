@@ -6,6 +6,10 @@ Only a missing input path is fatal (`RetoldError` E020), because it is almost al
 
 Text is kept exactly as given (later stages keep character offsets into it); the only
 changes are dropping a leading UTF-8 BOM and, for HTML, taking trafilatura's main text.
+
+A document's source (the site whose chrome it shares) is the record's own `source`; else
+the site of its url (`io/sites.py`: the host without "www." and port, archive and redirect
+wrappers taken off); else, for HTML, the site name the page declares; else None.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from typing import IO, Any
 
 from ..errors import Err, RetoldError, RetoldIssue
 from ..model import Document
+from .sites import site_of
 
 SNIFF_BYTES = 8192  # NUL bytes in this much of the head mean "binary"
 PARQUET_BATCH_ROWS = 1024  # rows per Arrow batch: bounded memory even for huge files
@@ -224,13 +229,15 @@ class _Reader:
         text = rec.get("text")
         if isinstance(text, str):
             text = text.removeprefix("\ufeff")
+            fields["source"] = _source(fields["source"], fields["url"])
         elif isinstance(rec.get("html"), str):
             page = self._extract(rec["html"], fields["url"], where)
             if page is None:
                 return None
             text = page["text"]
-            for k in ("title", "date", "url", "source"):
+            for k in ("title", "date", "url"):
                 fields[k] = fields[k] or page[k]  # the record's own values win
+            fields["source"] = _source(fields["source"], fields["url"], page["source"])
         else:
             why = "" if text is None else f", 'text' is {type(text).__name__}"
             self.issue(Err.E012, where, f"id {_short(doc_id)}{why}")
@@ -285,7 +292,8 @@ class _Reader:
         meta = {"author": page["author"]} if page["author"] else {}
         return self._accept(Document(
             doc_id=doc_id, text=page["text"], title=page["title"], date=page["date"],
-            url=page["url"], source=page["source"], meta=meta, origin=where))
+            url=page["url"], source=_source(None, page["url"], page["source"]), meta=meta,
+            origin=where))
 
     def _read_jsonl(self, path: Path, gz: bool) -> Iterator[Document]:
         if not self._sniff(path, gz):
@@ -413,7 +421,8 @@ class _Reader:
         return self._accept(Document(
             doc_id=doc_id, text=page["text"], title=page["title"],
             # the page's own publication date beats the crawl date for "who came first"
-            date=page["date"] or warc_date, source=page["source"], url=uri or page["url"],
+            date=page["date"] or warc_date, url=uri or page["url"],
+            source=_source(None, uri, site_of(page["url"]) or page["source"]),
             meta=meta, origin=where))
 
 
@@ -440,6 +449,13 @@ def _decode(data: bytes, html: bool) -> str | int:
             except (LookupError, UnicodeDecodeError):
                 pass
     return bad
+
+
+def _source(given: str | None, url: str | None, declared: str | None = None) -> str | None:
+    """The record's own source; else the site of its url; else what the page declares."""
+    if given and given.strip():
+        return given
+    return site_of(url) or (declared.strip() if declared and declared.strip() else None)
 
 
 def _record_id(rec: dict[str, Any]) -> str | None:

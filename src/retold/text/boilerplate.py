@@ -2,6 +2,10 @@
 newsletter box) that recurs in several documents of one source is the site's, not the
 article's. Numbers and date words are blanked first (token shapes), so a site's
 "Posted on Jan 12, 2013" and "Posted on Aug 15, 2013" lines agree.
+
+A document with no source (neither a `source` field nor a url to take the site from,
+io/sites.py) is a site of its own: documents of unknown origin are not pages of one site,
+and a paragraph quoted in three of them is reused text, not chrome. They learn no chrome.
 """
 from __future__ import annotations
 
@@ -39,11 +43,14 @@ def line_hashes(text: str, toks: Tokens) -> np.ndarray:
 
 
 def repeated_lines(sources: list[str | None], lines: list[np.ndarray], min_docs: int) -> dict[str, set[int]]:
-    """Per source, the line hashes found in at least `min_docs` of its documents."""
+    """Per source, the line hashes found in at least `min_docs` of its documents. Documents
+    without a source (None or blank) are each their own site, so they have no repeated lines."""
     seen: dict[tuple[str, int], int] = defaultdict(int)
     for src, hs in zip(sources, lines):
+        if not src or not src.strip():
+            continue
         for h in set(hs.tolist()):
-            seen[(src or "", h)] += 1
+            seen[(src, h)] += 1
     out: dict[str, set[int]] = defaultdict(set)
     for (src, h), n in seen.items():
         if n >= min_docs:
