@@ -68,7 +68,8 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         a0, a1 = ta.char_span(p.a0, p.a1)
         b0, b1 = tb.char_span(p.b0, p.b1)
         passages.append(Passage(a0, a1, b0, b1, round(p.identity, 4), a.text[a0:a1], b.text[b0:b1]))
-    matches = match_sentences(pa.sentence_index, pb.sentence_index, cfg.sentence_match, cfg.sentence_match_gap)
+    matches = match_sentences(pa.sentence_index, pb.sentence_index, cfg.sentence_match, cfg.sentence_match_gap,
+                              cfg.sentence_gap_min_words)
     # The relation counts only sentences alike on their own: in-order gap matches help explain
     # a spun copy, but two reports of one event also line up sentence by sentence that way.
     strict = [m for m in matches if m[2] >= cfg.sentence_match]
@@ -97,7 +98,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         # article that quotes a passage of another, its own sentences are not "added".
         whole = rel != "reuse" or scores.parallel >= cfg.rewrite_parallel
         edits = diff_documents(a.text, b.text, ta, tb, cfg, whole, pa.sentences,
-                               pb.sentences, matches, pa.quoted)
+                               pb.sentences, matches, pa.quoted, gap=rel != "reuse")
     dirn = direction(a.date, b.date, edits, a.doc_id, b.doc_id) if rel != "unrelated" else Direction()
     return Comparison(a.doc_id, b.doc_id, len(a.text), len(b.text), rel, _rounded(scores),
                       passages, edits, dirn)

@@ -74,7 +74,13 @@ class Config:
     # --- explain --------------------------------------------------------------------------------
     sentence_match: float = 0.45  # token Dice of two sentences to call them the same sentence
     sentence_match_gap: float = 0.25  # ... when they sit in order between two such matches (README)
+    sentence_gap_min_words: int = 2  # ... and share this many content words (half the shorter
+    # sentence's if fewer; a number in each counts as one): keeps 92% of the sweep's reworded
+    # pairs matched so, drops 89% of pairings with another article's paragraph pasted in (README)
     name_similarity: float = 0.7  # char similarity of two capitalised tokens to be one name
+    chrome_date_share: float = 0.3  # a line without corpus evidence is a date line (chrome) when
+    # this share of its tokens are numbers or date words ("Posted on March 9, 2013 by Staff
+    # Writer" 3/8; a headline naming a date, "Man Killed In March 3 Shooting", 2/8) (README)
 
     # --- engine -----------------------------------------------------------------------------------
     workers: int = 0  # 0 = all cores

@@ -17,6 +17,7 @@ from ..config import Config
 from ..model import Edit
 from ..text.normalise import DATE_WORDS, Tokens
 from ..text.sentences import sentences
+from ..text.stopwords import STOPWORDS
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -58,6 +59,14 @@ class SentenceIndex:
     hashes: np.ndarray  # uint64, sorted
     owner: np.ndarray  # sentence index of each entry
     sizes: np.ndarray  # distinct words per sentence
+    content: np.ndarray | None = None  # per entry: a content word (not a function word)
+    numbered: np.ndarray | None = None  # per sentence: holds a number (digits)
+
+
+def content_word(key: str) -> bool:
+    """A word that says what a sentence is about: not a function word, not a one- or
+    two-letter fragment (numbers count)."""
+    return key not in STOPWORDS and (len(key) >= 3 or key[:1].isdigit())
 
 
 def sentence_units(text: str, toks: Tokens, chrome: np.ndarray | None = None) -> list[Sent]:
@@ -78,22 +87,30 @@ def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
             owner[s.t0:s.t1] = k
     sel = owner >= 0
     h, o = toks.hashes[sel], owner[sel]
+    c = np.fromiter((content_word(k) for k, s_ in zip(toks.keys, sel.tolist()) if s_), dtype=bool,
+                    count=int(sel.sum()))
     order = np.lexsort((o, h))
-    h, o = h[order], o[order]
+    h, o, c = h[order], o[order], c[order]
     keep = np.ones(len(h), dtype=bool)
     keep[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
-    h, o = h[keep], o[keep]
-    return SentenceIndex(h, o, np.bincount(o, minlength=len(sents)))
+    h, o, c = h[keep], o[keep], c[keep]
+    digits = np.fromiter((k[:1].isdigit() for k in toks.keys), dtype=bool, count=len(toks))
+    numbered = np.bincount(owner[sel & digits], minlength=len(sents)) > 0
+    return SentenceIndex(h, o, np.bincount(o, minlength=len(sents)), c, numbered)
 
 
 def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float,
-                    gap_threshold: float | None = None) -> list[tuple[int, int, float]]:
+                    gap_threshold: float | None = None,
+                    gap_min_words: int = 0) -> list[tuple[int, int, float]]:
     """One-to-one sentence matches (i, j, dice), best first, by Dice of distinct words.
 
     With gap_threshold, a second pass matches the sentences left between two consecutive
     matches (in order on both sides) at that lower Dice: a strongly reworded sentence keeps
     few of its words, but it still sits where the original's sentence sat. Needs two
-    matches from the first pass, so unrelated texts get no boxes to fill.
+    matches from the first pass, so unrelated texts get no boxes to fill, and shared content
+    words (a number in each counts as one): gap_min_words, or half the content words of the
+    shorter sentence if that is fewer (at least one), so two sentences that share only "the", "of" and "and" (another
+    article's paragraph pasted in that place) are not called one reworded.
     """
     na, nb = len(xa.sizes), len(xb.sizes)
     if na == 0 or nb == 0:
@@ -106,6 +123,17 @@ def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float,
     ia = np.repeat(xa.owner, cnt)
     jb = xb.owner[np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(left, cnt)]
     inter = np.bincount(ia * nb + jb, minlength=na * nb).reshape(na, nb)
+    shared_content = None
+    if gap_min_words > 0 and xa.content is not None and xb.content is not None:
+        shared_content = np.bincount(ia * nb + jb, weights=np.repeat(xa.content, cnt),
+                                     minlength=na * nb).reshape(na, nb)
+        if xa.numbered is not None and xb.numbered is not None:
+            # a figure in each ("He was 95." / "He was 96."): the diff will call it a change
+            shared_content += xa.numbered[:, None] & xb.numbered[None, :]
+        # a short sentence has few content words to share: half of the shorter one's will do
+        ca = np.bincount(xa.owner, weights=xa.content, minlength=na)
+        cb = np.bincount(xb.owner, weights=xb.content, minlength=nb)
+        need = np.minimum(gap_min_words, np.maximum(1, np.ceil(np.minimum(ca[:, None], cb[None, :]) / 2)))
     denom = xa.sizes[:, None] + xb.sizes[None, :]  # 0 for chrome sentences (not indexed)
     dice = np.divide(2.0 * inter, denom, out=np.zeros(inter.shape), where=denom > 0)
     out = _greedy(dice, threshold, set(), set())
@@ -118,6 +146,8 @@ def match_sentences(xa: SentenceIndex, xb: SentenceIndex, threshold: float,
             if a1 - a0 > 1 and b1 - b0 > 1 and b0 < b1:
                 box = np.zeros_like(dice)
                 box[a0 + 1:a1, b0 + 1:b1] = dice[a0 + 1:a1, b0 + 1:b1]
+                if shared_content is not None:
+                    box[shared_content < need] = 0.0
                 extra += _greedy(box, gap_threshold, used_a, used_b)
         out += extra
     out.sort()
@@ -158,9 +188,41 @@ def _lis_members(seq: list[int]) -> set[int]:
     return out
 
 
-def _looks_like_chrome(text: str, ntok: int) -> bool:
-    """Labels, toggles, bylines and date lines: short and not ending like a sentence."""
-    return ntok <= 4 or (ntok <= 12 and not _SENT_END.search(text))
+LABEL_TOKENS = 4  # a whole line this short, not ending like a sentence, reads as a label
+CHROME_LINE_TOKENS = 12  # longer lines are never chrome without the corpus saying so
+_SEPARATOR = re.compile(r"[|»›•·©]|\s[/>]\s")  # menus, share bars, breadcrumbs, copyright
+_WEBBY = re.compile(r"https?://|www\.|@\w|\b\w+\.(?:com|org|net)\b", re.I)
+_LABEL_PREFIX = re.compile(r"^\W*[A-Za-z]+(?: [A-Za-z]+)?:\s+\S")  # "Related: ...", "Tags: ..."
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d\d\b")
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """Does the span fill its line (nothing but spaces around it up to the line breaks)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end:None if line_end < 0 else line_end].strip()
+
+
+def _looks_like_chrome(text: str, keys: list[str], whole_line: bool, date_share: float) -> bool:
+    """Without corpus knowledge, be conservative: only a whole line can be chrome, and only
+    when it reads as a label (a few words, no sentence end: "Dark Mode", "Share this
+    article", "OPINION"), a date line ("Published March 3, 2013 | Updated 9:01 AM"), a
+    menu or share bar (separators), a "Label: teaser" line, or carries a web address. A
+    headline-like line of five or more words (a title, "Police Identify Man Killed In
+    Crash") is a sentence, as is a short line ending like one ("Williams agreed.") or a
+    line introducing what follows ("Statement:")."""
+    n = len(keys)
+    if not whole_line or n > CHROME_LINE_TOKENS or text.rstrip().endswith(":"):
+        return False
+    if _SENT_END.search(text):
+        return False
+    if n <= LABEL_TOKENS:
+        return True
+    dated = sum(k[:1].isdigit() or k in MONTHS for k in keys)
+    if (_NUMERIC_DATE.search(text) or any(k in MONTHS for k in keys)) and \
+            any(k[:1].isdigit() for k in keys) and dated >= date_share * n:
+        return True
+    return bool(_SEPARATOR.search(text) or _LABEL_PREFIX.match(text) or _WEBBY.search(text))
 
 
 NUMBER_WORDS = frozenset(
@@ -332,14 +394,18 @@ class _Differ:
 def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: bool = True,
                    sa: list[Sent] | None = None, sb: list[Sent] | None = None,
                    matches: list[tuple[int, int, float]] | None = None,
-                   quoted_a: np.ndarray | None = None) -> list[Edit]:
+                   quoted_a: np.ndarray | None = None, gap: bool = True) -> list[Edit]:
     """Typed edits turning a into b. With whole=False (passage reuse) only differences
-    inside shared sentences are reported, not the unrelated rest of each text."""
+    inside shared sentences are reported, not the unrelated rest of each text. With
+    gap=False (a pair that is not one text retold: reuse) sentences matched only by their
+    place between two matches are not paired: the texts do not run in parallel."""
     sa = sa if sa is not None else sentence_units(a, ta)
     sb = sb if sb is not None else sentence_units(b, tb)
     if matches is None:
         matches = match_sentences(sentence_index(sa, ta), sentence_index(sb, tb), cfg.sentence_match,
-                                   cfg.sentence_match_gap)
+                                   cfg.sentence_match_gap, cfg.sentence_gap_min_words)
+    if not gap:
+        matches = [m for m in matches if m[2] >= cfg.sentence_match]
     d = _Differ(a, b, ta, tb, cfg, quoted_a)
     # Sentences out of order: those off a longest run in order, read in b's order, so that
     # of two swapped blocks of equal length the one b moved earlier is the one reported.
@@ -350,11 +416,19 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
         d.sentence_pair(sa[i], sb[j])
         if k in moved:
             d.sentence_edit("reordered", sa[i], sb[j])
-    for side, sents, other, text, missing in (("a", sa, sb, a, "sentence_removed"),
-                                              ("b", sb, sa, b, "sentence_added")):
+    # A line both sides have is no edit, even when it was not matched as a sentence (chrome is
+    # left out of matching; a repeated line loses the one-to-one match): unmatched sentences
+    # with the same words, or chrome lines of the same shape (the same date line with another
+    # date), pair off, and a line the other side has anywhere is never reported as chrome.
+    unmatched = ({k for k in range(len(sa))} - {i for i, _, _ in matches},
+                 {k for k in range(len(sb))} - {j for _, j, _ in matches})
+    paired = _pair_identical(sa, sb, ta, tb, a, b, unmatched, cfg)
+    keys_of = {"a": {_keys(ta, s_) for s_ in sa}, "b": {_keys(tb, s_) for s_ in sb}}
+    for side, sents, other, text, missing, toks in (("a", sa, sb, a, "sentence_removed", ta),
+                                                    ("b", sb, sa, b, "sentence_added", tb)):
         matched = {m[0] if side == "a" else m[1] for m in matches}
         for k, sent in enumerate(sents):
-            if k in matched:
+            if k in matched or k in paired[side]:
                 continue
             at = _insertion_point(matches, k, other, side)
             # Tags glued after a sentence are junk wherever they sit, even in text the
@@ -369,7 +443,12 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
                 # the unshared rest of an article that quotes a passage is not an edit; only
                 # lines the corpus knows as its site's chrome are reported
                 continue
-            chrome = sent.chrome or _looks_like_chrome(text[sent.start:sent.end], sent.t1 - sent.t0)
+            keys = toks.keys[sent.t0:sent.t1]
+            chrome = sent.chrome or _looks_like_chrome(
+                text[sent.start:sent.end], keys, _whole_line(text, sent.start, sent.end),
+                cfg.chrome_date_share)
+            if chrome and tuple(keys) in keys_of["b" if side == "a" else "a"]:
+                continue  # the other side has this very line: not an edit
             kind = "boilerplate" if chrome else missing
             if side == "a":
                 d.sentence_edit(kind, sent, None, at_b=at)
@@ -377,6 +456,40 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
                 d.sentence_edit(kind, None, sent, at_a=at)
     d.edits.sort(key=lambda e: (e.a_start, e.b_start))
     return d.edits
+
+
+def _keys(t: Tokens, s: Sent) -> tuple[str, ...]:
+    return tuple(t.keys[s.t0:s.t1])
+
+
+def _pair_identical(sa: list[Sent], sb: list[Sent], ta: Tokens, tb: Tokens, a: str, b: str,
+                    unmatched: tuple[set[int], set[int]], cfg: Config) -> dict[str, set[int]]:
+    """Unmatched sentences of a and b that are the same line: the same words, or (for lines
+    read as chrome) the same token shapes, numbers and date words blanked. In order, one to one."""
+    def chrome_like(t: Tokens, s: Sent, text: str) -> bool:
+        return s.chrome or _looks_like_chrome(text[s.start:s.end], t.keys[s.t0:s.t1],
+                                              _whole_line(text, s.start, s.end), cfg.chrome_date_share)
+
+    def shape(t: Tokens, s: Sent) -> tuple:
+        return tuple((t.shapes if t.shapes is not None else t.hashes)[s.t0:s.t1].tolist())
+
+    out: dict[str, set[int]] = {"a": set(), "b": set()}
+    for pass_ in ("words", "shape"):
+        free: dict[tuple, list[int]] = {}
+        for j in sorted(unmatched[1] - out["b"]):
+            if pass_ == "words":
+                free.setdefault(_keys(tb, sb[j]), []).append(j)
+            elif chrome_like(tb, sb[j], b):
+                free.setdefault(shape(tb, sb[j]), []).append(j)
+        for i in sorted(unmatched[0] - out["a"]):
+            if pass_ == "words":
+                js = free.get(_keys(ta, sa[i]))
+            else:
+                js = free.get(shape(ta, sa[i])) if chrome_like(ta, sa[i], a) else None
+            if js:
+                out["a"].add(i)
+                out["b"].add(js.pop(0))
+    return out
 
 
 def _insertion_point(matches, k: int, other: list[Sent], side: str) -> int:
