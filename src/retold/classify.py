@@ -1,6 +1,8 @@
 """Pair -> relation level, from named scores and the thresholds in Config."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .config import Config
@@ -46,19 +48,38 @@ def shingle_overlap(sa: np.ndarray, sb: np.ndarray) -> tuple[float, float, float
     return inter / (len(ua) + len(ub) - inter), inter / len(ua), inter / len(ub)
 
 
-def relation(s: Scores, exact: bool, aligned_chars: int, cfg: Config) -> str:
-    """The decision, in order of strength. Each test names the evidence it uses."""
-    if exact:
+@dataclass
+class Evidence:
+    """What a pair shares beyond its scores: specific text (inside shared word n-grams that
+    are neither site chrome nor formula) within aligned passages."""
+
+    exact: bool = False
+    chars: int = 0  # characters of shared specific text
+    coverage_a: float = 0.0  # share of a's article tokens that are shared specific text
+    coverage_b: float = 0.0
+    has_facts: bool = True  # did the aligned parts hold any names or figures?
+
+
+def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
+    """The decision, in order of strength. Each test names the evidence it uses.
+
+    A copy keeps the facts (names, figures) of what it copies; wording that lines up while
+    the facts differ is a template filled in for another event, never a copy.
+    """
+    if ev.exact:
         return "exact"
-    if s.resemblance >= cfg.near_resemblance or (
-            min(s.coverage_a, s.coverage_b) >= cfg.near_coverage and s.identity >= cfg.near_identity):
+    same_facts = s.facts >= cfg.copy_facts
+    aligned = (s.resemblance >= cfg.near_resemblance or (
+        min(s.coverage_a, s.coverage_b) >= cfg.near_coverage and s.identity >= cfg.near_identity))
+    if aligned and same_facts:
         return "near_duplicate"
-    has_passage = aligned_chars > 0
-    if (has_passage and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
-            and s.story >= cfg.rewrite_story):
+    if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
+            and s.story >= cfg.rewrite_story and same_facts):
         return "rewrite"
-    if max(s.coverage_a, s.coverage_b) >= cfg.reuse_coverage or aligned_chars >= cfg.reuse_min_chars:
+    if max(ev.coverage_a, ev.coverage_b) >= cfg.reuse_coverage or ev.chars >= cfg.reuse_min_chars:
         return "reuse"
+    if aligned or (s.parallel >= cfg.template_parallel and not same_facts):
+        return "template"
     if s.story >= cfg.story_threshold:
         return "same_story"
     return "unrelated"

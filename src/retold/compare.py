@@ -7,17 +7,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align.passages import align_tokens, covered_tokens
-from .classify import bag, bag_cosine, content_weights, relation, shingle_overlap
+from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
 from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, quoted_tokens,
                             sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
+from .sketch.formula import EMPTY, formula_tokens, shared_tokens
 from .text.boilerplate import chrome_mask
+from .text.facts import fact_mask, shared_facts
 from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
-EXPLAINED = ("near_duplicate", "reuse", "rewrite")
+EXPLAINED = ("near_duplicate", "reuse", "rewrite", "template")
 VERBATIM_DICE = 0.9  # two sentences this close share all but a word or two
 
 
@@ -37,21 +39,65 @@ class Profile:
     quoted: np.ndarray  # per token: inside quotation marks?
     chrome: np.ndarray  # per token: on a line known as the source's site chrome
     n_sentences: int  # sentences that are not chrome
+    grams: np.ndarray  # word n-gram hash at each token position
+    formula: np.ndarray  # per token: inside wording the corpus knows as formula
+    facts: np.ndarray  # per token: a name or a figure
 
 
-def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None) -> Profile:
-    """chrome_lines: hashes of lines the corpus knows as this document's source's chrome."""
+def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
+            formula: np.ndarray | None = None) -> Profile:
+    """chrome_lines: hashes of lines the corpus knows as this document's source's chrome;
+    formula: sorted n-gram hashes the corpus knows as formula (sketch/formula.py)."""
     toks = tokenize(doc.text)
     chrome = chrome_mask(doc.text, toks, chrome_lines or set())
     w = content_weights(toks, doc.text)
     quoted = quoted_tokens(doc.text, toks)
     sents = sentence_units(doc.text, toks, chrome)
-    return Profile(doc, toks, content_hash(toks), np.unique(shingles(toks.hashes, cfg.shingle_n)), w,
+    grams = shingles(toks.hashes, cfg.shingle_n)
+    form = formula_tokens(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
+    facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
+    return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents))
+                   sum(not s.chrome for s in sents), grams, form, facts)
 
 
-def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None) -> Comparison:
+def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
+    """Indexes of the fact tokens in [t0, t1), chrome and formula left out (a hospital named
+    in every report of one city is not a fact of this one)."""
+    return t0 + np.flatnonzero(p.facts[t0:t1] & ~p.chrome[t0:t1] & ~p.formula[t0:t1])
+
+
+def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
+                    covered_b: np.ndarray) -> float | None:
+    """Share of the facts (names, figures) of what lines up that both sides have: inside an
+    aligned passage a fact is kept when a shared n-gram covers it; between two parallel
+    sentences when the other sentence names it too. A copy keeps its facts however it is
+    reworded; a template filled in for another event changes them. None: no facts."""
+    kept = total = 0
+    in_a = np.zeros(len(pa.tokens), dtype=bool)
+    in_b = np.zeros(len(pb.tokens), dtype=bool)
+    for t in tps:
+        fa, fb = _fact_tokens(pa, t.a0, t.a1), _fact_tokens(pb, t.b0, t.b1)
+        kept += int(covered_a[fa].sum() + covered_b[fb].sum())
+        total += len(fa) + len(fb)
+        in_a[t.a0:t.a1] = True
+        in_b[t.b0:t.b1] = True
+    ka, kb = pa.tokens.keys, pb.tokens.keys
+    for i, j, _ in strict:
+        si, sj = pa.sentences[i], pb.sentences[j]
+        fa = {ka[k] for k in _fact_tokens(pa, si.t0, si.t1).tolist() if not in_a[k]}
+        fb = {kb[k] for k in _fact_tokens(pb, sj.t0, sj.t1).tolist() if not in_b[k]}
+        if fa and fb:
+            kept += 2 * shared_facts(fa, fb)
+            total += len(fa) + len(fb)
+    return kept / total if total else None
+
+
+def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None,
+                     formula: np.ndarray | None = None) -> Comparison:
+    """Compare two profiled documents. `formula`: the sorted formula n-gram hashes the
+    profiles were made with (none: every shared n-gram is evidence)."""
+    formula = EMPTY if formula is None else formula
     a, b, ta, tb = pa.doc, pb.doc, pa.tokens, pb.tokens
     exact = len(ta) > 0 and pa.hash == pb.hash
     res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
@@ -63,6 +109,19 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     ma, mb = covered_tokens(tps, len(ta), len(tb))
     ma &= ~pa.chrome
     mb &= ~pb.chrome
+    # Evidence of copying: tokens inside word n-grams both texts share that are neither
+    # chrome nor formula. A passage without enough of it on both sides (blotter phrases
+    # chained across other names and numbers) is house style, not a shared text.
+    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
+    covered_a = shared_tokens(pa.grams, shared, len(ta), cfg.shingle_n)
+    covered_b = shared_tokens(pb.grams, shared, len(tb), cfg.shingle_n)
+    specific = np.setdiff1d(shared, formula, assume_unique=True) if len(formula) else shared
+    sa = shared_tokens(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome
+    sb = shared_tokens(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome
+    evidence = [int(min(sa[p.a0:p.a1].sum(), sb[p.b0:p.b1].sum())) >= cfg.min_passage_tokens for p in tps]
+    ea, eb = covered_tokens([p for p, e in zip(tps, evidence) if e], len(ta), len(tb))
+    ea &= sa
+    eb &= sb
     passages = []
     for p in tps:
         a0, a1 = ta.char_span(p.a0, p.a1)
@@ -73,6 +132,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # The relation counts only sentences alike on their own: in-order gap matches help explain
     # a spun copy, but two reports of one event also line up sentence by sentence that way.
     strict = [m for m in matches if m[2] >= cfg.sentence_match]
+    facts = _fact_agreement(pa, pb, tps, strict, covered_a, covered_b)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=bag_cosine(pa.bag, pb.bag),
@@ -86,12 +146,22 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         # from an article that quotes a few sentences verbatim
         reworded=sum(d < VERBATIM_DICE for _, _, d in strict) / max(1, min(pa.n_sentences, pb.n_sentences)),
         identity=sum(p.identity * (p.a1 - p.a0) for p in tps) / max(1, sum(p.a1 - p.a0 for p in tps)),
-        anchors=int(anchors if anchors is not None else len(np.intersect1d(pa.shingles, pb.shingles))),
+        anchors=int(anchors if anchors is not None else len(shared)),
+        facts=1.0 if facts is None else facts,
+        specific=float((ea.sum() + eb.sum()) / max(1, ma.sum() + mb.sum())),
     )
-    # characters of article text aligned (a passage's share of chrome tokens discounted)
-    aligned_chars = sum((p.a_end - p.a_start) * float((~pa.chrome[t.a0:t.a1]).mean())
-                        for p, t in zip(passages, tps))
-    rel = relation(scores, exact, aligned_chars, cfg)
+    ev = Evidence(
+        exact=exact,
+        # characters of shared specific text: evidence tokens' own characters
+        chars=int((ta.ends - ta.starts + 1)[ea].sum()),
+        coverage_a=float(ea.sum() / max(1, (~pa.chrome).sum())),
+        coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
+        has_facts=facts is not None,
+    )
+    rel = relation(scores, ev, cfg)
+    if rel not in ("exact", "near_duplicate", "template"):
+        # what is shown as shared is what counts as shared
+        passages = [p for p, e in zip(passages, evidence) if e]
     edits = []
     if rel in EXPLAINED or (rel == "exact" and a.text != b.text):
         # Added/removed sentences only mean something when the texts run in parallel; for an
@@ -99,7 +169,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         whole = rel != "reuse" or scores.parallel >= cfg.rewrite_parallel
         edits = diff_documents(a.text, b.text, ta, tb, cfg, whole, pa.sentences,
                                pb.sentences, matches, pa.quoted, gap=rel != "reuse")
-    dirn = direction(a.date, b.date, edits, a.doc_id, b.doc_id) if rel != "unrelated" else Direction()
+    if rel == "template":
+        dirn = Direction("unknown", 0.0, ["one form filled in with other names and figures: neither copies the other"])
+    else:
+        dirn = direction(a.date, b.date, edits, a.doc_id, b.doc_id) if rel != "unrelated" else Direction()
     return Comparison(a.doc_id, b.doc_id, len(a.text), len(b.text), rel, _rounded(scores),
                       passages, edits, dirn)
 

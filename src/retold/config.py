@@ -40,6 +40,7 @@ class Config:
     max_shift: int = 5  # one-sided insertion longer than this (a sentence) splits a passage
     min_passage_tokens: int = 8  # a verbatim passage (a quote) counts from this length
     min_chained_tokens: int = 15  # a chain with gaps (identity < 0.9) needs this many (README)
+    passage_min_identity: float = 0.0  # a chain below this identity is cut at its widest gaps (README)
 
     # --- relation levels (classify) -------------------------------------------------------------
     near_resemblance: float = 0.8  # Jaccard above which a pair is a reprint
@@ -52,6 +53,12 @@ class Config:
     rewrite_reworded: float = 0.15  # share of sentences with a reworded counterpart
     rewrite_story: float = 0.2  # story similarity a rewrite needs on top (synonyms lower it)
     story_threshold: float = 0.3  # pair-only content cosine for same_story (compare A B, no corpus)
+    copy_facts: float = 0.5  # fact agreement (names, figures) of the aligned parts a copy keeps
+    template_parallel: float = 0.5  # sentences lined up with other facts: a filled-in template
+    formula_min_stories: int = 3  # an n-gram in documents of this many stories is formula
+    formula_min_site_stories: int = 2  # ... or in this many stories of one site (its tip line)
+    formula_min_sources: int = 3  # ... or on this many sites and in two stories (a widget)
+    formula_story_link: float = 0.08  # stories are cut this loosely when counting them for formula
 
     # --- stories (corpus model; evidence in README "Stories") ----------------------------------
     story_mode: str = "batch"  # batch: average linkage over the graph; stream: online, date order

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RELATIONS = ("exact", "near_duplicate", "reuse", "rewrite", "same_story", "unrelated")
+RELATIONS = ("exact", "near_duplicate", "reuse", "rewrite", "template", "same_story", "unrelated")
 EDIT_TYPES = (
     "name_variant", "number_change", "date_change", "quote_change", "sentence_added",
     "sentence_removed", "reordered", "paraphrase", "junk_token", "boilerplate",
@@ -90,6 +90,8 @@ class Scores:
     reworded: float = 0.0  # share of the shorter side's sentences matched but reworded
     identity: float = 0.0  # share of identical words inside the aligned passages
     anchors: int = 0  # shared rare n-grams
+    facts: float = 1.0  # agreement of the names and figures of the aligned parts (1.0: none)
+    specific: float = 0.0  # share of the aligned words that are shared, not chrome or formula
 
     def contract(self) -> dict[str, float]:
         return {"resemblance": self.resemblance, "containment_a": self.containment_a,

@@ -6,8 +6,10 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-FAMILY_RELATIONS = ("exact", "near_duplicate", "reuse", "rewrite")
-STORY_RELATIONS = FAMILY_RELATIONS + ("same_story",)
+# A family is the copies of one text; a reuse links two families without merging them, so
+# shared background paragraphs never chain unrelated articles together.
+FAMILY_RELATIONS = ("exact", "near_duplicate", "rewrite")
+STORY_RELATIONS = FAMILY_RELATIONS + ("reuse", "same_story")
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:

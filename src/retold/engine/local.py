@@ -40,7 +40,8 @@ PAIR_SCHEMA = pa.schema([
     ("story", pa.float64()), ("direction", pa.string()), ("direction_confidence", pa.float64()),
     ("direction_evidence", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
     ("residual", pa.float64()), ("parallel", pa.float64()), ("reworded", pa.float64()),
-    ("identity", pa.float64()), ("anchors", pa.int64()),
+    ("identity", pa.float64()), ("anchors", pa.int64()), ("facts", pa.float64()),
+    ("specific", pa.float64()),
 ])
 PASSAGE_SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
@@ -70,6 +71,7 @@ class RunResult:
 _DOCS: list[Document] = []
 _CFG: Config | None = None
 _CHROME: dict[str, set[int]] = {}
+_FORMULA: np.ndarray = np.zeros(0, dtype=np.uint64)  # sorted formula n-gram hashes
 _PROFILES: dict = {}  # document index -> compare.Profile, per worker
 
 
@@ -80,7 +82,7 @@ def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
     path, pairs, anchors = task
-    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME)
+    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME, _FORMULA)
     _write_comparisons(path, comps)
     return path, _relation_counts(comps)
 
@@ -106,7 +108,7 @@ def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
                    direction_evidence="; ".join(c.direction.evidence), coverage_a=s.coverage_a,
                    coverage_b=s.coverage_b, residual=s.residual, parallel=s.parallel,
                    reworded=s.reworded, identity=s.identity,
-                   anchors=s.anchors)
+                   anchors=s.anchors, facts=s.facts, specific=s.specific)
         for k, v in row.items():
             pairs[k].append(v)
         for p in c.passages:
@@ -162,7 +164,7 @@ class LocalEngine:
     # -- the run --------------------------------------------------------------------------
     def run(self, inputs: list[str | Path], out: str | Path, store: str | Path | None = None,
             force: bool = False, report: bool = True) -> RunResult:
-        global _DOCS, _CFG, _CHROME
+        global _DOCS, _CFG, _CHROME, _FORMULA
         inputs = [str(p) for p in inputs]
         out = Path(out)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -187,14 +189,32 @@ class LocalEngine:
         _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
         timings["candidates"] = time.perf_counter() - t
 
+        # Stories come before compare: formula is wording found across many stories.
         t = time.perf_counter()
-        with self._pool(len(docs)) as pool:  # forked now, so workers see the chrome
+        self.reporter.stage("stories")
+        rep = np.arange(len(docs), dtype=np.int64)
+        if len(cand.exact_pairs):
+            rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
+        sources = [d.source for d in docs]
+        first = stages.stories(docs, rep, self.cfg)
+        _FORMULA = stages.formula(batch, rep, stages.formula_groups(first.model, self.cfg), sources, self.cfg)
+        # Second pass: the story model reads the article text without chrome, formula and
+        # text found on many sites (a widget shared by several sites can make unrelated
+        # reports look like one story), and formula is learnt again from those stories.
+        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, self.cfg))
+        sb = stages.stories(stages.article_texts(docs, _CHROME, unseen, self.cfg), rep, self.cfg)
+        _FORMULA = stages.formula(batch, rep, stages.formula_groups(sb.model, self.cfg), sources, self.cfg)
+        np.save(st / "formula.npy", _FORMULA)  # what compare read as formula, for inspection
+        timings["stories"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        with self._pool(len(docs)) as pool:  # forked now, so workers see chrome and formula
             rel_counts = self._compare(cand, st, pool)
         timings["compare"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        self.reporter.stage("stories")
-        counts = self._finish(docs, cand, st, out, rel_counts)
+        counts = self._finish(docs, cand, st, out, rel_counts, rep, sb)
+        counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
         counts["input_issues"] = len(issues)
         counts["issues_by_code"] = _by_code(issues)
@@ -309,7 +329,7 @@ class LocalEngine:
                 counts[k] = counts.get(k, 0) + v
         return counts
 
-    def _finish(self, docs, cand, st, out, rel_counts) -> dict:
+    def _finish(self, docs, cand, st, out, rel_counts, rep, sb) -> dict:
         ids = [d.doc_id for d in docs]
         n = len(docs)
         tables = {}
@@ -322,10 +342,6 @@ class LocalEngine:
             tables[name] = pa.concat_tables([exact[name], tables[name]])
 
         # stories: the corpus model over exact-group representatives, members follow theirs
-        rep = np.arange(n, dtype=np.int64)
-        if len(cand.exact_pairs):
-            rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
-        sb = stages.stories(docs, rep, self.cfg)
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
@@ -394,7 +410,8 @@ class LocalEngine:
             row = dict(a=a.doc_id, b=b.doc_id, relation="exact", resemblance=1.0, containment_a=1.0,
                        containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,
-                       residual=0.0, parallel=1.0, reworded=0.0, identity=1.0, anchors=0)
+                       residual=0.0, parallel=1.0, reworded=0.0, identity=1.0, anchors=0,
+                       facts=1.0, specific=1.0)
             for k, v in row.items():
                 pairs[k].append(v)
             for k, v in dict(a=a.doc_id, b=b.doc_id, a_start=0, a_end=len(a.text), b_start=0,

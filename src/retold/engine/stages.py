@@ -11,9 +11,10 @@ from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
+from ..sketch.formula import blank, formula_grams, formula_tokens, syndicated_grams
 from ..sketch.lsh import lsh_candidates
 from ..sketch.minhash import signatures
-from ..text.boilerplate import line_hashes, repeated_lines
+from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
 from ..errors import Err, RetoldError
@@ -96,7 +97,8 @@ PROFILE_CACHE = 4096  # documents whose per-pair work is kept per worker
 
 def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
                   token_cache: dict | None = None,
-                  chrome: dict[str, set[int]] | None = None) -> list[Comparison]:
+                  chrome: dict[str, set[int]] | None = None,
+                  formula: np.ndarray | None = None) -> list[Comparison]:
     """Compare each pair; per-document profiles are computed once and cached (bounded)."""
     cache = token_cache if token_cache is not None else {}
     out = []
@@ -105,14 +107,62 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
             i, j = j, i  # a is the earlier document, so edits read as changes made by the copy
         if len(cache) > PROFILE_CACHE and (i not in cache or j not in cache):
             cache.clear()  # bounded memory; pairs come sorted by a, so a stays hot
-        pi, pj = (cache[x] if x in cache else cache.setdefault(x, _profile(docs[x], cfg, chrome))
+        pi, pj = (cache[x] if x in cache else cache.setdefault(x, _profile(docs[x], cfg, chrome, formula))
                   for x in (i, j))
-        out.append(compare_profiles(pi, pj, cfg, anchors=k))
+        out.append(compare_profiles(pi, pj, cfg, anchors=k, formula=formula))
     return out
 
 
-def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None):
-    return profile(doc, cfg, (chrome or {}).get(doc.source or ""))
+def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
+             formula: np.ndarray | None = None):
+    return profile(doc, cfg, (chrome or {}).get(doc.source or ""), formula)
+
+
+def formula(batch: SketchBatch, rep: np.ndarray, labels: np.ndarray, sources: list[str | None],
+            cfg: Config) -> np.ndarray:
+    """N-grams found in documents of `formula_min_stories` or more stories, or of
+    `formula_min_site_stories` stories of one source (sketch/formula.py). `labels` is the
+    story label of each exact-group representative, in document order."""
+    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    site = _site_codes([sources[i] for i in reps])
+    return formula_grams([batch.anchors[i] for i in reps], labels, cfg.formula_min_stories,
+                         site, cfg.formula_min_site_stories, cfg.formula_min_sources)
+
+
+def formula_groups(model: StoryModel, cfg: Config) -> np.ndarray:
+    """Story groups for learning formula: the story model cut looser than for stories, so
+    that copies of one report the story model splits in two do not pass for formula."""
+    return batch_stories(model, cfg.formula_story_link)
+
+
+def _site_codes(sources: list[str | None]) -> np.ndarray:
+    codes: dict[str, int] = {}
+    return np.array([codes.setdefault(s, len(codes)) if s else -1 for s in sources], dtype=np.int64)
+
+
+def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], cfg: Config) -> np.ndarray:
+    """N-grams on `formula_min_sources` or more sites: read past by the story model, so that
+    a widget shared by several sites does not make their unrelated reports one story."""
+    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    return syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
+                            cfg.formula_min_sources)
+
+
+def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,
+                  cfg: Config) -> list[Document]:
+    """Documents with their site chrome and formula blanked out (same offsets): what the
+    story model should read, so shared widgets and police formulas do not make unrelated
+    events look alike."""
+    out = []
+    for d in docs:
+        toks = tokenize(d.text)
+        mask = formula_tokens(shingles(toks.hashes, cfg.shingle_n), formula, len(toks), cfg.shingle_n)
+        lines = chrome.get(d.source or "")
+        if lines:
+            mask |= chrome_mask(d.text, toks, lines)
+        out.append(Document(d.doc_id, blank(d.text, toks.starts, toks.ends, mask), d.title, d.date,
+                            d.source, d.url))
+    return out
 
 
 def earlier(x: str | None, y: str | None) -> bool:

@@ -1,0 +1,125 @@
+"""Formula: wording that recurs across many unrelated documents.
+
+Police-blotter phrases ("anyone with information is asked to call"), a hospital's name in
+every shooting report of one city, wire templates ("said its board declared a quarterly
+dividend of"), bylines, tip and copyright lines: two documents that share them share a
+house style, not a text. Like the banality filters of text-reuse tools, retold learns such
+phrasing from the corpus itself, with no word lists: a word n-gram found in documents of
+`formula_min_stories` or more different stories (groups of the corpus story model) is
+formula. Counting stories rather than documents keeps a wire story reprinted by twenty
+sites specific (its reprints tell one story), while a phrase repeated across unrelated
+events is not.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+EMPTY = np.zeros(0, dtype=np.uint64)
+
+
+def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories: int,
+                  sources: np.ndarray | None = None, min_site_stories: int = 0,
+                  min_sources: int = 0) -> np.ndarray:
+    """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
+    distinct stories, or of `min_site_stories` distinct stories of one source (a site's own
+    tip line, newsletter box or video list recurs across its unrelated articles).
+
+    Parameters
+    ----------
+    doc_grams : list of ndarray of uint64
+        The distinct n-gram hashes of each document.
+    stories : ndarray of int
+        The story group of each document.
+    min_stories : int
+        Distinct stories an n-gram must reach, across sources, to count as formula.
+    sources : ndarray of int, optional
+        The source (site) of each document as an integer code; -1 for none (a document
+        without a source is a site of its own).
+    min_site_stories : int
+        Distinct stories of one source that make an n-gram formula; 0 turns the rule off.
+    min_sources : int
+        Distinct sources that, with two stories or more, make an n-gram formula; 0: off.
+    """
+    if not doc_grams:
+        return EMPTY
+    lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
+    if lengths.sum() == 0:
+        return EMPTY
+    flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
+    story = np.repeat(np.asarray(stories, dtype=np.int64), lengths)
+    found = _spread_at_least(flat, story, np.zeros(len(flat), dtype=np.int64), min_stories)
+    if sources is not None and min_site_stories > 0:
+        site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
+        known = site >= 0
+        found = np.union1d(found, _spread_at_least(flat[known], story[known], site[known], min_site_stories))
+        if min_sources > 0:
+            # a widget or credit line syndicated to many sites: several sources, and more
+            # than one story even where the story model was fooled by the widget itself
+            zero = np.zeros(int(known.sum()), dtype=np.int64)
+            wide = _spread_at_least(flat[known], site[known], zero, min_sources)
+            found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
+    return found
+
+
+def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sources: int) -> np.ndarray:
+    """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none)."""
+    if not doc_grams or min_sources <= 0:
+        return EMPTY
+    lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
+    if lengths.sum() == 0:
+        return EMPTY
+    flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
+    site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
+    known = site >= 0
+    return _spread_at_least(flat[known], site[known], np.zeros(int(known.sum()), dtype=np.int64), min_sources)
+
+
+def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> str:
+    """The text with the masked tokens replaced by spaces (same length, same offsets)."""
+    sel = np.flatnonzero(mask)
+    if len(sel) == 0:
+        return text
+    chars = list(text)
+    for k in sel.tolist():
+        chars[starts[k]:ends[k]] = " " * (ends[k] - starts[k])
+    return "".join(chars)
+
+
+def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: int) -> np.ndarray:
+    """Grams found in at least k distinct stories of one site (site all zeros: overall)."""
+    if len(grams) == 0:
+        return EMPTY
+    order = np.lexsort((story, site, grams))
+    g, si, st = grams[order], site[order], story[order]
+    new = np.ones(len(g), dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (si[1:] != si[:-1]) | (st[1:] != st[:-1])
+    g, si = g[new], si[new]
+    head = np.ones(len(g), dtype=bool)
+    head[1:] = (g[1:] != g[:-1]) | (si[1:] != si[:-1])
+    bounds = np.concatenate((np.flatnonzero(head), [len(g)]))
+    spread = np.diff(bounds)
+    return np.unique(g[bounds[:-1][spread >= k]])
+
+
+def formula_tokens(grams: np.ndarray, formula: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
+    """Per token: covered by some formula n-gram? `grams` are the text's n-gram hashes in
+    position order (gram k covers tokens k .. k+n-1); `formula` is sorted."""
+    mask = np.zeros(n_tokens, dtype=bool)
+    if len(formula) == 0 or len(grams) == 0:
+        return mask
+    # formula is sorted: a binary search per gram (np.isin would sort the whole set each call)
+    pos = np.minimum(np.searchsorted(formula, grams), len(formula) - 1)
+    hit = formula[pos] == grams
+    if not hit.any():
+        return mask
+    span = min(n, n_tokens)
+    delta = np.zeros(n_tokens + 1, dtype=np.int64)
+    starts = np.flatnonzero(hit)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, np.minimum(starts + span, n_tokens), -1)
+    return np.cumsum(delta[:-1]) > 0
+
+
+def shared_tokens(grams: np.ndarray, shared: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
+    """Per token: covered by an n-gram of `shared` (a sorted array of hashes)."""
+    return formula_tokens(grams, shared, n_tokens, n)
