@@ -115,14 +115,18 @@ def compare(
     print_comparison(out, c)
 
 
-EVALS = ("demo", "pan13", "clough", "stories")
+EVALS = ("demo", "pan13", "clough", "stories", "gva-pairs", "story-runs")
 
 
 @app.command("eval")
 def eval_(
-    name: str = typer.Argument(..., help="demo (a generated corpus with truth.jsonl), pan13, clough or stories."),
+    name: str = typer.Argument(..., help="demo (a generated corpus with truth.jsonl), pan13, clough, stories, "
+                                         "gva-pairs or story-runs (real news through `retold run`)."),
     data: Optional[Path] = typer.Option(None, help="Data folder (default: demo/corpus, or ../shared/data/...)."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Run folder for the demo evaluation."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Run folder for the demo evaluation "
+                                                               "(gva-pairs, story-runs: folder of run folders)."),
+    run_dir: Optional[Path] = typer.Option(None, "--run", help="gva-pairs, story-runs: score these finished "
+                                                               "run folders without running."),
 ) -> None:
     """Quality on a benchmark: relation levels, edits, alignment."""
     if name not in EVALS:
@@ -136,6 +140,11 @@ def eval_(
     if name == "stories":
         from .eval import stories
         stories.main([] if data is None else ["--data", str(data)])
+        return
+    if name in ("gva-pairs", "story-runs"):
+        from .eval import realnews
+        realnews.main([name, *(["--data", str(data)] if data else []), *(["--out", str(out_dir)] if out_dir else []),
+                       *(["--run", str(run_dir)] if run_dir else [])])
         return
     if name == "clough":
         from .eval import clough
