@@ -197,13 +197,13 @@ class LocalEngine:
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
         sources = [d.source for d in docs]
         first = stages.stories(docs, rep, self.cfg)
-        _FORMULA = stages.formula(batch, rep, stages.formula_groups(first.model, self.cfg), sources, self.cfg)
+        _FORMULA = stages.formula(batch, rep, first.model, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text found on many sites (a widget shared by several sites can make unrelated
         # reports look like one story), and formula is learnt again from those stories.
         unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, self.cfg))
         sb = stages.stories(stages.article_texts(docs, _CHROME, unseen, self.cfg), rep, self.cfg)
-        _FORMULA = stages.formula(batch, rep, stages.formula_groups(sb.model, self.cfg), sources, self.cfg)
+        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg)
         np.save(st / "formula.npy", _FORMULA)  # what compare read as formula, for inspection
         timings["stories"] = time.perf_counter() - t
 

@@ -118,21 +118,17 @@ def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
     return profile(doc, cfg, (chrome or {}).get(doc.source or ""), formula)
 
 
-def formula(batch: SketchBatch, rep: np.ndarray, labels: np.ndarray, sources: list[str | None],
+def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: list[str | None],
             cfg: Config) -> np.ndarray:
-    """N-grams found in documents of `formula_min_stories` or more stories, or of
-    `formula_min_site_stories` stories of one source (sketch/formula.py). `labels` is the
-    story label of each exact-group representative, in document order."""
+    """N-grams the corpus knows as formula (sketch/formula.py), counted over the story
+    groups of `model` (one row per exact-group representative, in document order): across
+    sites over a loose cut of the stories (`formula_story_link`), within one site over the
+    stories as reported (`story_link`)."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     site = _site_codes([sources[i] for i in reps])
-    return formula_grams([batch.anchors[i] for i in reps], labels, cfg.formula_min_stories,
-                         site, cfg.formula_min_site_stories, cfg.formula_min_sources)
-
-
-def formula_groups(model: StoryModel, cfg: Config) -> np.ndarray:
-    """Story groups for learning formula: the story model cut looser than for stories, so
-    that copies of one report the story model splits in two do not pass for formula."""
-    return batch_stories(model, cfg.formula_story_link)
+    return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
+                         cfg.formula_min_stories, site, cfg.formula_min_site_stories,
+                         cfg.formula_min_sources, batch_stories(model, cfg.story_link))
 
 
 def _site_codes(sources: list[str | None]) -> np.ndarray:

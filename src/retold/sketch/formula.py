@@ -19,17 +19,20 @@ EMPTY = np.zeros(0, dtype=np.uint64)
 
 def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories: int,
                   sources: np.ndarray | None = None, min_site_stories: int = 0,
-                  min_sources: int = 0) -> np.ndarray:
+                  min_sources: int = 0, site_stories: np.ndarray | None = None) -> np.ndarray:
     """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
-    distinct stories, or of `min_site_stories` distinct stories of one source (a site's own
-    tip line, newsletter box or video list recurs across its unrelated articles).
+    distinct stories; or of `min_site_stories` distinct stories of one source (a site's own
+    tip line, newsletter box or video list recurs across its unrelated articles); or on
+    `min_sources` sources and in two stories (a widget or credit line syndicated to many
+    sites).
 
     Parameters
     ----------
     doc_grams : list of ndarray of uint64
         The distinct n-gram hashes of each document.
     stories : ndarray of int
-        The story group of each document.
+        The story group of each document (for the rules across sources: a loose cut, so
+        that copies of one report split in two stories are not taken for formula).
     min_stories : int
         Distinct stories an n-gram must reach, across sources, to count as formula.
     sources : ndarray of int, optional
@@ -39,6 +42,8 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
         Distinct stories of one source that make an n-gram formula; 0 turns the rule off.
     min_sources : int
         Distinct sources that, with two stories or more, make an n-gram formula; 0: off.
+    site_stories : ndarray of int, optional
+        The story groups counted within one source (default: `stories`).
     """
     if not doc_grams:
         return EMPTY
@@ -48,13 +53,13 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
     story = np.repeat(np.asarray(stories, dtype=np.int64), lengths)
     found = _spread_at_least(flat, story, np.zeros(len(flat), dtype=np.int64), min_stories)
-    if sources is not None and min_site_stories > 0:
+    if sources is not None and (min_site_stories > 0 or min_sources > 0):
         site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
         known = site >= 0
-        found = np.union1d(found, _spread_at_least(flat[known], story[known], site[known], min_site_stories))
+        if min_site_stories > 0:
+            own = story if site_stories is None else np.repeat(np.asarray(site_stories, dtype=np.int64), lengths)
+            found = np.union1d(found, _spread_at_least(flat[known], own[known], site[known], min_site_stories))
         if min_sources > 0:
-            # a widget or credit line syndicated to many sites: several sources, and more
-            # than one story even where the story model was fooled by the widget itself
             zero = np.zeros(int(known.sum()), dtype=np.int64)
             wide = _spread_at_least(flat[known], site[known], zero, min_sources)
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
