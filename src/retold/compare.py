@@ -102,7 +102,8 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     exact = len(ta) > 0 and pa.hash == pb.hash
     res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
-                       cfg.min_passage_tokens, cfg.max_shift, cfg.min_chained_tokens)
+                       cfg.min_passage_tokens, cfg.max_shift, cfg.min_chained_tokens,
+                       min_identity=cfg.passage_min_identity)
     # Two pages of one site share its chrome: a passage must hold enough article text.
     tps = [p for p in tps
            if min((~pa.chrome[p.a0:p.a1]).sum(), (~pb.chrome[p.b0:p.b1]).sum()) >= cfg.min_passage_tokens]

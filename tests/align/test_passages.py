@@ -44,3 +44,44 @@ def test_no_alignment_between_unrelated_texts_and_repeated_refrains_ignored():
     ta = tokenize("ha ha ha ha ha ha ha ha ha ha ha ha")
     i, _ = seed_matches(ta.hashes, ta.hashes, 3, max_repeat=4)
     assert len(i) == 0
+
+
+# --- chains that are more gap than match --------------------------------------------------------
+TEMPLATE = ("Troopers said the driver, {who}, was taken to {where} with {hurt}, and the crash "
+            "remains under investigation by the state highway patrol.")
+
+
+def _words(s):
+    import re
+    return re.findall(r"\w+", s.lower())
+
+
+def test_stock_phrases_around_other_facts_are_not_one_passage():
+    a = TEMPLATE.format(who="Maria Lopez, 34, of Dayton", where="Miami Valley Hospital",
+                        hurt="minor injuries")
+    b = TEMPLATE.format(who="a man from Fairborn whose name was not released",
+                        where="Kettering Medical Center", hurt="a broken arm and cuts to his face")
+    unfloored = _spans(a, b, min_tokens=8, min_chained_tokens=15)
+    assert any("Lopez" in x and "Fairborn" in y for x, y, _ in unfloored)  # one chain bridged both
+    spans = _spans(a, b, min_tokens=8, min_chained_tokens=15, min_identity=0.6)
+    assert spans, "the stock phrase itself is shared text"
+    for x, y, ident in spans:
+        assert ident >= 0.6
+        assert not ("Lopez" in x or "Fairborn" in y), (x, y)
+
+
+def test_a_copy_with_junk_and_respelt_names_survives_the_floor():
+    b = BASE.replace("bridge after", "bridge trending viral after").replace("Thursday", "Thurzday")
+    spans = _spans(BASE, b, min_identity=0.6)
+    assert len(spans) == 1 and spans[0][2] >= 0.6 and "trending viral" in spans[0][1]
+
+
+def test_low_identity_chain_is_cut_at_its_widest_gap():
+    from retold.align.passages import _dense_pieces
+    # three exact stretches: 10 tokens, a 2-token gap, 10 tokens, a 9-token gap, 4 tokens
+    runs = [[0, 10, 0, 10, 10], [12, 22, 12, 22, 10], [31, 35, 33, 37, 4]]
+    whole = _dense_pieces(runs, 0.0)
+    assert len(whole) == 1 and (whole[0].a0, whole[0].a1, whole[0].matched) == (0, 35, 24)
+    pieces = _dense_pieces(runs, 0.8)
+    assert [(p.a0, p.a1, p.b0, p.b1) for p in pieces] == [(0, 22, 0, 22), (31, 35, 33, 37)]
+    assert all(p.identity >= 0.8 for p in pieces)

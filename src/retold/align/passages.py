@@ -6,7 +6,9 @@
 3. Chains: runs that follow each other in both texts, within `max_gap` tokens, merge into
    one passage, so junk words, a changed number or a respelt name inside a copied
    paragraph do not split it. A one-sided jump longer than `max_shift` tokens (a whole
-   sentence added, or a paragraph moved) starts a new passage instead.
+   sentence added, or a paragraph moved) starts a new passage instead. A chain that is
+   more gap than match (identity below `min_identity`: stock phrases chained across other
+   names and facts) is cut at its widest gaps until its pieces are dense enough.
 4. Overlaps: longest passages win; a passage overlapping an accepted one on either side
    is dropped, so each stretch of text is aligned at most once.
 """
@@ -60,33 +62,39 @@ def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int) -> tup
 
 
 def _diagonal_runs(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> np.ndarray:
-    """Group seeds on one diagonal into runs: rows (a0, a1, b0, b1, matched)."""
+    """Group seeds on one diagonal into runs: rows (a0, a1, b0, b1, matched). A run is one
+    unbroken matched stretch (consecutive seeds overlap or touch); the gaps between
+    stretches, on a diagonal or across, are bridged by chaining, which keeps each stretch."""
     d = j - i
     order = np.lexsort((i, d))
     i, d = i[order], d[order]
-    brk = (np.diff(d) != 0) | (np.diff(i) > max_gap)
+    brk = (np.diff(d) != 0) | (np.diff(i) > n)
     starts = np.concatenate(([0], np.flatnonzero(brk) + 1))
     ends = np.concatenate((starts[1:], [len(i)])) - 1
     a0 = i[starts]
     a1 = i[ends] + n
-    # tokens covered by the union of [i, i+n) within each run
-    cover = np.minimum(np.diff(np.append(i, 0)), n)
-    cover[ends] = n
-    matched = np.add.reduceat(cover, starts)
-    runs = np.stack([a0, a1, a0 + d[starts], a1 + d[starts], matched], axis=1)
+    runs = np.stack([a0, a1, a0 + d[starts], a1 + d[starts], a1 - a0], axis=1)
     return runs[np.argsort(runs[:, 0], kind="stable")]
 
 
 def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
                  max_gap: int = 12, min_tokens: int = 8, max_shift: int = 5,
-                 min_chained_tokens: int = 20, verbatim_identity: float = 0.9) -> list[TokenPassage]:
+                 min_chained_tokens: int = 20, verbatim_identity: float = 0.9,
+                 min_identity: float = 0.0) -> list[TokenPassage]:
+    """Passages of a and b. A chain whose identity (matched tokens over its length) is below
+    min_identity bridged more text than the two sides share: stock phrases ("was identified
+    as", "of the ... block of") chained across other names and figures. It is cut at its
+    widest gap, again and again, and only the pieces dense and long enough are kept. (Cutting
+    only where the gaps name different facts was tried: on GVA news it left most such chains
+    whole, README.)"""
     i, j = seed_matches(ha, hb, seed_n, max_repeat)
     if len(i) == 0:
         return []
     runs = _diagonal_runs(i, j, seed_n, max_gap)
-    done: list[list[int]] = []
-    active: list[list[int]] = []  # chains [a0, a1, b0, b1, matched] that may still grow
-    for a0, a1, b0, b1, m in runs.tolist():
+    done: list[list] = []
+    active: list[list] = []  # chains [a0, a1, b0, b1, matched, runs] that may still grow
+    for run in runs.tolist():
+        a0, a1, b0, b1, m = run
         # Chains end too far before this run can never grow again (runs come by a0).
         if active and min(c[1] for c in active) < a0 - max_gap:
             done.extend(c for c in active if c[1] < a0 - max_gap)
@@ -100,20 +108,42 @@ def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: in
                 if best is None or g < best_gap:
                     best, best_gap = c, g
         if best is None:
-            active.append([a0, a1, b0, b1, m])
+            active.append([a0, a1, b0, b1, m, [run]])
         elif a1 > best[1]:
             best[4] += m - max(0, best[1] - a0)
             best[1] = a1
             best[3] = max(best[3], b1)
+            best[5].append(run)
     passages = []
     for c in done + active:
-        p = TokenPassage(*c)
-        length = max(p.a1 - p.a0, p.b1 - p.b0)
-        # A verbatim stretch counts from min_tokens; a chain with gaps needs more length, or
-        # a few chance seeds joined across gaps would pass as a passage.
-        if length >= min_tokens and (p.identity >= verbatim_identity or length >= min_chained_tokens):
-            passages.append(p)
+        for p in _dense_pieces(c[5], min_identity):
+            length = max(p.a1 - p.a0, p.b1 - p.b0)
+            # A verbatim stretch counts from min_tokens; a chain with gaps needs more length, or
+            # a few chance seeds joined across gaps would pass as a passage.
+            if length >= min_tokens and (p.identity >= verbatim_identity or length >= min_chained_tokens):
+                passages.append(p)
     return _resolve_overlaps(passages, min_tokens)
+
+
+def _chain(runs: list[list[int]]) -> TokenPassage:
+    a0, a1, b0, b1, m = runs[0]
+    for r in runs[1:]:
+        m += r[4] - max(0, a1 - r[0])
+        a1, b1 = r[1], max(b1, r[3])
+    return TokenPassage(a0, a1, b0, b1, m)
+
+
+def _dense_pieces(runs: list[list[int]], min_identity: float) -> list[TokenPassage]:
+    """The chain of these runs, or, while its identity is below min_identity, the dense
+    pieces left when it is cut at its widest gap (on either side)."""
+    p = _chain(runs)
+    if len(runs) == 1 or p.identity >= min_identity:
+        return [p]
+    ends_a = np.maximum.accumulate([r[1] for r in runs[:-1]])
+    ends_b = np.maximum.accumulate([r[3] for r in runs[:-1]])
+    gaps = np.maximum([r[0] for r in runs[1:]] - ends_a, [r[2] for r in runs[1:]] - ends_b)
+    k = int(np.argmax(gaps)) + 1
+    return _dense_pieces(runs[:k], min_identity) + _dense_pieces(runs[k:], min_identity)
 
 
 def _resolve_overlaps(passages: list[TokenPassage], min_tokens: int) -> list[TokenPassage]:
