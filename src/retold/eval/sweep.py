@@ -166,8 +166,9 @@ def score_strength(corpus: Path, run_dir: Path, cfg: Config | None = None,
             if e["type"] == "paraphrase"]
     rows_all = {frozenset((r["a"], r["b"])): r for r in
                 pq.read_table(run_dir / "pairs.parquet", columns=["a", "b", "parallel"]).to_pylist()}
+    # same_story pairs were never aligned: their parallel is null
     parallel = [rows_all[k]["parallel"] for k in (frozenset((t["a"], t["b"])) for t in rewrites)
-                if k in rows_all]
+                if k in rows_all and rows_all[k]["parallel"] is not None]
 
     # candidates and misses
     view = candidate_view(run_dir, cfg)
