@@ -1,6 +1,6 @@
 import numpy as np
 
-from retold.classify import relation
+from retold.classify import Evidence, relation
 from retold.cluster.components import components, group_ids
 from retold.config import Config
 from retold.engine.stages import cluster, exact_groups
@@ -28,11 +28,32 @@ def test_exact_group_representative_is_the_earliest_dated():
 
 def test_relation_rules_in_order():
     cfg = Config()
-    assert relation(Scores(), True, 0, cfg) == "exact"
-    assert relation(Scores(resemblance=0.85), False, 500, cfg) == "near_duplicate"
+    assert relation(Scores(), Evidence(exact=True), cfg) == "exact"
+    assert relation(Scores(resemblance=0.85), Evidence(chars=500), cfg) == "near_duplicate"
     spun = Scores(resemblance=0.05, coverage_a=0.1, coverage_b=0.1, parallel=0.8, reworded=0.6, story=0.7)
-    assert relation(spun, False, 150, cfg) == "rewrite"
+    assert relation(spun, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "rewrite"
     quoted = Scores(resemblance=0.05, coverage_a=0.3, coverage_b=0.1, parallel=0.3, reworded=0.0, story=0.2)
-    assert relation(quoted, False, 300, cfg) == "reuse"
-    assert relation(Scores(story=0.9), False, 0, cfg) == "same_story"
-    assert relation(Scores(story=0.1), False, 0, cfg) == "unrelated"
+    assert relation(quoted, Evidence(chars=300, coverage_a=0.3, coverage_b=0.1), cfg) == "reuse"
+    assert relation(Scores(story=0.9), Evidence(), cfg) == "same_story"
+    assert relation(Scores(story=0.1), Evidence(), cfg) == "unrelated"
+
+
+def test_template_keeps_the_wording_and_changes_the_facts():
+    """Aligned end to end, or sentence by sentence, but with other names and figures: a
+    form filled in twice, never a copy (and never a family)."""
+    cfg = Config()
+    form = Scores(resemblance=0.3, coverage_a=0.9, coverage_b=0.9, identity=0.95, parallel=0.9,
+                  reworded=0.5, story=0.6, facts=0.1)
+    assert relation(form, Evidence(chars=0), cfg) == "template"
+    assert relation(Scores(resemblance=0.9, facts=0.2), Evidence(), cfg) == "template"
+    # the same scores with the facts kept are a copy
+    kept = Scores(**{**vars(form), "facts": 0.9})
+    assert relation(kept, Evidence(chars=400, coverage_a=0.5, coverage_b=0.5), cfg) == "near_duplicate"
+    # a reworded copy needs shared specific text, not formula alone
+    spun = Scores(resemblance=0.05, parallel=0.8, reworded=0.6, story=0.7, facts=0.9)
+    assert relation(spun, Evidence(chars=0), cfg) != "rewrite"
+
+
+def test_reuse_links_families_only_through_copies():
+    fam, story = cluster(["a", "b", "c", "d"], [(0, 1, "rewrite"), (1, 2, "reuse"), (2, 3, "template")])
+    assert fam[0] == fam[1] and fam[2] != fam[1] and fam[3] != fam[2]

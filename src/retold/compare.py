@@ -15,7 +15,7 @@ from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, formula_tokens, shared_tokens
 from .text.boilerplate import chrome_mask
-from .text.facts import fact_mask, shared_facts
+from .text.facts import fact_mask, mentions
 from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
@@ -69,27 +69,34 @@ def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
 
 def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
                     covered_b: np.ndarray) -> float | None:
-    """Share of the facts (names, figures) of what lines up that both sides have: inside an
-    aligned passage a fact is kept when a shared n-gram covers it; between two parallel
-    sentences when the other sentence names it too. A copy keeps its facts however it is
-    reworded; a template filled in for another event changes them. None: no facts."""
+    """Share of the facts (names, figures) of what lines up that the other side keeps:
+    inside an aligned passage a fact is kept when a shared n-gram covers it or the other
+    side's span names it (a respelt name too); between two parallel sentences when the
+    other sentence names it. A copy keeps its facts however it is reworded; a template
+    filled in for another event changes them. None: no facts to compare."""
     kept = total = 0
+    ka, kb = pa.tokens.keys, pb.tokens.keys
     in_a = np.zeros(len(pa.tokens), dtype=bool)
     in_b = np.zeros(len(pb.tokens), dtype=bool)
-    for t in tps:
-        fa, fb = _fact_tokens(pa, t.a0, t.a1), _fact_tokens(pb, t.b0, t.b1)
-        kept += int(covered_a[fa].sum() + covered_b[fb].sum())
-        total += len(fa) + len(fb)
-        in_a[t.a0:t.a1] = True
-        in_b[t.b0:t.b1] = True
-    ka, kb = pa.tokens.keys, pb.tokens.keys
-    for i, j, _ in strict:
-        si, sj = pa.sentences[i], pb.sentences[j]
-        fa = {ka[k] for k in _fact_tokens(pa, si.t0, si.t1).tolist() if not in_a[k]}
-        fb = {kb[k] for k in _fact_tokens(pb, sj.t0, sj.t1).tolist() if not in_b[k]}
-        if fa and fb:
-            kept += 2 * shared_facts(fa, fb)
-            total += len(fa) + len(fb)
+    units = [(t.a0, t.a1, t.b0, t.b1, True) for t in tps]
+    units += [(pa.sentences[i].t0, pa.sentences[i].t1, pb.sentences[j].t0, pb.sentences[j].t1, False)
+              for i, j, _ in strict]
+    for a0, a1, b0, b1, passage in units:
+        fa, fb = _fact_tokens(pa, a0, a1), _fact_tokens(pb, b0, b1)
+        if not passage:  # facts of a sentence inside a passage are counted there already
+            fa, fb = fa[~in_a[fa]], fb[~in_b[fb]]
+        if len(fa) == 0 and len(fb) == 0:
+            continue
+        for facts, covered, keys, other in ((fa, covered_a, ka, set(kb[b0:b1])),
+                                            (fb, covered_b, kb, set(ka[a0:a1]))):
+            total += len(facts)
+            loose = sorted(other - set(keys[x] for x in facts.tolist()))
+            for x in facts.tolist():
+                if (passage and covered[x]) or keys[x] in other or mentions(keys[x], loose):
+                    kept += 1
+        if passage:
+            in_a[a0:a1] = True
+            in_b[b0:b1] = True
     return kept / total if total else None
 
 

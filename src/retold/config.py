@@ -41,8 +41,8 @@ class Config:
     min_passage_tokens: int = 8  # a verbatim passage (a quote) counts from this length
     min_chained_tokens: int = 15  # a chain with gaps (identity < 0.9) needs this many (README)
     passage_min_identity: float = 0.6  # a chain below this identity is cut at its widest gaps:
-    # on GVA news, 68% of passages at 0.5-0.6 had texts less than 0.7 alike word by word (stock
-    # phrases around other facts), 24% at 0.6-0.7, none above; PAN13 tolerant 0.917 -> 0.923 (README)
+    # on GVA news, 67% of passages at 0.5-0.6 had texts less than 0.7 alike word by word (stock
+    # phrases around other facts), 23% at 0.6-0.7, none above; PAN13 tolerant 0.917 -> 0.923 (README)
 
     # --- relation levels (classify) -------------------------------------------------------------
     near_resemblance: float = 0.8  # Jaccard above which a pair is a reprint
@@ -59,7 +59,8 @@ class Config:
     template_parallel: float = 0.5  # sentences lined up with other facts: a filled-in template
     formula_min_stories: int = 3  # an n-gram in documents of this many stories is formula
     formula_min_site_stories: int = 2  # ... or in this many stories of one site (its tip line)
-    formula_min_sources: int = 3  # ... or on this many sites and in two stories (a widget)
+    formula_min_sources: int = 3  # ... or on this many sites ...
+    formula_min_span_days: float = 30.0  # ... over more than this many days (a widget, not a reprint)
     formula_story_link: float = 0.08  # stories are cut this loosely when counting them for formula
 
     # --- stories (corpus model; evidence in README "Stories") ----------------------------------

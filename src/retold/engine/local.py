@@ -199,9 +199,9 @@ class LocalEngine:
         first = stages.stories(docs, rep, self.cfg)
         _FORMULA = stages.formula(batch, rep, first.model, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
-        # text found on many sites (a widget shared by several sites can make unrelated
-        # reports look like one story), and formula is learnt again from those stories.
-        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, self.cfg))
+        # text syndicated to many sites over months (a widget shared by several sites can
+        # make unrelated reports look like one story); formula is learnt again from it.
+        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.model.days, self.cfg))
         sb = stages.stories(stages.article_texts(docs, _CHROME, unseen, self.cfg), rep, self.cfg)
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg)
         np.save(st / "formula.npy", _FORMULA)  # what compare read as formula, for inspection

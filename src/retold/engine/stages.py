@@ -128,7 +128,8 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     site = _site_codes([sources[i] for i in reps])
     return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
-                         cfg.formula_min_sources, batch_stories(model, cfg.story_link))
+                         cfg.formula_min_sources, batch_stories(model, cfg.story_link),
+                         model.days, cfg.formula_min_span_days)
 
 
 def _site_codes(sources: list[str | None]) -> np.ndarray:
@@ -136,12 +137,14 @@ def _site_codes(sources: list[str | None]) -> np.ndarray:
     return np.array([codes.setdefault(s, len(codes)) if s else -1 for s in sources], dtype=np.int64)
 
 
-def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], cfg: Config) -> np.ndarray:
-    """N-grams on `formula_min_sources` or more sites: read past by the story model, so that
-    a widget shared by several sites does not make their unrelated reports one story."""
+def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], days: np.ndarray,
+               cfg: Config) -> np.ndarray:
+    """N-grams on `formula_min_sources` or more sites over more than `formula_min_span_days`
+    days: read past by the story model, so that a widget shared by several sites does not
+    make their unrelated reports one story. `days`: per representative (StoryModel.days)."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     return syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
-                            cfg.formula_min_sources)
+                            cfg.formula_min_sources, days, cfg.formula_min_span_days)
 
 
 def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,

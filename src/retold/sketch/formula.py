@@ -19,12 +19,14 @@ EMPTY = np.zeros(0, dtype=np.uint64)
 
 def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories: int,
                   sources: np.ndarray | None = None, min_site_stories: int = 0,
-                  min_sources: int = 0, site_stories: np.ndarray | None = None) -> np.ndarray:
+                  min_sources: int = 0, site_stories: np.ndarray | None = None,
+                  days: np.ndarray | None = None, min_span_days: float = 30.0) -> np.ndarray:
     """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
     distinct stories; or of `min_site_stories` distinct stories of one source (a site's own
     tip line, newsletter box or video list recurs across its unrelated articles); or on
-    `min_sources` sources and in two stories (a widget or credit line syndicated to many
-    sites).
+    `min_sources` sources over more than `min_span_days` days and in two stories (a widget
+    or credit line syndicated to many sites stays for months and sits beside unrelated
+    articles; a reprinted article spreads in days, a follow-up tells the same story).
 
     Parameters
     ----------
@@ -41,9 +43,14 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     min_site_stories : int
         Distinct stories of one source that make an n-gram formula; 0 turns the rule off.
     min_sources : int
-        Distinct sources that, with two stories or more, make an n-gram formula; 0: off.
+        Distinct sources that, over `min_span_days`, make an n-gram formula; 0: off.
     site_stories : ndarray of int, optional
         The story groups counted within one source (default: `stories`).
+    days : ndarray of float, optional
+        Publication day of each document (nan: undated); without it the rule across many
+        sources is off.
+    min_span_days : float
+        Days between the first and last dated documents of a syndicated n-gram.
     """
     if not doc_grams:
         return EMPTY
@@ -59,15 +66,32 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
         if min_site_stories > 0:
             own = story if site_stories is None else np.repeat(np.asarray(site_stories, dtype=np.int64), lengths)
             found = np.union1d(found, _spread_at_least(flat[known], own[known], site[known], min_site_stories))
-        if min_sources > 0:
+        if min_sources > 0 and days is not None:
             zero = np.zeros(int(known.sum()), dtype=np.int64)
             wide = _spread_at_least(flat[known], site[known], zero, min_sources)
+            wide = np.intersect1d(wide, _lasting(flat, np.repeat(days, lengths), min_span_days))
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
     return found
 
 
-def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sources: int) -> np.ndarray:
-    """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none)."""
+def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float) -> np.ndarray:
+    """Grams whose dated documents lie more than `min_span` days apart."""
+    dated = ~np.isnan(days)
+    g, d = grams[dated], days[dated]
+    if len(g) == 0:
+        return EMPTY
+    order = np.argsort(g, kind="stable")
+    g, d = g[order], d[order]
+    head = np.concatenate(([0], np.flatnonzero(g[1:] != g[:-1]) + 1))
+    span = np.maximum.reduceat(d, head) - np.minimum.reduceat(d, head)
+    return g[head[span > min_span]]
+
+
+def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sources: int,
+                     days: np.ndarray, min_span_days: float) -> np.ndarray:
+    """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none) in
+    documents dated more than `min_span_days` apart: what a widget or a credit line looks
+    like before the stories say whether the articles beside it are related."""
     if not doc_grams or min_sources <= 0:
         return EMPTY
     lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
@@ -76,7 +100,8 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
     flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
     site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
     known = site >= 0
-    return _spread_at_least(flat[known], site[known], np.zeros(int(known.sum()), dtype=np.int64), min_sources)
+    wide = _spread_at_least(flat[known], site[known], np.zeros(int(known.sum()), dtype=np.int64), min_sources)
+    return np.intersect1d(wide, _lasting(flat, np.repeat(np.asarray(days, dtype=np.float64), lengths), min_span_days))
 
 
 def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> str:

@@ -44,21 +44,11 @@ def fact_mask(text: str, toks: Tokens, sentence_starts: np.ndarray) -> np.ndarra
     return out
 
 
-def shared_facts(fa: set[str], fb: set[str]) -> int:
-    """How many facts of `fa` are found in `fb`: figures exactly, names also loosely
-    (a transliteration or a typo: Jansha / Jansa)."""
-    shared = len(fa & fb)
-    ra, rb = sorted(fa - fb), sorted(fb - fa)
-    if ra and rb and len(ra) <= MAX_FUZZY and len(rb) <= MAX_FUZZY:
-        used: set[str] = set()
-        for x in ra:
-            if x[:1].isdigit():
-                continue
-            for y in rb:
-                if y in used or y[:1].isdigit() or abs(len(x) - len(y)) > max(2, len(x) // 3):
-                    continue
-                if difflib.SequenceMatcher(None, x, y, autojunk=False).ratio() >= NAME_MATCH:
-                    used.add(y)
-                    shared += 1
-                    break
-    return shared
+def mentions(fact: str, words: list[str]) -> bool:
+    """Does one of `words` name this fact loosely? Figures must match exactly (elsewhere);
+    a name may be respelt or transliterated (Jansha / Jansa, Okafor / Okaffor)."""
+    if fact[:1].isdigit() or len(fact) < 4:
+        return False
+    close = difflib.get_close_matches(fact, [w for w in words if abs(len(w) - len(fact)) <= max(2, len(fact) // 3)
+                                             and not w[:1].isdigit()][:MAX_FUZZY * 4], n=1, cutoff=NAME_MATCH)
+    return bool(close)
