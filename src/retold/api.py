@@ -10,9 +10,27 @@ from .engine.progress import Reporter
 from .model import Comparison, Document
 
 
-def compare(a: Document | str, b: Document | str, config: Config | None = None) -> Comparison:
-    """Compare two texts (str) or Documents. `result.to_dict()` is the compare --json object."""
-    return compare_documents(as_document(a, "a"), as_document(b, "b"), config or Config())
+def compare(a: Document | str, b: Document | str, config: Config | None = None,
+            store: str | Path | None = None) -> Comparison:
+    """Compare two texts (str) or Documents. `result.to_dict()` is the compare --json object.
+
+    Parameters
+    ----------
+    a, b : str or Document
+        The two texts.
+    config : Config, optional
+        Options (defaults otherwise).
+    store : path, optional
+        A DuckDB store made by `retold run --store`: the phrasing its corpus knows as
+        formula (police formulas, wire templates, tip lines) then counts as no evidence of
+        copying, as it does inside a run. Without it every shared phrase counts.
+    """
+    formula = None
+    if store is not None:
+        from .io.store import Store
+        with Store(store, read_only=True) as s:
+            formula = s.formula()
+    return compare_documents(as_document(a, "a"), as_document(b, "b"), config or Config(), formula)
 
 
 def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config | None = None,

@@ -58,6 +58,7 @@ class Evidence:
     coverage_a: float = 0.0  # share of a's article tokens that are shared specific text
     coverage_b: float = 0.0
     has_facts: bool = True  # did the aligned parts hold any names or figures?
+    length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
 
 
 def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
@@ -74,7 +75,7 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     if aligned and same_facts:
         return "near_duplicate"
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
-            and s.story >= cfg.rewrite_story and same_facts):
+            and s.story >= cfg.rewrite_story and same_facts and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"
     if max(ev.coverage_a, ev.coverage_b) >= cfg.reuse_coverage or ev.chars >= cfg.reuse_min_chars:
         return "reuse"

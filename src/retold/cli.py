@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .config import load_config
 from .engine.progress import Reporter
-from .errors import RetoldError
+from .errors import Err, RetoldError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="retold: find where news and web text was reused and retold.")
@@ -93,6 +93,8 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the contract object as JSON."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write the comparison as an HTML page."),
     config: Optional[Path] = typer.Option(None, help="TOML file with options."),
+    store: Optional[Path] = typer.Option(None, help="DuckDB store of a run: its corpus's formula "
+                                         "phrasing counts as no evidence of copying."),
 ) -> None:
     """Compare two documents: relation, shared passages, differences, who came first."""
     from .api import compare as compare_api
@@ -103,7 +105,10 @@ def compare(
     except RetoldError as e:
         _fail(e)
         return
-    c = compare_api(da, db, cfg)
+    if store is not None and not store.is_file():
+        _fail(RetoldError(Err.E020, str(store), "no store there; make one with `retold run INPUT --out DIR --store FILE`"))
+        return
+    c = compare_api(da, db, cfg, store=store)
     if html is not None:
         from .io.writers import write_text_atomic
         from .report.html import render_comparison

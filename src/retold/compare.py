@@ -165,6 +165,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         coverage_a=float(ea.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
         has_facts=facts is not None,
+        length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
     )
     rel = relation(scores, ev, cfg)
     if rel not in ("exact", "near_duplicate", "template"):
@@ -185,9 +186,12 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
                       passages, edits, dirn)
 
 
-def compare_documents(a: Document, b: Document, cfg: Config | None = None) -> Comparison:
+def compare_documents(a: Document, b: Document, cfg: Config | None = None,
+                      formula: np.ndarray | None = None) -> Comparison:
+    """Compare two documents; `formula`: sorted n-gram hashes known as formula (a store's)."""
     cfg = cfg or Config()
-    return compare_profiles(profile(a, cfg), profile(b, cfg), cfg)
+    return compare_profiles(profile(a, cfg, None, formula), profile(b, cfg, None, formula), cfg,
+                            formula=formula)
 
 
 def _rounded(s: Scores) -> Scores:

@@ -54,6 +54,8 @@ class Config:
     rewrite_parallel: float = 0.35  # share of sentences with a counterpart (verbatim or not)
     rewrite_reworded: float = 0.15  # share of sentences with a reworded counterpart
     rewrite_story: float = 0.2  # story similarity a rewrite needs on top (synonyms lower it)
+    rewrite_length_ratio: float = 0.25  # a rewrite is not a quarter of the other's length
+    # (a page that aggregates many press releases reuses one of them; it does not reword it)
     story_threshold: float = 0.3  # pair-only content cosine for same_story (compare A B, no corpus)
     copy_facts: float = 0.5  # fact agreement (names, figures) of the aligned parts a copy keeps
     template_parallel: float = 0.5  # sentences lined up with other facts: a filled-in template

@@ -33,6 +33,9 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     "edits": [("a", _S), ("b", _S), ("type", _S), ("a_start", _I), ("a_end", _I),
               ("b_start", _I), ("b_end", _I), ("a_text", _S), ("b_text", _S)],
     "families": [("doc_id", _S), ("family_id", _S), ("story_id", _S)],
+    # n-gram hashes the corpus taught as formula (sketch/formula.py): what `compare --store`
+    # reads so that a pair compared on its own still knows the corpus's banal phrasing
+    "formula": [("hash", "UBIGINT")],
     "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
              ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
 }
@@ -90,12 +93,38 @@ class Store:
             added.update(self._replace_pairs({t: files[t] for t in _PAIR_TABLES if t in files}))
             if "families" in files:
                 added["families"] = self._upsert("families", "doc_id", files["families"])
+            formula = self._add_formula(run_dir / "stages" / "formula.npy")
+            if formula:
+                added["formula"] = formula
             self._record_run(run, run_dir)
             self.con.commit()
         except BaseException:
             self.con.rollback()
             raise
         return added
+
+    def _add_formula(self, path: Path) -> int:
+        """Union the run's formula n-grams into the store's (a later run may know more)."""
+        if not path.is_file():
+            return 0
+        import numpy as np
+        grams = np.load(path, allow_pickle=False).astype(np.uint64)
+        if len(grams) == 0:
+            return 0
+        before = self.con.execute("SELECT count(*) FROM formula").fetchall()[0][0]
+        self.con.register("_new_formula", pa.table({"hash": pa.array(grams, pa.uint64())}))
+        try:
+            self.con.execute("INSERT INTO formula SELECT DISTINCT hash FROM _new_formula "
+                             "WHERE hash NOT IN (SELECT hash FROM formula)")
+        finally:
+            self.con.unregister("_new_formula")
+        return self.con.execute("SELECT count(*) FROM formula").fetchall()[0][0] - before
+
+    def formula(self):
+        """The stored formula n-gram hashes, sorted (numpy uint64)."""
+        import numpy as np
+        rows = self.con.execute("SELECT hash FROM formula ORDER BY hash").fetchnumpy()
+        return np.asarray(rows["hash"], dtype=np.uint64)
 
     def _create_tables(self) -> None:
         for table, cols in SCHEMA.items():

@@ -1,0 +1,89 @@
+"""Formula learnt from the corpus: phrasing spread over many stories, a site's stories, or
+many sites over months, counts as no evidence of copying."""
+import json
+
+import numpy as np
+
+import retold
+from retold.config import Config
+from retold.sketch.formula import formula_grams, formula_tokens, syndicated_grams
+from retold.text.normalise import tokenize
+from retold.text.shingle import shingles
+
+
+def g(*xs):
+    return np.array(xs, dtype=np.uint64)
+
+
+def test_spread_over_stories_not_documents():
+    # gram 7 is in five documents of one story (a reprinted article): specific;
+    # gram 9 is in three documents of three stories (a formula)
+    docs = [g(7, 1), g(7, 2), g(7, 3), g(7), g(7, 9), g(9, 4), g(9, 5)]
+    stories = np.array([0, 0, 0, 0, 0, 1, 2])
+    assert formula_grams(docs, stories, 3).tolist() == [9]
+
+
+def test_a_sites_own_phrase_across_two_of_its_stories():
+    docs = [g(5), g(5), g(6), g(6)]
+    stories = np.array([0, 1, 0, 1])
+    sources = np.array([0, 0, 1, 2])  # 5: one site, two stories; 6: two sites
+    assert formula_grams(docs, stories, 3, sources, 2).tolist() == [5]
+    # documents without a source are each a site of their own
+    assert formula_grams(docs, stories, 3, np.array([-1, -1, 1, 2]), 2).tolist() == []
+
+
+def test_syndicated_widget_needs_many_sites_months_and_other_stories():
+    docs = [g(8, 1), g(8, 2), g(8, 3), g(4), g(4), g(4)]
+    sources = np.array([0, 1, 2, 3, 4, 5])
+    days = np.array([0.0, 200.0, 400.0, 0.0, 1.0, 2.0])  # gram 4 spreads in days: a reprint
+    assert syndicated_grams(docs, sources, 3, days, 30.0).tolist() == [8]
+    one_story = np.zeros(6, dtype=np.int64)
+    assert formula_grams(docs, one_story, 3, sources, 0, 3, None, days, 30.0).tolist() == []
+    two_stories = np.array([0, 1, 1, 2, 2, 2])
+    assert formula_grams(docs, two_stories, 3, sources, 0, 3, None, days, 30.0).tolist() == [8]
+
+
+def test_formula_tokens_cover_every_token_of_a_formula_gram():
+    toks = tokenize("anyone with information is asked to call police at once")
+    grams = shingles(toks.hashes, 5)
+    mask = formula_tokens(grams, np.sort(grams[[1]]), len(toks), 5)
+    assert mask.tolist() == [False, True, True, True, True, True, False, False, False, False]
+
+
+FORMULA = "Anyone with information about the shooting is asked to call the tip line at 555-0100."
+COPIED = ("The mayor of Riverton announced on Tuesday that the old tannery on Mill Street will "
+          "become a public library with a rooftop garden and a maker space for children.")
+
+
+EVENTS = [
+    "A man was wounded in Ashford late on Saturday after an argument outside a bar.",
+    "Two teenagers were hurt when shots were fired at a birthday party in Belmont.",
+    "A delivery driver was robbed at gunpoint near the Carver rail station on Monday.",
+    "Officers found a woman with a gunshot wound in a parked car in Dunmore overnight.",
+    "A shop owner in Easton fired at burglars who broke in through the back door.",
+    "Three people were taken to hospital after a drive-by shooting in Fairview.",
+]
+
+
+def _story(k: int) -> str:
+    return f"{EVENTS[k]} Detectives are still looking for witnesses.\n\n{FORMULA}"
+
+
+def test_run_learns_the_formula_and_compare_reads_it_from_the_store(tmp_path):
+    recs = [{"id": f"s{k}", "text": _story(k), "source": f"site{k}.example",
+             "date": f"2020-0{k + 1}-01"} for k in range(6)]
+    recs.append({"id": "lib", "text": COPIED + "\n\nIt opens in May.", "source": "a.example"})
+    recs.append({"id": "lib-copy", "text": "From our partners.\n\n" + COPIED, "source": "b.example"})
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    store = tmp_path / "retold.duckdb"
+    r = retold.run([src], out=tmp_path / "run", store=store)
+    rel = {frozenset((p["a"], p["b"])): p["relation"] for p in r.table("pairs").to_pylist()}
+    # the tip line is in six stories: two reports sharing it are not a reuse
+    assert not any(rel.get(frozenset((f"s{i}", f"s{j}"))) in ("reuse", "rewrite", "near_duplicate")
+                   for i in range(6) for j in range(i + 1, 6))
+    # a real copied passage still is
+    assert rel[frozenset(("lib", "lib-copy"))] in ("reuse", "near_duplicate")
+    a, b = _story(0), _story(1)
+    assert retold.compare(a, b).relation == "reuse"  # alone, the shared line looks copied
+    assert retold.compare(a, b, store=store).relation != "reuse"
