@@ -68,13 +68,16 @@ def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
 
 
 def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
-                    covered_b: np.ndarray) -> float | None:
-    """Share of the facts (names, figures) of what lines up that the other side keeps:
-    inside an aligned passage a fact is kept when a shared n-gram covers it or the other
-    side's span names it (a respelt name too); between two parallel sentences when the
-    other sentence names it. A copy keeps its facts however it is reworded; a template
-    filled in for another event changes them. None: no facts to compare."""
-    kept = total = 0
+                    covered_b: np.ndarray, min_facts: int = 6) -> float | None:
+    """Share of the facts of what lines up that the other side keeps; where figures (or
+    names) are many, no more than the share of those kept. Inside an aligned passage a fact is kept when a shared n-gram covers
+    it or the other side's span names it (a respelt name too); between two parallel
+    sentences when the other sentence names it. A copy keeps its facts however it is
+    reworded; a template filled in for another day or company changes its figures or its
+    names while the labels around them ("Bank of Japan", "Swiss francs") stay. None: no
+    facts to compare."""
+    kept = np.zeros(2, dtype=np.int64)  # [figures, names]
+    total = np.zeros(2, dtype=np.int64)
     ka, kb = pa.tokens.keys, pb.tokens.keys
     in_a = np.zeros(len(pa.tokens), dtype=bool)
     in_b = np.zeros(len(pb.tokens), dtype=bool)
@@ -89,15 +92,24 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
             continue
         for facts, covered, keys, other in ((fa, covered_a, ka, set(kb[b0:b1])),
                                             (fb, covered_b, kb, set(ka[a0:a1]))):
-            total += len(facts)
             loose = sorted(other - set(keys[x] for x in facts.tolist()))
             for x in facts.tolist():
+                kind = 0 if keys[x][:1].isdigit() else 1
+                total[kind] += 1
                 if (passage and covered[x]) or keys[x] in other or mentions(keys[x], loose):
-                    kept += 1
+                    kept[kind] += 1
         if passage:
             in_a[a0:a1] = True
             in_b[b0:b1] = True
-    return kept / total if total else None
+    if not total.sum():
+        return None
+    share = kept.sum() / total.sum()
+    # a kind of fact weighs on its own when there are enough of it, and at least half as many
+    # as of the other kind (two changed ages in a long reworded article are not a template)
+    for k in (0, 1):
+        if total[k] >= min_facts and 2 * total[k] >= total[1 - k]:
+            share = min(share, kept[k] / total[k])
+    return float(share)
 
 
 def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None = None,
