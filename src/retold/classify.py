@@ -77,10 +77,10 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and same_facts and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"
+    if not same_facts and (aligned or s.parallel >= cfg.template_parallel):
+        return "template"  # the same form filled in again: this week's figures, another firm
     if max(ev.coverage_a, ev.coverage_b) >= cfg.reuse_coverage or ev.chars >= cfg.reuse_min_chars:
         return "reuse"
-    if aligned or (s.parallel >= cfg.template_parallel and not same_facts):
-        return "template"
     if s.story >= cfg.story_threshold:
         return "same_story"
     return "unrelated"
