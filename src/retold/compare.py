@@ -14,6 +14,7 @@ from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences
                             sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, formula_tokens, shared_tokens
+from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.facts import fact_mask, mentions
 from .text.normalise import Tokens, content_hash, tokenize
@@ -74,8 +75,8 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
     it or the other side's span names it (a respelt name too); between two parallel
     sentences when the other sentence names it. A copy keeps its facts however it is
     reworded; a template filled in for another day or company changes its figures or its
-    names while the labels around them ("Bank of Japan", "Swiss francs") stay. None: no
-    facts to compare."""
+    names while the labels around them ("Bank of Japan", "Swiss francs") stay. None: fewer
+    than `min_facts` facts to compare."""
     kept = np.zeros(2, dtype=np.int64)  # [figures, names]
     total = np.zeros(2, dtype=np.int64)
     ka, kb = pa.tokens.keys, pb.tokens.keys
@@ -101,8 +102,8 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
         if passage:
             in_a[a0:a1] = True
             in_b[b0:b1] = True
-    if not total.sum():
-        return None
+    if total.sum() < min_facts:
+        return None  # too few to tell a form filled in again from a copy
     share = kept.sum() / total.sum()
     # a kind of fact weighs on its own when there are enough of it, and at least half as many
     # as of the other kind (two changed ages in a long reworded article are not a template)
@@ -155,7 +156,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     facts = _fact_agreement(pa, pb, tps, strict, covered_a, covered_b)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
-        story=bag_cosine(pa.bag, pb.bag),
+        story=pair_story_score(pa, pb),
         coverage_a=float(ma.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(mb.sum() / max(1, (~pb.chrome).sum())),
         residual=bag_cosine(bag(ta.hashes, pa.weights, ~ma), bag(tb.hashes, pb.weights, ~mb)),
