@@ -97,7 +97,12 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
             for x in facts.tolist():
                 kind = 0 if keys[x][:1].isdigit() else 1
                 total[kind] += 1
-                if (passage and covered[x]) or keys[x] in other or mentions(keys[x], loose):
+                if passage and covered[x]:
+                    kept[kind] += 1
+                elif (kind == 1 or not passage) and (keys[x] in other or mentions(keys[x], loose)):
+                    # inside a passage a figure must sit where the other side has it (a
+                    # table filled in again reuses its figures in other places); a name may
+                    # be respelt
                     kept[kind] += 1
         if passage:
             in_a[a0:a1] = True
@@ -105,10 +110,10 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
     if total.sum() < min_facts:
         return None  # too few to tell a form filled in again from a copy
     share = kept.sum() / total.sum()
-    # a kind of fact weighs on its own when there are enough of it, and at least half as many
-    # as of the other kind (two changed ages in a long reworded article are not a template)
+    # a kind of fact weighs on its own when there are enough of it, and at least a third as
+    # many as of the other kind (two changed ages in a long reworded article are not a template)
     for k in (0, 1):
-        if total[k] >= min_facts and 2 * total[k] >= total[1 - k]:
+        if total[k] >= min_facts and 3 * total[k] >= total[1 - k]:
             share = min(share, kept[k] / total[k])
     return float(share)
 
