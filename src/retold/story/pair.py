@@ -1,0 +1,199 @@
+"""Same story from one pair alone: the story score of ``retold compare A B`` (no corpus).
+
+Without a corpus there is no inverse document frequency and no neighbourhood, so the score
+reads only what the two documents offer:
+
+- ``content``: cosine of the two bags of content words (function words dropped), each word
+  counted by weight and the counts saturated by a square root, so a word repeated ten times
+  does not drown the rest. Capitalised words and figures weigh NAME_WEIGHT (names, places and
+  numbers tell one event from another; "shooting" does not), the first LEAD_TOKENS content
+  words of the text count LEAD_WEIGHT times (a news lead says what happened), and each
+  content word of the title (before a " - Site name" suffix) adds TITLE_WEIGHT.
+- ``names``, ``figures``: Dice of the two sets of names (capitalised words inside a sentence)
+  and of figures.
+- ``dated``, ``log_days``: when both documents carry a date, 1 and log(1 + days apart). Two
+  reports of one event mostly appear within days of each other; a date close by is evidence
+  for, one months away evidence against, and no date is neither.
+
+They are combined by a logistic model whose six coefficients were fitted on labelled pairs
+(ECB+ train topics, GVA incidents of one half; ``python -m retold.eval.pairstory --fit``) and
+ship in ``retold/data/pair_story.json``; the score is the model's probability that the pair
+reports one story, in [0, 1]. ``Config.story_threshold`` is its best-F1 cut on those pairs.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..explain.direction import parse_date
+from ..text.normalise import tokenize
+from ..text.stopwords import STOPWORDS
+
+if TYPE_CHECKING:
+    from ..compare import Profile
+
+NAME_WEIGHT = 3.0  # a capitalised word or a figure counts this many times a common word
+LEAD_TOKENS = 40  # content words at the start of the text that form its lead
+LEAD_WEIGHT = 2.0  # ... and count this many times
+TITLE_WEIGHT = 3.0  # each content word of the title adds this much
+FEATURES = ("content", "names", "figures", "dated", "log_days")
+_SITE_SUFFIX = re.compile(r"\s[-|–—]\s")
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """What the pair score reads of one document.
+
+    Attributes
+    ----------
+    words : ndarray of uint64
+        Sorted distinct content-word hashes.
+    weights : ndarray of float
+        Their saturated weights, scaled to unit length.
+    names, figures : ndarray of uint64
+        Sorted distinct hashes of the names (capitalised words inside a sentence) and figures.
+    day : float or None
+        Publication day number (proleptic ordinal plus the hour as a fraction), if dated.
+    """
+
+    words: np.ndarray
+    weights: np.ndarray
+    names: np.ndarray
+    figures: np.ndarray
+    day: float | None
+
+
+def _title_tokens(title: str | None) -> np.ndarray:
+    """Hashes of the content words of a title, a trailing " - Site name" left out."""
+    if not title:
+        return np.zeros(0, dtype=np.uint64)
+    toks = tokenize(_SITE_SUFFIX.split(title)[0])
+    keep = [k for k, key in enumerate(toks.keys)
+            if key[:1].isdigit() or (key not in STOPWORDS and len(key) >= 3)]
+    return toks.hashes[keep]
+
+
+def _day(date: str | None) -> float | None:
+    d = parse_date(date)
+    return None if d is None else d.toordinal() + d.hour / 24.0
+
+
+def story_view(p: "Profile") -> StoryView:
+    """The pair-score view of a profiled document (``retold.compare.profile``).
+
+    Parameters
+    ----------
+    p : Profile
+        Reads its tokens, content weights (0 function word, 2 capitalised word or figure,
+        1 other), fact mask (names and figures), and the document's title and date.
+
+    Returns
+    -------
+    StoryView
+    """
+    w = np.where(p.weights == 2, NAME_WEIGHT, p.weights.astype(np.float64))
+    content = np.flatnonzero(w > 0)
+    w[content[:LEAD_TOKENS]] *= LEAD_WEIGHT
+    title = _title_tokens(p.doc.title)
+    hashes = np.concatenate([p.tokens.hashes[content], title])
+    vals = np.concatenate([w[content], np.full(len(title), TITLE_WEIGHT)])
+    words, inv = np.unique(hashes, return_inverse=True)
+    sums = np.sqrt(np.bincount(inv, weights=vals, minlength=len(words)))
+    norm = float(np.sqrt(sums @ sums))
+    digit = np.fromiter((k[:1].isdigit() for k in p.tokens.keys), dtype=bool, count=len(p.tokens))
+    facts = p.facts.astype(bool)
+    return StoryView(words, sums / norm if norm else sums, np.unique(p.tokens.hashes[facts & ~digit]),
+                     np.unique(p.tokens.hashes[digit]), _day(p.doc.date))
+
+
+def _dice(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) + len(y) == 0:
+        return 0.0
+    return 2.0 * len(np.intersect1d(x, y, assume_unique=True)) / (len(x) + len(y))
+
+
+def view_features(a: StoryView, b: StoryView) -> dict[str, float]:
+    """The pair's features, by name (FEATURES).
+
+    Parameters
+    ----------
+    a, b : StoryView
+        The two documents.
+
+    Returns
+    -------
+    dict of str to float
+        ``content`` cosine in [0, 1]; ``names`` and ``figures`` Dice in [0, 1]; ``dated`` 1.0
+        when both sides are dated, else 0.0; ``log_days`` log(1 + days apart), 0 if undated.
+    """
+    _, ia, ib = np.intersect1d(a.words, b.words, assume_unique=True, return_indices=True)
+    content = float(a.weights[ia] @ b.weights[ib]) if len(ia) else 0.0
+    dated = a.day is not None and b.day is not None
+    return {"content": min(1.0, max(0.0, content)), "names": _dice(a.names, b.names),
+            "figures": _dice(a.figures, b.figures), "dated": 1.0 if dated else 0.0,
+            "log_days": math.log1p(abs(a.day - b.day)) if dated else 0.0}
+
+
+@lru_cache(maxsize=1)
+def coefficients() -> dict[str, float]:
+    """The fitted logistic model: ``intercept`` and one coefficient per feature (FEATURES),
+    read from ``retold/data/pair_story.json``."""
+    text = resources.files("retold").joinpath("data", "pair_story.json").read_text(encoding="utf-8")
+    coef = json.loads(text)["coefficients"]
+    return {k: float(coef[k]) for k in ("intercept", *FEATURES)}
+
+
+def story_probability(features: dict[str, float], coef: dict[str, float] | None = None) -> float:
+    """Logistic combination of the pair features: the probability-like same-story score.
+
+    Parameters
+    ----------
+    features : dict of str to float
+        As ``view_features`` returns them.
+    coef : dict of str to float, optional
+        Intercept and coefficients (default: the shipped ``coefficients()``).
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    c = coef or coefficients()
+    z = c["intercept"] + sum(c[k] * features[k] for k in FEATURES)
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def pair_story_score(pa: "Profile", pb: "Profile") -> float:
+    """How likely two documents report the same story, from the pair alone (no corpus).
+
+    Parameters
+    ----------
+    pa, pb : Profile
+        The two profiled documents (``retold.compare.profile``).
+
+    Returns
+    -------
+    float
+        A probability-like score in [0, 1]; ``Config.story_threshold`` is where the pair
+        becomes ``same_story`` when no stronger relation holds.
+
+    Examples
+    --------
+    >>> from retold.compare import profile
+    >>> from retold.config import Config
+    >>> from retold.model import Document
+    >>> a = profile(Document("a", "Police said Jo Smith was shot in Dayton on Friday."), Config())
+    >>> b = profile(Document("b", "Jo Smith, 24, was shot dead in Dayton, police said."), Config())
+    >>> 0.0 <= pair_story_score(a, b) <= 1.0
+    True
+    """
+    if len(pa.tokens) == 0 or len(pb.tokens) == 0:
+        return 0.0
+    return story_probability(view_features(story_view(pa), story_view(pb)))
