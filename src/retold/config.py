@@ -65,6 +65,8 @@ class Config:
     formula_min_sources: int = 3  # ... or on this many sites ...
     formula_min_span_days: float = 30.0  # ... over more than this many days (a widget, not a reprint)
     formula_story_link: float = 0.08  # stories are cut this loosely when counting them for formula
+    formula_min_weeks: int = 0  # ... or in this many weeks of one story (a recurring report); 0: off,
+    # since reposts of one article spread over weeks look the same to it (README)
 
     # --- stories (corpus model; evidence in README "Stories") ----------------------------------
     story_mode: str = "batch"  # batch: average linkage over the graph; stream: online, date order

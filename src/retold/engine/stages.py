@@ -129,7 +129,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
                          cfg.formula_min_sources, batch_stories(model, cfg.story_link),
-                         model.days, cfg.formula_min_span_days)
+                         model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0)
 
 
 def _site_codes(sources: list[str | None]) -> np.ndarray:

@@ -20,7 +20,8 @@ EMPTY = np.zeros(0, dtype=np.uint64)
 def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories: int,
                   sources: np.ndarray | None = None, min_site_stories: int = 0,
                   min_sources: int = 0, site_stories: np.ndarray | None = None,
-                  days: np.ndarray | None = None, min_span_days: float = 30.0) -> np.ndarray:
+                  days: np.ndarray | None = None, min_span_days: float = 30.0,
+                  min_windows: int = 0, window_days: float = 7.0) -> np.ndarray:
     """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
     distinct stories; or of `min_site_stories` distinct stories of one source (a site's own
     tip line, newsletter box or video list recurs across its unrelated articles); or on
@@ -51,6 +52,11 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
         sources is off.
     min_span_days : float
         Days between the first and last dated documents of a syndicated n-gram.
+    min_windows : int
+        Distinct (story, `window_days`-day window) pairs that make an n-gram formula: the
+        wording of a report that recurs week after week; 0 turns the rule off.
+    window_days : float
+        Width of those windows.
     """
     if not doc_grams:
         return EMPTY
@@ -71,6 +77,14 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
             wide = _spread_at_least(flat[known], site[known], zero, min_sources)
             wide = np.intersect1d(wide, _lasting(flat, np.repeat(days, lengths), min_span_days))
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
+    if days is not None and min_windows > 0:
+        # a recurring report (a weekly tender, a daily market close) is one "story" to the
+        # story model, but its wording comes back week after week: count the weeks of a story
+        d = np.asarray(days, dtype=np.float64)
+        week = np.where(np.isnan(d), -1, np.floor(np.nan_to_num(d) / window_days)).astype(np.int64)
+        window = np.asarray(stories, dtype=np.int64) * 1_000_003 + week
+        found = np.union1d(found, _spread_at_least(flat, np.repeat(window, lengths),
+                                                   np.zeros(len(flat), dtype=np.int64), min_windows))
     return found
 
 
