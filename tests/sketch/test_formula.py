@@ -87,3 +87,12 @@ def test_run_learns_the_formula_and_compare_reads_it_from_the_store(tmp_path):
     a, b = _story(0), _story(1)
     assert retold.compare(a, b).relation == "reuse"  # alone, the shared line looks copied
     assert retold.compare(a, b, store=store).relation != "reuse"
+
+
+def test_recurring_report_counts_its_weeks_when_asked():
+    # gram 3 comes back in one story over five weeks (a weekly tender); gram 2 in one week
+    docs = [g(3, 2), g(3, 2), g(3), g(3), g(3)]
+    stories = np.zeros(5, dtype=np.int64)
+    days = np.array([0.0, 1.0, 8.0, 15.0, 29.0])
+    assert formula_grams(docs, stories, 3, None, 0, 0, None, days, 30.0, 4, 7.0).tolist() == [3]
+    assert formula_grams(docs, stories, 3, None, 0, 0, None, days, 30.0, 0, 7.0).tolist() == []
