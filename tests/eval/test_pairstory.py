@@ -6,8 +6,8 @@ three days). Tuned on ECB+ train topics and GVA half 0; pinned here on the repor
 
 Measured 2026-11-27 (python -m retold.eval.pairstory), old content cosine at 0.3 / new score
 at story_threshold 0.44:
-  ECB+ dev+test  AUC 0.956 / 0.969, F1 0.835 / 0.875
-  GVA half 1     AUC 0.914 / 0.962, F1 0.818 / 0.876
+  ECB+ dev+test  AUC 0.956 / 0.967, F1 0.835 / 0.871
+  GVA half 1     AUC 0.914 / 0.960, F1 0.818 / 0.874
 Floors sit about 0.01 below.
 """
 import json
@@ -19,7 +19,7 @@ from retold.eval import pairstory
 
 from .conftest import shared
 
-FLOORS = {"ecbplus-devtest": {"auc": 0.96, "f1": 0.865}, "gva-half1": {"auc": 0.95, "f1": 0.865}}
+FLOORS = {"ecbplus-devtest": {"auc": 0.957, "f1": 0.86}, "gva-half1": {"auc": 0.95, "f1": 0.864}}
 
 
 @pytest.fixture(scope="module")

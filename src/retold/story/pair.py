@@ -9,13 +9,11 @@ reads only what the two documents offer:
   numbers tell one event from another; "shooting" does not), the first LEAD_TOKENS content
   words of the text count LEAD_WEIGHT times (a news lead says what happened), and each
   content word of the title (before a " - Site name" suffix) adds TITLE_WEIGHT.
-- ``names``, ``figures``: Dice of the two sets of names (capitalised words inside a sentence)
-  and of figures.
 - ``dated``, ``log_days``: when both documents carry a date, 1 and log(1 + days apart). Two
   reports of one event mostly appear within days of each other; a date close by is evidence
   for, one months away evidence against, and no date is neither.
 
-They are combined by a logistic model whose six coefficients were fitted on labelled pairs
+They are combined by a logistic model whose four coefficients were fitted on labelled pairs
 (ECB+ train topics, GVA incidents of one half; ``python -m retold.eval.pairstory --fit``) and
 ship in ``retold/data/pair_story.json``; the score is the model's probability that the pair
 reports one story, in [0, 1]. ``Config.story_threshold`` is its best-F1 cut on those pairs.
@@ -43,7 +41,7 @@ NAME_WEIGHT = 3.0  # a capitalised word or a figure counts this many times a com
 LEAD_TOKENS = 40  # content words at the start of the text that form its lead
 LEAD_WEIGHT = 2.0  # ... and count this many times
 TITLE_WEIGHT = 3.0  # each content word of the title adds this much
-FEATURES = ("content", "names", "figures", "dated", "log_days")
+FEATURES = ("content", "dated", "log_days")
 _SITE_SUFFIX = re.compile(r"\s[-|–—]\s")
 
 
@@ -57,16 +55,12 @@ class StoryView:
         Sorted distinct content-word hashes.
     weights : ndarray of float
         Their saturated weights, scaled to unit length.
-    names, figures : ndarray of uint64
-        Sorted distinct hashes of the names (capitalised words inside a sentence) and figures.
     day : float or None
         Publication day number (proleptic ordinal plus the hour as a fraction), if dated.
     """
 
     words: np.ndarray
     weights: np.ndarray
-    names: np.ndarray
-    figures: np.ndarray
     day: float | None
 
 
@@ -92,7 +86,7 @@ def story_view(p: "Profile") -> StoryView:
     ----------
     p : Profile
         Reads its tokens, content weights (0 function word, 2 capitalised word or figure,
-        1 other), fact mask (names and figures), and the document's title and date.
+        1 other), and the document's title and date.
 
     Returns
     -------
@@ -107,16 +101,7 @@ def story_view(p: "Profile") -> StoryView:
     words, inv = np.unique(hashes, return_inverse=True)
     sums = np.sqrt(np.bincount(inv, weights=vals, minlength=len(words)))
     norm = float(np.sqrt(sums @ sums))
-    digit = np.fromiter((k[:1].isdigit() for k in p.tokens.keys), dtype=bool, count=len(p.tokens))
-    facts = p.facts.astype(bool)
-    return StoryView(words, sums / norm if norm else sums, np.unique(p.tokens.hashes[facts & ~digit]),
-                     np.unique(p.tokens.hashes[digit]), _day(p.doc.date))
-
-
-def _dice(x: np.ndarray, y: np.ndarray) -> float:
-    if len(x) + len(y) == 0:
-        return 0.0
-    return 2.0 * len(np.intersect1d(x, y, assume_unique=True)) / (len(x) + len(y))
+    return StoryView(words, sums / norm if norm else sums, _day(p.doc.date))
 
 
 def view_features(a: StoryView, b: StoryView) -> dict[str, float]:
@@ -130,14 +115,13 @@ def view_features(a: StoryView, b: StoryView) -> dict[str, float]:
     Returns
     -------
     dict of str to float
-        ``content`` cosine in [0, 1]; ``names`` and ``figures`` Dice in [0, 1]; ``dated`` 1.0
-        when both sides are dated, else 0.0; ``log_days`` log(1 + days apart), 0 if undated.
+        ``content`` cosine in [0, 1]; ``dated`` 1.0 when both sides are dated, else 0.0;
+        ``log_days`` log(1 + days apart), 0.0 if undated.
     """
     _, ia, ib = np.intersect1d(a.words, b.words, assume_unique=True, return_indices=True)
     content = float(a.weights[ia] @ b.weights[ib]) if len(ia) else 0.0
     dated = a.day is not None and b.day is not None
-    return {"content": min(1.0, max(0.0, content)), "names": _dice(a.names, b.names),
-            "figures": _dice(a.figures, b.figures), "dated": 1.0 if dated else 0.0,
+    return {"content": min(1.0, max(0.0, content)), "dated": 1.0 if dated else 0.0,
             "log_days": math.log1p(abs(a.day - b.day)) if dated else 0.0}
 
 
