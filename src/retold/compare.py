@@ -110,10 +110,11 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
     if total.sum() < min_facts:
         return None  # too few to tell a form filled in again from a copy
     share = kept.sum() / total.sum()
-    # a kind of fact weighs on its own when there are enough of it, and at least a third as
-    # many as of the other kind (two changed ages in a long reworded article are not a template)
+    # a kind of fact weighs on its own when there are enough of it, and at least as many as of
+    # the other kind (two changed ages in a long reworded article are not a template; a table of
+    # figures filled in again is)
     for k in (0, 1):
-        if total[k] >= min_facts and 3 * total[k] >= total[1 - k]:
+        if total[k] >= min_facts and total[k] >= total[1 - k]:
             share = min(share, kept[k] / total[k])
     return float(share)
 
