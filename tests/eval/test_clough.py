@@ -20,7 +20,10 @@ from .conftest import shared
 #   cut answers copying off-source text: g2pE_taskc, g4pD_taskb (nothing from the source),
 #     g4pE_taskc, g1pD_taskb, g1pA_taskd, g2pA_taskd (most of it)
 # Floors sit about one answer (0.0105) below, two for the CV tree whose folds are small.
-RELATION_2CLASS_FLOOR = 0.957
+# 2026-11-29: 0.895 (issue 9). Passages must be dense (passage_min_identity) and a paraphrase
+# whose parallel sentences drop or recase the source's names reads as a template (4 answers);
+# 5 heavy/light answers with no dense passage left are same_story. README "Quality".
+RELATION_2CLASS_FLOOR = 0.89
 NON_CALLED_DERIVED_CEILING = 1
 TREE_4CLASS_FLOOR = 0.799
 TREE_ON_SOURCE_FLOOR = 0.819
@@ -50,6 +53,7 @@ def test_retold_relation_separates_derived_from_non(report):
     m = report["relation_confusion"]
     non = m[clough.CLASSES.index("non")]
     derived_cols = [clough.RELATIONS.index(r) for r in ("exact", "near_duplicate", "reuse", "rewrite")]
+    assert non[clough.RELATIONS.index("template")] == 0
     assert non[derived_cols].sum() <= NON_CALLED_DERIVED_CEILING
 
 

@@ -1,9 +1,8 @@
 """Quality measured through the product on real news (retold/eval/realnews.py, issue 9).
 
 The unit tests run on tiny hand-made inputs; the last test runs `retold run` on GVA clean
-(~45 s on 2 cores) and checks the result dict. FLOORS are where the figures get pinned once the
-relation work lands; every value is 0.0 for now. All are higher-is-better: the cross-incident
-share of a relation enters as its complement (the same-incident share).
+(~45 s on 2 cores) and checks the result dict against FLOORS. All are higher-is-better: the
+cross-incident share of a relation enters as its complement (the same-incident share).
 
 Measured 2026-11-29 at bb7dcc7 (before the relation work; eb22b4c within 0.01), GVA clean:
   reuse+rewrite cross-incident share 0.632 all / 0.514 half0 / 0.405 half1
@@ -18,16 +17,18 @@ from retold.eval import realnews as rn
 from .conftest import shared
 
 FLOORS = {
-    # 1 - cross-incident share of reuse+rewrite pairs (GVA clean, one run)
-    "gva_same_incident_share_reuse_rewrite_all": 0.0,
-    "gva_same_incident_share_reuse_rewrite_half0": 0.0,
-    "gva_same_incident_share_reuse_rewrite_half1": 0.0,
-    # cross-site specific copies found as exact/near_duplicate/reuse/rewrite
-    "gva_copy_recall": 0.0,
-    # story_id at the defaults
-    "gva_story_bcubed_f1_all": 0.0,
-    "gva_story_pair_f1_all": 0.0,
-    "gva_story_bcubed_f1_half1": 0.0,
+    # measured 2026-11-29 at the shipped defaults (README "Real news"); goals in issue 9:
+    # cross-incident share <= 0.05 (not met), copy recall >= 0.98 (not met), B3 0.93 / pairwise 0.75
+    # 1 - cross-incident share of reuse+rewrite pairs (GVA clean, one run): 0.887 / 0.934 / 0.949
+    "gva_same_incident_share_reuse_rewrite_all": 0.88,
+    "gva_same_incident_share_reuse_rewrite_half0": 0.93,
+    "gva_same_incident_share_reuse_rewrite_half1": 0.94,
+    # cross-site specific copies found as exact/near_duplicate/reuse/rewrite: 0.956 (131 of 137)
+    "gva_copy_recall": 0.95,
+    # story_id at the defaults: 0.903 / 0.723 / 0.924
+    "gva_story_bcubed_f1_all": 0.90,
+    "gva_story_pair_f1_all": 0.72,
+    "gva_story_bcubed_f1_half1": 0.92,
 }
 
 
