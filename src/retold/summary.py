@@ -16,7 +16,13 @@ EDIT_WORDS = {
     "reordered": "sentence moved", "paraphrase": "reworded", "junk_token": "junk words injected",
     "boilerplate": "site boilerplate",
 }
-ORDER = ("exact", "near_duplicate", "reuse", "rewrite", "same_story")
+ORDER = ("exact", "near_duplicate", "reuse", "rewrite", "template", "same_story")
+FACTS_WORDS = {
+    "near_duplicate": "the facts are kept",
+    "rewrite": "the wording changed, the facts are kept",
+    "reuse": "the shared passages keep their facts",
+    "template": "the wording is kept, the facts changed: one form filled in twice",
+}
 
 
 def _clip(s: str, n: int = 90) -> str:
@@ -133,6 +139,10 @@ def print_comparison(con: Console, c: Comparison) -> None:
     s = c.scores
     con.print(f"resemblance {s.resemblance:.3f}  containment a {s.containment_a:.3f}  "
               f"b {s.containment_b:.3f}  story {s.story:.3f}  aligned a {s.coverage_a:.2f} b {s.coverage_b:.2f}")
+    if c.relation in ("near_duplicate", "rewrite", "reuse", "template"):
+        con.print(f"  [dim]{FACTS_WORDS[c.relation]} ({s.facts:.0%} of the names and figures of what lines "
+                  f"up are on both sides; {s.specific:.0%} of the aligned words are shared text, not "
+                  f"site chrome or stock phrasing)[/dim]")
     for ev in d.evidence:
         con.print(f"  [dim]{escape(ev)}[/dim]")
     if c.passages:

@@ -34,13 +34,14 @@ from ..errors import Err, RetoldError
 from ..model import EDIT_TYPES, Comparison
 
 # Relation levels from most to least severe; a pair card list is read top-down.
-SEVERITY = ("exact", "near_duplicate", "reuse", "rewrite", "same_story")
+SEVERITY = ("exact", "near_duplicate", "reuse", "rewrite", "template", "same_story")
 
 RELATION_WORDS = {
     "exact": ("exact copy", "the same text"),
     "near_duplicate": ("near-duplicate", "a reprint with small edits"),
     "reuse": ("passage reuse", "one copies passages of the other"),
     "rewrite": ("rewrite", "the same article reworded"),
+    "template": ("template", "one form filled in with other names or figures: neither copies the other"),
     "same_story": ("same story", "different articles about the same event"),
     "unrelated": ("unrelated", "no meaningful relation found"),
 }
