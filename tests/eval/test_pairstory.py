@@ -4,7 +4,7 @@ pairs per same-story pair, half of them hard (ECB+: the sister event of the same
 clean: another incident from the same host, sharing an uncommon title word, or published within
 three days). Tuned on ECB+ train topics and GVA half 0; pinned here on the report splits.
 
-Measured 2026-11-27 (python -m retold.eval.pairstory), old content cosine at 0.3 / new score
+Measured 2026-11-29 (python -m retold.eval.pairstory), old content cosine at 0.3 / new score
 at story_threshold 0.44:
   ECB+ dev+test  AUC 0.956 / 0.967, F1 0.835 / 0.871
   GVA half 1     AUC 0.914 / 0.960, F1 0.818 / 0.874
