@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -43,6 +44,7 @@ LEAD_WEIGHT = 2.0  # ... and count this many times
 TITLE_WEIGHT = 3.0  # each content word of the title adds this much
 FEATURES = ("content", "dated", "log_days")
 _SITE_SUFFIX = re.compile(r"\s[-|–—]\s")
+_VIEWS: dict[int, "StoryView"] = {}  # story_view per live profile (a run reuses profiles across pairs)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,16 @@ def story_probability(features: dict[str, float], coef: dict[str, float] | None 
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
+def _cached_view(p: "Profile") -> StoryView:
+    """story_view(p), computed once per profile object while it lives."""
+    key = id(p)
+    view = _VIEWS.get(key)
+    if view is None:
+        view = _VIEWS[key] = story_view(p)
+        weakref.finalize(p, _VIEWS.pop, key, None)
+    return view
+
+
 def pair_story_score(pa: "Profile", pb: "Profile") -> float:
     """How likely two documents report the same story, from the pair alone (no corpus).
 
@@ -180,4 +192,4 @@ def pair_story_score(pa: "Profile", pb: "Profile") -> float:
     """
     if len(pa.tokens) == 0 or len(pb.tokens) == 0:
         return 0.0
-    return story_probability(view_features(story_view(pa), story_view(pb)))
+    return story_probability(view_features(_cached_view(pa), _cached_view(pb)))
