@@ -202,7 +202,9 @@ class LocalEngine:
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
         unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.model.days, self.cfg))
-        sb = stages.stories(stages.article_texts(docs, _CHROME, unseen, self.cfg), rep, self.cfg)
+        article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
+        unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
+        sb = stages.stories(article, rep, self.cfg, first, unchanged)
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg)
         np.save(st / "formula.npy", _FORMULA)  # what compare read as formula, for inspection
         timings["stories"] = time.perf_counter() - t

@@ -178,11 +178,18 @@ class StoryBatch:
     model: StoryModel  # graph edges and weights, and what scores any pair; kept in memory
 
 
-def stories(docs: list[Document], rep: np.ndarray, cfg: Config) -> StoryBatch:
+def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryBatch | None = None,
+            unchanged: np.ndarray | None = None) -> StoryBatch:
+    """The story model over exact-group representatives. With `earlier` (a pass over the same
+    documents) and `unchanged` (per document: same text as in that pass), the event features
+    of unchanged documents are taken from it, not computed again."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
-    model = build_model(texts, titles, dates, cfg)
+    known = None
+    if earlier is not None and unchanged is not None and earlier.model.features is not None:
+        known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.model.features)]
+    model = build_model(texts, titles, dates, cfg, known)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

@@ -123,10 +123,17 @@ def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> 
     sel = np.flatnonzero(mask)
     if len(sel) == 0:
         return text
-    chars = list(text)
-    for k in sel.tolist():
-        chars[starts[k]:ends[k]] = " " * (ends[k] - starts[k])
-    return "".join(chars)
+    # runs of consecutive masked tokens become one stretch of spaces (same length)
+    brk = np.flatnonzero(np.diff(sel) != 1)
+    first = np.concatenate(([sel[0]], sel[brk + 1]))
+    last = np.concatenate((sel[brk], [sel[-1]]))
+    out, pos = [], 0
+    for a, b in zip(starts[first].tolist(), ends[last].tolist()):
+        out.append(text[pos:a])
+        out.append(" " * (b - a))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: int) -> np.ndarray:

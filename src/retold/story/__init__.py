@@ -34,6 +34,7 @@ class StoryModel:
     weights: np.ndarray  # (m,) story similarity of each edge
     profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
     dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
+    features: list | None = None  # event features per document (a second pass reuses them)
 
 
 def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
@@ -45,8 +46,18 @@ def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
     return out
 
 
-def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> StoryVectors:
-    return vectorize([event_features(t, h, cfg.story_name_weight) for t, h in zip(texts, titles)])
+def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
+             features: Sequence | None = None) -> StoryVectors:
+    return vectorize(features_of(texts, titles, cfg, features))
+
+
+def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
+                known: Sequence | None = None) -> list:
+    """Event features of each document; an entry of `known` that is not None is used as it
+    is (the engine passes the features of texts a second story pass left unchanged)."""
+    known = known if known is not None else [None] * len(texts)
+    return [f if f is not None else event_features(t, h, cfg.story_name_weight)
+            for t, h, f in zip(texts, titles, known)]
 
 
 def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> np.ndarray | None:
@@ -68,13 +79,16 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
-                cfg: Config) -> StoryModel:
-    vec = _vectors(texts, titles, cfg)
+                cfg: Config, features: Sequence | None = None) -> StoryModel:
+    """The corpus story model; `features`: event features already known per document (None
+    where they must be computed)."""
+    feats = features_of(texts, titles, cfg, features)
+    vec = vectorize(feats)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
     nb = _search(vec, days, cfg, None, dense)
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
-    return StoryModel(vec, days, nb, edges, weights, prof, dense)
+    return StoryModel(vec, days, nb, edges, weights, prof, dense, feats)
 
 
 def batch_stories(model: StoryModel, threshold: float) -> np.ndarray:

@@ -32,16 +32,16 @@ def fact_mask(text: str, toks: Tokens, sentence_starts: np.ndarray) -> np.ndarra
         Token index of the first token of each sentence.
     """
     n = len(toks)
-    out = np.zeros(n, dtype=bool)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
     initial = np.zeros(n, dtype=bool)
     starts = np.asarray(sentence_starts, dtype=np.int64)
     initial[starts[(starts >= 0) & (starts < n)]] = True
-    for k, key in enumerate(toks.keys):
-        if key[:1].isdigit():
-            out[k] = True
-        elif not initial[k] and len(key) >= 2 and key not in STOPWORDS and text[toks.starts[k]].isupper():
-            out[k] = True
-    return out
+    keys = toks.keys
+    figure = np.fromiter((k[:1].isdigit() for k in keys), dtype=bool, count=n)
+    upper = np.fromiter((text[s].isupper() for s in toks.starts.tolist()), dtype=bool, count=n)
+    word = np.fromiter((len(k) >= 2 and k not in STOPWORDS for k in keys), dtype=bool, count=n)
+    return figure | (upper & word & ~initial)
 
 
 def mentions(fact: str, words: list[str]) -> bool:
