@@ -159,7 +159,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # The relation counts only sentences alike on their own: in-order gap matches help explain
     # a spun copy, but two reports of one event also line up sentence by sentence that way.
     strict = [m for m in matches if m[2] >= cfg.sentence_match]
-    facts = _fact_agreement(pa, pb, tps, strict, covered_a, covered_b)
+    facts = _fact_agreement(pa, pb, tps, strict, covered_a, covered_b, cfg.copy_min_facts)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=pair_story_score(pa, pb),

@@ -60,6 +60,7 @@ class Config:
     story_threshold: float = 0.44  # pair-only story score (story/pair.py) for same_story (compare A B,
     # no corpus): best F1 on ECB+ train and GVA clean half-0 pairs (README)
     copy_facts: float = 0.5  # fact agreement (names, figures) of the aligned parts a copy keeps
+    copy_min_facts: int = 6  # fewer facts than this in the aligned parts decide nothing (README)
     template_parallel: float = 0.5  # sentences lined up with other facts: a filled-in template
     formula_min_stories: int = 3  # an n-gram in documents of this many stories is formula
     formula_min_site_stories: int = 2  # ... or in this many stories of one site (its tip line)
