@@ -57,7 +57,6 @@ class Evidence:
     chars: int = 0  # characters of shared specific text
     coverage_a: float = 0.0  # share of a's article tokens that are shared specific text
     coverage_b: float = 0.0
-    has_facts: bool = True  # did the aligned parts hold any names or figures?
     length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
 
 

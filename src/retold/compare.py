@@ -13,7 +13,7 @@ from .explain.direction import direction
 from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, quoted_tokens,
                             sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
-from .sketch.formula import EMPTY, formula_tokens, shared_tokens
+from .sketch.formula import EMPTY, covered_by
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.facts import fact_mask, mentions
@@ -55,7 +55,7 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     quoted = quoted_tokens(doc.text, toks)
     sents = sentence_units(doc.text, toks, chrome)
     grams = shingles(toks.hashes, cfg.shingle_n)
-    form = formula_tokens(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
+    form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
@@ -140,11 +140,11 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # chrome nor formula. A passage without enough of it on both sides (blotter phrases
     # chained across other names and numbers) is house style, not a shared text.
     shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
-    covered_a = shared_tokens(pa.grams, shared, len(ta), cfg.shingle_n)
-    covered_b = shared_tokens(pb.grams, shared, len(tb), cfg.shingle_n)
+    covered_a = covered_by(pa.grams, shared, len(ta), cfg.shingle_n)
+    covered_b = covered_by(pb.grams, shared, len(tb), cfg.shingle_n)
     specific = np.setdiff1d(shared, formula, assume_unique=True) if len(formula) else shared
-    sa = shared_tokens(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome
-    sb = shared_tokens(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome
+    sa = covered_by(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome
+    sb = covered_by(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome
     evidence = [int(min(sa[p.a0:p.a1].sum(), sb[p.b0:p.b1].sum())) >= cfg.min_passage_tokens for p in tps]
     ea, eb = covered_tokens([p for p, e in zip(tps, evidence) if e], len(ta), len(tb))
     ea &= sa
@@ -183,7 +183,6 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         chars=int((ta.ends - ta.starts + 1)[ea].sum()),
         coverage_a=float(ea.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
-        has_facts=facts is not None,
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
     )
     rel = relation(scores, ev, cfg)

@@ -6,7 +6,7 @@ import numpy as np
 
 import retold
 from retold.config import Config
-from retold.sketch.formula import formula_grams, formula_tokens, syndicated_grams
+from retold.sketch.formula import formula_grams, covered_by, syndicated_grams
 from retold.text.normalise import tokenize
 from retold.text.shingle import shingles
 
@@ -43,10 +43,10 @@ def test_syndicated_widget_needs_many_sites_months_and_other_stories():
     assert formula_grams(docs, two_stories, 3, sources, 0, 3, None, days, 30.0).tolist() == [8]
 
 
-def test_formula_tokens_cover_every_token_of_a_formula_gram():
+def test_covered_by_cover_every_token_of_a_formula_gram():
     toks = tokenize("anyone with information is asked to call police at once")
     grams = shingles(toks.hashes, 5)
-    mask = formula_tokens(grams, np.sort(grams[[1]]), len(toks), 5)
+    mask = covered_by(grams, np.sort(grams[[1]]), len(toks), 5)
     assert mask.tolist() == [False, True, True, True, True, True, False, False, False, False]
 
 

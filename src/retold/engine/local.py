@@ -196,17 +196,21 @@ class LocalEngine:
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
         sources = [d.source for d in docs]
-        first = stages.stories(docs, rep, self.cfg)
-        _FORMULA = stages.formula(batch, rep, first.model, sources, self.cfg)
+        first = stages.story_model(docs, rep, self.cfg)  # first pass: the model only, for formula
+        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
-        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.model.days, self.cfg))
+        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
         article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
         unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
         sb = stages.stories(article, rep, self.cfg, first, unchanged)
-        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg)
-        np.save(st / "formula.npy", _FORMULA)  # what compare read as formula, for inspection
+        # batch labels are the stories as reported: the per-site rule counts those
+        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
+                                  sb.labels if self.cfg.story_mode == "batch" else None)
+        tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
+        np.save(tmp, _FORMULA)
+        os.replace(tmp, st / "formula.npy")
         timings["stories"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -11,7 +11,7 @@ from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
-from ..sketch.formula import blank, formula_grams, formula_tokens, syndicated_grams
+from ..sketch.formula import blank, covered_by, formula_grams, syndicated_grams
 from ..sketch.lsh import lsh_candidates
 from ..sketch.minhash import signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
@@ -119,16 +119,18 @@ def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
 
 
 def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: list[str | None],
-            cfg: Config) -> np.ndarray:
+            cfg: Config, site_labels: np.ndarray | None = None) -> np.ndarray:
     """N-grams the corpus knows as formula (sketch/formula.py), counted over the story
     groups of `model` (one row per exact-group representative, in document order): across
     sites over a loose cut of the stories (`formula_story_link`), within one site over the
-    stories as reported (`story_link`)."""
+    stories as reported (`story_link`; `site_labels` when they are already cut)."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     site = _site_codes([sources[i] for i in reps])
+    if site_labels is None:
+        site_labels = batch_stories(model, cfg.story_link)
     return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
-                         cfg.formula_min_sources, batch_stories(model, cfg.story_link),
+                         cfg.formula_min_sources, site_labels,
                          model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0)
 
 
@@ -155,7 +157,7 @@ def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np
     out = []
     for d in docs:
         toks = tokenize(d.text)
-        mask = formula_tokens(shingles(toks.hashes, cfg.shingle_n), formula, len(toks), cfg.shingle_n)
+        mask = covered_by(shingles(toks.hashes, cfg.shingle_n), formula, len(toks), cfg.shingle_n)
         lines = chrome.get(d.source or "")
         if lines:
             mask |= chrome_mask(d.text, toks, lines)
@@ -178,18 +180,26 @@ class StoryBatch:
     model: StoryModel  # graph edges and weights, and what scores any pair; kept in memory
 
 
-def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryBatch | None = None,
+def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
+                unchanged: np.ndarray | None = None) -> StoryModel:
+    """The corpus story model over exact-group representatives. With `earlier` (a model of
+    the same documents) and `unchanged` (per document: same text as there), the event
+    features of unchanged documents are taken from it, not computed again."""
+    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    sub = [docs[i] for i in reps]
+    known = None
+    if earlier is not None and unchanged is not None and earlier.features is not None:
+        known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.features)]
+    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known)
+
+
+def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
             unchanged: np.ndarray | None = None) -> StoryBatch:
-    """The story model over exact-group representatives. With `earlier` (a pass over the same
-    documents) and `unchanged` (per document: same text as in that pass), the event features
-    of unchanged documents are taken from it, not computed again."""
+    """The story model (`story_model`) and the story label of each representative."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
-    known = None
-    if earlier is not None and unchanged is not None and earlier.model.features is not None:
-        known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.model.features)]
-    model = build_model(texts, titles, dates, cfg, known)
+    model = story_model(docs, rep, cfg, earlier, unchanged)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

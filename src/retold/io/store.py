@@ -123,6 +123,9 @@ class Store:
     def formula(self):
         """The stored formula n-gram hashes, sorted (numpy uint64)."""
         import numpy as np
+        if "formula" not in {r[0] for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}:
+            return np.zeros(0, dtype=np.uint64)  # a store written before formula was kept
         rows = self.con.execute("SELECT hash FROM formula ORDER BY hash").fetchnumpy()
         return np.asarray(rows["hash"], dtype=np.uint64)
 

@@ -58,12 +58,9 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     window_days : float
         Width of those windows.
     """
-    if not doc_grams:
+    flat, lengths = _flatten(doc_grams)
+    if len(flat) == 0:
         return EMPTY
-    lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
-    if lengths.sum() == 0:
-        return EMPTY
-    flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
     story = np.repeat(np.asarray(stories, dtype=np.int64), lengths)
     found = _spread_at_least(flat, story, np.zeros(len(flat), dtype=np.int64), min_stories)
     if sources is not None and (min_site_stories > 0 or min_sources > 0):
@@ -73,9 +70,8 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
             own = story if site_stories is None else np.repeat(np.asarray(site_stories, dtype=np.int64), lengths)
             found = np.union1d(found, _spread_at_least(flat[known], own[known], site[known], min_site_stories))
         if min_sources > 0 and days is not None:
-            zero = np.zeros(int(known.sum()), dtype=np.int64)
-            wide = _spread_at_least(flat[known], site[known], zero, min_sources)
-            wide = np.intersect1d(wide, _lasting(flat, np.repeat(days, lengths), min_span_days))
+            wide = _syndicated(flat, site, np.repeat(np.asarray(days, dtype=np.float64), lengths),
+                               min_sources, min_span_days)
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
     if days is not None and min_windows > 0:
         # a recurring report (a weekly tender, a daily market close) is one "story" to the
@@ -106,16 +102,31 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
     """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none) in
     documents dated more than `min_span_days` apart: what a widget or a credit line looks
     like before the stories say whether the articles beside it are related."""
-    if not doc_grams or min_sources <= 0:
+    if min_sources <= 0:
         return EMPTY
+    flat, lengths = _flatten(doc_grams)
+    if len(flat) == 0:
+        return EMPTY
+    return _syndicated(flat, np.repeat(np.asarray(sources, dtype=np.int64), lengths),
+                       np.repeat(np.asarray(days, dtype=np.float64), lengths), min_sources, min_span_days)
+
+
+def _flatten(doc_grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All documents' n-gram hashes in one array, and how many each document has."""
     lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
     if lengths.sum() == 0:
-        return EMPTY
-    flat = np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams])
-    site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
+        return EMPTY, lengths
+    return np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams]), lengths
+
+
+def _syndicated(flat: np.ndarray, site: np.ndarray, days: np.ndarray, min_sources: int,
+                min_span: float) -> np.ndarray:
+    """Grams on `min_sources` known sites whose dated documents lie over `min_span` days apart
+    (flat arrays: one row per document and gram)."""
     known = site >= 0
-    wide = _spread_at_least(flat[known], site[known], np.zeros(int(known.sum()), dtype=np.int64), min_sources)
-    return np.intersect1d(wide, _lasting(flat, np.repeat(np.asarray(days, dtype=np.float64), lengths), min_span_days))
+    zero = np.zeros(int(known.sum()), dtype=np.int64)
+    wide = _spread_at_least(flat[known], site[known], zero, min_sources)
+    return np.intersect1d(wide, _lasting(flat, days, min_span))
 
 
 def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> str:
@@ -152,15 +163,16 @@ def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: 
     return np.unique(g[bounds[:-1][spread >= k]])
 
 
-def formula_tokens(grams: np.ndarray, formula: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
-    """Per token: covered by some formula n-gram? `grams` are the text's n-gram hashes in
-    position order (gram k covers tokens k .. k+n-1); `formula` is sorted."""
+def covered_by(grams: np.ndarray, hashes: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
+    """Per token: covered by an n-gram whose hash is in `hashes` (sorted)? `grams` are the
+    text's n-gram hashes in position order (gram k covers tokens k .. k+n-1). Used for the
+    formula n-grams and for the n-grams two texts share."""
     mask = np.zeros(n_tokens, dtype=bool)
-    if len(formula) == 0 or len(grams) == 0:
+    if len(hashes) == 0 or len(grams) == 0:
         return mask
-    # formula is sorted: a binary search per gram (np.isin would sort the whole set each call)
-    pos = np.minimum(np.searchsorted(formula, grams), len(formula) - 1)
-    hit = formula[pos] == grams
+    # a binary search per gram (np.isin would sort the whole set each call)
+    pos = np.minimum(np.searchsorted(hashes, grams), len(hashes) - 1)
+    hit = hashes[pos] == grams
     if not hit.any():
         return mask
     span = min(n, n_tokens)
@@ -169,8 +181,3 @@ def formula_tokens(grams: np.ndarray, formula: np.ndarray, n_tokens: int, n: int
     np.add.at(delta, starts, 1)
     np.add.at(delta, np.minimum(starts + span, n_tokens), -1)
     return np.cumsum(delta[:-1]) > 0
-
-
-def shared_tokens(grams: np.ndarray, shared: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
-    """Per token: covered by an n-gram of `shared` (a sorted array of hashes)."""
-    return formula_tokens(grams, shared, n_tokens, n)
