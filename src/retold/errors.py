@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .text.safe import repair_surrogates, terminal_safe
+
 
 class Err(str, Enum):
     # message template, fix
@@ -27,6 +29,16 @@ class Err(str, Enum):
     E021 = "no documents found in the inputs|pass files or folders holding .txt, .jsonl, .parquet, .html or .warc files"
     E030 = "bad configuration value|see `retold run --help` and config.py for valid values"
     E031 = "run folder was made with another configuration|use a new --out folder or pass --force"
+    # input hardening (issue 11); E040 and E046 repair a kept record, E048 is a note
+    E040 = "invalid Unicode (lone surrogate) replaced with U+FFFD, record kept|re-encode the data as UTF-8; a '\\ud800'-style escape without its pair is not text"
+    E041 = "not a regular file (FIFO, socket or device), skipped|pass only regular files; move it out of the input folder"
+    E042 = "cannot follow the path (symlink loop or dangling symlink), skipped|fix or remove the symlink"
+    E043 = "document over the size limit, skipped|split the document into smaller ones (limits in retold/io/limits.py)"
+    E044 = "compressed file expands too much (gzip bomb?); the rest of the file is not read|check the file; if it is genuine, decompress it and pass the plain file"
+    E045 = "README, LICENSE or similar file in an input folder is not read as an article|pass the file by its own path if it is an article"
+    E046 = "unparseable date set to null, record kept|give dates as ISO 8601 (2024-03-05 or 2024-03-05T10:00:00Z) or RFC 2822"
+    E047 = "corrupt WARC data skipped up to the next readable record|check the crawl; the records before and after it were read"
+    E048 = "WARC records that are not HTML pages passed over (requests, metadata, redirects, non-HTML)|nothing to do: only 2xx HTML responses are documents"
     # run safety (issue 11): locks, --out, the config file, interrupts, the store
     E049 = "run folder is in use by another retold run|wait for that run to finish (or stop it), or use another --out folder"
     E050 = "store is in use by another process|wait for that process to finish, or use another --store"
@@ -46,6 +58,19 @@ class Err(str, Enum):
     def fix(self) -> str:
         return self.value.split("|", 1)[1]
 
+    @property
+    def kind(self) -> str:
+        """What an input issue did to its record or file: "rejected" (not kept: it counts
+        in records in = documents kept + records rejected), "repaired" (kept with a field
+        fixed) or "note" (records that are not documents, such as WARC requests)."""
+        if self in _REPAIRS:
+            return "repaired"
+        return "note" if self in _NOTES else "rejected"
+
+
+_REPAIRS = frozenset({Err.E040, Err.E046})
+_NOTES = frozenset({Err.E048})
+
 
 @dataclass
 class RetoldIssue:
@@ -55,12 +80,20 @@ class RetoldIssue:
     where: str  # file, optionally with ":line" or "#record"
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        # a file name with undecodable bytes or a record's lone surrogate must not make the
+        # issue itself unwritable (run.json is UTF-8)
+        self.where, self.detail = repair_surrogates(self.where), repair_surrogates(self.detail)
+
     def __str__(self) -> str:
-        extra = f" ({self.detail})" if self.detail else ""
-        return f"[{self.code.name}] {self.where}: {self.code.message}{extra}. Fix: {self.code.fix}."
+        # terminal-safe: paths and details quote input data (ids, file names)
+        extra = f" ({terminal_safe(self.detail)})" if self.detail else ""
+        return (f"[{self.code.name}] {terminal_safe(self.where)}: {self.code.message}{extra}. "
+                f"Fix: {self.code.fix}.")
 
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code.name, "where": self.where, "message": str(self)}
+        return {"code": self.code.name, "kind": self.code.kind, "where": self.where,
+                "detail": self.detail, "message": str(self)}
 
 
 class RetoldError(Exception):
