@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -103,6 +104,13 @@ class Config:
     workers: int = 0  # 0 = all cores
     batch_docs: int = 2000  # documents per shard
 
+    def __post_init__(self) -> None:
+        """Every value is checked when the object is built (type, range, choice)."""
+        for f in fields(self):
+            problem = check_option(f.name, getattr(self, f.name))
+            if problem:
+                raise RetoldError(Err.E030, "Config", problem)
+
     def fingerprint(self) -> str:
         """Hash of every option that changes results (not workers/batch size)."""
         d = {k: v for k, v in asdict(self).items() if k not in ("workers", "batch_docs")}
@@ -118,29 +126,127 @@ class Config:
 CHOICES = {"story_mode": ("batch", "stream")}
 
 
-def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
-                base: Config | None = None) -> Config:
-    """Build a Config from defaults, then a TOML file, then keyword overrides."""
-    values = asdict(base or Config())
-    known = {f.name: f.type for f in fields(Config)}
-    if path is not None:
+@dataclass(frozen=True)
+class Range:
+    """Valid values of a numeric option: lo and hi are included unless marked open."""
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+
+    def __contains__(self, v: float) -> bool:
+        if self.lo is not None and (v < self.lo or (self.lo_open and v == self.lo)):
+            return False
+        return self.hi is None or v <= self.hi
+
+    def describe(self, kind: str) -> str:
+        def num(x: float) -> str:
+            return str(int(x)) if float(x).is_integer() else f"{x:g}"
+        if self.lo is not None and self.hi is not None and not self.lo_open:
+            return f"{kind} from {num(self.lo)} to {num(self.hi)}"
+        lo = None if self.lo is None else f"{'>' if self.lo_open else '>='} {num(self.lo)}"
+        hi = None if self.hi is None else f"<= {num(self.hi)}"
+        return " ".join([kind, " and ".join(x for x in (lo, hi) if x)]).strip()
+
+
+SHARE = Range(0, 1)  # a fraction, a similarity or a weight
+COUNT = Range(1)  # a count that must be positive
+GRAM = Range(1, 20)  # an n-gram size in words
+# The valid range of every numeric option (tests/test_config_errors.py checks none is missing).
+RANGES: dict[str, Range] = {
+    "shingle_n": GRAM, "num_perm": Range(2, 1024), "seed": Range(0, 2**32 - 1),
+    "near_threshold": Range(0, 1, lo_open=True), "lsh_fp_weight": SHARE, "max_bucket": Range(2),
+    "anchor_n": GRAM, "anchor_max_df": Range(2), "min_anchors": COUNT, "max_candidates_per_doc": COUNT,
+    "boilerplate_min_docs": Range(2),
+    "seed_n": GRAM, "max_seed_repeat": COUNT, "max_gap": Range(0), "max_shift": Range(0),
+    "min_passage_tokens": COUNT, "min_chained_tokens": COUNT, "passage_min_identity": SHARE,
+    "near_resemblance": SHARE, "near_coverage": SHARE, "near_identity": SHARE, "reuse_coverage": SHARE,
+    "reuse_min_chars": Range(0), "rewrite_parallel": SHARE, "rewrite_reworded": SHARE,
+    "rewrite_story": SHARE, "rewrite_length_ratio": SHARE, "story_threshold": SHARE,
+    "copy_facts": SHARE, "copy_min_facts": Range(0), "template_parallel": SHARE,
+    "formula_min_stories": Range(2), "formula_min_site_stories": Range(2), "formula_min_sources": Range(2),
+    "formula_min_span_days": Range(0), "formula_story_link": SHARE, "formula_min_weeks": Range(0),
+    "story_name_weight": Range(0, 100, lo_open=True), "story_k": COUNT, "story_mix": SHARE,
+    "story_link": SHARE, "story_stream_link": SHARE, "story_tau_days": Range(0, lo_open=True),
+    "story_time_floor": SHARE, "story_edge_floor": SHARE, "story_query_terms": COUNT,
+    "story_max_df": Range(0, 1, lo_open=True), "story_min_index_df": COUNT, "story_max_index_df": COUNT,
+    "story_candidates": COUNT, "story_embed_weight": SHARE,
+    "sentence_match": SHARE, "sentence_match_gap": SHARE, "sentence_gap_min_words": Range(0),
+    "name_similarity": SHARE, "chrome_date_share": SHARE,
+    "workers": Range(0, 1024), "batch_docs": COUNT,
+}
+
+
+def check_option(key: str, val: Any) -> str | None:
+    """Why `val` is not a valid value of option `key` (naming both and the valid values), or None."""
+    default = getattr(Config, key)
+    if key in CHOICES:
+        if val not in CHOICES[key]:
+            return f"{key} = {val!r}: must be one of {', '.join(CHOICES[key])}"
+        return None
+    if isinstance(default, bool) or not isinstance(default, (int, float)):
+        return None if isinstance(val, type(default)) else f"{key} = {val!r}: must be a {type(default).__name__}"
+    kind = "an integer" if isinstance(default, int) else "a number"
+    rng = RANGES.get(key, Range())
+    if isinstance(val, bool) or not isinstance(val, (int, float)) or (
+            isinstance(default, int) and not isinstance(val, int)):
+        return f"{key} = {val!r}: must be {rng.describe(kind)}"
+    if not math.isfinite(val) or val not in rng:
+        return f"{key} = {val!r}: must be {rng.describe(kind)}"
+    return None
+
+
+def _coerce(key: str, val: Any) -> Any:
+    """A TOML or command-line value as the option's type, where that loses nothing
+    ("5" or 5.0 for an integer option, 1 for a number); anything else is left for the check."""
+    default = getattr(Config, key)
+    if isinstance(val, bool) or isinstance(default, bool) or not isinstance(default, (int, float)):
+        return val
+    try:
+        if isinstance(default, int):
+            if isinstance(val, float) and val.is_integer():
+                return int(val)
+            return int(val) if isinstance(val, str) else val
+        return float(val) if isinstance(val, (int, str)) else val
+    except ValueError:
+        return val
+
+
+def _read_toml(path: str | Path) -> dict[str, Any]:
+    try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
-        values.update(data.get("retold", data))
+    except tomllib.TOMLDecodeError as e:  # the message names the line and column
+        raise RetoldError(Err.E054, str(path), str(e)) from None
+    except FileNotFoundError:
+        raise RetoldError(Err.E053, str(path), "no such file") from None
+    except OSError as e:
+        raise RetoldError(Err.E053, str(path), e.strerror or str(e)) from None
+    section = data.get("retold", data)
+    if not isinstance(section, dict):
+        raise RetoldError(Err.E030, str(path), "'retold' must be a table of options ([retold])")
+    return section
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
+                base: Config | None = None) -> Config:
+    """Build a Config from defaults, then a TOML file, then keyword overrides.
+
+    Raises RetoldError: E053 (file missing or unreadable), E054 (TOML syntax, with the line),
+    E030 (unknown option, or a value of the wrong type or out of its range, naming both)."""
+    values = asdict(base or Config())
+    known = {f.name for f in fields(Config)}
+    where = str(path or "overrides")
+    if path is not None:
+        values.update(_read_toml(path))
     for key, val in (overrides or {}).items():
         if val is not None:
             values[key] = val
-    for key, allowed in CHOICES.items():
-        if values.get(key) not in allowed:
-            raise RetoldError(Err.E030, str(path or "overrides"), f"{key}={values.get(key)!r}; use one of {allowed}")
     for key, val in values.items():
         if key not in known:
-            raise RetoldError(Err.E030, str(path or "overrides"), f"unknown option {key!r}")
-        default = getattr(Config, key)
-        if isinstance(default, bool) or not isinstance(default, (int, float)):
-            continue
-        try:
-            values[key] = type(default)(val)
-        except (TypeError, ValueError):
-            raise RetoldError(Err.E030, str(path or "overrides"), f"{key}={val!r}") from None
+            raise RetoldError(Err.E030, where, f"unknown option {key!r}")
+        values[key] = _coerce(key, val)
+        problem = check_option(key, values[key])
+        if problem:
+            raise RetoldError(Err.E030, where, problem)
     return Config(**values)
