@@ -184,6 +184,50 @@ def version() -> None:
     out.print(__version__)
 
 
+@app.command("query")
+def query_cmd(
+    text: str = typer.Argument(..., help="The text to look for, or a file holding it (any supported kind)."),
+    store: Path = typer.Option(..., help="DuckDB store written by `retold run --store`."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Matches shown at most."),
+    config: Optional[Path] = typer.Option(None, help="TOML file with options."),
+) -> None:
+    """Where else did this text appear? Stored documents that copy, rewrite or reuse it, or tell its story."""
+    from .query import query as query_api
+    try:
+        cfg = load_config(config)
+        body, title = text, None
+        if len(text) < 4096 and "\n" not in text and Path(text).is_file():
+            from .io.readers import read_one
+            doc = read_one(Path(text))
+            body, title = doc.text, doc.title
+        result = query_api(body, store, limit=limit, config=cfg, title=title)
+    except RetoldError as e:
+        _fail(e)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    from .query.show import print_query
+    print_query(out, result)
+
+
+@app.command("serve")
+def serve_cmd(
+    store: Path = typer.Option(..., help="DuckDB store written by `retold run --store` (opened read-only)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (default: this machine only)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    config: Optional[Path] = typer.Option(None, help="TOML file with options (used by the query box)."),
+) -> None:
+    """Browse a store in a web browser: overview, families, stories, documents, pairs, a query box and a JSON API."""
+    try:
+        cfg = load_config(config)
+        from .serve import serve as serve_api
+        serve_api(store, host=host, port=port, config=cfg)
+    except RetoldError as e:
+        _fail(e)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,179 @@
+"""Where else did this text appear? `retold query` and the query box of `retold serve`.
+
+`query(text, store)` finds candidates in the store's query index (`index.py`: LSH bands,
+winnowed rare n-grams, story vectors), compares each with the text through the library's
+own compare (`compare.profile` / `compare.compare_profiles`, with the store's formula), and
+returns every stored document that shares passages with the text, rewrites it or tells the
+same story, ranked: documents sharing text with it first (the more of the query they carry
+verbatim, the higher), then templates, then the same story.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..compare import compare_profiles, profile
+from ..config import Config
+from ..explain.direction import parse_date
+from ..model import Comparison, Document
+from .index import QueryIndex, build_index, index_path
+from .storeread import formula as store_formula
+from .storeread import read_store, rows
+
+__all__ = ["query", "QueryResult", "QueryIndex", "build_index", "index_path", "RANK", "QUERY_ID"]
+
+QUERY_ID = "query"
+# What a reader of "where else did this appear" wants first: whole copies, then passages.
+RANK = ("exact", "near_duplicate", "rewrite", "reuse", "template", "same_story")
+TEXT_RELATIONS = ("exact", "near_duplicate", "rewrite", "reuse")
+MAX_COMPARE = 60  # candidates compared at most per query (the index ranks them)
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query; `to_dict()` is the `retold query --json` object."""
+
+    chars: int
+    matches: list[dict[str, Any]]
+    candidates: int
+    compared: int
+    documents: int
+    seconds: float
+    first: dict[str, Any] | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict: query size, counts, first seen, and the ranked matches."""
+        return {"query": {"id": QUERY_ID, "chars": self.chars},
+                "store_documents": self.documents, "candidates": self.candidates,
+                "compared": self.compared, "seconds": round(self.seconds, 4),
+                "counts": self.counts, "first": self.first, "matches": self.matches}
+
+
+def _doc_meta(con, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    got = rows(con, "SELECT d.doc_id, d.text, d.title, d.date, d.source, d.url, "
+                    "f.family_id, f.story_id FROM documents d LEFT JOIN families f USING (doc_id) "
+                    "WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    return {r["doc_id"]: r for r in got}
+
+
+def _group(relation: str) -> int:
+    """Shared text first (exact, reprint, rewrite, reuse), then templates, then stories."""
+    if relation in TEXT_RELATIONS:
+        return 0
+    return 1 if relation == "template" else 2
+
+
+def _strength(c: Comparison) -> float:
+    """How much of the query the document carries, and how faithfully: the share of the
+    query inside aligned passages times their word identity (a verbatim paragraph ranks
+    above a reworded copy of half of it); exact copies score 1."""
+    if c.relation == "exact":
+        return 1.0
+    s = c.scores
+    return max(s.coverage_a * (s.identity or 0.0), s.containment_a)
+
+
+def _first_words(c: Comparison, doc_id: str) -> str:
+    side = c.direction.source
+    if side == "a":
+        return QUERY_ID
+    if side == "b":
+        return doc_id
+    return "unknown"
+
+
+def _match(c: Comparison, meta: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
+    d = c.to_dict()
+    return {
+        "doc": {"id": meta["doc_id"], "title": meta.get("title"), "date": meta.get("date"),
+                "source": meta.get("source"), "url": meta.get("url"),
+                "chars": len(meta.get("text") or "")},
+        "family_id": meta.get("family_id"), "story_id": meta.get("story_id"),
+        "relation": c.relation, "scores": dict(d["scores"], coverage_query=c.scores.coverage_a,
+                                               coverage_doc=c.scores.coverage_b,
+                                               identity=c.scores.identity, facts=c.scores.facts),
+        "passages": d["passages"], "edits": d["edits"],
+        "direction": dict(d["direction"], first=_first_words(c, meta["doc_id"])),
+        "found_by": [k for k, on in (("lsh", cand["lsh"]), ("anchors", cand["anchors"] > 0),
+                                     ("story", cand["story"] > 0)) if on],
+    }
+
+
+def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Config | None = None,
+          index: QueryIndex | None = None, title: str | None = None,
+          max_compare: int = MAX_COMPARE) -> QueryResult:
+    """Every stored document that shares passages with `text`, rewrites it or tells its
+    story, ranked, with aligned passages, typed differences and who was first.
+
+    Parameters
+    ----------
+    text : str
+        The text to look for (a paragraph or a whole article).
+    store : path-like
+        A DuckDB store written by `retold run --store`.
+    limit : int
+        Matches returned at most.
+    config : Config, optional
+        Options (defaults otherwise); the same thresholds as `retold compare`.
+    index : QueryIndex, optional
+        An open index (the web app keeps one); otherwise the one beside the store is opened
+        and brought up to date.
+    title : str, optional
+        A title for the text (helps the story search).
+    max_compare : int
+        Candidates compared at most.
+
+    Returns
+    -------
+    QueryResult
+        `matches` ranked: documents sharing text with the query (exact, near_duplicate,
+        rewrite, reuse) by how much of the query they carry and how faithfully, then
+        templates, then documents telling the same story by story score; `first` names
+        the earliest dated stored document that shares text with the query.
+    """
+    t0 = time.perf_counter()
+    cfg = config or Config()
+    if index is None:
+        index = QueryIndex.open(store, cfg)
+    with read_store(store) as con:
+        formula = store_formula(con)
+        cands = index.candidates(text, title, formula if len(formula) else None)
+        n_cands = len(cands)
+        cands = cands[:max_compare]
+        meta = _doc_meta(con, [c["doc_id"] for c in cands])
+    qdoc = Document(QUERY_ID, text, title=title)
+    qprof = profile(qdoc, cfg, None, formula if len(formula) else None)
+    found = []
+    for cand in cands:
+        m = meta.get(cand["doc_id"])
+        if m is None:  # gone from the store since the index was refreshed
+            continue
+        doc = Document(m["doc_id"], m.get("text") or "", m.get("title"), m.get("date"),
+                       m.get("source"), m.get("url"))
+        c = compare_profiles(qprof, profile(doc, cfg, None, formula if len(formula) else None), cfg,
+                             anchors=cand["anchors"] or None, formula=formula if len(formula) else None)
+        if c.relation == "unrelated":
+            continue
+        found.append((_group(c.relation), -round(_strength(c), 3), -c.scores.story,
+                      RANK.index(c.relation) if c.relation in RANK else len(RANK), m["doc_id"],
+                      c, m, cand))
+    found.sort(key=lambda f: f[:5])
+    counts: dict[str, int] = {}
+    for f in found:
+        counts[f[5].relation] = counts.get(f[5].relation, 0) + 1
+    matches = [_match(c, m, cand) for *_, c, m, cand in found[:max(0, limit)]]
+    first = None
+    dated = [(parse_date(m.get("date")), m) for *_, c, m, _cand in found
+             if c.relation in TEXT_RELATIONS and parse_date(m.get("date")) is not None]
+    if dated:
+        when, m = min(dated, key=lambda x: (x[0], x[1]["doc_id"]))
+        first = {"id": m["doc_id"], "date": m.get("date"), "source": m.get("source"),
+                 "title": m.get("title")}
+    return QueryResult(len(text), matches, n_cands, len(cands), len(index), time.perf_counter() - t0,
+                       first, counts)
