@@ -92,7 +92,7 @@ def test_file_doc_id_strips_only_known_extensions():
 
 
 # --- folders ----------------------------------------------------------------------------------
-def test_folder_walk_is_recursive_sorted_and_ignores_unknown(tmp_path):
+def test_folder_walk_is_recursive_sorted_and_reports_unknown(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "a").mkdir()
     (tmp_path / ".git").mkdir()
@@ -104,8 +104,11 @@ def test_folder_walk_is_recursive_sorted_and_ignores_unknown(tmp_path):
     (tmp_path / ".hidden.txt").write_text("hidden")
     (tmp_path / ".git" / "c.txt").write_text("git internals")
     docs, issues = read(tmp_path)
-    assert issues == []
-    assert [d.doc_id for d in docs] == ["y", "z", "x"]  # path order: a/y, b/z, x
+    # files of other types in a folder are reported, not passed over; hidden ones are not
+    assert [(i.code, Path(i.where).name) for i in issues] == [
+        (Err.E005, "image.png"), (Err.E005, "notes.md")]
+    # ids are paths in the folder without extensions, in path order: a/y, b/z, x
+    assert [d.doc_id for d in docs] == ["a/y", "b/z", "x"]
 
 
 def test_unknown_file_passed_explicitly_is_e005(tmp_path):
@@ -199,10 +202,12 @@ def test_duplicate_ids_across_files_keep_first(tmp_path):
     (tmp_path / "a" / "same.txt").write_text("first")
     (tmp_path / "b" / "same.txt").write_text("second")
     jsonl(tmp_path / "c.jsonl", [{"id": "same", "text": "third"}, {"id": "new", "text": "n"}])
+    jsonl(tmp_path / "d.jsonl", [{"id": "a/same", "text": "fourth"}])
     docs, issues = read(tmp_path)
-    assert [(d.doc_id, d.text) for d in docs] == [("same", "first"), ("new", "n")]
-    assert [(i.code, i.where) for i in issues] == [
-        (Err.E013, str(tmp_path / "b" / "same.txt")), (Err.E013, f"{tmp_path / 'c.jsonl'}:1")]
+    # files in folders are told apart by their path: a/same and b/same both kept
+    assert [(d.doc_id, d.text) for d in docs] == [
+        ("a/same", "first"), ("b/same", "second"), ("same", "third"), ("new", "n")]
+    assert [(i.code, i.where) for i in issues] == [(Err.E013, f"{tmp_path / 'd.jsonl'}:1")]
 
 
 def test_a_skipped_record_does_not_reserve_its_id(tmp_path):
@@ -244,8 +249,8 @@ def test_unreadable_file_is_e004(tmp_path):
     docs, issues = read(tmp_path)
     assert [d.doc_id for d in docs] == ["ok"]
     assert [(i.code, Path(i.where).name) for i in issues] == [
-        (Err.E004, "bad.txt.gz"), (Err.E004, "dangling.txt")]
-    assert "No such file" in issues[1].detail
+        (Err.E004, "bad.txt.gz"), (Err.E042, "dangling.txt")]
+    assert "dangling symlink" in issues[1].detail and "gone.txt" in issues[1].detail
 
 
 def test_permission_denied_is_e004(tmp_path, monkeypatch):
@@ -257,7 +262,7 @@ def test_permission_denied_is_e004(tmp_path, monkeypatch):
     def refuse(path, gz):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(readers, "_open", refuse)
+    monkeypatch.setattr(readers, "open_input", refuse)
     docs, issues = read(f)
     assert docs == [] and codes(issues) == [Err.E004]
     assert "locked.txt" in str(issues[0]) and "Permission denied" in str(issues[0])
@@ -377,7 +382,9 @@ def test_warc_html_responses(tmp_path, name):
     data = warc_bytes()
     (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     docs, issues = read(tmp_path / name)
-    assert issues == []
+    # records that are not pages are passed over with one note per file, not in silence
+    assert [(i.code, i.detail) for i in issues] == [(Err.E048, "1 HTTP 301, 1 image/png, 1 request")]
+    assert issues[0].code.kind == "note"
     assert [d.doc_id for d in docs] == ["urn:uuid:doc-1", "urn:uuid:doc-2"]
     one, two = docs
     assert one.url == "https://a.example/one" and two.url == "https://b.example/two"
@@ -438,7 +445,7 @@ def test_symlink_loop_in_folder_ends(tmp_path):
     (tmp_path / "sub" / "a.txt").write_text("alpha")
     (tmp_path / "sub" / "back").symlink_to(tmp_path)  # folder loop
     docs, issues = read(tmp_path)
-    assert [d.doc_id for d in docs] == ["a"] and issues == []
+    assert [d.doc_id for d in docs] == ["sub/a"] and issues == []  # a folder seen twice is read once
 
 
 def test_hostile_json_lines_are_issues_not_crashes(tmp_path):

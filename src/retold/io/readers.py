@@ -5,7 +5,15 @@ the reader goes on with the next record or file: one bad line never costs the go
 Only a missing input path is fatal (`RetoldError` E020), because it is almost always a typo.
 
 Text is kept exactly as given (later stages keep character offsets into it); the only
-changes are dropping a leading UTF-8 BOM and, for HTML, taking trafilatura's main text.
+changes are dropping a leading UTF-8 BOM, replacing lone surrogates (E040) and, for HTML,
+taking trafilatura's main text.
+
+Only regular files are read (a FIFO, socket or device is E041, a symlink loop E042), each
+within the bounds of `io/limits.py` (E043, E044). In a folder, a document's id is its path
+relative to the folder without extensions (business/001), README/LICENSE-like files are
+not articles (E045) and files of other types are reported (E005); hidden entries are
+skipped. An unparseable date is dropped from its record (E046). Every record read is either
+yielded or named in an issue: records in = documents kept + records rejected.
 
 A document's source (the site whose chrome it shares) is the record's own `source`; else
 the site of its url (`io/sites.py`: the host without "www." and port, archive and redirect
@@ -14,17 +22,26 @@ wrappers taken off); else, for HTML, the site name the page declares; else None.
 from __future__ import annotations
 
 import codecs
-import gzip
+import errno
+import io
 import json
 import os
 import re
+import stat
 import zlib
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import Err, RetoldError, RetoldIssue
 from ..model import Document
+from ..text.safe import has_surrogates, repair_surrogates
+from . import limits
+from .limits import (MAX_DOCUMENT_CHARS, MAX_HTML_BYTES, MAX_LINE_BYTES, MAX_TEXT_BYTES,
+                     MAX_WARC_RECORD_BYTES, GzipBomb, NotRegularFile, file_type_name,
+                     open_input, open_regular, read_capped, read_line_capped)
 from .sites import site_of
 
 SNIFF_BYTES = 8192  # NUL bytes in this much of the head mean "binary"
@@ -38,6 +55,12 @@ _ID_KEYS = ("id", "doc_id")  # doc_id lets a run's own documents.parquet be read
 _CONSUMED = {*_ID_KEYS, "text", "html", *_FIELDS}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# Files in a folder that document the folder rather than being articles (README.TXT, ...)
+_NOT_ARTICLE_RE = re.compile(
+    r"^(readme|read_me|licen[cs]e|copying|copyright|notice|authors|contributors|changelog|"
+    r"changes|attribution|install|manifest)([._ -].*)?$", re.I)
+# a JSON escape of a surrogate: only these can give a lone surrogate in json.loads' output
+_SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def file_kind(path: str | os.PathLike[str]) -> tuple[str, bool] | None:
@@ -53,13 +76,20 @@ def file_kind(path: str | os.PathLike[str]) -> tuple[str, bool] | None:
     return (kind, gz) if kind else None
 
 
-def file_doc_id(path: str | os.PathLike[str]) -> str:
-    """Id of a one-document file: its name without the .gz and .txt/.html/.htm extensions."""
-    name = os.path.basename(os.fspath(path))
+def file_doc_id(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> str:
+    """Id of a one-document file: its path relative to `root` (the input folder it was found
+    in; "/"-separated) or, without a root, its name, without the .gz and .txt/.html/.htm
+    extensions. business/001.txt and sport/001.txt so keep apart, and the id is the same on
+    every run of the same folder."""
+    p = os.fspath(path)
+    rel = os.path.relpath(p, os.fspath(root)) if root is not None else os.path.basename(p)
+    parts = rel.replace(os.sep, "/").split("/")
+    name = parts[-1]
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem, ext = os.path.splitext(name)
-    return stem if ext.lower() in _TEXT_KINDS else name
+    parts[-1] = stem if ext.lower() in _TEXT_KINDS else name
+    return "/".join(parts)
 
 
 def iter_documents(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
@@ -78,6 +108,29 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[s
     return _Reader(issues).run(paths)
 
 
+def input_accounting(documents: int, issues: list[RetoldIssue]) -> dict[str, Any]:
+    """Counts for run.json: records in = documents kept + records rejected.
+
+    Every rejection is one issue naming its file, line or record; a file that cannot be read
+    on from some point is one rejection (the records after it cannot be counted). Repairs
+    (E040, E046) kept their record; notes (E048) name records that are not documents."""
+    by_kind = {"rejected": 0, "repaired": 0, "note": 0}
+    for i in issues:
+        by_kind[i.code.kind] += 1
+    return {"records_in": documents + by_kind["rejected"], "records_kept": documents,
+            "records_rejected": by_kind["rejected"], "records_repaired": by_kind["repaired"],
+            "input_notes": by_kind["note"]}
+
+
+def write_rejects(issues: list[RetoldIssue], path: str | os.PathLike[str]) -> Path:
+    """Every rejected record or file, one JSON object a line: code, where, detail, message."""
+    from .writers import write_text_atomic
+
+    lines = [json.dumps(i.to_dict(), ensure_ascii=False) + "\n"
+             for i in issues if i.code.kind == "rejected"]
+    return write_text_atomic("".join(lines), path)
+
+
 def read_one(path_or_text: str | os.PathLike[str]) -> Document:
     """One document for `retold compare`: the first valid document of a file (or folder).
 
@@ -90,7 +143,8 @@ def read_one(path_or_text: str | os.PathLike[str]) -> Document:
     if isinstance(path_or_text, str) and not _is_path(candidate):
         if not candidate.strip():
             raise RetoldError(Err.E014, "<text>", "the text is empty")
-        return Document(doc_id="text", text=candidate.removeprefix("\ufeff"), origin="<text>")
+        return Document(doc_id="text", text=repair_surrogates(candidate.removeprefix("\ufeff")),
+                        origin="<text>")
     issues: list[RetoldIssue] = []
     docs = iter_documents([candidate], issues)
     try:
@@ -99,8 +153,9 @@ def read_one(path_or_text: str | os.PathLike[str]) -> Document:
         docs.close()  # stop here: never read the rest of a huge file
     if doc is not None:
         return doc
-    if issues:
-        first = issues[0]
+    rejected = [i for i in issues if i.code.kind == "rejected"]
+    if rejected:
+        first = rejected[0]
         raise RetoldError(first.code, first.where, first.detail)
     raise RetoldError(Err.E021, candidate)
 
@@ -108,9 +163,31 @@ def read_one(path_or_text: str | os.PathLike[str]) -> Document:
 def _is_path(s: str) -> bool:
     if "\n" in s or len(s) > 4096:
         return False
-    if os.path.lexists(s):
-        return True
+    try:
+        if os.path.lexists(s):
+            return True
+    except (ValueError, OSError):  # NUL bytes, unencodable: not a path
+        return False
     return os.sep in s or "/" in s or file_kind(s) is not None
+
+
+def parse_input_date(value: str) -> str | None:
+    """The date as kept: ISO 8601 as given (anything `datetime.fromisoformat` reads, which is
+    what direction and stories read), RFC 2822 converted to ISO 8601; None if neither."""
+    v = value.strip()
+    if not v:
+        return None
+    from ..explain.direction import parse_date
+
+    if parse_date(v) is not None and re.match(r"^\d{4}-\d{2}", v):
+        return v
+    try:
+        d = parsedate_to_datetime(v)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if d is None or not isinstance(d, datetime):
+        return None
+    return d.isoformat()
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> dict[str, Any]:
@@ -150,17 +227,39 @@ class _Reader:
     # --- walking ---------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Iterator[Document]:
         for p in paths:
-            if p.is_dir():
+            what = self._what(p)
+            if what == "dir":
                 for f in self._walk(p):
-                    yield from self._read_file(f)
+                    yield from self._read_file(f, p)
+            elif what != "file":
+                continue
             elif file_kind(p) is None:
                 self.issue(Err.E005, str(p), f"extension of {p.name!r}")
             else:
-                yield from self._read_file(p)
+                yield from self._read_file(p, None)
+
+    def _what(self, path: Path) -> str | None:
+        """"dir", "file" (regular) or None after reporting why it cannot be read."""
+        try:
+            mode = os.stat(path).st_mode  # follows symlinks, like opening would
+        except OSError as e:
+            if e.errno == errno.ELOOP or (e.errno == errno.ENOENT and os.path.islink(path)):
+                why = "symlink loop" if e.errno == errno.ELOOP else "dangling symlink"
+                self.issue(Err.E042, str(path), f"{why} -> {_link_target(path)}")
+            else:
+                self.issue(Err.E004, str(path), _os_detail(e))
+            return None
+        if stat.S_ISDIR(mode):
+            return "dir"
+        if stat.S_ISREG(mode):
+            return "file"
+        self.issue(Err.E041, str(path), file_type_name(mode))
+        return None
 
     def _walk(self, folder: Path) -> Iterator[Path]:
         """Supported files under folder in sorted path order (a folder's entries, files and
-        subfolders alike, by name), so runs are repeatable. Hidden entries (.git) skipped."""
+        subfolders alike, by name), so runs are repeatable. Hidden entries (.git) skipped
+        without a word; every other entry that is not read is reported."""
         real = os.path.realpath(folder)
         if real in self.walked:
             return
@@ -173,18 +272,23 @@ class _Reader:
             self.issue(Err.E004, str(folder), _os_detail(e))
             return
         for entry in entries:
-            try:
-                is_dir = entry.is_dir()  # follows symlinks, like an explicit path would
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from self._walk(Path(entry.path))
-            elif file_kind(entry.name) is not None:
-                yield Path(entry.path)
+            path = Path(entry.path)
+            what = self._what(path)
+            if what == "dir":
+                yield from self._walk(path)
+            elif what != "file":
+                continue
+            elif _NOT_ARTICLE_RE.match(entry.name):
+                self.issue(Err.E045, str(path))
+            elif file_kind(entry.name) is None:
+                self.issue(Err.E005, str(path), f"extension of {entry.name!r} (in a folder)")
+            else:
+                yield path
 
-    def _read_file(self, path: Path) -> Iterator[Document]:
+    def _read_file(self, path: Path, root: Path | None) -> Iterator[Document]:
         kind, gz = file_kind(path)  # type: ignore[misc]  # callers checked it is supported
         where = str(path)
+        n_issues = len(self.issues)
         try:
             if kind == "jsonl":
                 yield from self._read_jsonl(path, gz)
@@ -193,11 +297,19 @@ class _Reader:
             elif kind == "warc":
                 yield from self._read_warc(path)
             else:
-                doc = self._read_whole(path, gz, kind)
+                doc = self._read_whole(path, gz, kind, root)
                 if doc is not None:
                     yield doc
+        except NotRegularFile as e:  # swapped for a FIFO after the folder was listed
+            self.issue(Err.E041, where, e.strerror or "")
+        except GzipBomb as e:
+            self.issue(Err.E044, where, e.strerror or "")
         except (OSError, EOFError, zlib.error) as e:  # permission, directory, corrupt gzip
-            self.issue(Err.E004, where, _os_detail(e))
+            after = self._last_line(where, n_issues)
+            self.issue(Err.E004, where, _os_detail(e) + after)
+
+    def _last_line(self, where: str, n_issues: int) -> str:
+        return ""  # the position is in the detail of the reader that knows it
 
     # --- records -----------------------------------------------------------------------------
     def _new_id(self, doc_id: str, where: str) -> bool:
@@ -207,14 +319,43 @@ class _Reader:
             return False
         return True
 
-    def _accept(self, doc: Document) -> Document | None:
+    def _accept(self, doc: Document, text_checked: bool = False) -> Document | None:
+        """The document if it may be kept (else None with E014/E043), its fields repaired:
+        lone surrogates replaced (E040), an unparseable date dropped (E046)."""
+        where = doc.origin or ""
         if not doc.text.strip():
-            self.issue(Err.E014, doc.origin or "", f"id {_short(doc.doc_id)}")
+            self.issue(Err.E014, where, f"id {_short(doc.doc_id)}")
             return None
+        if len(doc.text) > MAX_DOCUMENT_CHARS:
+            self.issue(Err.E043, where, f"id {_short(doc.doc_id)}: {len(doc.text):,} characters, "
+                       f"limit {MAX_DOCUMENT_CHARS:,}")
+            return None
+        bad = [k for k in ("title", "date", "source", "url")
+               if getattr(doc, k) and has_surrogates(getattr(doc, k))]
+        for k in bad:
+            setattr(doc, k, repair_surrogates(getattr(doc, k)))
+        if not text_checked and has_surrogates(doc.text):
+            doc.text = repair_surrogates(doc.text)
+            bad.insert(0, "text")
+        if bad:
+            self.issue(Err.E040, where, f"id {_short(doc.doc_id)}: in {', '.join(bad)}")
+        if doc.date is not None:
+            date = parse_input_date(doc.date)
+            if date is None:
+                self.issue(Err.E046, where, f"id {_short(doc.doc_id)}: date {_short(doc.date, 40)}")
+            doc.date = date
         self.seen.add(doc.doc_id)
         return doc
 
-    def _record(self, rec: Any, where: str) -> Document | None:
+    def _fix_id(self, doc_id: str, where: str) -> str:
+        """An id without lone surrogates (file names with undecodable bytes, JSON escapes)."""
+        if has_surrogates(doc_id):
+            fixed = repair_surrogates(doc_id)
+            self.issue(Err.E040, where, f"in id, now {_short(fixed)}")
+            return fixed
+        return doc_id
+
+    def _record(self, rec: Any, where: str, maybe_surrogates: bool = False) -> Document | None:
         """A Document from one JSONL/Parquet record, or None with an issue."""
         if not isinstance(rec, dict):
             self.issue(Err.E015, where, f"got {type(rec).__name__}")
@@ -223,15 +364,27 @@ class _Reader:
         if doc_id is None:
             self.issue(Err.E011, where, _id_problem(rec))
             return None
+        doc_id = self._fix_id(doc_id, where)
         if not self._new_id(doc_id, where):
             return None
         fields = {k: _opt_str(rec.get(k)) for k in _FIELDS}
         text = rec.get("text")
         if isinstance(text, str):
+            if len(text) > MAX_DOCUMENT_CHARS:
+                self.issue(Err.E043, where, f"id {_short(doc_id)}: {len(text):,} characters, "
+                           f"limit {MAX_DOCUMENT_CHARS:,}")
+                return None
             text = text.removeprefix("\ufeff")
             fields["source"] = _source(fields["source"], fields["url"])
         elif isinstance(rec.get("html"), str):
-            page = self._extract(rec["html"], fields["url"], where)
+            html = rec["html"]
+            if len(html) > MAX_HTML_BYTES:
+                self.issue(Err.E043, where, f"id {_short(doc_id)}: 'html' of {len(html):,} "
+                           f"characters, limit {MAX_HTML_BYTES:,}")
+                return None
+            if maybe_surrogates:
+                html = repair_surrogates(html)  # lxml cannot take them; the text is checked below
+            page = self._extract(html, fields["url"], where)
             if page is None:
                 return None
             text = page["text"]
@@ -243,49 +396,58 @@ class _Reader:
             self.issue(Err.E012, where, f"id {_short(doc_id)}{why}")
             return None
         meta = {k: v for k, v in rec.items() if k not in _CONSUMED}
-        return self._accept(Document(doc_id=doc_id, text=text, meta=meta, origin=where, **fields))
+        if maybe_surrogates:
+            meta = _repair_deep(meta)
+        return self._accept(Document(doc_id=doc_id, text=text, meta=meta, origin=where, **fields),
+                            text_checked=not maybe_surrogates)
 
     def _extract(self, html: str | bytes, url: str | None, where: str) -> dict[str, Any] | None:
         """extract_html that turns a parser crash on one odd page into an issue."""
         try:
             return extract_html(html, url=url)
         except Exception as e:  # noqa: BLE001  # third-party parser: any failure is per page
-            self.issue(Err.E014, where, f"HTML extraction failed: {type(e).__name__}: {e}")
+            self.issue(Err.E014, where, f"HTML extraction failed: {type(e).__name__}: {e}"[:300])
             return None
 
     # --- formats -----------------------------------------------------------------------------
-    def _sniff(self, path: Path, gz: bool) -> bool:
+    def _sniff(self, head: bytes, where: str) -> bool:
         """Check the head of a text file: False (with E001/E002) if it is empty or binary.
 
         A file of only whitespace passes here and gets its E001 from the full read.
         """
-        with _open(path, gz) as fh:
-            head = fh.read(SNIFF_BYTES)
         if not head.removeprefix(BOM):
-            self.issue(Err.E001, str(path))
+            self.issue(Err.E001, where)
             return False
-        if b"\x00" in head:
-            self.issue(Err.E002, str(path), "NUL bytes in the first 8 KB")
+        if b"\x00" in head[:SNIFF_BYTES]:
+            self.issue(Err.E002, where, "NUL bytes in the first 8 KB")
             return False
         return True
 
-    def _read_whole(self, path: Path, gz: bool, kind: str) -> Document | None:
-        """A .txt or .html file: one document whose id is the file name."""
+    def _read_whole(self, path: Path, gz: bool, kind: str, root: Path | None) -> Document | None:
+        """A .txt or .html file: one document whose id is its path in the folder (or name)."""
         where = str(path)
-        doc_id = file_doc_id(path)
-        if not self._sniff(path, gz) or not self._new_id(doc_id, where):
+        doc_id = self._fix_id(file_doc_id(path, root), where)
+        cap = MAX_TEXT_BYTES if kind == "txt" else MAX_HTML_BYTES
+        with open_input(path, gz) as fh:
+            data, more = read_capped(fh, cap)  # never more than cap + 1 bytes, even for a bomb
+        if not self._sniff(data, where):
             return None
-        with _open(path, gz) as fh:
-            data = fh.read()
+        if more:
+            self.issue(Err.E043, where, f"id {_short(doc_id)}: over {cap:,} bytes"
+                       + (" decompressed" if gz else ""))
+            return None
+        if not self._new_id(doc_id, where):
+            return None
         if not data.removeprefix(BOM).strip():  # whitespace beyond the sniffed head
             self.issue(Err.E001, where)
             return None
         text = _decode(data, html=(kind == "html"))
+        del data
         if isinstance(text, int):
             self.issue(Err.E003, where, f"first bad byte at offset {text}")
             return None
         if kind == "txt":
-            return self._accept(Document(doc_id=doc_id, text=text, origin=where))
+            return self._accept(Document(doc_id=doc_id, text=text, origin=where), text_checked=True)
         page = self._extract(text, None, where)
         if page is None:
             return None
@@ -293,22 +455,32 @@ class _Reader:
         return self._accept(Document(
             doc_id=doc_id, text=page["text"], title=page["title"], date=page["date"],
             url=page["url"], source=_source(None, page["url"], page["source"]), meta=meta,
-            origin=where))
+            origin=where), text_checked=True)
 
     def _read_jsonl(self, path: Path, gz: bool) -> Iterator[Document]:
-        if not self._sniff(path, gz):
-            return
         offset = 0  # byte offset of the line start, for E003 details
         records = 0
-        with _open(path, gz) as fh:
-            for lineno, raw in enumerate(fh, 1):
-                start, offset = offset, offset + len(raw)
+        lineno = 0
+        with open_input(path, gz) as fh:
+            head = fh.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(fh, "peek") else b""
+            if not self._sniff(head, str(path)):
+                return
+            while True:
+                raw, skipped = read_line_capped(fh, MAX_LINE_BYTES)
+                if not raw and not skipped:
+                    break
+                lineno += 1
+                start, offset = offset, offset + len(raw) + skipped
+                where = f"{path}:{lineno}"
+                if skipped:
+                    records += 1
+                    self.issue(Err.E043, where, f"line of {skipped:,} bytes, limit {MAX_LINE_BYTES:,}")
+                    continue
                 if lineno == 1 and raw.startswith(BOM):
                     raw, start = raw[3:], start + 3
                 if not raw.strip():
                     continue  # blank lines are layout, not records
                 records += 1
-                where = f"{path}:{lineno}"
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as e:
@@ -322,7 +494,9 @@ class _Reader:
                 except (ValueError, RecursionError) as e:  # huge ints, absurd nesting
                     self.issue(Err.E010, where, f"{type(e).__name__}: {e}"[:200])
                     continue
-                doc = self._record(rec, where)
+                del line
+                maybe = b"\\u" in raw and _SURROGATE_ESCAPE_RE.search(raw) is not None
+                doc = self._record(rec, where, maybe_surrogates=maybe)
                 if doc is not None:
                     yield doc
         if records == 0:
@@ -333,84 +507,115 @@ class _Reader:
         import pyarrow.parquet as pq
 
         where = str(path)
-        if path.stat().st_size == 0:
-            self.issue(Err.E001, where)
-            return
-        try:
-            pf = pq.ParquetFile(path)
-        except (pa.ArrowException, OSError) as e:
-            self.issue(Err.E004, where, f"not a readable Parquet file: {e}")
-            return
-        names = set(pf.schema_arrow.names)
-        if not names & set(_ID_KEYS):
-            self.issue(Err.E011, where, "no 'id' column")
-            return
-        if not names & {"text", "html"}:
-            self.issue(Err.E012, where, "no 'text' or 'html' column")
-            return
-        if pf.metadata.num_rows == 0:
-            self.issue(Err.E001, where, "no rows")
-            return
-        n = 0
-        batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS)
-        while True:
+        with open_regular(path) as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                self.issue(Err.E001, where)
+                return
             try:
-                batch = next(batches, None)
-            except (pa.ArrowException, OSError) as e:  # corrupt row group: later ones unreachable
-                self.issue(Err.E004, f"{where}#{n + 1}", f"corrupt Parquet data: {e}")
+                pf = pq.ParquetFile(fh)
+            except (pa.ArrowException, OSError) as e:
+                self.issue(Err.E004, where, f"not a readable Parquet file: {e}"[:300])
                 return
-            if batch is None:
+            names = set(pf.schema_arrow.names)
+            if not names & set(_ID_KEYS):
+                self.issue(Err.E011, where, "no 'id' column")
                 return
-            for rec in batch.to_pylist():
-                n += 1
-                doc = self._record(rec, f"{where}#{n}")
-                if doc is not None:
-                    yield doc
+            if not names & {"text", "html"}:
+                self.issue(Err.E012, where, "no 'text' or 'html' column")
+                return
+            if pf.metadata.num_rows == 0:
+                self.issue(Err.E001, where, "no rows")
+                return
+            n = 0
+            batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+            while True:
+                try:
+                    batch = next(batches, None)
+                    rows = batch.to_pylist() if batch is not None else None
+                except (pa.ArrowException, OSError, ValueError) as e:
+                    # corrupt row group or undecodable strings: later rows are unreachable
+                    self.issue(Err.E004, f"{where}#{n + 1}",
+                               f"corrupt Parquet data from record {n + 1} on: {e}"[:300])
+                    return
+                if rows is None:
+                    return
+                for rec in rows:
+                    n += 1
+                    doc = self._record(rec, f"{where}#{n}")
+                    if doc is not None:
+                        yield doc
 
     def _read_warc(self, path: Path) -> Iterator[Document]:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
 
         where = str(path)
-        if path.stat().st_size == 0:
-            self.issue(Err.E001, where)
-            return
-        records = ArchiveIterator(str(path), parse_http=True, auto_decode="all",
-                                  quirks_mode=True, fsspec_args=False)
-        n = 0
-        while True:
-            try:
-                rec = next(records, None)
-            except (OSError, ValueError) as e:  # garbage or a broken header: cannot resync
-                self.issue(Err.E004, f"{where}#{n + 1}", f"not a valid WARC record: {e}")
+        with open_regular(path) as fh:
+            head = fh.read(2)
+            if not head:
+                self.issue(Err.E001, where)
                 return
-            if rec is None:
-                if n == 0:
-                    self.issue(Err.E004, where, "no WARC records found")
-                return
-            n += 1
-            if rec.record_type == WarcRecordType.response:
-                doc = self._warc_doc(rec, f"{where}#{n}")
+            fh.seek(0)
+            chunks = _gzip_members(fh) if head == b"\x1f\x8b" else _plain_chunks(fh)
+            n = 0
+            passed: dict[str, int] = {}
+            for item in _frame_warc(chunks):
+                if isinstance(item, _WarcProblem):
+                    if item.record is None and n == 0 and item.kind == "garbage":
+                        continue  # nothing but garbage so far: E004 below if no record follows
+                    self.issue(item.code, f"{where}#{item.record or n + 1}", item.detail)
+                    continue
+                n = item.number
+                try:
+                    rec = next(iter(ArchiveIterator(
+                        io.BytesIO(item.data), parse_http=True, auto_decode="all",
+                        quirks_mode=True, fsspec_args=False)), None)
+                except (OSError, ValueError) as e:
+                    rec, item.problem = None, f"{type(e).__name__}: {e}"
+                if rec is None:
+                    self.issue(Err.E047, f"{where}#{n}",
+                               f"record at byte {item.offset:,} not parsed: {item.problem or 'bad header'}")
+                    continue
+                if rec.record_type != WarcRecordType.response:
+                    kind = getattr(rec.record_type, "name", str(rec.record_type))
+                    passed[kind] = passed.get(kind, 0) + 1
+                    continue
+                doc = self._warc_doc(rec, f"{where}#{n}", passed)
                 if doc is not None:
                     yield doc
+            if n == 0:
+                self.issue(Err.E004, where, "no WARC records found")
+            elif passed:
+                self.issue(Err.E048, where, ", ".join(f"{v} {k}" for k, v in sorted(passed.items())))
 
-    def _warc_doc(self, rec: Any, where: str) -> Document | None:
-        """An HTML 2xx response as a Document; other responses are not documents (skipped)."""
+    def _warc_doc(self, rec: Any, where: str, passed: dict[str, int]) -> Document | None:
+        """An HTML 2xx response as a Document; other responses are not documents (counted in
+        `passed` for the file's one E048 note)."""
         http = rec.http_headers
         if not rec.is_http or http is None:
+            passed["response without HTTP"] = passed.get("response without HTTP", 0) + 1
             return None
         status = http.status_code
         if status is not None and not 200 <= status < 300:
+            passed[f"HTTP {status}"] = passed.get(f"HTTP {status}", 0) + 1
             return None
         ctype = (rec.http_content_type or "").lower()
         if ctype and ctype not in _HTML_TYPES:
+            passed[ctype[:40]] = passed.get(ctype[:40], 0) + 1
             return None
         uri = rec.headers.get("WARC-Target-URI") or None
         doc_id = (rec.record_id or "").strip().strip("<>") or uri or where
+        doc_id = self._fix_id(doc_id, where)
         if not self._new_id(doc_id, where):
             return None
-        body = rec.reader.read()
+        body = rec.reader.read(MAX_HTML_BYTES + 1)
+        if len(body) > MAX_HTML_BYTES:
+            self.issue(Err.E043, where, f"id {_short(doc_id)}: page over {MAX_HTML_BYTES:,} bytes")
+            return None
         charset = rec.http_charset
-        html: str | bytes = body.decode(charset, errors="replace") if charset else body
+        try:
+            html: str | bytes = body.decode(charset, errors="replace") if charset else body
+        except LookupError:  # a charset Python does not know: let the extractor guess
+            html = body
         page = self._extract(html, uri, where)
         if page is None:
             return None
@@ -423,14 +628,238 @@ class _Reader:
             # the page's own publication date beats the crawl date for "who came first"
             date=page["date"] or warc_date, url=uri or page["url"],
             source=_source(None, uri, site_of(page["url"]) or page["source"]),
-            meta=meta, origin=where))
+            meta=meta, origin=where), text_checked=True)
+
+
+# --- WARC framing --------------------------------------------------------------------------------
+# fastwarc stops at the first corrupt gzip member and resyncs silently over a bad header, so
+# records are cut here (gzip member by member, then by their Content-Length) and each one
+# parsed by fastwarc on its own: a corrupt member or header costs only its own record(s).
+_WARC_CHUNK = 2**20
+_MAX_WARC_HEADER = 64 * 2**10
+_GZ_MAGIC = b"\x1f\x8b\x08"
+
+
+class _Resync:
+    """From a gzip stream: a corrupt member was skipped; what was half-read is lost."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+
+
+class _WarcProblem:
+    def __init__(self, code: Err, detail: str, record: int | None = None, kind: str = ""):
+        self.code, self.detail, self.record, self.kind = code, detail, record, kind
+
+
+class _WarcRecord:
+    def __init__(self, number: int, offset: int, data: bytes):
+        self.number, self.offset, self.data = number, offset, data
+        self.problem = ""
+
+
+def _plain_chunks(fh: IO[bytes]) -> Iterator[bytes | _Resync]:
+    while chunk := fh.read(_WARC_CHUNK):
+        yield chunk
+
+
+def _gzip_members(fh: IO[bytes]) -> Iterator[bytes | _Resync]:
+    """Decompressed bytes of each gzip member in turn, in bounded pieces. A member that fails
+    to decompress is reported (_Resync) and reading goes on at the next member's magic."""
+    d = zlib.decompressobj(31)
+    data = b""
+    consumed = 0  # compressed bytes before `data`
+    member_at = 0
+    out_total = 0
+    started = False
+    while True:
+        if not data:
+            data = fh.read(_WARC_CHUNK)
+            if not data:
+                if started and not d.eof:
+                    yield _Resync(f"gzip member at byte {member_at:,} is truncated")
+                return
+        try:
+            out = d.decompress(data, _WARC_CHUNK)
+        except zlib.error as e:
+            yield _Resync(f"gzip member at byte {member_at:,} is corrupt ({e})")
+            # look for the next member from one byte on, reading on as needed
+            idx = data.find(_GZ_MAGIC, 1)
+            while idx < 0:
+                keep = data[-2:]
+                more = fh.read(_WARC_CHUNK)
+                if not more:
+                    return
+                consumed += len(data) - len(keep)
+                data = keep + more
+                idx = data.find(_GZ_MAGIC, 1 if consumed == member_at else 0)
+            consumed += idx
+            data = data[idx:]
+            member_at = consumed
+            d = zlib.decompressobj(31)
+            started = False
+            continue
+        started = True
+        out_total += len(out)
+        if out_total > limits.GZIP_BOMB_FLOOR and out_total > limits.MAX_GZIP_RATIO * max(1, fh.tell()):
+            raise GzipBomb(0, f"{out_total:,} bytes out of {fh.tell():,} compressed")
+        if out:
+            yield out
+        if d.eof:
+            rest = d.unused_data
+            consumed += len(data) - len(rest)
+            data = rest.lstrip(b"\x00")  # some writers pad with zeros
+            consumed += len(rest) - len(data)
+            member_at = consumed
+            d = zlib.decompressobj(31)
+            started = False
+        else:
+            tail = d.unconsumed_tail
+            consumed += len(data) - len(tail)
+            data = tail
+
+
+def _frame_warc(chunks: Iterator[bytes | _Resync]) -> Iterator[_WarcRecord | _WarcProblem]:
+    """Cut a WARC byte stream into records ("WARC/" header, blank line, Content-Length bytes).
+
+    Bytes between records that are not a record header are skipped up to the next "WARC/"
+    line and reported once (E047); a record whose content is over MAX_WARC_RECORD_BYTES is
+    streamed past (E043); a record cut short by a corrupt gzip member or the end of the file
+    is reported (E047)."""
+    buf = bytearray()
+    pos = 0  # stream offset of buf[0]
+    n = 0
+    skipping = 0  # content bytes of an oversized record still to drop
+    garbage = 0  # bytes skipped since the last record
+    garbage_at = 0
+    header: bytes | None = None  # header of the record being read, with its content length
+    need = 0
+
+    def flush_garbage() -> Iterator[_WarcProblem]:
+        nonlocal garbage
+        if garbage:
+            yield _WarcProblem(Err.E047, f"{garbage:,} bytes at byte {garbage_at:,} are not a WARC "
+                               "record (bad header or damaged data)", kind="garbage")
+            garbage = 0
+
+    for chunk in chunks:
+        if isinstance(chunk, _Resync):
+            if header is not None or skipping:
+                yield _WarcProblem(Err.E047, f"record #{n} lost: {chunk.detail}", record=n)
+            else:
+                yield _WarcProblem(Err.E047, chunk.detail, record=n + 1)
+            pos += len(buf)
+            buf.clear()
+            header, skipping, garbage = None, 0, 0
+            continue
+        if skipping:
+            drop = min(skipping, len(chunk))
+            skipping -= drop
+            pos += drop
+            chunk = chunk[drop:]
+        buf += chunk
+        while buf:
+            if header is None:
+                # find the next header; leading blank lines are the previous record's end
+                stripped = len(buf) - len(buf.lstrip(b"\r\n"))
+                if stripped:
+                    del buf[:stripped]
+                    pos += stripped
+                    continue
+                if not buf.startswith(b"WARC/"):
+                    if len(buf) < 5 and b"WARC/".startswith(bytes(buf)):
+                        break  # need more bytes
+                    idx = buf.find(b"\nWARC/")
+                    cut = idx + 1 if idx >= 0 else max(0, len(buf) - 5)
+                    if cut == 0:
+                        break
+                    if not garbage:
+                        garbage_at = pos
+                    garbage += cut
+                    del buf[:cut]
+                    pos += cut
+                    continue
+                end = buf.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(buf) > _MAX_WARC_HEADER:  # not a header after all
+                        if not garbage:
+                            garbage_at = pos
+                        garbage += 5
+                        del buf[:5]
+                        pos += 5
+                        continue
+                    break
+                length = _content_length(bytes(buf[:end]))
+                if length is None:  # a record header without a usable Content-Length
+                    if not garbage:
+                        garbage_at = pos
+                    garbage += end + 4
+                    del buf[:end + 4]
+                    pos += end + 4
+                    continue
+                yield from flush_garbage()
+                n += 1
+                if length > MAX_WARC_RECORD_BYTES:
+                    yield _WarcProblem(Err.E043, f"record of {length:,} bytes, limit "
+                                       f"{MAX_WARC_RECORD_BYTES:,}", record=n)
+                    total = end + 4 + length
+                    drop = min(total, len(buf))
+                    del buf[:drop]
+                    pos += drop
+                    skipping = total - drop
+                    if skipping:
+                        break
+                    continue
+                header, need, rec_at = bytes(buf[:end + 4]), end + 4 + length, pos
+            if len(buf) < need:
+                break
+            data = bytes(buf[:need]) + b"\r\n\r\n"
+            del buf[:need]
+            pos += need
+            header = None
+            yield _WarcRecord(n, rec_at, data)
+    if header is not None:
+        yield _WarcProblem(Err.E047, "record cut short by the end of the file", record=n)
+    elif buf.strip(b"\r\n") or garbage:
+        garbage += len(buf.strip(b"\r\n"))
+        if not garbage_at:
+            garbage_at = pos
+        yield from flush_garbage()
+
+
+def _content_length(header: bytes) -> int | None:
+    for line in header.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                n = int(value.strip())
+            except ValueError:
+                return None
+            return n if n >= 0 else None
+    return None
+
+
+def _repair_deep(obj: Any, depth: int = 0) -> Any:
+    """Lone surrogates replaced in every string of a JSON value (keys too)."""
+    if isinstance(obj, str):
+        return repair_surrogates(obj)
+    if depth > 50:
+        return obj
+    if isinstance(obj, dict):
+        return {repair_surrogates(k): _repair_deep(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_repair_deep(v, depth + 1) for v in obj]
+    return obj
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 # --- small helpers -------------------------------------------------------------------------------
-def _open(path: Path, gz: bool) -> IO[bytes]:
-    return gzip.open(path, "rb") if gz else open(path, "rb")
-
-
 def _decode(data: bytes, html: bool) -> str | int:
     """UTF-8 text without BOM, or the file byte offset of the first bad byte.
 
