@@ -159,3 +159,71 @@ def test_empty_tables_and_unknown_table_name(tmp_path):
         assert store.table("edits").num_rows == 0
         with pytest.raises(ValueError):
             store.table("documents; DROP TABLE documents")
+
+
+def test_a_later_run_without_titles_and_dates_keeps_the_stored_ones(tmp_path):
+    """The same articles read again from .txt files (no title, no date) must not blank what
+    a JSONL run stored; a new non-null value still wins."""
+    first = make_run(tmp_path / "r1", "run-1", [
+        Document("a", "alpha text", title="Alpha", date="2024-03-05", source="site.example",
+                 url="https://site.example/a"),
+        Document("b", "beta text", title="Beta", date="2024-03-06")])
+    again = make_run(tmp_path / "r2", "run-2", [
+        Document("a", "alpha text, cleaned"), Document("b", "beta text", title="Beta, corrected")])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest_run(first)
+        store.ingest_run(again)
+        docs = {r["doc_id"]: r for r in store.documents().to_pylist()}
+    assert len(docs) == 2
+    a, b = docs["a"], docs["b"]
+    assert (a["title"], a["date"], a["source"], a["url"]) == (
+        "Alpha", "2024-03-05", "site.example", "https://site.example/a")
+    assert a["text"] == "alpha text, cleaned" and a["chars"] == len("alpha text, cleaned")
+    assert (b["title"], b["date"]) == ("Beta, corrected", "2024-03-06")
+
+
+_HOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS held (x INTEGER)")
+print("holding", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_a_store_held_by_another_process_is_a_coded_error_then_waited_for(tmp_path):
+    import subprocess
+    import sys
+    import threading
+    path = tmp_path / "s.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        for read_only in (False, True):
+            with pytest.raises(RetoldError) as e:
+                Store(path, read_only=read_only)
+            assert e.value.code is Err.E050 and str(path) in str(e.value)
+            assert f"pid {holder.pid}" in str(e.value) and "--store" in str(e.value)
+        # with a wait, a writer gets the store once the holder lets it go (runs serialise)
+        got: list = []
+        waiter = threading.Thread(target=lambda: got.append(Store(path, wait=120)))
+        waiter.start()
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        waiter.join()
+        assert len(got) == 1
+        got[0].close()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_file_that_is_not_a_store_is_a_coded_error(tmp_path):
+    f = tmp_path / "notes.duckdb"
+    f.write_text("my own notes, not a database\n" * 200)
+    with pytest.raises(RetoldError) as e:
+        Store(f)
+    assert e.value.code is Err.E057 and "notes.duckdb" in str(e.value)
+    assert f.read_text().startswith("my own notes")  # left as it was

@@ -1,7 +1,9 @@
 """The DuckDB store: the run-folder tables, grown run after run.
 
 `ingest_run` merges a finished run folder into the store in one transaction:
-documents and families are upserted by doc_id; pairs, passages and edits are replaced per
+documents and families are upserted by doc_id, a field the new run has no value for keeping
+the stored one (a later run of the same articles from .txt files, which have no titles or
+dates, does not blank what a JSONL run stored); pairs, passages and edits are replaced per
 document pair (a later run's analysis of a pair supersedes the earlier one, whichever side
 it calls `a`); run.json becomes a row of `runs`. Every value reaches SQL as a parameter;
 only identifiers from the fixed schema (or Parquet column names, quoted) are spliced in.
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +55,22 @@ class Store:
     One process at a time may open a store for writing (DuckDB locks the file); readers
     such as a web server can pass read_only=True. A connection is not for sharing between
     threads: use `store.con.cursor()` per thread.
+
+    A store another process holds is waited for up to `wait` seconds, then refused with
+    E050 (never DuckDB's own lock error); a file that is not a DuckDB database is E057.
     """
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, wait: float = 0.0):
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = _connect(self.path, read_only, wait)
         if not read_only:
-            self._create_tables()
+            try:
+                self._create_tables()
+            except BaseException:
+                self.con.close()
+                raise
 
     def __enter__(self) -> "Store":
         return self
@@ -89,10 +100,10 @@ class Store:
             for table, f in files.items():
                 self._add_extra_columns(table, f)
             if "documents" in files:
-                added["documents"] = self._upsert("documents", "doc_id", files["documents"])
+                added["documents"] = self._merge("documents", "doc_id", files["documents"])
             added.update(self._replace_pairs({t: files[t] for t in _PAIR_TABLES if t in files}))
             if "families" in files:
-                added["families"] = self._upsert("families", "doc_id", files["families"])
+                added["families"] = self._merge("families", "doc_id", files["families"])
             formula = self._add_formula(run_dir / "stages" / "formula.npy")
             if formula:
                 added["formula"] = formula
@@ -161,10 +172,34 @@ class Store:
                f"FROM read_parquet(?, file_row_number = true) {keep_first}")
         return _rowcount(self._run(sql, [str(f)], f))
 
-    def _upsert(self, table: str, key: str, f: Path) -> int:
-        self._run(f"DELETE FROM {_ident(table)} WHERE {_ident(key)} IN "
-                  f"(SELECT {_ident(key)} FROM read_parquet(?))", [str(f)], f)
-        return self._insert(table, f, dedupe_key=key)
+    def _merge(self, table: str, key: str, f: Path) -> int:
+        """Upsert the Parquet rows by `key` (the first row of a repeated key, in file order);
+        where a new row's value is null, or its file lacks the column, the stored value stays."""
+        present = {n for n, _ in _parquet_columns(self.con, f)}
+        cols = self._columns(table)
+        if key not in present:
+            return 0
+        k = _ident(key)
+        new_cols = ", ".join(_ident(c) for c in cols if c in present)
+        self._run(f"CREATE OR REPLACE TEMP TABLE _new_rows AS SELECT {new_cols} "
+                  "FROM read_parquet(?, file_row_number = true) "
+                  f"QUALIFY row_number() OVER (PARTITION BY {k} ORDER BY file_row_number) = 1",
+                  [str(f)], f)
+        merged = ", ".join(
+            (f"n.{k}" if c == key else
+             f"coalesce(n.{_ident(c)}, o.{_ident(c)})" if c in present else f"o.{_ident(c)}")
+            + f" AS {_ident(c)}" for c in cols)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _merged_rows AS SELECT {merged} FROM _new_rows AS n "
+            f"LEFT JOIN (SELECT * FROM {_ident(table)} QUALIFY row_number() OVER "
+            f"(PARTITION BY {k}) = 1) AS o ON o.{k} = n.{k}")
+        self.con.execute(f"DELETE FROM {_ident(table)} WHERE {k} IN (SELECT {k} FROM _new_rows)")
+        all_cols = ", ".join(_ident(c) for c in cols)
+        n = _rowcount(self.con.execute(f"INSERT INTO {_ident(table)} ({all_cols}) "
+                                       f"SELECT {all_cols} FROM _merged_rows"))
+        self.con.execute("DROP TABLE _new_rows")
+        self.con.execute("DROP TABLE _merged_rows")
+        return n
 
     def _replace_pairs(self, files: dict[str, Path]) -> dict[str, int]:
         """Drop every stored row of a pair the new run analysed, then add the new rows."""
@@ -227,6 +262,26 @@ class Store:
 
 
 # --- helpers -------------------------------------------------------------------------------
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, waiting up to `wait` seconds for another process's lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as e:
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            if "lock" in msg.lower():
+                if time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    continue
+                pid = re.search(r"PID (\d+)", msg)
+                raise RetoldError(Err.E050, str(path), f"held by pid {pid.group(1)}" if pid
+                                  else "locked by another process") from None
+            if "not a valid duckdb" in msg.lower() or "version" in msg.lower():
+                raise RetoldError(Err.E057, str(path), msg) from None
+            raise RetoldError(Err.E004, str(path), msg) from None
+
+
 def _ident(name: str) -> str:
     """A quoted SQL identifier (names from Parquet files are data too)."""
     return '"' + name.replace('"', '""') + '"'
