@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
-from ..io.readers import iter_documents
+from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic
 from ..model import RELATIONS, Comparison, Document
 from . import stages
@@ -224,6 +224,8 @@ class LocalEngine:
         timings["cluster"] = time.perf_counter() - t
         counts["input_issues"] = len(issues)
         counts["issues_by_code"] = _by_code(issues)
+        counts.update(input_accounting(len(docs), issues))  # records in = kept + rejected
+        write_rejects(issues, out / "rejects.jsonl")  # each rejected record or file, with its code
 
         run_info = {
             "run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
