@@ -1,0 +1,412 @@
+"""`retold serve`: a web app over a store (FastAPI, uvicorn).
+
+HTML views (overview, documents, families, stories, a page per document, family, story and
+pair, a query box) and a JSON API under /api with its OpenAPI description at
+/openapi.json and a plain page at /api listing it (FastAPI's /docs and /redoc load their
+JavaScript from a CDN, so they are switched off: nothing a page needs comes from the
+network).
+
+Read-only on the store: each request opens the DuckDB file read-only and closes it before
+answering, so `retold run --store` can add documents while the app serves them (a request
+that meets the run's write lock waits for it, then answers 503). The query index lives
+beside the store and is refreshed when the store changes.
+
+Safety: every document string is untrusted. Templates are autoescaped (Jinja2, no |safe;
+text around passages and edits is marked up only by `report.html.highlight`, which escapes
+it), only http(s) urls become links, pages carry no script at all, and every response has a
+Content-Security-Policy that forbids scripts, frames and anything not served by the app.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import urllib.parse
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel, Field
+
+from ..config import Config
+from ..errors import RetoldError
+from ..model import EDIT_TYPES
+from ..query import QueryIndex, query as run_query
+from ..query.storeread import read_store
+from ..report.html import (EDIT_WORDS, PASSAGE_COLOURS, RELATION_WORDS, _edit_groups, _edit_spans,
+                           _pct, _safe_url, css_class, highlight)
+from . import data
+
+CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+           "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+           "Cross-Origin-Opener-Policy": "same-origin"}
+TEXT_CLIP = 200_000  # characters of a document shown on a page
+PASSAGE_CLIP = 3000
+QUERY_MAX_CHARS = 200_000  # a pasted text longer than this is cut
+REFRESH_EVERY = 5.0  # seconds between checks that the store has not grown
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _q(value: Any) -> str:
+    return urllib.parse.quote(str(value), safe="")
+
+
+def _rel_label(rel: Any) -> str:
+    return RELATION_WORDS.get(str(rel), (str(rel).replace("_", " "),))[0]
+
+
+def _num(v: Any, digits: int = 2) -> str:
+    if v is None:
+        return "\u2013"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("retold.serve", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(q=_q, rel=_rel_label, cls=css_class, num=_num, pct=_pct, url=_safe_url)
+    env.globals.update(edit_words=EDIT_WORDS, edit_types=EDIT_TYPES, relation_words=RELATION_WORDS)
+    return env
+
+
+def _page_links(path: str, q: str, offset: int, limit: int, total: int) -> dict[str, Any]:
+    def href(off: int) -> str:
+        return path + "?" + urllib.parse.urlencode({"q": q, "offset": off, "limit": limit})
+    return {"prev": href(max(0, offset - limit)) if offset > 0 else None,
+            "next": href(offset + limit) if offset + limit < total else None,
+            "first": offset + 1 if total else 0, "last": min(total, offset + limit), "total": total}
+
+
+def _pair_sides(pr: dict[str, Any]) -> dict[str, Any]:
+    """Both texts with the passages (numbered colours) and the typed edits marked."""
+    out = {}
+    passages = pr["passages"]
+    edits = pr["edits"]
+    for side in ("a", "b"):
+        text = pr[side].get("text") or ""
+        spans = [(p[f"{side}_start"], p[f"{side}_end"], f"passage p{i % PASSAGE_COLOURS}",
+                  f"passage {i + 1}, identity {_pct(p.get('identity'))}", f"{side}-p{i + 1}")
+                 for i, p in enumerate(passages)]
+        spans += _edit_spans(edits, side, ids=True)
+        out[side] = highlight(text, spans, limit=TEXT_CLIP)
+    return out
+
+
+def _comparison_view(c, a_doc: dict[str, Any], b_doc: dict[str, Any]) -> dict[str, Any]:
+    d = c.to_dict()
+    return {"pair": {"a": a_doc["doc_id"], "b": b_doc["doc_id"], "relation": d["relation"],
+                     "direction": d["direction"]["source"], "direction_confidence": d["direction"]["confidence"],
+                     **d["scores"], "coverage_a": c.scores.coverage_a, "coverage_b": c.scores.coverage_b},
+            "a": a_doc, "b": b_doc, "passages": d["passages"], "edits": d["edits"],
+            "evidence": d["direction"]["evidence"], "live": True}
+
+
+class QueryBody(BaseModel):
+    """A query: the text to look for."""
+
+    text: str = Field(..., description="The text to look for (a paragraph or a whole article).")
+    title: str | None = Field(None, description="Optional title (helps the story search).")
+    limit: int = Field(20, ge=1, le=200, description="Matches returned at most.")
+
+
+def create_app(store: str | os.PathLike[str], config: Config | None = None,
+               index: QueryIndex | None = None) -> FastAPI:
+    """The web app over `store`.
+
+    Parameters
+    ----------
+    store : path-like
+        A DuckDB store written by `retold run --store`; opened read-only per request.
+    config : Config, optional
+        Options for the query box (compare thresholds).
+    index : QueryIndex, optional
+        An open query index; otherwise opened (built if needed) on the first query.
+
+    Returns
+    -------
+    fastapi.FastAPI
+    """
+    store = Path(store)
+    cfg = config or Config()
+    state: dict[str, Any] = {"index": index, "checked": time.monotonic() if index else 0.0}
+    lock = threading.Lock()
+    app = FastAPI(title="retold", version=_version(),
+                  description="Where news and web text was reused and retold: a read-only view of a "
+                              "retold store. Every string is data from the documents.",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.exception_handler(RetoldError)
+    async def retold_error(request: Request, exc: RetoldError):
+        body = {"error": str(exc)}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=503)
+        return HTMLResponse(_render("error.html", request, status=503, message=str(exc)), status_code=503)
+
+    def _render(name: str, request: Request, **ctx: Any) -> str:
+        return _env().get_template(name).render(path=request.url.path, store=store.name, **ctx)
+
+    def page(name: str, request: Request, **ctx: Any) -> HTMLResponse:
+        return HTMLResponse(_render(name, request, **ctx))
+
+    def get_index() -> QueryIndex:
+        with lock:
+            idx = state["index"]
+            if idx is None:
+                idx = state["index"] = QueryIndex.open(store, cfg)
+                state["checked"] = time.monotonic()
+            elif time.monotonic() - state["checked"] > REFRESH_EVERY:
+                state["checked"] = time.monotonic()
+                idx.refresh()
+            return idx
+
+    def do_query(text: str, title: str | None, limit: int) -> dict[str, Any]:
+        text = text[:QUERY_MAX_CHARS]
+        return run_query(text, store, limit=limit, config=cfg, index=get_index(), title=title).to_dict()
+
+    # --- JSON API -----------------------------------------------------------------------------
+    @app.get("/api/overview", tags=["api"], summary="Counts by relation and by site")
+    def api_overview() -> dict[str, Any]:
+        with read_store(store) as con:
+            return data.overview(con)
+
+    @app.get("/api/documents", tags=["api"], summary="Documents, searched by id, title, source or url")
+    def api_documents(q: str = "", offset: int = Query(0, ge=0),
+                      limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
+        with read_store(store) as con:
+            return data.documents(con, q, offset, limit)
+
+    @app.get("/api/document", tags=["api"], summary="One document: its family, story and related pairs")
+    def api_document(id: str) -> dict[str, Any]:
+        with read_store(store) as con:
+            got = data.document(con, id)
+        if got is None:
+            raise HTTPException(404, "no such document")
+        return got
+
+    @app.get("/api/families", tags=["api"], summary="Families of copies, largest first")
+    def api_families(q: str = "", offset: int = Query(0, ge=0),
+                     limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
+        with read_store(store) as con:
+            return data.families(con, q, offset, limit)
+
+    @app.get("/api/family", tags=["api"], summary="One family: members, provenance tree and timeline")
+    def api_family(id: str) -> dict[str, Any]:
+        with read_store(store) as con:
+            got = data.group(con, "family", id)
+        if got is None:
+            raise HTTPException(404, "no such family")
+        return got
+
+    @app.get("/api/stories", tags=["api"], summary="Stories, largest first")
+    def api_stories(q: str = "", offset: int = Query(0, ge=0),
+                    limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
+        with read_store(store) as con:
+            return data.stories(con, q, offset, limit)
+
+    @app.get("/api/story", tags=["api"], summary="One story: members in date order and its families")
+    def api_story(id: str) -> dict[str, Any]:
+        with read_store(store) as con:
+            got = data.group(con, "story", id)
+        if got is None:
+            raise HTTPException(404, "no such story")
+        return got
+
+    @app.get("/api/pair", tags=["api"], summary="A stored pair with its passages and edits")
+    def api_pair(a: str, b: str) -> dict[str, Any]:
+        with read_store(store) as con:
+            got = data.pair(con, a, b)
+        if got is None:
+            raise HTTPException(404, "no such document")
+        return got
+
+    @app.post("/api/query", tags=["api"], summary="Where else did this text appear?")
+    def api_query(body: QueryBody) -> dict[str, Any]:
+        return do_query(body.text, body.title, body.limit)
+
+    # --- HTML views ---------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request):
+        with read_store(store) as con:
+            ov = data.overview(con)
+        top = max((r["pairs"] for r in ov["relations"]), default=1) or 1
+        top_site = max((s["documents"] for s in ov["sites"]), default=1) or 1
+        return page("overview.html", request, ov=ov, top=top, top_site=top_site)
+
+    def _list(request: Request, kind: str, q: str, offset: int, limit: int) -> HTMLResponse:
+        with read_store(store) as con:
+            got = getattr(data, kind)(con, q, offset, limit)
+        return page(f"{kind}.html", request, res=got,
+                    nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]))
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_view(request: Request, q: str = "", offset: int = Query(0, ge=0),
+                       limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)):
+        return _list(request, "documents", q, offset, limit)
+
+    @app.get("/families", response_class=HTMLResponse, include_in_schema=False)
+    def families_view(request: Request, q: str = "", offset: int = Query(0, ge=0),
+                      limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)):
+        return _list(request, "families", q, offset, limit)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_view(request: Request, q: str = "", offset: int = Query(0, ge=0),
+                     limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)):
+        return _list(request, "stories", q, offset, limit)
+
+    @app.get("/doc", response_class=HTMLResponse, include_in_schema=False)
+    def doc_view(request: Request, id: str):
+        with read_store(store) as con:
+            got = data.document(con, id)
+        if got is None:
+            return HTMLResponse(_render("error.html", request, status=404, message="No such document."),
+                                status_code=404)
+        return page("doc.html", request, d=got, text=highlight(got["doc"].get("text") or "", [],
+                                                                limit=TEXT_CLIP))
+
+    @app.get("/family", response_class=HTMLResponse, include_in_schema=False)
+    def family_view(request: Request, id: str):
+        return _group_view(request, "family", id)
+
+    @app.get("/story", response_class=HTMLResponse, include_in_schema=False)
+    def story_view(request: Request, id: str):
+        return _group_view(request, "story", id)
+
+    def _group_view(request: Request, kind: str, gid: str) -> HTMLResponse:
+        with read_store(store) as con:
+            got = data.group(con, kind, gid)
+        if got is None:
+            return HTMLResponse(_render("error.html", request, status=404, message=f"No such {kind}."),
+                                status_code=404)
+        return page("group.html", request, g=got)
+
+    @app.get("/pair", response_class=HTMLResponse, include_in_schema=False)
+    def pair_view(request: Request, a: str, b: str, live: int = 0):
+        with read_store(store) as con:
+            got = data.pair(con, a, b)
+            formula = None
+            if got is not None and (live or got["pair"] is None):
+                from ..query.storeread import formula as store_formula
+                formula = store_formula(con)
+        if got is None:
+            return HTMLResponse(_render("error.html", request, status=404, message="No such document."),
+                                status_code=404)
+        if live or got["pair"] is None:
+            from ..compare import compare_documents
+            from ..model import Document
+            docs = [Document(d["doc_id"], d.get("text") or "", d.get("title"), d.get("date"),
+                             d.get("source"), d.get("url")) for d in (got["a"], got["b"])]
+            c = compare_documents(docs[0], docs[1], cfg, formula if formula is not None and len(formula) else None)
+            got = _comparison_view(c, got["a"], got["b"])
+        sides = _pair_sides(got)
+        groups = _edit_groups(got["edits"], numbered=True, cap=10_000)
+        return page("pair.html", request, pr=got, sides=sides, groups=groups)
+
+    @app.get("/query", response_class=HTMLResponse, include_in_schema=False)
+    def query_form(request: Request):
+        return page("query.html", request, text="", res=None, limit=20)
+
+    @app.post("/query", response_class=HTMLResponse, include_in_schema=False)
+    async def query_post(request: Request):
+        raw = (await request.body()).decode("utf-8", errors="replace")
+        form = urllib.parse.parse_qs(raw, keep_blank_values=True)
+        text = (form.get("text") or [""])[0]
+        try:
+            limit = max(1, min(200, int((form.get("limit") or ["20"])[0])))
+        except ValueError:
+            limit = 20
+        res = None
+        if text.strip():
+            import anyio
+            res = await anyio.to_thread.run_sync(do_query, text, None, limit)
+            _mark_matches(res, text)
+        return page("query.html", request, text=text, res=res, limit=limit)
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request):
+        return page("api.html", request, ops=_operations(app.openapi()))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs_redirect():
+        return RedirectResponse("/api")
+
+    return app
+
+
+def _mark_matches(res: dict[str, Any], text: str) -> None:
+    """Each match's passages as escaped markup with its edits marked, side by side."""
+    for m in res["matches"]:
+        views = []
+        for p in m["passages"][:12]:
+            view = {"identity": _pct(p.get("identity"))}
+            for side in ("a", "b"):
+                seg = p.get(f"{side}_text") or ""
+                lo = p[f"{side}_start"]
+                view[side] = highlight(seg, _edit_spans(m["edits"], side, lo, lo + len(seg)),
+                                       limit=PASSAGE_CLIP)
+            views.append(view)
+        m["passage_views"] = views
+        m["edit_groups"] = _edit_groups(m["edits"], cap=20)
+        m["doc"]["safe_url"] = _safe_url(m["doc"].get("url"))
+
+
+def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    ops = []
+    for path, item in sorted(spec.get("paths", {}).items()):
+        for method, op in item.items():
+            params = [{"name": p.get("name"), "in": p.get("in"), "required": bool(p.get("required"))}
+                      for p in op.get("parameters", [])]
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary") or "",
+                        "params": params, "body": "requestBody" in op})
+    return ops
+
+
+def _version() -> str:
+    try:
+        from .. import __version__
+        return str(__version__)
+    except ImportError:  # pragma: no cover
+        return "0"
+
+
+def serve(store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
+          config: Config | None = None) -> None:
+    """Build or refresh the query index, then serve the app with uvicorn until stopped.
+
+    Parameters
+    ----------
+    store : path-like
+        The DuckDB store (read-only).
+    host : str
+        Address to bind; 127.0.0.1 (this machine only) by default.
+    port : int
+        Port to listen on.
+    config : Config, optional
+        Options for the query box.
+    """
+    import uvicorn
+    with read_store(store):
+        pass  # fail early, with the store's own error, when it is missing or not DuckDB
+    index = QueryIndex.open(store, config or Config())
+    uvicorn.run(create_app(store, config, index), host=host, port=port, log_level="info")
