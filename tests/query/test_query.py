@@ -1,0 +1,129 @@
+"""retold query: candidates from the index, verdicts from compare, ranked."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import numpy as np
+from typer.testing import CliRunner
+
+from retold.cli import app
+from retold.query import QueryIndex, index_path, query
+from retold.query.index import winnow
+from retold.text.normalise import tokenize
+from retold.text.shingle import shingles
+
+from ..serve._corpus import BAKERY, DAM, DOCS, HARBOUR, XSS_SCRIPT, make_store, write_jsonl
+
+PARAGRAPH = ("Ferries will use the western pier until the work is finished, and the morning "
+             "timetable will change from next week. Fishing boats may still moor at the northern "
+             "quay, but the fish market will open an hour later.")
+
+
+def _by_id(result):
+    return {m["doc"]["id"]: m for m in result.matches}
+
+
+def test_paragraph_finds_every_document_that_carries_it(store):
+    r = query(PARAGRAPH, store)
+    found = _by_id(r)
+    # the original, its exact copy and its reprint carry the paragraph; the quoting article too
+    for doc_id in ("harbour-original", XSS_SCRIPT, "harbour-reprint", "ferry-quotes"):
+        assert doc_id in found, doc_id
+        assert found[doc_id]["relation"] == "reuse"
+        assert found[doc_id]["passages"], doc_id
+    assert "bakery" not in found and "dam" not in found
+    # the earliest dated document sharing the text is named as first seen
+    assert r.first["id"] == "harbour-original"
+    # each passage on the stored side is the stored text at those offsets
+    orig = found["harbour-original"]
+    p = orig["passages"][0]
+    assert HARBOUR[p["b_start"]:p["b_end"]] == p["b_text"]
+    assert "Ferries will use the western pier" in p["b_text"]
+
+
+def test_whole_text_ranks_copies_before_the_same_story(store):
+    r = query(HARBOUR, store)
+    rel = [(m["doc"]["id"], m["relation"]) for m in r.matches]
+    assert rel[0][1] == "exact" and rel[1][1] == "exact"
+    assert {rel[0][0], rel[1][0]} == {"harbour-original", XSS_SCRIPT}
+    assert rel[2] == ("harbour-reprint", "near_duplicate")
+    kinds = [k for _, k in rel]
+    assert kinds.index("reuse") < kinds.index("same_story")
+    assert ("harbour-report", "same_story") in rel
+    # the reprint added junk words: its differences say so, and the query is named first
+    reprint = _by_id(r)["harbour-reprint"]
+    types = {e["type"] for e in reprint["edits"]}
+    assert "number_change" in types
+    assert reprint["direction"]["first"] in ("query", "unknown")
+    assert r.counts["exact"] == 2
+
+
+def test_limit_and_unrelated_text(store):
+    assert len(query(HARBOUR, store, limit=2).matches) == 2
+    r = query("Completely different words about chess openings and a tournament in Oslo.", store)
+    assert r.matches == [] and r.first is None
+
+
+def test_query_compares_candidates_not_the_whole_store(store):
+    r = query(BAKERY, store)
+    assert [m["doc"]["id"] for m in r.matches] == ["bakery"]
+    assert r.compared < r.documents  # the dam and the harbour family were never compared
+
+
+def test_index_is_kept_beside_the_store_and_refreshed_incrementally(store, tmp_path):
+    s = tmp_path / "s.duckdb"
+    shutil.copy(store, s)
+    idx = QueryIndex.open(s)
+    assert index_path(s).is_file() and len(idx) == len(DOCS)
+    assert QueryIndex.open(s).refresh() == 0  # loaded from the file, nothing to do
+    # a later run adds a document: only it is sketched
+    extra = {"id": "dam-followup", "text": DAM.replace("six metres", "seven metres"),
+             "title": "Dam", "date": "2026-01-22", "source": "other.example"}
+    run_dir = tmp_path / "r2"
+    import retold
+    retold.run([write_jsonl(tmp_path / "more.jsonl", [extra])], out=run_dir, store=s)
+    assert idx.refresh() == 1 and len(idx) == len(DOCS) + 1
+    found = _by_id(query(DAM, s, index=idx))
+    assert found["dam-followup"]["relation"] == "near_duplicate"
+
+
+def test_winnowing_keeps_a_fingerprint_of_every_eight_shared_words():
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in rng.integers(0, 5000, size=400)]
+    for start in range(0, 380, 37):
+        shared = words[start:start + 8]
+        other = [f"x{i}" for i in range(30)] + shared + [f"y{i}" for i in range(30)]
+        a = winnow(shingles(tokenize(" ".join(words)).hashes, 5))
+        b = winnow(shingles(tokenize(" ".join(other)).hashes, 5))
+        assert len(np.intersect1d(a, b)) >= 1
+    grams = shingles(tokenize(" ".join(words)).hashes, 5)
+    assert len(winnow(grams)) < 0.6 * len(np.unique(grams))
+
+
+def test_store_is_not_changed_by_a_query(store, tmp_path):
+    s = tmp_path / "s.duckdb"
+    shutil.copy(store, s)
+    before = s.read_bytes()
+    query(PARAGRAPH, s)
+    assert s.read_bytes() == before
+    con = duckdb.connect(str(s))  # and nobody holds it: a writer can open it at once
+    con.close()
+
+
+def test_cli_query_json_and_text(store, tmp_path):
+    runner = CliRunner()
+    f = tmp_path / "para.txt"
+    f.write_text(PARAGRAPH)
+    res = runner.invoke(app, ["query", str(f), "--store", str(store), "--json", "--limit", "3"])
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.output)
+    assert len(got["matches"]) == 3
+    assert {m["relation"] for m in got["matches"]} == {"reuse"}
+    assert got["first"]["id"] == "harbour-original"
+    res = runner.invoke(app, ["query", PARAGRAPH, "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    assert "harbour-original" in res.output and "shares passages" in res.output
+    res = runner.invoke(app, ["query", "x", "--store", str(tmp_path / "missing.duckdb")])
+    assert res.exit_code == 2 and "E020" in res.output
