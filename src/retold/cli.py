@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Optional
@@ -21,6 +22,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True)
 out = Console()
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """retold: find where news and web text was reused and retold."""
 
 
 class RichReporter(Reporter):
@@ -45,10 +57,36 @@ class RichReporter(Reporter):
         self.stage("done", 1)
         self.progress.stop()
 
+    def stop(self):
+        """Leave the terminal clean when a run ends early (an error, Ctrl-C)."""
+        self.progress.stop()
+
 
 def _fail(e: RetoldError) -> None:
     err.print(f"[red]error[/red] {escape(str(e))}")
     raise typer.Exit(2)
+
+
+def _command() -> str:
+    """The command line as typed, to run again."""
+    return shlex.join(["retold", *sys.argv[1:]])
+
+
+def _interrupted(where: str, resumes: bool) -> None:
+    """Ctrl-C: a coded message saying how to go on, and the shell's exit status for SIGINT."""
+    e = RetoldError(Err.E055, where, "Ctrl-C")
+    err.print(f"[red]stopped[/red] {escape(str(e))}")
+    if resumes:
+        err.print(f"To resume, run the same command again:\n  {escape(_command())}")
+    raise typer.Exit(130)
+
+
+def _os_error(e: OSError, outputs: list[Optional[Path]]) -> RetoldError:
+    """An OSError that escaped as a coded error: E056 when it names one of our outputs."""
+    name = e.filename if e.filename is not None else ""
+    mine = any(o is not None and str(name).startswith(str(o)) for o in outputs)
+    return RetoldError(Err.E056 if mine or not name else Err.E004, str(name or outputs[0]),
+                       e.strerror or str(e))
 
 
 @app.command()
@@ -65,12 +103,22 @@ def run(
 ) -> None:
     """Find exact copies, reprints, reuse, rewrites and stories in INPUTS."""
     from .api import run as run_api
+    reporter = None
     try:
         cfg = load_config(config, overrides={"story_mode": stories})
         reporter = None if quiet else RichReporter(err)
         result = run_api(inputs, out_dir, cfg, engine=engine, store=store, force=force, reporter=reporter)
     except RetoldError as e:
+        _stop(reporter)
         _fail(e)
+        return
+    except KeyboardInterrupt:
+        _stop(reporter)
+        _interrupted(str(out_dir), resumes=True)
+        return
+    except OSError as e:
+        _stop(reporter)
+        _fail(_os_error(e, [out_dir, store]))
         return
     for issue in result.issues[:20]:
         err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")
@@ -102,22 +150,33 @@ def compare(
     try:
         cfg = load_config(config)
         da, db = read_one(a), read_one(b)
+        if store is not None and not store.is_file():
+            raise RetoldError(Err.E020, str(store),
+                              "no store there; make one with `retold run INPUT --out DIR --store FILE`")
+        c = compare_api(da, db, cfg, store=store)
+        if html is not None:
+            from .io.writers import write_text_atomic
+            from .report.html import render_comparison
+            write_text_atomic(render_comparison(c, da.text, db.text, da.doc_id, db.doc_id), html)
     except RetoldError as e:
         _fail(e)
         return
-    if store is not None and not store.is_file():
-        _fail(RetoldError(Err.E020, str(store), "no store there; make one with `retold run INPUT --out DIR --store FILE`"))
+    except KeyboardInterrupt:
+        _interrupted("compare", resumes=False)
         return
-    c = compare_api(da, db, cfg, store=store)
-    if html is not None:
-        from .io.writers import write_text_atomic
-        from .report.html import render_comparison
-        write_text_atomic(render_comparison(c, da.text, db.text, da.doc_id, db.doc_id), html)
+    except OSError as e:
+        _fail(_os_error(e, [html]))
+        return
     if as_json:
         sys.stdout.write(json.dumps(c.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     from .summary import print_comparison
     print_comparison(out, c)
+
+
+def _stop(reporter: Optional[RichReporter]) -> None:
+    if reporter is not None:
+        reporter.stop()
 
 
 EVALS = ("demo", "pan13", "clough", "stories", "gva-pairs", "story-runs")

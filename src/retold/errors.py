@@ -49,6 +49,7 @@ class Err(str, Enum):
     E055 = "interrupted|run the same command again: it resumes from the last finished stage"
     E056 = "cannot write output|check that the folder exists, is writable and has free space"
     E057 = "not a retold store (not a DuckDB file, or one this version cannot read)|point --store at a store made by retold, or at a new file"
+    E058 = "a worker process died (killed by the system, perhaps out of memory)|run the same command again to resume; set workers = 1 in the config if memory is short"
     E059 = "too many bad records in one file (over 1,000, and more bad than good): the rest is not read|check that the file is of the kind its extension says; fix or split it"
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-import shutil
+import signal
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,9 +30,11 @@ from ..io.writers import documents_table, write_json_atomic, write_parquet_atomi
 from ..model import RELATIONS, Comparison, Document
 from . import stages
 from .progress import Reporter
+from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
+STORE_WAIT = 60.0  # seconds a finished run waits for a --store another process is writing
 
 PAIR_SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("relation", pa.string()),
@@ -41,7 +43,7 @@ PAIR_SCHEMA = pa.schema([
     ("direction_evidence", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
     ("residual", pa.float64()), ("parallel", pa.float64()), ("reworded", pa.float64()),
     ("identity", pa.float64()), ("anchors", pa.int64()), ("facts", pa.float64()),
-    ("specific", pa.float64()),
+    ("specific", pa.float64()), ("fact_cover", pa.float64()),
 ])
 PASSAGE_SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
@@ -73,6 +75,29 @@ _CFG: Config | None = None
 _CHROME: dict[str, set[int]] = {}
 _FORMULA: np.ndarray = np.zeros(0, dtype=np.uint64)  # sorted formula n-gram hashes
 _PROFILES: dict = {}  # document index -> compare.Profile, per worker
+_LOCK: RunLock | None = None  # the run folder's lock, held by the main process only
+
+
+def _worker_init(parent: int) -> None:
+    """Start of a pool worker: Ctrl-C is the parent's to handle (it stops the pool; a worker
+    would only print a traceback), the worker dies with its parent (a killed run leaves no
+    orphan writing into the run folder), and the run folder lock stays the parent's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    if _LOCK is not None:
+        _LOCK.close_in_child()
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies (best effort elsewhere)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
@@ -108,7 +133,8 @@ def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
                    direction_evidence="; ".join(c.direction.evidence), coverage_a=s.coverage_a,
                    coverage_b=s.coverage_b, residual=s.residual, parallel=s.parallel,
                    reworded=s.reworded, identity=s.identity,
-                   anchors=s.anchors, facts=s.facts, specific=s.specific)
+                   anchors=s.anchors, facts=s.facts, specific=s.specific,
+                   fact_cover=s.fact_cover)
         for k, v in row.items():
             pairs[k].append(v)
         for p in c.passages:
@@ -136,24 +162,30 @@ class LocalEngine:
     @contextmanager
     def _pool(self, n_docs: int):
         """A fork pool for one stage (workers inherit the module globals as they are when it
-        starts), or None where the work is too small to share."""
+        starts), or None where the work is too small to share. On any exception (Ctrl-C
+        included) the workers are terminated at once rather than left to finish their queue."""
         if self.workers <= 1 or n_docs < PARALLEL_MIN_DOCS:
             yield None
             return
-        pool = mp.get_context("fork").Pool(self.workers)
+        pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
         try:
             yield pool
-        finally:
-            pool.close()
+        except BaseException:
+            pool.terminate()
             pool.join()
+            raise
+        pool.close()
+        pool.join()
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
-        """Check the run folder belongs to this configuration and input set (or reset it)."""
+        """Check the run folder belongs to this configuration and input set (or reset it).
+        Called with the folder's lock held."""
         stamp = {"version": __version__, "config": self.cfg.fingerprint(),
                  "inputs": _input_signature(inputs)}
         marker = out / "stages" / "run.stamp.json"
+        remove_temp_files(out)
         if force:
-            shutil.rmtree(out / "stages", ignore_errors=True)
+            remove_run_files(out)
         if marker.exists():
             old = json.loads(marker.read_text())
             if old != stamp:
@@ -164,9 +196,33 @@ class LocalEngine:
     # -- the run --------------------------------------------------------------------------
     def run(self, inputs: list[str | Path], out: str | Path, store: str | Path | None = None,
             force: bool = False, report: bool = True) -> RunResult:
-        global _DOCS, _CFG, _CHROME, _FORMULA
+        """Run every stage into the run folder `out`, resuming what an earlier run of the same
+        inputs and configuration finished there.
+
+        Raises RetoldError: E052 (--out overlaps an input), E051 (--out is a folder with
+        other files and no retold run), E049 (another run holds the folder), E031 (the folder
+        was made by another configuration or input set), E050/E057 (the store), E021."""
+        global _LOCK
         inputs = [str(p) for p in inputs]
         out = Path(out)
+        check_out(out, inputs)
+        if store is not None:
+            _probe_store(Path(store))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise RetoldError(Err.E056, str(out), e.strerror or str(e)) from None
+        lock = RunLock(out).acquire()
+        _LOCK = lock
+        try:
+            return self._run(inputs, out, store, force, report)
+        finally:
+            _LOCK = None
+            lock.release()
+
+    def _run(self, inputs: list[str], out: Path, store: str | Path | None, force: bool,
+             report: bool) -> RunResult:
+        global _DOCS, _CFG, _CHROME, _FORMULA
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
         self._prepare_out(out, inputs, force)
@@ -245,7 +301,7 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("store")
         from ..io.store import Store
-        with Store(store) as s:
+        with Store(store, wait=STORE_WAIT) as s:
             s.ingest_run(out)
         timings["store"] = time.perf_counter() - t
         run_info["timings"] = {k: round(v, 3) for k, v in timings.items()}
@@ -286,7 +342,7 @@ class LocalEngine:
         bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
         self.reporter.stage("sketch", len(docs))
         parts = []
-        results = pool.imap(_sketch_task, bounds) if pool else map(_sketch_task, bounds)
+        results = _watch(pool, pool.imap(_sketch_task, bounds)) if pool else map(_sketch_task, bounds)
         for (lo, hi), part in zip(bounds, results):
             parts.append(part)
             self.reporter.advance(hi - lo)
@@ -328,7 +384,8 @@ class LocalEngine:
         self.reporter.stage("compare", len(pairs))
         self.reporter.advance(len(pairs) - sum(len(t[1]) for t in tasks))
         sizes = {t[0]: len(t[1]) for t in tasks}
-        results = pool.imap_unordered(_compare_task, tasks) if pool else map(_compare_task, tasks)
+        results = (_watch(pool, pool.imap_unordered(_compare_task, tasks)) if pool
+                   else map(_compare_task, tasks))
         for path, _ in results:
             self.reporter.advance(sizes[path])
         counts: dict[str, int] = {}
@@ -419,13 +476,44 @@ class LocalEngine:
                        containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,
                        residual=0.0, parallel=1.0, reworded=0.0, identity=1.0, anchors=0,
-                       facts=1.0, specific=1.0)
+                       facts=1.0, specific=1.0, fact_cover=1.0)
             for k, v in row.items():
                 pairs[k].append(v)
             for k, v in dict(a=a.doc_id, b=b.doc_id, a_start=0, a_end=len(a.text), b_start=0,
                              b_end=len(b.text), identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+def _watch(pool, results):
+    """The results of a pool's imap, raising instead of waiting forever when a worker dies
+    (the system killed it, out of memory perhaps): multiprocessing replaces the worker but
+    never finishes its task."""
+    pids = {p.pid for p in pool._pool}
+    while True:
+        try:
+            yield results.next(timeout=1.0)
+        except StopIteration:
+            return
+        except mp.TimeoutError:
+            now = {p.pid for p in pool._pool}
+            if now != pids:
+                raise RetoldError(Err.E058, "worker process", "a pool worker died") from None
+
+
+def _probe_store(path: Path) -> None:
+    """Fail before the work, not after, when --store is not a store (E057); a store another
+    process is using now is waited for at the end instead."""
+    from ..io.store import Store
+    if path.is_dir():
+        raise RetoldError(Err.E057, str(path), "a folder, not a DuckDB file")
+    if not path.exists():
+        return
+    try:
+        Store(path, read_only=True).close()
+    except RetoldError as e:
+        if e.code != Err.E050:
+            raise
 
 
 def _multi(labels: list[str]) -> int:
