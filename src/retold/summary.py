@@ -1,4 +1,9 @@
-"""Plain-text summaries for the terminal (rich); every document string escaped."""
+"""Plain-text summaries for the terminal (rich); every document string escaped.
+
+Every string that comes from a document (ids, titles, texts, paths, evidence naming ids)
+goes through `_s`: rich markup escaped, and control characters, escape sequences and bidi
+overrides shown as visible escapes (`text/safe.py`), so an id holding ESC [2J or U+202E
+cannot clear the screen, plant a link or reverse the line."""
 from __future__ import annotations
 
 from collections import Counter
@@ -8,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .model import Comparison
+from .text.safe import terminal_safe
 
 EDIT_WORDS = {
     "name_variant": "name spelt differently", "number_change": "number changed",
@@ -25,14 +31,19 @@ FACTS_WORDS = {
 }
 
 
+def _s(s: object) -> str:
+    """A document string made safe for the terminal and for rich markup."""
+    return escape(terminal_safe(s))
+
+
 def _clip(s: str, n: int = 90) -> str:
-    s = " ".join(s.split())
+    s = terminal_safe(" ".join(s.split()))
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def print_summary(con: Console, result) -> None:
     c = result.counts
-    con.print(f"\n[bold]retold[/bold] run → {escape(str(result.out))}")
+    con.print(f"\n[bold]retold[/bold] run → {_s(str(result.out))}")
     con.print(f"{c['documents']} documents, {c['input_issues']} input issues, "
               f"{c['candidate_pairs']} candidate pairs, {c['multi_doc_families']} families of copies, "
               f"{c['multi_doc_stories']} multi-document stories")
@@ -54,13 +65,13 @@ def print_summary(con: Console, result) -> None:
         for fid, n in big:
             members = [f["doc_id"] for f in fam if f["family_id"] == fid]
             first = min(members, key=lambda d: (docs[d]["date"] or "9999", d))
-            t.add_row(escape(fid), str(n), escape(_clip(f"{first}: {docs[first]['title'] or ''}", 70)))
+            t.add_row(_s(fid), str(n), _s(_clip(f"{first}: {docs[first]['title'] or ''}", 70)))
         con.print(t)
     pairs = result.table("pairs").to_pylist()
     pick = _explained_pair(pairs, result)
     if pick:
         con.print(f"\n[bold]one explained pair[/bold] ({pick[0]['relation']}): "
-                  f"{escape(pick[0]['a'])} ↔ {escape(pick[0]['b'])}")
+                  f"{_s(pick[0]['a'])} ↔ {_s(pick[0]['b'])}")
         # one example of each kind of difference first, then more of them
         seen, first, rest = set(), [], []
         for e in pick[1]:
@@ -68,11 +79,11 @@ def print_summary(con: Console, result) -> None:
             seen.add(e["type"])
         for e in (first + rest)[:10]:
             con.print(f"  • {EDIT_WORDS.get(e['type'], e['type'])}: "
-                      f"{escape(_clip(e['a_text'], 40)) or '∅'} → {escape(_clip(e['b_text'], 40)) or '∅'}")
+                      f"{_s(_clip(e['a_text'], 40)) or '∅'} → {_s(_clip(e['b_text'], 40)) or '∅'}")
         if pick[0]["direction"] != "unknown":
             first = pick[0][pick[0]["direction"]]
-            con.print(f"  came first: {escape(first)} ({escape(pick[0]['direction_evidence'])})")
-    con.print(f"\nreport: {escape(str(result.out / 'report.html'))}")
+            con.print(f"  came first: {_s(first)} ({_s(pick[0]['direction_evidence'])})")
+    con.print(f"\nreport: {_s(str(result.out / 'report.html'))}")
 
 
 def _explained_pair(pairs, result):
@@ -134,7 +145,7 @@ def print_comparison(con: Console, c: Comparison) -> None:
     verdict = f"[bold]{c.relation}[/bold]"
     if first:
         other = c.b_id if d.source == "a" else c.a_id
-        verdict += f" — {escape(other)} likely copied {escape(first)} (confidence {d.confidence:.2f})"
+        verdict += f" — {_s(other)} likely copied {_s(first)} (confidence {d.confidence:.2f})"
     con.print(verdict)
     s = c.scores
     con.print(f"resemblance {s.resemblance:.3f}  containment a {s.containment_a:.3f}  "
@@ -144,13 +155,13 @@ def print_comparison(con: Console, c: Comparison) -> None:
                   f"up are on both sides; {s.specific:.0%} of the aligned words are shared text, not "
                   f"site chrome or stock phrasing)[/dim]")
     for ev in d.evidence:
-        con.print(f"  [dim]{escape(ev)}[/dim]")
+        con.print(f"  [dim]{_s(ev)}[/dim]")
     if c.passages:
         t = Table(title=f"shared passages ({len(c.passages)})", show_lines=True)
-        t.add_column(f"{escape(c.a_id)}", ratio=1)
-        t.add_column(f"{escape(c.b_id)}", ratio=1)
+        t.add_column(f"{_s(c.a_id)}", ratio=1)
+        t.add_column(f"{_s(c.b_id)}", ratio=1)
         for p in c.passages[:12]:
-            t.add_row(escape(_clip(p.a_text, 400)), escape(_clip(p.b_text, 400)))
+            t.add_row(_s(_clip(p.a_text, 400)), _s(_clip(p.b_text, 400)))
         con.print(t)
     groups: dict[str, list] = {}
     for e in c.edits:
@@ -158,4 +169,4 @@ def print_comparison(con: Console, c: Comparison) -> None:
     for typ, es in groups.items():
         con.print(f"[bold]{EDIT_WORDS.get(typ, typ)}[/bold] ({len(es)})")
         for e in es[:10]:
-            con.print(f"  {escape(_clip(e.a_text, 60)) or '∅'}  →  {escape(_clip(e.b_text, 60)) or '∅'}")
+            con.print(f"  {_s(_clip(e.a_text, 60)) or '∅'}  →  {_s(_clip(e.b_text, 60)) or '∅'}")

@@ -42,6 +42,12 @@ MAX_GZIP_RATIO = 200
 GZIP_BOMB_FLOOR = 64 * 2**20
 
 
+# A file with more rejected records than this, and more rejected than kept, is not of the
+# kind its name says (a binary or a log named .jsonl): it ends with one E059 instead of an
+# issue for each of its lines. Real corpora with a few bad lines stay far below it.
+MAX_BAD_RECORDS = 1000
+
+
 class NotRegularFile(OSError):
     """The path is a FIFO, socket or device: reading it could block forever or never end."""
 

@@ -220,6 +220,7 @@ class _Reader:
         self.issues = issues
         self.seen: set[str] = set()
         self.walked: set[str] = set()  # real folder paths, so a symlink loop ends
+        self.at = ""
 
     def issue(self, code: Err, where: str, detail: str = "") -> None:
         self.issues.append(RetoldIssue(code, where, detail))
@@ -288,7 +289,7 @@ class _Reader:
     def _read_file(self, path: Path, root: Path | None) -> Iterator[Document]:
         kind, gz = file_kind(path)  # type: ignore[misc]  # callers checked it is supported
         where = str(path)
-        n_issues = len(self.issues)
+        self.at = ""  # the line or record reached, for a failure that ends the file
         try:
             if kind == "jsonl":
                 yield from self._read_jsonl(path, gz)
@@ -303,13 +304,12 @@ class _Reader:
         except NotRegularFile as e:  # swapped for a FIFO after the folder was listed
             self.issue(Err.E041, where, e.strerror or "")
         except GzipBomb as e:
-            self.issue(Err.E044, where, e.strerror or "")
+            self.issue(Err.E044, where + self.at, e.strerror or "")
         except (OSError, EOFError, zlib.error) as e:  # permission, directory, corrupt gzip
-            after = self._last_line(where, n_issues)
-            self.issue(Err.E004, where, _os_detail(e) + after)
-
-    def _last_line(self, where: str, n_issues: int) -> str:
-        return ""  # the position is in the detail of the reader that knows it
+            detail = _os_detail(e)
+            if self.at:
+                detail += f"; the rest of the file from {self.at[1:]} on is not read"
+            self.issue(Err.E004, where + self.at, detail)
 
     # --- records -----------------------------------------------------------------------------
     def _new_id(self, doc_id: str, where: str) -> bool:
@@ -458,49 +458,49 @@ class _Reader:
             origin=where), text_checked=True)
 
     def _read_jsonl(self, path: Path, gz: bool) -> Iterator[Document]:
-        offset = 0  # byte offset of the line start, for E003 details
         records = 0
-        lineno = 0
+        tally = _Tally(self, str(path))
         with open_input(path, gz) as fh:
             head = fh.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(fh, "peek") else b""
             if not self._sniff(head, str(path)):
                 return
-            while True:
-                raw, skipped = read_line_capped(fh, MAX_LINE_BYTES)
-                if not raw and not skipped:
-                    break
-                lineno += 1
-                start, offset = offset, offset + len(raw) + skipped
+            for lineno, start, raw, length in _jsonl_lines(fh, MAX_LINE_BYTES):
                 where = f"{path}:{lineno}"
-                if skipped:
-                    records += 1
-                    self.issue(Err.E043, where, f"line of {skipped:,} bytes, limit {MAX_LINE_BYTES:,}")
-                    continue
-                if lineno == 1 and raw.startswith(BOM):
-                    raw, start = raw[3:], start + 3
-                if not raw.strip():
-                    continue  # blank lines are layout, not records
+                self.at = f":{lineno + 1}"  # a failure while reading on is past this line
                 records += 1
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    self.issue(Err.E003, where, f"first bad byte at offset {start + e.start}")
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as e:
-                    self.issue(Err.E010, where, f"{e.msg} at column {e.colno}")
-                    continue
-                except (ValueError, RecursionError) as e:  # huge ints, absurd nesting
-                    self.issue(Err.E010, where, f"{type(e).__name__}: {e}"[:200])
-                    continue
-                del line
-                maybe = b"\\u" in raw and _SURROGATE_ESCAPE_RE.search(raw) is not None
-                doc = self._record(rec, where, maybe_surrogates=maybe)
+                if tally.stop(where):
+                    return
+                n_issues = len(self.issues)
+                doc = self._jsonl_record(raw, length, start, lineno, where)
+                tally.count(n_issues, doc is not None)
                 if doc is not None:
                     yield doc
         if records == 0:
             self.issue(Err.E001, str(path), "only blank lines")
+
+    def _jsonl_record(self, raw: bytes | None, length: int, start: int, lineno: int,
+                      where: str) -> Document | None:
+        if raw is None:
+            self.issue(Err.E043, where, f"line of {length:,} bytes, limit {MAX_LINE_BYTES:,}")
+            return None
+        if lineno == 1 and start == 0 and raw.startswith(BOM):
+            raw, start = raw[3:], start + 3
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self.issue(Err.E003, where, f"first bad byte at offset {start + e.start}")
+            return None
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            self.issue(Err.E010, where, f"{e.msg} at column {e.colno}")
+            return None
+        except (ValueError, RecursionError) as e:  # huge ints, absurd nesting
+            self.issue(Err.E010, where, f"{type(e).__name__}: {e}"[:200])
+            return None
+        del line
+        maybe = b"\\u" in raw and _SURROGATE_ESCAPE_RE.search(raw) is not None
+        return self._record(rec, where, maybe_surrogates=maybe)
 
     def _read_parquet(self, path: Path) -> Iterator[Document]:
         import pyarrow as pa
@@ -527,6 +527,7 @@ class _Reader:
                 self.issue(Err.E001, where, "no rows")
                 return
             n = 0
+            tally = _Tally(self, where)
             batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS)
             while True:
                 try:
@@ -541,7 +542,11 @@ class _Reader:
                     return
                 for rec in rows:
                     n += 1
+                    if tally.stop(f"{where}#{n}"):
+                        return
+                    n_issues = len(self.issues)
                     doc = self._record(rec, f"{where}#{n}")
+                    tally.count(n_issues, doc is not None)
                     if doc is not None:
                         yield doc
 
@@ -629,6 +634,79 @@ class _Reader:
             date=page["date"] or warc_date, url=uri or page["url"],
             source=_source(None, uri, site_of(page["url"]) or page["source"]),
             meta=meta, origin=where), text_checked=True)
+
+
+class _Tally:
+    """Bad and good records of one file: a file with over MAX_BAD_RECORDS rejections, more
+    than it kept, is not what its name says (one E059 ends it, instead of an issue per line
+    for millions of lines)."""
+
+    def __init__(self, reader: "_Reader", where: str):
+        self.reader, self.where = reader, where
+        self.bad = self.good = 0
+
+    def count(self, n_issues_before: int, kept: bool) -> None:
+        if kept:
+            self.good += 1
+        elif any(i.code.kind == "rejected" for i in self.reader.issues[n_issues_before:]):
+            self.bad += 1
+
+    def stop(self, where: str) -> bool:
+        if self.bad > limits.MAX_BAD_RECORDS and self.bad > self.good:
+            self.reader.issue(Err.E059, where, f"{self.bad:,} bad and {self.good:,} good records "
+                              "before this one")
+            return True
+        return False
+
+
+_BLANK_RUN = re.compile(rb"[ \t\r\f\v\n]*\n")  # one step: no group repeated per line
+_JSONL_BLOCK = 2**20
+
+
+def _jsonl_lines(fh: IO[bytes], cap: int) -> Iterator[tuple[int, int, bytes | None, int]]:
+    """(line number, byte offset, line, length in bytes) of every non-blank line, read in
+    blocks: runs of blank lines are skipped in one step (a file of a billion newlines costs
+    seconds, not an hour). A line over `cap` bytes comes as None, dropped as it streams past."""
+    lineno, offset = 1, 0  # of data[pos]
+    data, pos = b"", 0
+    drop: list[int] | None = None  # [line number, offset, length so far] of an over-long line
+    while True:
+        block = fh.read(_JSONL_BLOCK)
+        eof = not block
+        if drop is not None:
+            nl = block.find(b"\n")
+            if nl < 0 and not eof:
+                drop[2] += len(block)
+                continue
+            used = nl + 1 if nl >= 0 else len(block)
+            drop[2] += used
+            yield drop[0], drop[1], None, drop[2]
+            lineno, offset = drop[0] + 1, drop[1] + drop[2]
+            drop = None
+            block = block[used:]
+            if eof:
+                return
+        data, pos = data[pos:] + block, 0
+        while True:
+            m = _BLANK_RUN.match(data, pos)
+            if m:
+                lineno += data.count(b"\n", pos, m.end())
+                offset += m.end() - pos
+                pos = m.end()
+            nl = data.find(b"\n", pos)
+            if nl < 0:
+                break
+            n = nl + 1 - pos
+            yield lineno, offset, (data[pos:nl + 1] if n <= cap else None), n
+            lineno, offset, pos = lineno + 1, offset + n, nl + 1
+        rest = len(data) - pos
+        if eof:
+            if data[pos:].strip():
+                yield lineno, offset, (data[pos:] if rest <= cap else None), rest
+            return
+        if rest > cap:
+            drop = [lineno, offset, rest]
+            data, pos = b"", 0
 
 
 # --- WARC framing --------------------------------------------------------------------------------
