@@ -160,13 +160,16 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
                              anchors=cand["anchors"] or None, formula=formula if len(formula) else None)
         if c.relation == "unrelated":
             continue
-        found.append((_group(c.relation), -round(_strength(c), 3), -c.scores.story,
-                      RANK.index(c.relation) if c.relation in RANK else len(RANK), m["doc_id"],
+        when = parse_date(m.get("date"))
+        found.append((_group(c.relation), -round(_strength(c), 2),
+                      RANK.index(c.relation) if c.relation in RANK else len(RANK),
+                      # equally strong: the earliest first (undated last), then the story score
+                      (when is None, when.isoformat() if when else ""), -c.scores.story, m["doc_id"],
                       c, m, cand))
-    found.sort(key=lambda f: f[:5])
+    found.sort(key=lambda f: f[:6])
     counts: dict[str, int] = {}
     for f in found:
-        counts[f[5].relation] = counts.get(f[5].relation, 0) + 1
+        counts[f[6].relation] = counts.get(f[6].relation, 0) + 1
     matches = [_match(c, m, cand) for *_, c, m, cand in found[:max(0, limit)]]
     first = None
     dated = [(parse_date(m.get("date")), m) for *_, c, m, _cand in found

@@ -359,8 +359,12 @@ class QueryIndex:
         norms[norms == 0] = 1.0
         data = data / norms[fowner]
         mat = sp.csc_matrix((data, (fowner, col)), shape=(n, len(vocab)))
-        self._rows = rows
-        self._search = (lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat)
+        # one assignment, so a reader on another thread sees the old state or the new, whole
+        self._state = (rows, (lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat))
+
+    @property
+    def _rows(self) -> _Rows:
+        return self._state[0]
 
     def __len__(self) -> int:
         return len(self._rows.ids)
@@ -395,15 +399,16 @@ class QueryIndex:
         list of dict
             ``{"doc_id", "lsh": bool, "anchors": int, "anchor_weight": float, "story": float}``.
         """
-        lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat = self._search
-        n = len(self._rows.ids)
+        rows, search = self._state
+        lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat = search
+        n = len(rows.ids)
         if n == 0:
             return []
         sk = sketch_texts([text], [title], self.cfg)[0]
         found: dict[int, dict[str, Any]] = {}
 
         def entry(i: int) -> dict[str, Any]:
-            return found.setdefault(i, {"doc_id": self._rows.ids[i], "lsh": False, "anchors": 0,
+            return found.setdefault(i, {"doc_id": rows.ids[i], "lsh": False, "anchors": 0,
                                         "anchor_weight": 0.0, "story": 0.0})
 
         # reprints: a shared LSH band

@@ -347,6 +347,10 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     def api_page(request: Request):
         return page("api.html", request, ops=_operations(app.openapi()))
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return RedirectResponse("/static/favicon.svg")
+
     @app.get("/docs", include_in_schema=False)
     def docs_redirect():
         return RedirectResponse("/api")
