@@ -670,8 +670,11 @@ def _jsonl_lines(fh: IO[bytes], cap: int) -> Iterator[tuple[int, int, bytes | No
     lineno, offset = 1, 0  # of data[pos]
     data, pos = b"", 0
     drop: list[int] | None = None  # [line number, offset, length so far] of an over-long line
+    # read1: what one decompression step gives, so the lines before a cut in a gzip file come
+    # out before the error (read(n) would drop all it had gathered towards n)
+    read = getattr(fh, "read1", fh.read)
     while True:
-        block = fh.read(_JSONL_BLOCK)
+        block = read(_JSONL_BLOCK)
         eof = not block
         if drop is not None:
             nl = block.find(b"\n")
