@@ -387,3 +387,26 @@ def test_run_json_counts_every_record(tmp_path):
     assert len(rejects) == c["records_rejected"]
     assert {json.loads(x)["code"] for x in rejects} == {"E005", "E045", "E010", "E011"}
     assert r.counts["records_in"] == 7
+
+
+def test_cli_run_and_compare_survive_surrogates_and_print_no_escapes(tmp_path):
+    from typer.testing import CliRunner
+
+    from retold.cli import app
+
+    story = ("Rescue teams pulled four survivors from the rubble of the collapsed school early on "
+             "Sunday, and the governor promised a full inquiry into the permits. ") * 3
+    f = tmp_path / "in.jsonl"
+    f.write_text(
+        json.dumps({"id": "a" + HOSTILE, "text": story, "title": HOSTILE}) + "\n"
+        + '{"id": "b \\ud800", "text": "' + story.replace("four", "five") + ' bad \\ud800 y"}\n'
+        + json.dumps({"id": "c" + HOSTILE, "text": story, "date": "yesterday" + HOSTILE}) + "\n")
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", str(f), "--out", str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    out = res.output  # stdout and stderr
+    assert "E040" in out and "E046" in out
+    assert "\x1b[2J" not in out and "\x1b]8" not in out and "\u202e" not in out
+    res = runner.invoke(app, ["compare", str(f), str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["a"]["id"].startswith("a")
