@@ -2,6 +2,7 @@
 its relation filter works, and hostile document text stays inert text."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -55,15 +56,70 @@ def test_report_renders_and_hostile_text_stays_text(browser, report):
     page.close()
 
 
-def test_relation_filter_hides_other_pairs(browser, report):
+def test_relation_sections_lead_with_what_matters(browser, report):
     page = browser.new_page()
     page.goto(report.as_uri())
-    cards = page.locator("section.pair-card")
-    total = cards.count()
-    assert total >= 2
-    page.click("#filter button[data-relation='exact']")
-    visible = [c.get_attribute("data-relation") for c in cards.all() if c.is_visible()]
-    assert visible and set(visible) == {"exact"} and len(visible) < total
-    page.click("#filter button[data-relation='all']")
-    assert sum(c.is_visible() for c in cards.all()) == total
+    ids = [d.get_attribute("id") for d in page.locator("details.relation-section").all()]
+    assert ids[-1] == "rel-exact" and ids.index("rel-near_duplicate") < ids.index("rel-exact")
+    # the exact copies are collapsed at first and open on a click
+    exact = page.locator("#rel-exact section.pair-card").first
+    assert not exact.is_visible()
+    page.click("#rel-exact > summary")
+    assert exact.is_visible()
+    page.close()
+
+
+def _shot(page, tmp_path, name):
+    folder = Path(os.environ.get("RETOLD_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    assert (folder / f"{name}.png").stat().st_size > 5000
+
+
+@pytest.fixture(scope="module")
+def big_report(tmp_path_factory):
+    from retold.report import write_run_report
+
+    from ._bigrun import make_big_run
+    return write_run_report(make_big_run(tmp_path_factory.mktemp("big"), 10_000))
+
+
+def test_ten_thousand_families_are_browsable(browser, big_report, tmp_path):
+    page = browser.new_page()
+    errors, outside = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("request", lambda r: r.url.startswith("file:") or outside.append(r.url))
+    page.goto(big_report.as_uri())
+    pairs = page.locator("#browse-pairs")
+    assert pairs.is_visible()
+    assert pairs.locator(".info").inner_text() == "1\u201350 of 20000"
+    assert pairs.locator("tbody tr").count() == 50
+    assert pairs.locator("tbody tr .badge").first.inner_text() == "rewrite"  # what matters first
+    pairs.locator("button.next").click()
+    assert pairs.locator(".info").inner_text() == "51\u2013100 of 20000"
+    pairs.locator("select").select_option("exact")
+    assert pairs.locator(".info").inner_text() == "1\u201350 of 4000"
+    pairs.locator("select").select_option("")
+    pairs.locator("input[type=search]").fill("f04242-")
+    rows = pairs.locator("tbody tr")
+    assert rows.count() == 2 and "f04242-orig" in rows.first.inner_text()
+    fams = page.locator("#browse-families")
+    assert fams.locator(".info").inner_text() == "1\u201350 of 10000"
+    fams.locator("input[type=search]").fill("headline 4242 ")
+    assert fams.locator("tbody tr").count() == 1
+    assert fams.locator("tbody tr td").first.inner_text() == "f04242-orig \u00b7 Headline 4242 version 0"
+    fams.locator("tbody tr button.more").click()
+    detail = fams.locator("tr.detail").inner_text()
+    assert "f04242-copy2" in detail and "copied from f04242-copy1" in detail
+    # the hostile title of family 0 is drawn as text
+    fams.locator("input[type=search]").fill("f00000")
+    fams.locator("tbody tr button.more").click()
+    assert "<script>alert(1)</script>" in fams.locator("tr.detail").inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    fams.scroll_into_view_if_needed()
+    _shot(page, tmp_path, "report-families")
+    page.locator("#rel-rewrite").scroll_into_view_if_needed()
+    _shot(page, tmp_path, "report-top")
+    assert errors == [] and outside == []
     page.close()

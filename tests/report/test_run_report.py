@@ -34,8 +34,8 @@ def test_report_has_every_section(run_dir):
     assert "passage reuse" in relations and 'style="width: 100.0%"' in relations
     assert relations.count('<td class="n">1</td>') == 3  # counts stay integers
     assert "3.00 s" in html and "4.75 s" in html  # timings and total
-    assert "Family <span class=\"id\">f1</span>" in html
-    assert re.search(r'<li class="earliest"><span class="id">orig</span>', html)
+    assert "Family: Rally opinion" in html and '<span class="id">f1</span>' in html  # named after its earliest member
+    assert re.search(r'<li class="earliest"><span class="muted">2024-03-01 \(\+0.0 d\)</span> <span class="id">orig</span>', html)
     assert "3 documents in 2 families" in html  # story s1
     assert "Story <span class=\"id\">s2</span>" not in html  # single-document story hidden
 
@@ -95,8 +95,10 @@ def test_readable_without_javascript(run_dir):
     w = walk(render_run_report(run_dir))
     pair_cards = [a for t, a in w.tags if "pair-card" in (a.get("class") or "")]
     assert len(pair_cards) == 2 and not any("hidden" in a for a in pair_cards)
-    (bar,) = [a for t, a in w.tags if a.get("id") == "filter"]
-    assert "hidden" in bar  # filter buttons only appear when the script runs
+    browsers = [a for t, a in w.tags if (a.get("id") or "").startswith("browse-")]
+    assert len(browsers) == 3 and all("hidden" in a for a in browsers)  # drawn by the script only
+    sections = [a for t, a in w.tags if t == "details" and "relation-section" in (a.get("class") or "")]
+    assert [a["id"] for a in sections] == ["rel-reuse", "rel-same_story"] and "open" in sections[0]
 
 
 def test_templates_never_mark_strings_safe():
@@ -160,7 +162,7 @@ def test_integer_ids_are_matched_as_strings(tmp_path):
     html = render_run_report(root)
     (card,) = cards(html)
     assert "t1" in card and "t2" in card and walk(card).text.count("one two") == 2
-    assert "Family <span class=\"id\">7</span>" in html
+    assert "Family: t1" in html and '<span class="id">7</span>' in html
 
 
 def test_long_passages_are_clipped(run_dir):

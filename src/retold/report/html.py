@@ -18,6 +18,7 @@ import operator
 import os
 import re
 import tempfile
+from importlib import resources
 from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -96,17 +97,20 @@ PASSAGE_COLS = ("a", "b", "a_start", "a_end", "b_start", "b_end", "identity", "a
 EDIT_COLS = ("a", "b", "type", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text")
 DOC_META_COLS = ("doc_id", "title", "date", "source", "url", "chars")
 
-# The only script on any page. It only toggles `hidden`; no data flows into it, so it
-# needs no escaping, and the CSP allows exactly this text by its hash.
-FILTER_JS = Markup(
-    "(function(){var bar=document.getElementById('filter');if(!bar)return;bar.hidden=false;"
-    "bar.addEventListener('click',function(ev){var btn=ev.target.closest('button[data-relation]');"
-    "if(!btn)return;var want=btn.getAttribute('data-relation');"
-    "document.querySelectorAll('.pair-card').forEach(function(card){"
-    "card.hidden=want!=='all'&&card.getAttribute('data-relation')!==want;});"
-    "bar.querySelectorAll('button').forEach(function(b){"
-    "b.setAttribute('aria-pressed',String(b===btn));});});})();"
-)
+# The only script on any page (templates/report.js): it reads the report's data, which the
+# page holds as escaped text in a hidden <textarea> (never as markup or code), and draws the
+# browsable tables of pairs, families and stories with textContent only. No data flows into
+# the code, so the CSP allows exactly this text by its hash.
+REPORT_JS = Markup(resources.files("retold.report").joinpath("templates", "report.js")
+                   .read_text(encoding="utf-8").strip())
+
+# Pairs are listed by what a reader wants first: rewrites and reuse, exact copies last.
+LEAD = ("rewrite", "reuse", "near_duplicate", "template", "same_story", "exact")
+LEAD_HEADINGS = {"rewrite": "Rewrites", "reuse": "Passage reuse", "near_duplicate": "Reprints",
+                 "template": "Templates", "same_story": "Same story", "exact": "Exact copies"}
+CARDS_PER_RELATION = 40  # detailed pair cards per relation (all pairs are in the browser)
+MAX_BROWSE = 200_000  # pairs, families or stories in the browsable tables at most
+MAX_SITES = 30
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,18 +524,6 @@ def _bars(items: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
             for k, v in rows]
 
 
-def _top_groups(fam: pa.Table, key: str) -> tuple[list[tuple[str, int]], int]:
-    """The MAX_GROUPS biggest groups of more than one document, and how many such groups."""
-    valid = fam.filter(pc.is_valid(fam[key]))
-    if valid.num_rows == 0:
-        return [], 0
-    agg = valid.group_by(key).aggregate([("doc_id", "count")])
-    agg = agg.filter(pc.greater(agg["doc_id_count"], 1))
-    order = pc.sort_indices(agg, sort_keys=[("doc_id_count", "descending"), (key, "ascending")])
-    top = agg.take(order[:MAX_GROUPS])
-    return list(zip(top[key].to_pylist(), top["doc_id_count"].to_pylist())), agg.num_rows
-
-
 def _doc_view(doc_id: str, meta: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     m = meta.get(doc_id, {})
     return {"id": doc_id, "title": _text(m.get("title")), "date": _text(m.get("date")),
@@ -556,21 +548,31 @@ def _group_view(gid: str, size: int, members: list[dict[str, Any]],
             "families": len({m.get("family_id") for m in members if m.get("family_id")})}
 
 
-def _select_pairs(pairs: pa.Table, max_pairs: int) -> tuple[list[dict[str, Any]], int]:
-    """Non-unrelated pairs, most severe relation first, then strongest overlap."""
+def _select_pairs(pairs: pa.Table, max_pairs: int,
+                  per_relation: int = CARDS_PER_RELATION) -> tuple[list[dict[str, Any]], int]:
+    """Pairs shown as detailed cards: per relation in LEAD order (rewrites and reuse first,
+    exact copies last), the strongest overlap first, at most `per_relation` of each and
+    `max_pairs` in all. Returns them and the number of related pairs."""
     rel = pairs["relation"]
     pairs = pairs.filter(pc.and_(pc.is_valid(rel), pc.not_equal(rel, "unrelated")))
     total = pairs.num_rows
     if total == 0 or max_pairs <= 0:
         return [], total
-    sev = pc.fill_null(pc.index_in(pairs["relation"], value_set=pa.array(SEVERITY)), len(SEVERITY))
     rank = pc.fill_null(pc.max_element_wise(*(pairs[c] for c in _RANK_COLS), skip_nulls=True), 0.0)
-    keyed = (pairs.append_column("_sev", sev).append_column("_rank", rank)
+    keyed = (pairs.append_column("_rank", rank)
              .append_column("_story", pc.fill_null(pairs["story"], 0.0)))
-    order = pc.sort_indices(keyed, sort_keys=[
-        ("_sev", "ascending"), ("_rank", "descending"), ("_story", "descending"),
-        ("a", "ascending"), ("b", "ascending")])
-    return pairs.take(order[:max_pairs]).to_pylist(), total
+    present = set(pairs["relation"].to_pylist())
+    order = [r for r in LEAD if r in present] + sorted(present - set(LEAD))
+    out: list[dict[str, Any]] = []
+    for r in order:
+        if len(out) >= max_pairs:
+            break
+        sub = keyed.filter(pc.equal(keyed["relation"], r))
+        idx = pc.sort_indices(sub, sort_keys=[("_rank", "descending"), ("_story", "descending"),
+                                              ("a", "ascending"), ("b", "ascending")])
+        take = min(per_relation, max_pairs - len(out))
+        out.extend(sub.take(idx[:take]).select(pairs.column_names).to_pylist())
+    return out, total
 
 
 def _by_pair(table: pa.Table, wanted: set[tuple[str, str]], sort_cols: Sequence[str]
@@ -651,8 +653,8 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
         agg = pairs.filter(pc.is_valid(pairs["relation"])).group_by("relation").aggregate(
             [("a", "count")])
         by_relation = dict(zip(agg["relation"].to_pylist(), agg["a_count"].to_pylist()))
-    rel_order = [r for r in (*SEVERITY, "unrelated") if r in by_relation] + \
-        sorted(r for r in by_relation if r not in (*SEVERITY, "unrelated"))
+    rel_order = [r for r in (*LEAD, "unrelated") if r in by_relation] + \
+        sorted(r for r in by_relation if r not in (*LEAD, "unrelated"))
     relation_bars = _bars((r, by_relation[r]) for r in rel_order)
     for bar in relation_bars:
         bar.update(_relation_view(bar["name"]))
@@ -662,22 +664,21 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
     other_counts = [(k, _cell(v)) for k, v in counts.items() if k != "pairs_by_relation"]
 
     fam = _read(run_dir / "families.parquet", ("doc_id", "family_id", "story_id"), notes)
-    top_fams, n_fams = _top_groups(fam, "family_id")
-    top_stories, n_stories = _top_groups(fam, "story_id")
-    members: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for key, top in (("family_id", top_fams), ("story_id", top_stories)):
-        if top:
-            rows = fam.filter(pc.is_in(fam[key], value_set=pa.array([g for g, _ in top], pa.string())))
-            for m in rows.to_pylist():
-                members[(key, m[key])].append(m)
+    docs = _read(run_dir / "documents.parquet", DOC_META_COLS, notes)
+    meta = {r["doc_id"]: r for r in docs.to_pylist()}
+    fam_rows = fam.to_pylist()
+    related = pairs.filter(pc.and_(pc.is_valid(pairs["relation"]),
+                                   pc.not_equal(pairs["relation"], "unrelated")))
+    pair_rows = related.select(["a", "b", "relation", "direction", "direction_confidence"]).to_pylist()
+    groups = _all_groups(fam_rows, meta, pair_rows)
+
+    top_fams = [(g["id"], g["size"]) for g in groups["family_id"][:MAX_GROUPS]]
+    top_stories = [(g["id"], g["size"]) for g in groups["story_id"][:MAX_GROUPS]]
+    by_group = {(k, g["id"]): g for k in ("family_id", "story_id") for g in groups[k][:MAX_GROUPS]}
 
     selected, pairs_total = _select_pairs(pairs, max_pairs)
     wanted = {(r["a"], r["b"]) for r in selected}
     pair_docs = {d for k in wanted for d in k}
-    need = pair_docs | {m["doc_id"] for ms in members.values() for m in ms}
-
-    docs = _read(run_dir / "documents.parquet", DOC_META_COLS, notes, keep=("doc_id", need))
-    meta = {r["doc_id"]: r for r in docs.to_pylist()}
     text_table = _read(run_dir / "documents.parquet", ("doc_id", "text"), [],
                        keep=("doc_id", pair_docs))
     texts = {d: t for d, t in zip(text_table["doc_id"].to_pylist(),
@@ -694,14 +695,30 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
     cards = [_pair_card(k + 1, r, passages.get((r["a"], r["b"]), []),
                         edits.get((r["a"], r["b"]), []), meta, texts)
              for k, r in enumerate(selected)]
-    card_counts: dict[str, int] = defaultdict(int)
-    for c in cards:
-        card_counts[c["relation"]["name"]] += 1
-    filters = [dict(_relation_view(r), count=card_counts[r])
-               for r in (*SEVERITY, *sorted(set(card_counts) - set(SEVERITY))) if card_counts.get(r)]
+    card_of = {(r["a"], r["b"]): k + 1 for k, r in enumerate(selected)}
+    sections = []
+    for r in [r for r in LEAD if by_relation.get(r)] + sorted(
+            r for r in by_relation if r not in LEAD and r != "unrelated" and by_relation.get(r)):
+        mine = [c for c in cards if c["relation"]["name"] == r]
+        sections.append(dict(_relation_view(r), heading=LEAD_HEADINGS.get(r, r.replace("_", " ")),
+                             total=by_relation[r], cards=mine))
 
+    families_view = []
+    for g, n in top_fams:
+        view = _group_view(g, n, by_group[("family_id", g)]["members"], meta)
+        view["name"] = by_group[("family_id", g)]["name"]
+        view["timeline"] = by_group[("family_id", g)]["timeline"]
+        families_view.append(view)
+    stories_view = []
+    for g, n in top_stories:
+        view = _group_view(g, n, by_group[("story_id", g)]["members"], meta)
+        view["name"] = by_group[("story_id", g)]["name"]
+        view["timeline"] = by_group[("story_id", g)]["timeline"]
+        stories_view.append(view)
+
+    browse = _browse_data(related, groups, meta, card_of)
     return {
-        "csp": _csp(FILTER_JS), "script": FILTER_JS, "notes": notes,
+        "csp": _csp(REPORT_JS), "script": REPORT_JS, "notes": notes,
         "run": {"id": _cell(meta_json.get("run_id")) or run_dir.name,
                 "started": _cell(meta_json.get("started")), "finished": _cell(meta_json.get("finished")),
                 "inputs": inputs, "documents": counts.get("documents"),
@@ -711,13 +728,130 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
         "issues_total": counts.get("input_issues", len(issues_raw)),
         "relation_bars": relation_bars, "timing_bars": timing_bars,
         "timing_total": sum(b["value"] for b in timing_bars),
-        "families": [_group_view(g, n, members[("family_id", g)], meta) for g, n in top_fams],
-        "families_total": n_fams,
-        "stories": [_group_view(g, n, members[("story_id", g)], meta) for g, n in top_stories],
-        "stories_total": n_stories,
-        "cards": cards, "pairs_total": pairs_total, "filters": filters,
+        "families": families_view, "families_total": len(groups["family_id"]),
+        "stories": stories_view, "stories_total": len(groups["story_id"]),
+        "cards": cards, "sections": sections, "pairs_total": pairs_total,
+        "sites": _sites(meta, pair_rows),
+        "browse_json": json.dumps(browse, ensure_ascii=False, separators=(",", ":")),
+        "browse_counts": {k: len(browse[k]) for k in ("pairs", "families", "stories")},
+        "relation_options": [dict(_relation_view(r), count=by_relation[r]) for r in rel_order
+                             if r != "unrelated"],
         "edit_types": EDIT_TYPES, "edit_words": EDIT_WORDS,
     }
+
+
+def _all_groups(fam_rows: list[dict[str, Any]], meta: Mapping[str, Mapping[str, Any]],
+                pair_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Every family and story of more than one document, largest first: members in date
+    order, a name (its earliest member's title, else id) and, for a family, who copied whom
+    (`provenance`)."""
+    from .provenance import provenance
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in ("family_id", "story_id"):
+        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for m in fam_rows:
+            if m.get(key) is not None:
+                members[str(m[key])].append(m)
+        groups = {g: ms for g, ms in members.items() if len(ms) > 1}
+        of = {m["doc_id"]: g for g, ms in groups.items() for m in ms}
+        inner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        if key == "family_id":
+            for p in pair_rows:
+                g = of.get(p["a"])
+                if g is not None and of.get(p["b"]) == g:
+                    inner[g].append(p)
+        views = []
+        for g, ms in groups.items():
+            rows = [{"doc_id": m["doc_id"], "date": _text(meta.get(m["doc_id"], {}).get("date"))}
+                    for m in ms]
+            prov = provenance(rows, inner.get(g, []))
+            first = prov["earliest"]
+            fm = meta.get(first, {})
+            name = _text(fm.get("title")) or first
+            span = max((t["day"] for t in prov["timeline"] if t["day"] is not None), default=0.0) or 1.0
+            timeline = [dict(t, x=None if t["day"] is None else round(100.0 * t["day"] / span, 2),
+                             title=_text(meta.get(t["doc_id"], {}).get("title")))
+                        for t in prov["timeline"]]
+            views.append({"id": g, "size": len(ms), "members": ms, "name": name, "earliest": first,
+                          "timeline": timeline,
+                          "sites": len({meta.get(m["doc_id"], {}).get("source") for m in ms} - {None}),
+                          "first": next((t["date"] for t in prov["timeline"] if t["date"]), None),
+                          "last": next((t["date"] for t in reversed(prov["timeline"]) if t["date"]), None)})
+        views.sort(key=lambda v: (-v["size"], str(v["first"] or "~"), v["id"]))
+        out[key] = views
+    return out
+
+
+def _sites(meta: Mapping[str, Mapping[str, Any]], pair_rows: list[dict[str, Any]]
+           ) -> list[dict[str, Any]]:
+    """Documents per site and how often its documents are one end of a copy (exact,
+    near_duplicate, rewrite, reuse) or of a same-story pair; the busiest sites."""
+    stats: dict[str, dict[str, Any]] = {}
+    for d in meta.values():
+        src = _text(d.get("source")) or ""
+        st = stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})
+        st["documents"] += 1
+    for p in pair_rows:
+        kind = "copies" if p["relation"] in ("exact", "near_duplicate", "rewrite", "reuse") else \
+            "same_story" if p["relation"] == "same_story" else None
+        if kind is None:
+            continue
+        for d in (p["a"], p["b"]):
+            src = _text(meta.get(d, {}).get("source")) or ""
+            stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})[kind] += 1
+    rows = sorted(stats.values(), key=lambda r: (-r["copies"], -r["documents"], r["source"]))[:MAX_SITES]
+    top = max((r["documents"] for r in rows), default=1) or 1
+    for r in rows:
+        r["width"] = round(100.0 * r["documents"] / top, 1)
+    return rows
+
+
+def _browse_data(related: pa.Table, groups: Mapping[str, list[dict[str, Any]]],
+                 meta: Mapping[str, Mapping[str, Any]], card_of: Mapping[tuple[str, str], int]
+                 ) -> dict[str, Any]:
+    """Every related pair, family and story, compactly (documents by index), for the
+    browsable tables report.js draws: pairs in LEAD order, strongest first."""
+    index: dict[str, int] = {}
+    docs: list[list[Any]] = []
+
+    def ref(doc_id: Any) -> int:
+        doc_id = str(doc_id)
+        if doc_id not in index:
+            m = meta.get(doc_id, {})
+            index[doc_id] = len(docs)
+            docs.append([doc_id, _text(m.get("title")), _text(m.get("date")), _text(m.get("source"))])
+        return index[doc_id]
+
+    rel_names = list(LEAD) + sorted(set(related["relation"].to_pylist()) - set(LEAD))
+    code = {r: k for k, r in enumerate(rel_names)}
+    rank = pc.fill_null(pc.max_element_wise(*(related[c] for c in _RANK_COLS), skip_nulls=True), 0.0)
+    cover = pc.fill_null(pc.max_element_wise(related["coverage_a"], related["coverage_b"], skip_nulls=True), 0.0)
+    t = related.append_column("_rank", rank).append_column("_cover", cover).append_column(
+        "_lead", pa.array([code[r] for r in related["relation"].to_pylist()], pa.int64()))
+    t = t.take(pc.sort_indices(t, sort_keys=[("_lead", "ascending"), ("_rank", "descending"),
+                                             ("a", "ascending"), ("b", "ascending")])[:MAX_BROWSE])
+
+    def rnd(x: Any, k: int) -> float | None:
+        return None if x is None else round(float(x), k)
+
+    pairs = [[ref(r["a"]), ref(r["b"]), r["_lead"], rnd(r["resemblance"], 3), rnd(r["_cover"], 2),
+              rnd(r["story"], 2), 1 if r["direction"] == "a" else 2 if r["direction"] == "b" else 0,
+              rnd(r["direction_confidence"], 2), card_of.get((r["a"], r["b"]), 0)]
+             for r in t.select(["a", "b", "_lead", "resemblance", "_cover", "story", "direction",
+                                "direction_confidence"]).to_pylist()]
+    families = []
+    for g in groups["family_id"][:MAX_BROWSE]:
+        members = [[ref(m["doc_id"]), ref(m["parent"]) if m["parent"] else -1,
+                    code.get(m["relation"], -1) if m["relation"] else -1,
+                    rnd(m["confidence"], 2) or 0, rnd(m["day"], 2)] for m in g["timeline"]]
+        families.append([g["id"], ref(g["earliest"]), g["size"], g["sites"], g["first"], g["last"], members])
+    stories = []
+    for g in groups["story_id"][:MAX_BROWSE]:
+        members = [[ref(m["doc_id"]), rnd(m["day"], 2)] for m in g["timeline"]]
+        stories.append([g["id"], ref(g["earliest"]), g["size"],
+                        len({m.get("family_id") for m in g["members"]}), g["first"], g["last"], members])
+    return {"rel": rel_names, "words": {r: _relation_view(r)["label"] for r in rel_names},
+            "docs": docs, "pairs": pairs, "families": families, "stories": stories}
 
 
 def render_run_report(run_dir: Path, max_pairs: int = 200) -> str:

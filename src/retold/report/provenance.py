@@ -60,12 +60,13 @@ def provenance(members: list[Mapping[str, Any]], pairs: list[Mapping[str, Any]]
     -------
     dict
         ``{"roots": [node], "timeline": [entry], "earliest": doc_id or None}`` where a node
-        is ``{"doc_id", "date", "relation", "confidence", "children": [node]}`` (relation and
+        is ``{"doc_id", "date" (as given), "relation", "confidence", "children": [node]}`` (relation and
         confidence of the link to its parent) and a timeline entry is
         ``{"doc_id", "date", "day": days after the earliest dated member or None,
         "parent", "relation", "confidence"}``, in date order (undated last).
     """
     order = _order(members)
+    raw = {str(m["doc_id"]): (None if m.get("date") in (None, "") else str(m.get("date"))) for m in members}
     rank = {d: k for k, (_, d) in enumerate(order)}
     dates = {d: when for when, d in order}
     best: dict[str, tuple[tuple, str, str, float]] = {}
@@ -90,7 +91,7 @@ def provenance(members: list[Mapping[str, Any]], pairs: list[Mapping[str, Any]]
         key = (_PARENT_RANK[rel], -conf, gap, rank[parent])
         if child not in best or key < best[child][0]:
             best[child] = (key, parent, rel, conf)
-    nodes = {d: {"doc_id": d, "date": None if dates[d] is None else dates[d].isoformat(),
+    nodes = {d: {"doc_id": d, "date": None if dates[d] is None else raw[d],
                  "relation": best[d][2] if d in best else None,
                  "confidence": best[d][3] if d in best else None, "children": []}
              for _, d in order}
@@ -101,7 +102,7 @@ def provenance(members: list[Mapping[str, Any]], pairs: list[Mapping[str, Any]]
         else:
             roots.append(nodes[d])
     first = next((when for when, _ in order if when is not None), None)
-    timeline = [{"doc_id": d, "date": None if when is None else when.isoformat(),
+    timeline = [{"doc_id": d, "date": None if when is None else raw[d],
                  "day": None if when is None or first is None else (when - first).total_seconds() / 86400,
                  "parent": best[d][1] if d in best else None,
                  "relation": best[d][2] if d in best else None,

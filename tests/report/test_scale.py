@@ -1,0 +1,62 @@
+"""The run report with 10,000 families: every relation, family and story reachable, the
+page itself bounded, what matters first."""
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+
+import pytest
+
+from retold.report import render_run_report
+from retold.report.html import CARDS_PER_RELATION, MAX_GROUPS
+
+from ._bigrun import make_big_run
+from ._fakerun import XSS_SCRIPT
+from ._htmlcheck import walk
+
+N = 10_000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    run = make_big_run(tmp_path_factory.mktemp("big"), N)
+    return render_run_report(run)
+
+
+def _data(html: str) -> dict:
+    raw = re.search(r'<textarea id="report-data"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    return json.loads(htmllib.unescape(raw))
+
+
+def test_every_pair_family_and_story_is_in_the_browsable_data(big):
+    data = _data(big)
+    assert len(data["pairs"]) == 2 * N
+    assert len(data["families"]) == N and len(data["stories"]) == N // 2
+    rels = [data["rel"][p[2]] for p in data["pairs"]]
+    # rewrites and reuse first, exact copies last
+    assert rels[0] == "rewrite" and rels[-1] == "exact"
+    first_reuse, first_exact = rels.index("reuse"), rels.index("exact")
+    assert first_reuse < rels.index("near_duplicate") < rels.index("same_story") < first_exact
+    # families are named after their earliest member, not their id
+    fam0 = next(f for f in data["families"] if f[0] == "fam:f00000-copy2")
+    assert data["docs"][fam0[1]][0] == "f00000-orig" and fam0[2] == 3
+    members = [(data["docs"][m[0]][0], m[1] >= 0 and data["docs"][m[1]][0]) for m in fam0[6]]
+    assert members == [("f00000-orig", False), ("f00000-copy1", "f00000-orig"),
+                       ("f00000-copy2", "f00000-copy1")]
+
+
+def test_page_stays_bounded(big):
+    w = walk(big)
+    cards = [a for t, a in w.tags if "pair-card" in (a.get("class") or "")]
+    assert len(cards) <= 5 * CARDS_PER_RELATION
+    groups = [a for t, a in w.tags if "group-card" in (a.get("class") or "")]
+    assert len(groups) == 2 * MAX_GROUPS
+    sections = [a["id"] for t, a in w.tags if t == "details" and "relation-section" in (a.get("class") or "")]
+    assert sections == ["rel-rewrite", "rel-reuse", "rel-near_duplicate", "rel-same_story", "rel-exact"]
+    assert len(big) < 12_000_000
+
+
+def test_hostile_title_in_the_data_stays_text(big):
+    assert XSS_SCRIPT not in big.replace(re.search(r"<script>\(function.*?</script>", big, re.S).group(0), "")
+    assert XSS_SCRIPT in json.dumps(_data(big)["docs"])
