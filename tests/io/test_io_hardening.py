@@ -410,3 +410,18 @@ def test_cli_run_and_compare_survive_surrogates_and_print_no_escapes(tmp_path):
     res = runner.invoke(app, ["compare", str(f), str(f), "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["a"]["id"].startswith("a")
+
+
+def test_parquet_of_large_rows_is_read_a_few_rows_at_a_time(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(readers, "PARQUET_BATCH_BYTES", 50_000)
+    monkeypatch.setattr(readers, "MAX_DOCUMENT_CHARS", 15_000)
+    texts = [f"word{i} " * 1_700 for i in range(9)] + ["word " * 4_000]  # the last one too long
+    f = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"id": [f"r{i}" for i in range(10)], "text": texts}), f,
+                   compression="none")
+    assert readers._parquet_batch_rows(pq.ParquetFile(f)) < 10
+    docs, issues = read(f)
+    assert len(docs) == 9 and [(i.code, i.where) for i in issues] == [(Err.E043, f"{f}#10")]

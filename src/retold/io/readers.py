@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import Err, RetoldError, RetoldIssue
+from ..explain.direction import parse_date
 from ..model import Document
 from ..text.safe import has_surrogates, repair_surrogates
 from . import limits
@@ -46,6 +47,7 @@ from .sites import site_of
 
 SNIFF_BYTES = 8192  # NUL bytes in this much of the head mean "binary"
 PARQUET_BATCH_ROWS = 1024  # rows per Arrow batch: bounded memory even for huge files
+PARQUET_BATCH_BYTES = 64 * 2**20  # ... and fewer rows when they are large (uncompressed size)
 BOM = b"\xef\xbb\xbf"
 
 # Kinds by final extension; ".gz" may follow the text kinds (the WARC reader detects gzip).
@@ -59,6 +61,7 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)
 _NOT_ARTICLE_RE = re.compile(
     r"^(readme|read_me|licen[cs]e|copying|copyright|notice|authors|contributors|changelog|"
     r"changes|attribution|install|manifest)([._ -].*)?$", re.I)
+_ISO_START = re.compile(r"\d{4}-\d{2}")
 # a JSON escape of a surrogate: only these can give a lone surrogate in json.loads' output
 _SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -177,10 +180,13 @@ def parse_input_date(value: str) -> str | None:
     v = value.strip()
     if not v:
         return None
-    from ..explain.direction import parse_date
-
-    if parse_date(v) is not None and re.match(r"^\d{4}-\d{2}", v):
-        return v
+    if _ISO_START.match(v):
+        try:
+            datetime.fromisoformat(v)  # the common case, in C
+            return v
+        except ValueError:
+            if parse_date(v) is not None:  # what direction and stories read (e.g. a cut "Z")
+                return v
     try:
         d = parsedate_to_datetime(v)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -330,10 +336,13 @@ class _Reader:
             self.issue(Err.E043, where, f"id {_short(doc.doc_id)}: {len(doc.text):,} characters, "
                        f"limit {MAX_DOCUMENT_CHARS:,}")
             return None
-        bad = [k for k in ("title", "date", "source", "url")
-               if getattr(doc, k) and has_surrogates(getattr(doc, k))]
-        for k in bad:
-            setattr(doc, k, repair_surrogates(getattr(doc, k)))
+        short = (doc.title, doc.date, doc.source, doc.url)
+        bad = []
+        if has_surrogates("".join(x for x in short if x)):  # one search for the four fields
+            bad = [k for k, x in zip(("title", "date", "source", "url"), short)
+                   if x and has_surrogates(x)]
+            for k in bad:
+                setattr(doc, k, repair_surrogates(getattr(doc, k)))
         if not text_checked and has_surrogates(doc.text):
             doc.text = repair_surrogates(doc.text)
             bad.insert(0, "text")
@@ -528,7 +537,7 @@ class _Reader:
                 return
             n = 0
             tally = _Tally(self, where)
-            batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+            batches = pf.iter_batches(batch_size=_parquet_batch_rows(pf))
             while True:
                 try:
                     batch = next(batches, None)
@@ -906,6 +915,15 @@ def _frame_warc(chunks: Iterator[bytes | _Resync]) -> Iterator[_WarcRecord | _Wa
         if not garbage_at:
             garbage_at = pos
         yield from flush_garbage()
+
+
+def _parquet_batch_rows(pf: Any) -> int:
+    """Rows per batch: PARQUET_BATCH_ROWS, fewer when rows are large, so that one batch holds
+    about PARQUET_BATCH_BYTES (a file of 4 MB texts is read a few rows at a time)."""
+    md = pf.metadata
+    total = sum(md.row_group(i).total_byte_size for i in range(md.num_row_groups))
+    per_row = max(1, total // max(1, md.num_rows))
+    return max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
 
 
 def _content_length(header: bytes) -> int | None:
