@@ -425,3 +425,20 @@ def test_parquet_of_large_rows_is_read_a_few_rows_at_a_time(tmp_path, monkeypatc
     assert readers._parquet_batch_rows(pq.ParquetFile(f)) < 10
     docs, issues = read(f)
     assert len(docs) == 9 and [(i.code, i.where) for i in issues] == [(Err.E043, f"{f}#10")]
+
+
+def test_a_broken_first_warc_record_is_reported_and_names_only_doc_files(tmp_path):
+    recs = _records()
+    f = tmp_path / "first.warc"
+    f.write_bytes(recs[1].replace(b"Content-Length", b"Content-Lxngth") + recs[4])
+    docs, issues = read(f)
+    assert [d.doc_id for d in docs] == ["urn:uuid:doc-2"]
+    assert [(i.code, i.where) for i in issues] == [(Err.E047, f"{f}#1")]
+    d = tmp_path / "folder"
+    d.mkdir()
+    for name in ("notice-of-meeting.txt", "changes-to-tax.txt", "NOTICE", "Copying.md", "readme.txt.gz"):
+        (d / name).write_bytes(gzip.compress(b"text") if name.endswith(".gz") else b"an article text")
+    docs, issues = read(d)
+    assert sorted(x.doc_id for x in docs) == ["changes-to-tax", "notice-of-meeting"]
+    assert sorted(Path(i.where).name for i in issues if i.code is Err.E045) == [
+        "Copying.md", "NOTICE", "readme.txt.gz"]

@@ -58,9 +58,10 @@ _CONSUMED = {*_ID_KEYS, "text", "html", *_FIELDS}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # Files in a folder that document the folder rather than being articles (README.TXT, ...)
+# (the whole name is one of these words plus extensions: notice-of-meeting.txt is an article)
 _NOT_ARTICLE_RE = re.compile(
-    r"^(readme|read_me|licen[cs]e|copying|copyright|notice|authors|contributors|changelog|"
-    r"changes|attribution|install|manifest)([._ -].*)?$", re.I)
+    r"^(readme|read_me|read-me|licen[cs]e|copying|copyright|notice|authors|contributors|"
+    r"changelog|attribution)(\.[A-Za-z0-9]+)*$", re.I)
 _ISO_START = re.compile(r"\d{4}-\d{2}")
 # a JSON escape of a surrogate: only these can give a lone surrogate in json.loads' output
 _SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -572,12 +573,17 @@ class _Reader:
             chunks = _gzip_members(fh) if head == b"\x1f\x8b" else _plain_chunks(fh)
             n = 0
             passed: dict[str, int] = {}
-            for item in _frame_warc(chunks):
+            early: list[_WarcProblem] = []  # garbage before the first record: reported once
+            for item in _frame_warc(chunks):  # one is found, else the file is E004 below
                 if isinstance(item, _WarcProblem):
                     if item.record is None and n == 0 and item.kind == "garbage":
-                        continue  # nothing but garbage so far: E004 below if no record follows
+                        early.append(item)
+                        continue
                     self.issue(item.code, f"{where}#{item.record or n + 1}", item.detail)
                     continue
+                for p in early:
+                    self.issue(p.code, f"{where}#{item.number}", p.detail)
+                early = []
                 n = item.number
                 try:
                     rec = next(iter(ArchiveIterator(
@@ -825,11 +831,11 @@ def _frame_warc(chunks: Iterator[bytes | _Resync]) -> Iterator[_WarcRecord | _Wa
     header: bytes | None = None  # header of the record being read, with its content length
     need = 0
 
-    def flush_garbage() -> Iterator[_WarcProblem]:
+    def flush_garbage(before: str) -> Iterator[_WarcProblem]:
         nonlocal garbage
         if garbage:
             yield _WarcProblem(Err.E047, f"{garbage:,} bytes at byte {garbage_at:,} are not a WARC "
-                               "record (bad header or damaged data)", kind="garbage")
+                               f"record (bad header or damaged data), {before}", kind="garbage")
             garbage = 0
 
     for chunk in chunks:
@@ -887,7 +893,7 @@ def _frame_warc(chunks: Iterator[bytes | _Resync]) -> Iterator[_WarcRecord | _Wa
                     del buf[:end + 4]
                     pos += end + 4
                     continue
-                yield from flush_garbage()
+                yield from flush_garbage(f"before record #{n + 1}")
                 n += 1
                 if length > MAX_WARC_RECORD_BYTES:
                     yield _WarcProblem(Err.E043, f"record of {length:,} bytes, limit "
@@ -914,7 +920,7 @@ def _frame_warc(chunks: Iterator[bytes | _Resync]) -> Iterator[_WarcRecord | _Wa
         garbage += len(buf.strip(b"\r\n"))
         if not garbage_at:
             garbage_at = pos
-        yield from flush_garbage()
+        yield from flush_garbage("at the end of the file")
 
 
 def _parquet_batch_rows(pf: Any) -> int:
