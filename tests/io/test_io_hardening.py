@@ -65,6 +65,7 @@ def test_lone_surrogates_are_repaired_reported_and_the_other_records_survive(tmp
     assert docs[1].meta == {"tag": ["\ufffd"]}
     assert docs[2].text == "a real pair \U0001F600 stays"  # an escaped pair is one character
     assert [(i.code, i.where) for i in issues] == [(Err.E040, f"{f}:1"), (Err.E040, f"{f}:2")]
+    assert "in id" in issues[0].detail
     assert "text, title" in issues[1].detail and issues[0].code.kind == "repaired"
     for d in docs:  # every field writable as UTF-8 now
         json.dumps(d.to_row(), ensure_ascii=False).encode("utf-8")
@@ -442,3 +443,12 @@ def test_a_broken_first_warc_record_is_reported_and_names_only_doc_files(tmp_pat
     assert sorted(x.doc_id for x in docs) == ["changes-to-tax", "notice-of-meeting"]
     assert sorted(Path(i.where).name for i in issues if i.code is Err.E045) == [
         "Copying.md", "NOTICE", "readme.txt.gz"]
+
+
+def test_one_repair_issue_per_record(tmp_path):
+    f = tmp_path / "both.jsonl"
+    f.write_text('{"id": "x\\ud800", "text": "t \\udfff", "title": "\\ud800"}\n')
+    docs, issues = read(f)
+    assert [d.doc_id for d in docs] == ["x\ufffd"]
+    assert [(i.code, i.detail) for i in issues] == [(Err.E040, "id 'x\ufffd': in id, text, title")]
+    assert input_accounting(len(docs), issues)["records_repaired"] == 1

@@ -228,6 +228,7 @@ class _Reader:
         self.seen: set[str] = set()
         self.walked: set[str] = set()  # real folder paths, so a symlink loop ends
         self.at = ""
+        self.id_fixed = False  # the id of the record being read had lone surrogates
 
     def issue(self, code: Err, where: str, detail: str = "") -> None:
         self.issues.append(RetoldIssue(code, where, detail))
@@ -330,6 +331,7 @@ class _Reader:
         """The document if it may be kept (else None with E014/E043), its fields repaired:
         lone surrogates replaced (E040), an unparseable date dropped (E046)."""
         where = doc.origin or ""
+        id_fixed, self.id_fixed = self.id_fixed, False
         if not doc.text.strip():
             self.issue(Err.E014, where, f"id {_short(doc.doc_id)}")
             return None
@@ -347,6 +349,8 @@ class _Reader:
         if not text_checked and has_surrogates(doc.text):
             doc.text = repair_surrogates(doc.text)
             bad.insert(0, "text")
+        if id_fixed:
+            bad.insert(0, "id")
         if bad:
             self.issue(Err.E040, where, f"id {_short(doc.doc_id)}: in {', '.join(bad)}")
         if doc.date is not None:
@@ -358,11 +362,11 @@ class _Reader:
         return doc
 
     def _fix_id(self, doc_id: str, where: str) -> str:
-        """An id without lone surrogates (file names with undecodable bytes, JSON escapes)."""
+        """An id without lone surrogates (file names with undecodable bytes, JSON escapes);
+        the repair is reported with the record's others by `_accept` (one E040 a record)."""
         if has_surrogates(doc_id):
-            fixed = repair_surrogates(doc_id)
-            self.issue(Err.E040, where, f"in id, now {_short(fixed)}")
-            return fixed
+            self.id_fixed = True
+            return repair_surrogates(doc_id)
         return doc_id
 
     def _record(self, rec: Any, where: str, maybe_surrogates: bool = False) -> Document | None:
@@ -374,6 +378,7 @@ class _Reader:
         if doc_id is None:
             self.issue(Err.E011, where, _id_problem(rec))
             return None
+        self.id_fixed = False
         doc_id = self._fix_id(doc_id, where)
         if not self._new_id(doc_id, where):
             return None
@@ -436,6 +441,7 @@ class _Reader:
     def _read_whole(self, path: Path, gz: bool, kind: str, root: Path | None) -> Document | None:
         """A .txt or .html file: one document whose id is its path in the folder (or name)."""
         where = str(path)
+        self.id_fixed = False
         doc_id = self._fix_id(file_doc_id(path, root), where)
         cap = MAX_TEXT_BYTES if kind == "txt" else MAX_HTML_BYTES
         with open_input(path, gz) as fh:
@@ -624,6 +630,7 @@ class _Reader:
             return None
         uri = rec.headers.get("WARC-Target-URI") or None
         doc_id = (rec.record_id or "").strip().strip("<>") or uri or where
+        self.id_fixed = False
         doc_id = self._fix_id(doc_id, where)
         if not self._new_id(doc_id, where):
             return None
