@@ -63,30 +63,31 @@ class RichReporter(Reporter):
 
 
 def _fail(e: RetoldError) -> None:
-    err.print(f"[red]error[/red] {escape(str(e))}")
+    err.print(f"[red]error[/red] {escape(str(e))}", soft_wrap=True)  # paths and commands unbroken
     raise typer.Exit(2)
 
 
-def _command() -> str:
-    """The command line as typed, to run again."""
-    return shlex.join(["retold", *sys.argv[1:]])
-
-
-def _interrupted(where: str, resumes: bool) -> None:
+def _interrupted(where: str, resume: Optional[list[str]] = None) -> None:
     """Ctrl-C: a coded message saying how to go on, and the shell's exit status for SIGINT."""
     e = RetoldError(Err.E055, where, "Ctrl-C")
-    err.print(f"[red]stopped[/red] {escape(str(e))}")
-    if resumes:
-        err.print(f"To resume, run the same command again:\n  {escape(_command())}")
+    err.print(f"[red]stopped[/red] {escape(str(e))}", soft_wrap=True)
+    if resume:
+        err.print(f"To resume, run the same command again:\n  {escape(shlex.join(resume))}", soft_wrap=True)
     raise typer.Exit(130)
 
 
 def _os_error(e: OSError, outputs: list[Optional[Path]]) -> RetoldError:
-    """An OSError that escaped as a coded error: E056 when it names one of our outputs."""
-    name = e.filename if e.filename is not None else ""
-    mine = any(o is not None and str(name).startswith(str(o)) for o in outputs)
-    return RetoldError(Err.E056 if mine or not name else Err.E004, str(name or outputs[0]),
-                       e.strerror or str(e))
+    """An OSError that escaped as a coded error: E056 when it is about one of our outputs
+    (or a folder on the way to one), E004 otherwise."""
+    name = Path(e.filename) if e.filename is not None else None
+    mine = [o for o in outputs if o is not None and name is not None
+            and (o == name or o.is_relative_to(name) or name.is_relative_to(o))]
+    why = e.strerror or str(e)
+    if mine:
+        return RetoldError(Err.E056, str(mine[0]), why if name == mine[0] else f"{why}: {name}")
+    if name is None:
+        return RetoldError(Err.E056, str(outputs[0]), why)
+    return RetoldError(Err.E004, str(name), why)
 
 
 @app.command()
@@ -114,7 +115,14 @@ def run(
         return
     except KeyboardInterrupt:
         _stop(reporter)
-        _interrupted(str(out_dir), resumes=True)
+        # the same command, without --force (that would start again from nothing)
+        again = ["retold", "run", *map(str, inputs), "--out", str(out_dir)]
+        for flag, val in (("--store", store), ("--config", config), ("--stories", stories)):
+            if val is not None:
+                again += [flag, str(val)]
+        if engine != "local":
+            again += ["--engine", engine]
+        _interrupted(str(out_dir), again + (["--quiet"] if quiet else []))
         return
     except OSError as e:
         _stop(reporter)
@@ -162,7 +170,7 @@ def compare(
         _fail(e)
         return
     except KeyboardInterrupt:
-        _interrupted("compare", resumes=False)
+        _interrupted("compare")
         return
     except OSError as e:
         _fail(_os_error(e, [html]))

@@ -2,9 +2,14 @@
 every stage output in the run folder (written atomically) so a killed run resumes.
 
 Run folder:
-  stages/documents.done, stages/sketch.npz, stages/candidates.npz, stages/compare/chunk-*.parquet
+  .retold.lock (while a run holds the folder: its pid)
+  stages/run.stamp.json stages/ingest.issues.json stages/sketch.npz stages/candidates.npz
+  stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
+  stages/compare/chunk-*.done
   documents.parquet pairs.parquet passages.parquet edits.parquet families.parquet
-  run.json report.html retold.duckdb
+  run.json rejects.jsonl report.html retold.duckdb
+Each stage file is the stage's completion marker, written last and atomically; the cluster
+stage (the final tables), the report and the store are cheap and done again on every run.
 """
 from __future__ import annotations
 
@@ -251,22 +256,7 @@ class LocalEngine:
         rep = np.arange(len(docs), dtype=np.int64)
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
-        sources = [d.source for d in docs]
-        first = stages.story_model(docs, rep, self.cfg)  # first pass: the model only, for formula
-        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
-        # Second pass: the story model reads the article text without chrome, formula and
-        # text syndicated to many sites over months (a widget shared by several sites can
-        # make unrelated reports look like one story); formula is learnt again from it.
-        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
-        article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
-        unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
-        sb = stages.stories(article, rep, self.cfg, first, unchanged)
-        # batch labels are the stories as reported: the per-site rule counts those
-        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
-                                  sb.labels if self.cfg.story_mode == "batch" else None)
-        tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
-        np.save(tmp, _FORMULA)
-        os.replace(tmp, st / "formula.npy")
+        sb = self._stories(docs, batch, cand, rep, st)
         timings["stories"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -372,6 +362,48 @@ class LocalEngine:
         os.replace(tmp, path)
         return cand
 
+    def _stories(self, docs, batch, cand, rep, st) -> "_Stories":
+        """The story stage: formula (global _FORMULA, also in stages/formula.npy) and what the
+        last stage needs of the story model (stages/stories.npz, written last: the stage's
+        completion marker), so a resumed run does not build the model again."""
+        global _FORMULA
+        path = st / "stories.npz"
+        if path.exists() and (st / "formula.npy").exists():
+            _FORMULA = np.load(st / "formula.npy", allow_pickle=False)
+            z = np.load(path, allow_pickle=False)
+            return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
+        sources = [d.source for d in docs]
+        first = stages.story_model(docs, rep, self.cfg)  # first pass: the model only, for formula
+        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
+        # Second pass: the story model reads the article text without chrome, formula and
+        # text syndicated to many sites over months (a widget shared by several sites can
+        # make unrelated reports look like one story); formula is learnt again from it.
+        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
+        article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
+        unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
+        sb = stages.stories(article, rep, self.cfg, first, unchanged)
+        # batch labels are the stories as reported: the per-site rule counts those
+        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
+                                  sb.labels if self.cfg.story_mode == "batch" else None)
+        tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
+        np.save(tmp, _FORMULA)
+        os.replace(tmp, st / "formula.npy")
+        # the corpus model's story similarity of every candidate pair (all of them are
+        # representatives); every pair the last stage lists is one of these or an exact pair
+        from ..story import pair_story_scores
+        row_of = np.full(len(docs), -1, dtype=np.int64)
+        row_of[sb.reps] = np.arange(len(sb.reps))
+        rows = np.stack([row_of[cand.pairs[:, 0]], row_of[cand.pairs[:, 1]]], axis=1) \
+            if len(cand.pairs) else np.zeros((0, 2), dtype=np.int64)
+        scores = pair_story_scores(sb.model, rows, self.cfg) if len(rows) else np.zeros(0)
+        out = _Stories(np.asarray(sb.reps), np.asarray(sb.labels), np.asarray(sb.model.edges).reshape(-1, 2),
+                       np.asarray(sb.model.weights), np.asarray(scores, dtype=np.float64))
+        tmp = st / "stories.tmp.npz"
+        np.savez(tmp, reps=out.reps, labels=out.labels, edges=out.edges, weights=out.weights,
+                 pair_scores=out.pair_scores)
+        os.replace(tmp, path)
+        return out
+
     def _compare(self, cand, st, pool) -> dict:
         # Pairs sorted by first document so consecutive pairs reuse cached tokens.
         order = np.lexsort((cand.pairs[:, 1], cand.pairs[:, 0])) if len(cand.pairs) else np.zeros(0, int)
@@ -418,7 +450,7 @@ class LocalEngine:
         rels = pt.column("relation").to_pylist()
         family_edges = [(i, j, r) for i, j, r in zip(ia.tolist(), ib.tolist(), rels) if r != "same_story"]
         fam, story = stages.cluster(ids, family_edges, stages.chain_edges(label, np.arange(n)))
-        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb)
+        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand)
         for name, tbl in tables.items():
             write_parquet_atomic(tbl, out / f"{name}.parquet")
         write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": story},
@@ -432,16 +464,18 @@ class LocalEngine:
                 "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
                 "families": len(set(fam)), "multi_doc_families": _multi(fam),
                 "stories": len(set(story)), "multi_doc_stories": _multi(story),
-                "story_graph_edges": int(len(sb.model.edges))}
+                "story_graph_edges": int(len(sb.edges))}
 
-    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb) -> tuple[pa.Table, int]:
+    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb, cand) -> tuple[pa.Table, int]:
         """The pairs table with the corpus story similarity in `story`, same_story kept only
         within one story, and the story graph's strong edges inside a story added as
         same_story pairs (earlier document as a)."""
         from ..explain.direction import direction
-        from ..story import pair_story_scores
         ra, rb = row_of[rep[ia]], row_of[rep[ib]]
-        scores = pair_story_scores(sb.model, np.stack([ra, rb], axis=1), self.cfg) if len(ra) else np.zeros(0)
+        known = {(int(i), int(j)): float(v) for (i, j), v in zip(cand.pairs.tolist(), sb.pair_scores.tolist())}
+        scores = np.array([1.0 if x == y else known[(min(i, j), max(i, j))]
+                           for x, y, i, j in zip(ra.tolist(), rb.tolist(), rep[ia].tolist(), rep[ib].tolist())],
+                          dtype=np.float64)
         scores = np.where(ra == rb, 1.0, np.round(scores, 4))
         rels = pt.column("relation").to_pylist()
         keep = [r != "same_story" or story[i] == story[j] for r, i, j in zip(rels, ia.tolist(), ib.tolist())]
@@ -449,7 +483,7 @@ class LocalEngine:
         pt = pt.filter(pa.array(keep, pa.bool_()))
         seen = {(min(i, j), max(i, j)) for i, j in zip(ia.tolist(), ib.tolist())}
         add = {k: [] for k in PAIR_SCHEMA.names}
-        edges, weights = sb.model.edges, sb.model.weights
+        edges, weights = sb.edges, sb.weights
         strong = weights >= self.cfg.story_link
         for (u, v), w in zip(edges[strong].tolist(), weights[strong].tolist()):
             i, j = int(sb.reps[u]), int(sb.reps[v])
@@ -483,6 +517,17 @@ class LocalEngine:
                              b_end=len(b.text), identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+@dataclass
+class _Stories:
+    """What the last stage needs of the story model (the model itself is not kept)."""
+
+    reps: np.ndarray  # document index of each model row
+    labels: np.ndarray  # story label per model row
+    edges: np.ndarray  # (m, 2) story graph edges between model rows
+    weights: np.ndarray  # (m,) their story similarity
+    pair_scores: np.ndarray  # story similarity of each candidate pair (Candidates.pairs order)
 
 
 def _watch(pool, results):

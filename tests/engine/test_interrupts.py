@@ -1,0 +1,183 @@
+"""Ctrl-C and SIGKILL on real `retold run` processes that use the worker pool (Linux: the
+tests read /proc to find the workers).
+
+The demo corpus (621 documents) is run through the CLI with the pool switched on for it
+(`PARALLEL_MIN_DOCS = 0`, two workers, sketch shards of 100 documents and compare chunks of
+50 pairs, so every pool stage has many tasks). Interrupted and killed runs are started again
+with the same command; their tables must equal those of an uninterrupted run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
+TABLES = ("documents", "pairs", "passages", "edits", "families")
+WRAPPER = """
+import retold.engine.local as local
+local.PARALLEL_MIN_DOCS = 0  # the demo corpus is below the pool's threshold: use it anyway
+local.CHUNK_PAIRS = 50       # many compare chunks: many points to stop at
+from retold.cli import main
+main()
+"""
+HANG = 120  # seconds: a run that has not ended by then after a signal hangs
+
+def _children(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is `pid`."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2:].split()[0] != "Z"
+
+
+def _gone(pids: set[int]) -> bool:
+    deadline = time.monotonic() + HANG
+    while any(_alive(p) for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    base = tmp_path_factory.mktemp("interrupts")
+    wrapper = base / "retold_pool.py"
+    wrapper.write_text(WRAPPER)
+    config = base / "pool.toml"
+    config.write_text("[retold]\nworkers = 2\nbatch_docs = 100\n")
+
+    def command(out: Path) -> list[str]:
+        return [sys.executable, str(wrapper), "run", str(CORPUS), "--out", str(out),
+                "--config", str(config), "--quiet"]
+
+    ref = base / "reference"
+    done = subprocess.run(command(ref), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return command, _tables(ref)
+
+
+def _tables(out: Path) -> dict[str, list[str]]:
+    return {t: sorted(map(repr, pq.read_table(out / f"{t}.parquet").to_pylist())) for t in TABLES}
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    # a session of its own, like a shell job: Ctrl-C goes to the whole process group
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _wait_for(proc: subprocess.Popen, ready) -> bool:
+    """Poll until `ready()` or the process ends; True if it is still running."""
+    while proc.poll() is None:
+        if ready():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _chunks(out: Path) -> int:
+    return len(list((out / "stages" / "compare").glob("chunk-*.done"))) if out.exists() else 0
+
+
+def test_ctrl_c_stops_the_pool_says_how_to_resume_and_resumes_to_the_same_tables(setup, tmp_path):
+    command, reference = setup
+    out = tmp_path / "run"
+    # Ctrl-C while the sketch stage's pool runs, then while the compare stage's pool runs
+    points = [lambda: (out / "documents.parquet").exists() and _children(proc.pid),
+              lambda: _chunks(out) >= 2 and _children(proc.pid)]
+    stopped_with_workers = 0
+    for ready in points:
+        proc = _start(command(out))
+        if not _wait_for(proc, ready):
+            continue  # the run ended first: nothing to interrupt at this point
+        workers = _children(proc.pid)
+        stopped_with_workers += bool(workers)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+        try:
+            _, err = proc.communicate(timeout=HANG)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("the run did not stop after Ctrl-C")
+        assert proc.returncode == 130, err
+        assert "E055" in err and "interrupted" in err
+        assert "run the same command again" in err and f"--out {out}" in err
+        assert "Traceback" not in err  # neither the parent nor any worker printed one
+        assert _gone(workers), "pool workers outlived the run"
+        assert not (out / ".retold.lock").exists()
+    assert stopped_with_workers >= 1  # at least one Ctrl-C landed while workers were busy
+    done = subprocess.run(command(out), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert _tables(out) == reference
+
+
+def test_sigkill_at_eleven_points_then_the_same_command_gives_the_same_tables(setup, tmp_path):
+    command, reference = setup
+    out = tmp_path / "run"
+    st = out / "stages"
+    points = [
+        lambda: (st / "run.stamp.json").exists(),  # ingest
+        lambda: (out / "documents.parquet").exists(),  # sketch
+        lambda: (st / "sketch.npz").exists(),  # candidates, stories
+        lambda: (st / "candidates.npz").exists(),  # stories
+        lambda: (st / "formula.npy").exists(),  # end of stories
+        lambda: (st / "stories.npz").exists(),  # compare begins
+        lambda: _chunks(out) >= 3,
+        lambda: _chunks(out) >= 7,
+        lambda: _chunks(out) >= 11,
+        lambda: (out / "pairs.parquet").exists(),  # cluster, report
+        lambda: (out / "run.json").exists(),  # report, store
+    ]
+    landed = 0
+    checkpoints: dict[str, tuple[int, int]] = {}  # finished stage file -> (inode, mtime)
+    for ready in points:
+        proc = _start(command(out))
+        alive = _wait_for(proc, ready)
+        if alive:
+            workers = _children(proc.pid)
+            os.kill(proc.pid, signal.SIGKILL)  # the main process only: workers must follow it
+            proc.communicate(timeout=HANG)
+            landed += 1
+            assert _gone(workers), "pool workers outlived a killed run"
+        else:
+            _, err = proc.communicate(timeout=HANG)
+            assert proc.returncode == 0, err
+        finished = [st / "sketch.npz", st / "candidates.npz", st / "stories.npz",
+                    *st.glob("compare/chunk-*.done")]
+        if (st / "ingest.issues.json").exists():  # written after documents.parquet: ingest done
+            finished.append(out / "documents.parquet")
+        if (st / "stories.npz").exists():  # written after formula.npy: the story stage is done
+            finished.append(st / "formula.npy")
+        for f in finished:
+            if f.exists() and str(f) not in checkpoints:
+                s = f.stat()
+                checkpoints[str(f)] = (s.st_ino, s.st_mtime_ns)
+    assert landed >= 6, f"only {landed} of {len(points)} kills hit a running process"
+    done = subprocess.run(command(out), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert _tables(out) == reference
+    # no finished stage was done again: its file is the one first written
+    for f, (ino, mtime) in checkpoints.items():
+        s = Path(f).stat()
+        assert (s.st_ino, s.st_mtime_ns) == (ino, mtime), f
