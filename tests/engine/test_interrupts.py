@@ -181,3 +181,26 @@ def test_sigkill_at_eleven_points_then_the_same_command_gives_the_same_tables(se
     for f, (ino, mtime) in checkpoints.items():
         s = Path(f).stat()
         assert (s.st_ino, s.st_mtime_ns) == (ino, mtime), f
+
+
+def test_a_worker_killed_by_the_system_ends_the_run_with_a_code_not_a_hang(setup, tmp_path):
+    """multiprocessing replaces a dead worker but never finishes its task: the run must say
+    so (E058) instead of waiting forever; the same command then resumes."""
+    command, reference = setup
+    out = tmp_path / "run"
+    proc = _start(command(out))
+    assert _wait_for(proc, lambda: _chunks(out) >= 1 and _children(proc.pid)), "the run ended early"
+    victim = min(_children(proc.pid))
+    os.kill(victim, signal.SIGKILL)  # what the out-of-memory killer does
+    try:
+        _, err = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the run hung after a worker died")
+    if proc.returncode == 0:  # the victim had no task left: nothing was lost
+        assert _tables(out) == reference
+        return
+    assert proc.returncode == 2 and "E058" in err and "Traceback" not in err, err
+    done = subprocess.run(command(out), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert _tables(out) == reference

@@ -145,3 +145,29 @@ def test_store_that_is_not_a_duckdb_file_fails_before_the_work(tmp_path, monkeyp
     with pytest.raises(RetoldError) as e:
         retold.run([d], out=tmp_path / "run", store=bad)
     assert e.value.code is Err.E057 and "store.duckdb" in str(e.value)
+
+
+def test_a_store_another_process_holds_is_a_coded_error_and_the_run_folder_is_kept(tmp_path, monkeypatch):
+    from retold.engine import local
+    d = _corpus(tmp_path)
+    store = tmp_path / "shared.duckdb"
+    hold = ("import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+            "sys.stdin.readline()")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(store)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    monkeypatch.setattr(local, "STORE_WAIT", 0.0)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(RetoldError) as e:
+            retold.run([d], out=tmp_path / "run", store=store)
+        assert e.value.code is Err.E050 and "shared.duckdb" in str(e.value)
+        assert (tmp_path / "run" / "run.json").exists()  # the run itself is finished
+        assert not (tmp_path / "run" / LOCK_NAME).exists()
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait()
+    retold.run([d], out=tmp_path / "run", store=store)  # the same command again adds it
+    from retold.io.store import Store
+    with Store(store, read_only=True) as s:
+        assert len(s.doc_ids()) == 6

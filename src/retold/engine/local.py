@@ -543,7 +543,8 @@ def _watch(pool, results):
         except mp.TimeoutError:
             now = {p.pid for p in pool._pool}
             if now != pids:
-                raise RetoldError(Err.E058, "worker process", "a pool worker died") from None
+                dead = ", ".join(str(p) for p in sorted(pids - now)) or "?"
+                raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost") from None
 
 
 def _probe_store(path: Path) -> None:

@@ -229,6 +229,8 @@ class Store:
     def _run(self, sql: str, params: list[Any], f: Path) -> duckdb.DuckDBPyConnection:
         try:
             return self.con.execute(sql, params)
+        except duckdb.InterruptException:  # Ctrl-C inside a query: an interrupt, not a bad file
+            raise KeyboardInterrupt from None
         except duckdb.Error as e:  # a broken or mis-shaped Parquet file: name it
             raise RetoldError(Err.E004, str(f), str(e).splitlines()[0]) from e
 
@@ -298,6 +300,8 @@ def _has_columns(f: Path) -> bool:
 def _parquet_columns(con: duckdb.DuckDBPyConnection, f: Path) -> list[tuple[str, str]]:
     try:
         rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(f)]).fetchall()
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
     except duckdb.Error as e:
         raise RetoldError(Err.E004, str(f), str(e).splitlines()[0]) from e
     return [(r[0], r[1]) for r in rows]
