@@ -227,3 +227,24 @@ def test_a_file_that_is_not_a_store_is_a_coded_error(tmp_path):
         Store(f)
     assert e.value.code is Err.E057 and "notes.duckdb" in str(e.value)
     assert f.read_text().startswith("my own notes")  # left as it was
+
+
+def test_a_store_made_by_an_older_retold_is_upgraded_in_place(tmp_path):
+    import duckdb
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))  # an early schema: fewer columns, no formula table
+    con.execute("CREATE TABLE documents (doc_id VARCHAR, text VARCHAR, title VARCHAR, date VARCHAR, "
+                "source VARCHAR, url VARCHAR)")
+    con.execute("INSERT INTO documents VALUES ('old', 'kept text', 'Kept', '2020-01-01', NULL, NULL)")
+    con.execute("CREATE TABLE pairs (a VARCHAR, b VARCHAR, relation VARCHAR)")
+    con.close()
+    run = make_run(tmp_path / "r", "run-1", [Document("old", "kept text"), Document("new", "y")],
+                   pairs=[pair("old", "new")])
+    with Store(path) as store:
+        store.ingest_run(run)
+        docs = {r["doc_id"]: r for r in store.documents().to_pylist()}
+        assert docs["old"]["title"] == "Kept" and docs["old"]["chars"] == len("kept text")
+        assert {"origin", "chars"} <= set(docs["new"])  # columns the old schema lacked
+        [p] = store.table("pairs").to_pylist()
+        assert p["resemblance"] == 0.5 and p["relation"] == "reuse"
+        assert len(store.formula()) == 0
