@@ -36,7 +36,15 @@ def compare(a: Document | str, b: Document | str, config: Config | None = None,
 def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config | None = None,
         engine: str = "local", store: str | Path | None = None, force: bool = False,
         reporter: Reporter | None = None) -> RunResult:
-    """Run the whole pipeline over files/folders and write the run folder `out`."""
+    """Run the whole pipeline over files/folders and write the run folder `out`.
+
+    `out` must be new, empty or a retold run folder, and must not overlap an input; a run
+    holds it locked, and a run of the same inputs and configuration started again on it
+    resumes from the last finished stage (`force=True` starts again from nothing, deleting
+    only the files retold writes). KeyboardInterrupt stops the worker pool and propagates;
+    fatal problems raise RetoldError with a code (errors.py): E049 the folder is in use, E051
+    it is someone else's, E052 it overlaps an input, E031 it was made by another
+    configuration, E050/E057 the store is in use / not a store, E021 no documents."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     if engine != "local":

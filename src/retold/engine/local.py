@@ -175,12 +175,12 @@ class LocalEngine:
         pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
         try:
             yield pool
-        except BaseException:
+            pool.close()
+            pool.join()
+        except BaseException:  # Ctrl-C (even while joining), an error, a dead worker
             pool.terminate()
             pool.join()
             raise
-        pool.close()
-        pool.join()
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
         """Check the run folder belongs to this configuration and input set (or reset it).
