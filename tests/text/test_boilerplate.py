@@ -60,9 +60,10 @@ def test_run_on_sourceless_files_reports_no_site_boilerplate(tmp_path):
         own = [f"Report {k}: residents of the {w} quarter described a night without sleep."
                for w in ("old", "river", "market")[: 1 + k % 3]]
         texts[f"doc{k}.txt"] = "\n\n".join(own[:1] + shared + base[k % 3:] + own[1:])
+    (tmp_path / "in").mkdir()
     for name, text in texts.items():
-        (tmp_path / name).write_text(text)
-    r = retold.run([tmp_path], out=tmp_path / "run")
+        (tmp_path / "in" / name).write_text(text)
+    r = retold.run([tmp_path / "in"], out=tmp_path / "run")  # --out inside an input is refused (E052)
     edits = r.table("edits").to_pylist()
     chrome = [e for e in edits if e["type"] == "boilerplate"]
     assert not [e for e in chrome if any(s in (e["a_text"] + e["b_text"]) for s in shared)], chrome
