@@ -150,22 +150,8 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
     return data[:cap], len(data) > cap
 
 
-def read_line_capped(fh: IO[bytes], cap: int) -> tuple[bytes, int]:
-    """The next line (with its newline) if it is at most `cap` bytes; else b"" and the
-    line's full length, read through in bounded pieces and dropped. (b"", 0) at the end."""
-    line = fh.readline(cap + 1)
-    if len(line) <= cap or line.endswith(b"\n"):
-        return line, 0
-    n = len(line)
-    while True:
-        piece = fh.readline(2**20)
-        n += len(piece)
-        if not piece or piece.endswith(b"\n"):
-            return b"", n
-
-
 __all__ = [
     "GZIP_BOMB_FLOOR", "GzipBomb", "MAX_DOCUMENT_CHARS", "MAX_GZIP_RATIO", "MAX_HTML_BYTES",
     "MAX_LINE_BYTES", "MAX_TEXT_BYTES", "MAX_WARC_RECORD_BYTES", "NotRegularFile",
-    "file_type_name", "open_input", "open_regular", "read_capped", "read_line_capped",
+    "file_type_name", "open_input", "open_regular", "read_capped",
 ]

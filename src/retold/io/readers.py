@@ -42,7 +42,7 @@ from ..text.safe import has_surrogates, repair_surrogates
 from . import limits
 from .limits import (MAX_DOCUMENT_CHARS, MAX_HTML_BYTES, MAX_LINE_BYTES, MAX_TEXT_BYTES,
                      MAX_WARC_RECORD_BYTES, GzipBomb, NotRegularFile, file_type_name,
-                     open_input, open_regular, read_capped, read_line_capped)
+                     open_input, open_regular, read_capped)
 from .sites import site_of
 
 SNIFF_BYTES = 8192  # NUL bytes in this much of the head mean "binary"
