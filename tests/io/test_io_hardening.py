@@ -458,3 +458,14 @@ def test_one_repair_issue_per_record(tmp_path):
     assert [d.doc_id for d in docs] == ["x\ufffd"]
     assert [(i.code, i.detail) for i in issues] == [(Err.E040, "id 'x\ufffd': in id, text, title")]
     assert input_accounting(len(docs), issues)["records_repaired"] == 1
+
+
+def test_warc_gzip_bomb_names_the_record_it_stopped_at(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "GZIP_BOMB_FLOOR", 4 << 20)
+    first = gzip.compress(_records()[1])
+    f = tmp_path / "bomb.warc.gz"
+    _bomb(tmp_path / "tail.gz", 64 << 20, b"\0")
+    f.write_bytes(first + (tmp_path / "tail.gz").read_bytes())
+    docs, issues = read(f, timeout=60)
+    assert [d.doc_id for d in docs] == ["urn:uuid:doc-1"]
+    assert [(i.code, i.where) for i in issues] == [(Err.E044, f"{f}#2")]

@@ -591,6 +591,7 @@ class _Reader:
                     self.issue(p.code, f"{where}#{item.number}", p.detail)
                 early = []
                 n = item.number
+                self.at = f"#{n + 1}"  # a failure while reading on is past this record
                 try:
                     rec = next(iter(ArchiveIterator(
                         io.BytesIO(item.data), parse_http=True, auto_decode="all",
