@@ -257,3 +257,21 @@ def test_fuzz_warc_byte_flips_never_crash(tmp_path):
             check_sound(docs, issues)
             assert len(docs) <= 2
             assert len(docs) == 2 or any(i.code.kind == "rejected" for i in issues)
+
+
+_UNSAFE_CHARS = {chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+                                   *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+@FUZZ
+@given(s=st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200))
+def test_fuzz_terminal_safe_leaves_nothing_unsafe(s):
+    from retold.text.safe import repair_surrogates, terminal_safe
+
+    out = terminal_safe(s)
+    assert not (set(out) & _UNSAFE_CHARS)
+    out.encode("utf-8")  # no lone surrogate either
+    assert terminal_safe(out) == out  # idempotent: escaping twice changes nothing more
+    kept = terminal_safe(s, keep_newlines=True)
+    assert not (set(kept) & (_UNSAFE_CHARS - {"\n", "\t"}))
+    assert len(repair_surrogates(s).encode("utf-8")) >= len(s)  # encodable, nothing dropped
