@@ -73,3 +73,27 @@ def test_to_dict_follows_the_contract():
         assert set(e) == {"type", "a_text", "b_text", "a_start", "a_end", "b_start", "b_end"}
     assert set(d["direction"]) == {"source", "confidence", "evidence"}
     json.dumps(d)
+
+
+
+def test_fact_cover_keeps_a_retold_item_and_drops_a_refilled_form():
+    first = ("The mayor of Tarnowitz, Ingrid Halvorsen, opened the Elmsworth bridge on Monday. "
+             "It cost 42 million euros and took 38 months to build, said Halvorsen. "
+             "Traffic from Ostrava will cross it from June, the council of Tarnowitz said.")
+    retold_ = ("On Monday Ingrid Halvorssen, who leads Tarnowitz, opened the new Elmsworth bridge. "
+               "It took 38 months and 42 million euros to build, said Halvorssen. "
+               "From June traffic from Ostrava will cross it, Tarnowitz council said.")
+    refilled = ("The mayor of Quellbrook, Marten Oyelaran, opened the Dunmore bridge on Friday. "
+                "It cost 17 million euros and took 25 months to build, said Oyelaran. "
+                "Traffic from Sandvik will cross it from August, the council of Quellbrook said.")
+    kept = retold.compare(first, retold_).scores
+    other = retold.compare(first, refilled).scores
+    assert kept.fact_cover >= 0.85  # a respelt name is still the same fact
+    assert other.fact_cover < 0.5  # the same form, other names and figures
+    assert retold.compare(first, refilled).relation != "rewrite"
+
+
+def test_fact_cover_needs_enough_facts():
+    s = retold.compare("the river rose again overnight and the road was shut.",
+                       "the river rose again this morning and the road was shut.").scores
+    assert s.fact_cover == 1.0  # too few facts to judge: the test does not decide

@@ -74,7 +74,8 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     if aligned and same_facts:
         return "near_duplicate"
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
-            and s.story >= cfg.rewrite_story and same_facts and ev.length_ratio >= cfg.rewrite_length_ratio):
+            and s.story >= cfg.rewrite_story and same_facts and ev.length_ratio >= cfg.rewrite_length_ratio
+            and s.fact_cover >= cfg.rewrite_facts):
         return "rewrite"
     if not same_facts and (aligned or s.parallel >= cfg.template_parallel):
         return "template"  # the same form filled in again: this week's figures, another firm

@@ -62,14 +62,48 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
                    sum(not s.chrome for s in sents), grams, form, facts)
 
 
+def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray, min_facts: int) -> float | None:
+    """How much of what lines up keeps its facts, judged on the whole other article.
+
+    The facts (names, figures) of the parts of one side that have a counterpart on the other
+    (masks `ma`, `mb`: aligned passages and matched sentences) are looked for anywhere in the
+    other article, a respelt name too; of the sides with at least `min_facts` distinct facts,
+    the larger share kept. Two versions of one item, a spun copy or an update keep nearly
+    all; one wire form filled in for another day or firm keeps only its labels. Sentences
+    with no counterpart (a paragraph added or cut) do not count. A side with too few facts off
+    its chrome lines counts those on them too: a wire's recurring report repeats its lines
+    word for word, so they read as the site's chrome while its figures are the news. None:
+    neither side has enough facts.
+    """
+    keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
+
+    def facts(p: Profile, m: np.ndarray, keys, chrome: bool) -> set[str]:
+        sel = p.facts & m & ~p.formula & (True if chrome else ~p.chrome)
+        return {keys[i] for i in np.flatnonzero(sel).tolist()}
+
+    fa, fb = facts(pa, ma, keys_a, False), facts(pb, mb, keys_b, False)
+    if min(len(fa), len(fb)) < min_facts:
+        fa, fb = facts(pa, ma, keys_a, True), facts(pb, mb, keys_b, True)
+    best = None
+    for x, other in ((fa, keys_b), (fb, keys_a)):
+        if len(x) < min_facts:
+            continue
+        y = set(other)
+        missing = [f for f in x if f not in y]
+        names = sorted(w for w in y if not w[:1].isdigit())
+        kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
+        best = kept / len(x) if best is None else max(best, kept / len(x))
+    return best
+
+
 def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
     """Indexes of the fact tokens in [t0, t1), chrome and formula left out (a hospital named
     in every report of one city is not a fact of this one)."""
     return t0 + np.flatnonzero(p.facts[t0:t1] & ~p.chrome[t0:t1] & ~p.formula[t0:t1])
 
 
-def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
-                    covered_b: np.ndarray, min_facts: int = 6) -> float | None:
+def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
+                 covered_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of the facts of what lines up that the other side keeps; where figures (or
     names) are many, no more than the share of those kept. Inside an aligned passage a fact is kept when a shared n-gram covers
     it or the other side's span names it (a respelt name too); between two parallel
@@ -107,6 +141,13 @@ def _fact_agreement(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray
         if passage:
             in_a[a0:a1] = True
             in_b[b0:b1] = True
+    return kept, total
+
+
+def _fact_agreement(kept: np.ndarray, total: np.ndarray, min_facts: int = 6) -> float | None:
+    """Share of the facts of what lines up that the other side keeps (`_fact_counts`); where
+    figures (or names) are many, no more than the share of those kept. None: fewer than
+    `min_facts` facts to compare."""
     if total.sum() < min_facts:
         return None  # too few to tell a form filled in again from a copy
     share = kept.sum() / total.sum()
@@ -159,7 +200,15 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # The relation counts only sentences alike on their own: in-order gap matches help explain
     # a spun copy, but two reports of one event also line up sentence by sentence that way.
     strict = [m for m in matches if m[2] >= cfg.sentence_match]
-    facts = _fact_agreement(pa, pb, tps, strict, covered_a, covered_b, cfg.copy_min_facts)
+    kept, total = _fact_counts(pa, pb, tps, strict, covered_a, covered_b)
+    facts = _fact_agreement(kept, total, cfg.copy_min_facts)
+    # what has a counterpart: aligned passages and matched sentences (gap matches too: a
+    # strongly reworded sentence still tells the same facts)
+    pair_a, pair_b = covered_tokens(tps, len(ta), len(tb))
+    for i, j, _ in matches:
+        pair_a[pa.sentences[i].t0:pa.sentences[i].t1] = True
+        pair_b[pb.sentences[j].t0:pb.sentences[j].t1] = True
+    cover = _fact_cover(pa, pb, pair_a, pair_b, cfg.rewrite_min_facts)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=pair_story_score(pa, pb),
@@ -175,6 +224,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         identity=sum(p.identity * (p.a1 - p.a0) for p in tps) / max(1, sum(p.a1 - p.a0 for p in tps)),
         anchors=int(anchors if anchors is not None else len(shared)),
         facts=1.0 if facts is None else facts,
+        fact_cover=1.0 if cover is None else cover,
         specific=float((ea.sum() + eb.sum()) / max(1, ma.sum() + mb.sum())),
     )
     ev = Evidence(
