@@ -47,6 +47,10 @@ def print_summary(con: Console, result) -> None:
     con.print(f"{c['documents']} documents, {c['input_issues']} input issues, "
               f"{c['candidate_pairs']} candidate pairs, {c['multi_doc_families']} families of copies, "
               f"{c['multi_doc_stories']} multi-document stories")
+    if c.get("records_rejected") or c.get("records_repaired"):
+        con.print(f"{c['records_in']} records in: {c['records_kept']} kept, "
+                  f"{c['records_rejected']} rejected (listed in rejects.jsonl), "
+                  f"{c.get('records_repaired', 0)} repaired and kept")
     t = Table(title="pairs by relation")
     t.add_column("relation")
     t.add_column("pairs", justify="right")

@@ -351,13 +351,15 @@ def test_run_summary_prints_no_escape_sequences(tmp_path):
              "schools, roads and the harbour, the mayor said. ") * 4
     f = jsonl(tmp_path / "in.jsonl", [
         {"id": "a" + HOSTILE, "text": story, "title": HOSTILE, "date": "2024-01-01"},
-        {"id": "b" + HOSTILE, "text": "Dark Mode\n" + story + " trending " + HOSTILE, "title": HOSTILE},
+        {"id": "b" + HOSTILE, "text": "Dark Mode\n" + story + " trending " + HOSTILE, "title": HOSTILE,
+         "date": "yesterday"},
     ])
     r = retold.run([f], out=tmp_path / "run")
     buf = io.StringIO()
     print_summary(Console(file=buf, width=200, color_system=None), r)
     out = buf.getvalue()
     assert "families" in out and "\x1b" not in out and "\u202e" not in out
+    assert "2 records in: 2 kept, 0 rejected (listed in rejects.jsonl), 1 repaired and kept" in out
 
 
 # --- 9. accounting ----------------------------------------------------------------------------
