@@ -148,6 +148,7 @@ def test_openapi_is_served_and_docs_need_no_network(client):
 def test_a_run_can_add_documents_while_the_app_serves(store, tmp_path, monkeypatch):
     import retold.serve as serve_mod
     monkeypatch.setattr(serve_mod, "REFRESH_EVERY", 0.0)
+    monkeypatch.setattr(serve_mod, "SETTLE", 0.0)
     s = tmp_path / "live.duckdb"
     shutil.copy(store, s)
     client = TestClient(create_app(s))

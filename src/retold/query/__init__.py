@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..compare import compare_profiles, profile
 from ..config import Config
@@ -107,7 +107,7 @@ def _match(c: Comparison, meta: dict[str, Any], cand: dict[str, Any]) -> dict[st
 
 def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Config | None = None,
           index: QueryIndex | None = None, title: str | None = None,
-          max_compare: int = MAX_COMPARE) -> QueryResult:
+          max_compare: int = MAX_COMPARE, reader: Callable[[], Any] | None = None) -> QueryResult:
     """Every stored document that shares passages with `text`, rewrites it or tells its
     story, ranked, with aligned passages, typed differences and who was first.
 
@@ -128,6 +128,9 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
         A title for the text (helps the story search).
     max_compare : int
         Candidates compared at most.
+    reader : callable, optional
+        Returns a context manager yielding a read-only connection to the store (a server
+        passes its `StoreView.read`); default: a fresh read-only connection.
 
     Returns
     -------
@@ -140,9 +143,9 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
     t0 = time.perf_counter()
     cfg = config or Config()
     if index is None:
-        index = QueryIndex.open(store, cfg)
-    with read_store(store) as con:
-        formula = store_formula(con)
+        index = QueryIndex.open(store, cfg, reader=reader)
+    with (reader or (lambda: read_store(store)))() as con:
+        formula = index.formula if index.formula is not None else store_formula(con)
         cands = index.candidates(text, title, formula if len(formula) else None)
         n_cands = len(cands)
         cands = cands[:max_compare]

@@ -26,7 +26,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,6 +38,7 @@ from ..story.features import event_features
 from ..text.normalise import tokenize
 from ..text.shingle import mix64, shingles
 from .storeread import fingerprint, read_store
+from .storeread import formula as store_formula
 
 INDEX_VERSION = 1
 WINNOW = 4  # window of n-grams whose minimum is indexed: 8 shared words always share one
@@ -226,19 +227,23 @@ class QueryIndex:
     """
 
     def __init__(self, store: str | os.PathLike[str], cfg: Config | None = None,
-                 path: str | os.PathLike[str] | None = None):
+                 path: str | os.PathLike[str] | None = None, reader: Callable[[], Any] | None = None):
         self.store = Path(store)
+        # how to open the store: a fresh read-only connection, or a server's StoreView.read
+        self.reader = reader or (lambda: read_store(self.store))
         self.cfg = cfg or Config()
         self.path = Path(path) if path is not None else index_path(self.store)
         self.settings = _settings(self.cfg)
         self.fingerprint: list[Any] | None = None
+        self.formula: np.ndarray | None = None  # the store's formula n-grams, read with the index
         self._lock = threading.Lock()
         self._set(_Rows.empty(self.settings["bands"]))
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
     def open(cls, store: str | os.PathLike[str], cfg: Config | None = None,
-             path: str | os.PathLike[str] | None = None, save: bool = True) -> "QueryIndex":
+             path: str | os.PathLike[str] | None = None, save: bool = True,
+             reader: Callable[[], Any] | None = None) -> "QueryIndex":
         """The index of `store`, loaded from beside it and brought up to date.
 
         Parameters
@@ -251,8 +256,11 @@ class QueryIndex:
             Index file (default `index_path(store)`).
         save : bool
             Write the refreshed index back (skipped quietly when the folder is read-only).
+        reader : callable, optional
+            Returns a context manager yielding a read-only connection (default: a fresh
+            `read_store(store)` each time).
         """
-        idx = cls(store, cfg, path)
+        idx = cls(store, cfg, path, reader)
         idx._load_file()
         idx.refresh(save=save)
         return idx
@@ -306,8 +314,11 @@ class QueryIndex:
         sketched.
         """
         with self._lock:
-            with read_store(self.store) as con:
+            with self.reader() as con:
                 fp = fingerprint(con)
+                if fp == self.fingerprint and self.formula is not None:
+                    return 0
+                self.formula = store_formula(con)
                 if fp == self.fingerprint:
                     return 0
                 have = {r[0]: r[1] for r in con.execute(

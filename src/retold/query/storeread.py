@@ -103,3 +103,108 @@ def formula(con: duckdb.DuckDBPyConnection):
         return np.zeros(0, dtype=np.uint64)
     got = con.execute("SELECT hash FROM formula ORDER BY hash").fetchnumpy()
     return np.asarray(got["hash"], dtype=np.uint64)
+
+
+class StoreView:
+    """A long-lived read-only view of a store for a server: a snapshot copy of the file,
+    opened once and shared by every request (DuckDB takes tens of milliseconds to open a
+    database, too much per request), refreshed when the store changes.
+
+    The store itself is opened only to take a snapshot: read-only, for as long as the copy
+    takes, so a run that adds documents finds it free nearly all the time. `read()` checks
+    at most every `every` seconds whether the file changed (size and modification time of
+    the store and its WAL, no DuckDB needed) and, once it has stayed unchanged for `settle`
+    seconds, takes a new snapshot; requests in flight keep the one they started on.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], every: float = 2.0, settle: float = 1.0):
+        import tempfile
+        import threading
+        self.path = Path(path)
+        self.every, self.settle = every, settle
+        self._dir = Path(tempfile.mkdtemp(prefix="retold-serve-"))
+        import shutil
+        import weakref
+        weakref.finalize(self, shutil.rmtree, str(self._dir), True)  # copies go with the view
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._old: list[duckdb.DuckDBPyConnection] = []
+        self._stamp: tuple | None = None
+        self._checked = 0.0
+        self._gen = 0
+        self.generation = 0  # snapshots taken so far
+
+    def _file_stamp(self) -> tuple:
+        out = []
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                out.append((st.st_size, st.st_mtime_ns))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def _snapshot(self, stamp: tuple) -> None:
+        import shutil
+        self._gen += 1
+        dest = self._dir / f"snap-{self._gen}.duckdb"
+        with read_store(self.path) as con:  # holds the store's lock while copying: a consistent copy
+            con.execute("SELECT 1").fetchall()
+            shutil.copyfile(self.path, dest)
+            wal = self.path.with_name(self.path.name + ".wal")
+            if wal.exists():
+                shutil.copyfile(wal, dest.with_name(dest.name + ".wal"))
+        new = duckdb.connect(str(dest), read_only=True)
+        if self._con is not None:
+            self._old.append(self._con)
+        # keep the previous snapshot open for requests still reading it; close older ones
+        while len(self._old) > 1:
+            try:
+                self._old.pop(0).close()
+            except duckdb.Error:
+                pass
+        self._con, self._stamp = new, stamp
+        self.generation += 1
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        import time as _time
+        now = _time.monotonic()
+        with self._lock:
+            if self._con is None:
+                if not self.path.is_file():
+                    raise RetoldError(Err.E020, str(self.path), "no store there; make one with "
+                                      "`retold run INPUT --out DIR --store FILE`")
+                self._snapshot(self._file_stamp())
+                self._checked = now
+            elif now - self._checked >= self.every:
+                self._checked = now
+                stamp = self._file_stamp()
+                if stamp != self._stamp and self.path.is_file():
+                    age = _time.time() - max((s[1] for s in stamp if s), default=0) / 1e9
+                    if age >= self.settle:
+                        try:
+                            self._snapshot(stamp)
+                        except RetoldError:
+                            pass  # a run holds the store: serve the last snapshot, retry later
+            return self._con
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current snapshot (one per request or thread), closed on exit."""
+        cur = self._current().cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        """Close every snapshot and delete the copies."""
+        import shutil
+        with self._lock:
+            for con in [*self._old, *([self._con] if self._con is not None else [])]:
+                try:
+                    con.close()
+                except duckdb.Error:
+                    pass
+            self._old, self._con = [], None
+            shutil.rmtree(self._dir, ignore_errors=True)

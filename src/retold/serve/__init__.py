@@ -36,7 +36,7 @@ from ..config import Config
 from ..errors import RetoldError
 from ..model import EDIT_TYPES
 from ..query import QueryIndex, query as run_query
-from ..query.storeread import read_store
+from ..query.storeread import StoreView, read_store
 from ..report.html import (EDIT_WORDS, PASSAGE_COLOURS, RELATION_WORDS, _edit_groups, _edit_spans,
                            _pct, _safe_url, css_class, highlight)
 from . import data
@@ -49,7 +49,8 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 TEXT_CLIP = 200_000  # characters of a document shown on a page
 PASSAGE_CLIP = 3000
 QUERY_MAX_CHARS = 200_000  # a pasted text longer than this is cut
-REFRESH_EVERY = 5.0  # seconds between checks that the store has not grown
+REFRESH_EVERY = 2.0  # seconds between checks that the store has not grown
+SETTLE = 1.0  # a changed store is snapshotted once it has been left alone this long
 
 STATIC = Path(__file__).parent / "static"
 
@@ -142,13 +143,26 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     """
     store = Path(store)
     cfg = config or Config()
-    state: dict[str, Any] = {"index": index, "checked": time.monotonic() if index else 0.0}
-    lock = threading.Lock()
+    state: dict[str, Any] = {"index": index, "checked": time.monotonic() if index else 0.0,
+                             "view": None}
+    lock = threading.Lock()  # the query index
+    view_lock = threading.Lock()
+
+    def view() -> StoreView:
+        v = state["view"]
+        if v is None:
+            with view_lock:
+                if state["view"] is None:
+                    state["view"] = StoreView(store, every=REFRESH_EVERY, settle=SETTLE)
+                v = state["view"]
+        return v
     app = FastAPI(title="retold", version=_version(),
                   description="Where news and web text was reused and retold: a read-only view of a "
                               "retold store. Every string is data from the documents.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if index is not None:
+        index.reader = lambda: view().read()  # refresh from the app's snapshot, not the store
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -174,7 +188,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         with lock:
             idx = state["index"]
             if idx is None:
-                idx = state["index"] = QueryIndex.open(store, cfg)
+                idx = state["index"] = QueryIndex.open(store, cfg, reader=view().read)
                 state["checked"] = time.monotonic()
             elif time.monotonic() - state["checked"] > REFRESH_EVERY:
                 state["checked"] = time.monotonic()
@@ -183,23 +197,24 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
 
     def do_query(text: str, title: str | None, limit: int) -> dict[str, Any]:
         text = text[:QUERY_MAX_CHARS]
-        return run_query(text, store, limit=limit, config=cfg, index=get_index(), title=title).to_dict()
+        return run_query(text, store, limit=limit, config=cfg, index=get_index(), title=title,
+                         reader=view().read).to_dict()
 
     # --- JSON API -----------------------------------------------------------------------------
     @app.get("/api/overview", tags=["api"], summary="Counts by relation and by site")
     def api_overview() -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             return data.overview(con)
 
     @app.get("/api/documents", tags=["api"], summary="Documents, searched by id, title, source or url")
     def api_documents(q: str = "", offset: int = Query(0, ge=0),
                       limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             return data.documents(con, q, offset, limit)
 
     @app.get("/api/document", tags=["api"], summary="One document: its family, story and related pairs")
     def api_document(id: str) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.document(con, id)
         if got is None:
             raise HTTPException(404, "no such document")
@@ -208,12 +223,12 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/families", tags=["api"], summary="Families of copies, largest first")
     def api_families(q: str = "", offset: int = Query(0, ge=0),
                      limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             return data.families(con, q, offset, limit)
 
     @app.get("/api/family", tags=["api"], summary="One family: members, provenance tree and timeline")
     def api_family(id: str) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.group(con, "family", id)
         if got is None:
             raise HTTPException(404, "no such family")
@@ -222,12 +237,12 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/stories", tags=["api"], summary="Stories, largest first")
     def api_stories(q: str = "", offset: int = Query(0, ge=0),
                     limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             return data.stories(con, q, offset, limit)
 
     @app.get("/api/story", tags=["api"], summary="One story: members in date order and its families")
     def api_story(id: str) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.group(con, "story", id)
         if got is None:
             raise HTTPException(404, "no such story")
@@ -235,7 +250,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
 
     @app.get("/api/pair", tags=["api"], summary="A stored pair with its passages and edits")
     def api_pair(a: str, b: str) -> dict[str, Any]:
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.pair(con, a, b)
         if got is None:
             raise HTTPException(404, "no such document")
@@ -248,14 +263,14 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     # --- HTML views ---------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request):
-        with read_store(store) as con:
+        with view().read() as con:
             ov = data.overview(con)
         top = max((r["pairs"] for r in ov["relations"]), default=1) or 1
         top_site = max((s["documents"] for s in ov["sites"]), default=1) or 1
         return page("overview.html", request, ov=ov, top=top, top_site=top_site)
 
     def _list(request: Request, kind: str, q: str, offset: int, limit: int) -> HTMLResponse:
-        with read_store(store) as con:
+        with view().read() as con:
             got = getattr(data, kind)(con, q, offset, limit)
         return page(f"{kind}.html", request, res=got,
                     nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]))
@@ -277,7 +292,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
 
     @app.get("/doc", response_class=HTMLResponse, include_in_schema=False)
     def doc_view(request: Request, id: str):
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.document(con, id)
         if got is None:
             return HTMLResponse(_render("error.html", request, status=404, message="No such document."),
@@ -294,7 +309,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         return _group_view(request, "story", id)
 
     def _group_view(request: Request, kind: str, gid: str) -> HTMLResponse:
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.group(con, kind, gid)
         if got is None:
             return HTMLResponse(_render("error.html", request, status=404, message=f"No such {kind}."),
@@ -303,7 +318,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
 
     @app.get("/pair", response_class=HTMLResponse, include_in_schema=False)
     def pair_view(request: Request, a: str, b: str, live: int = 0):
-        with read_store(store) as con:
+        with view().read() as con:
             got = data.pair(con, a, b)
             formula = None
             if got is not None and (live or got["pair"] is None):
