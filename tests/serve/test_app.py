@@ -180,3 +180,20 @@ def test_missing_store_is_a_clear_error(tmp_path):
     r = client.get("/api/overview")
     assert r.status_code == 503 and "E020" in r.json()["error"]
     assert "E020" in client.get("/").text
+
+
+def test_cli_serve_binds_localhost_by_default(store, tmp_path, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from retold.cli import app
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw, app=application))
+    s = tmp_path / "cli.duckdb"
+    shutil.copy(store, s)
+    res = CliRunner().invoke(app, ["serve", "--store", str(s), "--port", "8765"])
+    assert res.exit_code == 0, res.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8765
+    assert TestClient(seen["app"]).get("/api/overview").json()["documents"] == len(DOCS)
+    res = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2 and "E020" in res.output
