@@ -51,6 +51,7 @@ PASSAGE_CLIP = 3000
 QUERY_MAX_CHARS = 200_000  # a pasted text longer than this is cut
 REFRESH_EVERY = 2.0  # seconds between checks that the store has not grown
 SETTLE = 1.0  # a changed store is snapshotted once it has been left alone this long
+CACHE_ENTRIES = 2000  # answers remembered per snapshot
 
 STATIC = Path(__file__).parent / "static"
 
@@ -184,6 +185,25 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     def page(name: str, request: Request, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(_render(name, request, **ctx))
 
+    cache: dict[tuple, Any] = {}
+    cache_lock = threading.Lock()
+
+    def read(fn, *args: Any) -> Any:
+        """`fn(con, *args)` on the current snapshot, remembered until the next snapshot (the
+        same page asked twice reads the store once)."""
+        v = view()
+        with v.read() as con:
+            key = (v.generation, fn.__name__, args)
+            with cache_lock:
+                if key in cache:
+                    return cache[key]
+            got = fn(con, *args)
+        with cache_lock:
+            if len(cache) > CACHE_ENTRIES or any(k[0] != key[0] for k in list(cache)[:1]):
+                cache.clear()
+            cache[key] = got
+        return got
+
     def get_index() -> QueryIndex:
         with lock:
             idx = state["index"]
@@ -203,19 +223,16 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     # --- JSON API -----------------------------------------------------------------------------
     @app.get("/api/overview", tags=["api"], summary="Counts by relation and by site")
     def api_overview() -> dict[str, Any]:
-        with view().read() as con:
-            return data.overview(con)
+        return read(data.overview)
 
     @app.get("/api/documents", tags=["api"], summary="Documents, searched by id, title, source or url")
     def api_documents(q: str = "", offset: int = Query(0, ge=0),
                       limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with view().read() as con:
-            return data.documents(con, q, offset, limit)
+        return read(data.documents, q, offset, limit)
 
     @app.get("/api/document", tags=["api"], summary="One document: its family, story and related pairs")
     def api_document(id: str) -> dict[str, Any]:
-        with view().read() as con:
-            got = data.document(con, id)
+        got = read(data.document, id)
         if got is None:
             raise HTTPException(404, "no such document")
         return got
@@ -223,13 +240,11 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/families", tags=["api"], summary="Families of copies, largest first")
     def api_families(q: str = "", offset: int = Query(0, ge=0),
                      limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with view().read() as con:
-            return data.families(con, q, offset, limit)
+        return read(data.families, q, offset, limit)
 
     @app.get("/api/family", tags=["api"], summary="One family: members, provenance tree and timeline")
     def api_family(id: str) -> dict[str, Any]:
-        with view().read() as con:
-            got = data.group(con, "family", id)
+        got = read(data.group, "family", id)
         if got is None:
             raise HTTPException(404, "no such family")
         return got
@@ -237,13 +252,11 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/stories", tags=["api"], summary="Stories, largest first")
     def api_stories(q: str = "", offset: int = Query(0, ge=0),
                     limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        with view().read() as con:
-            return data.stories(con, q, offset, limit)
+        return read(data.stories, q, offset, limit)
 
     @app.get("/api/story", tags=["api"], summary="One story: members in date order and its families")
     def api_story(id: str) -> dict[str, Any]:
-        with view().read() as con:
-            got = data.group(con, "story", id)
+        got = read(data.group, "story", id)
         if got is None:
             raise HTTPException(404, "no such story")
         return got
@@ -263,15 +276,13 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     # --- HTML views ---------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request):
-        with view().read() as con:
-            ov = data.overview(con)
+        ov = read(data.overview)
         top = max((r["pairs"] for r in ov["relations"]), default=1) or 1
         top_site = max((s["documents"] for s in ov["sites"]), default=1) or 1
         return page("overview.html", request, ov=ov, top=top, top_site=top_site)
 
     def _list(request: Request, kind: str, q: str, offset: int, limit: int) -> HTMLResponse:
-        with view().read() as con:
-            got = getattr(data, kind)(con, q, offset, limit)
+        got = read(getattr(data, kind), q, offset, limit)
         return page(f"{kind}.html", request, res=got,
                     nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]))
 
@@ -292,8 +303,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
 
     @app.get("/doc", response_class=HTMLResponse, include_in_schema=False)
     def doc_view(request: Request, id: str):
-        with view().read() as con:
-            got = data.document(con, id)
+        got = read(data.document, id)
         if got is None:
             return HTMLResponse(_render("error.html", request, status=404, message="No such document."),
                                 status_code=404)
@@ -309,8 +319,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         return _group_view(request, "story", id)
 
     def _group_view(request: Request, kind: str, gid: str) -> HTMLResponse:
-        with view().read() as con:
-            got = data.group(con, kind, gid)
+        got = read(data.group, kind, gid)
         if got is None:
             return HTMLResponse(_render("error.html", request, status=404, message=f"No such {kind}."),
                                 status_code=404)
