@@ -10,7 +10,9 @@ verbatim, the higher), then templates, then the same story.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -111,6 +113,29 @@ def _match(c: Comparison, meta: dict[str, Any], cand: dict[str, Any]) -> dict[st
     }
 
 
+_PROFILES: "OrderedDict[tuple, Any]" = OrderedDict()
+_PROFILES_LOCK = threading.Lock()
+PROFILE_CACHE = 512  # stored documents whose compare profile a process keeps (a server's hot set)
+
+
+def _stored_profile(doc: Document, cfg: Config, formula):
+    """`compare.profile` of a stored document, remembered (least recently used dropped): the
+    same documents come back query after query in a server."""
+    key = (doc.doc_id, hash(doc.text), doc.title, doc.date, doc.source, id(cfg),
+           None if formula is None else (len(formula), int(formula[0]), int(formula[-1])))
+    with _PROFILES_LOCK:
+        got = _PROFILES.get(key)
+        if got is not None:
+            _PROFILES.move_to_end(key)
+            return got
+    got = profile(doc, cfg, None, formula)
+    with _PROFILES_LOCK:
+        _PROFILES[key] = got
+        while len(_PROFILES) > PROFILE_CACHE:
+            _PROFILES.popitem(last=False)
+    return got
+
+
 def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Config | None = None,
           index: QueryIndex | None = None, title: str | None = None,
           max_compare: int = MAX_COMPARE, reader: Callable[[], Any] | None = None) -> QueryResult:
@@ -175,7 +200,7 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
         compared += 1
         doc = Document(m["doc_id"], m.get("text") or "", m.get("title"), m.get("date"),
                        m.get("source"), m.get("url"))
-        c = compare_profiles(qprof, profile(doc, cfg, None, fm), cfg,
+        c = compare_profiles(qprof, _stored_profile(doc, cfg, fm), cfg,
                              anchors=cand["anchors"] or None, formula=fm)
         if c.relation == "unrelated":
             return
