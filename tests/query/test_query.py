@@ -14,7 +14,7 @@ from retold.query.index import winnow
 from retold.text.normalise import tokenize
 from retold.text.shingle import shingles
 
-from ..serve._corpus import BAKERY, DAM, DOCS, HARBOUR, XSS_SCRIPT, make_store, write_jsonl
+from ..serve._corpus import BAKERY, DAM, DOCS, HARBOUR, XSS_SCRIPT, write_jsonl
 
 PARAGRAPH = ("Ferries will use the western pier until the work is finished, and the morning "
              "timetable will change from next week. Fishing boats may still moor at the northern "

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 import retold
 from retold.serve import CSP, create_app
 
-from ._corpus import DAM, DOCS, XSS_IMG, XSS_SCRIPT, write_jsonl
+from ._corpus import DAM, DOCS, XSS_SCRIPT, write_jsonl
 
 PAGES = ["/", "/families", "/stories", "/documents", "/query", "/api",
          "/doc?id=harbour-original", "/doc?id=" + "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
