@@ -30,8 +30,15 @@ def test_relation_rules_in_order():
     cfg = Config()
     assert relation(Scores(), Evidence(exact=True), cfg) == "exact"
     assert relation(Scores(resemblance=0.85), Evidence(chars=500), cfg) == "near_duplicate"
-    spun = Scores(resemblance=0.05, coverage_a=0.1, coverage_b=0.1, parallel=0.8, reworded=0.6, story=0.7)
+    spun = Scores(resemblance=0.05, coverage_a=0.1, coverage_b=0.1, parallel=0.8, reworded=0.6, story=0.7,
+                  fact_cover=0.9)
     assert relation(spun, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "rewrite"
+    # too few facts to tell a re-told item from a form filled in again: neither is claimed
+    unknown = Scores(**{**vars(spun), "fact_cover": None})
+    assert relation(unknown, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "reuse"
+    # the same wording around other facts is a template
+    refilled = Scores(**{**vars(spun), "fact_cover": 0.4})
+    assert relation(refilled, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "template"
     quoted = Scores(resemblance=0.05, coverage_a=0.3, coverage_b=0.1, parallel=0.3, reworded=0.0, story=0.2)
     assert relation(quoted, Evidence(chars=300, coverage_a=0.3, coverage_b=0.1), cfg) == "reuse"
     assert relation(Scores(story=0.9), Evidence(), cfg) == "same_story"

@@ -73,11 +73,15 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
         min(s.coverage_a, s.coverage_b) >= cfg.near_coverage and s.identity >= cfg.near_identity))
     if aligned and same_facts:
         return "near_duplicate"
+    # a rewrite re-tells one item: the facts of what lines up are found in the other article;
+    # a form filled in again keeps its labels and changes them. Too few facts decide neither.
+    known = s.fact_cover is not None
+    retold = same_facts and known and s.fact_cover >= cfg.rewrite_facts
+    refilled = not same_facts or (known and s.fact_cover < cfg.rewrite_facts)
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
-            and s.story >= cfg.rewrite_story and same_facts and ev.length_ratio >= cfg.rewrite_length_ratio
-            and s.fact_cover >= cfg.rewrite_facts):
+            and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"
-    if not same_facts and (aligned or s.parallel >= cfg.template_parallel):
+    if refilled and (aligned or s.parallel >= cfg.template_parallel):
         return "template"  # the same form filled in again: this week's figures, another firm
     if max(ev.coverage_a, ev.coverage_b) >= cfg.reuse_coverage or ev.chars >= cfg.reuse_min_chars:
         return "reuse"

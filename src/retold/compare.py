@@ -224,7 +224,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         identity=sum(p.identity * (p.a1 - p.a0) for p in tps) / max(1, sum(p.a1 - p.a0 for p in tps)),
         anchors=int(anchors if anchors is not None else len(shared)),
         facts=1.0 if facts is None else facts,
-        fact_cover=1.0 if cover is None else cover,
+        fact_cover=cover,
         specific=float((ea.sum() + eb.sum()) / max(1, ma.sum() + mb.sum())),
     )
     ev = Evidence(

@@ -92,7 +92,7 @@ class Scores:
     anchors: int = 0  # shared rare n-grams
     facts: float = 1.0  # agreement of the names and figures of the aligned parts (1.0: none)
     specific: float = 0.0  # share of the aligned words that are shared, not chrome or formula
-    fact_cover: float = 1.0  # share of one side's facts the other names anywhere (1.0: too few)
+    fact_cover: float | None = None  # share of the facts of what lines up the other names (None: too few)
 
     def contract(self) -> dict[str, float]:
         return {"resemblance": self.resemblance, "containment_a": self.containment_a,
