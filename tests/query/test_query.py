@@ -127,3 +127,16 @@ def test_cli_query_json_and_text(store, tmp_path):
     assert "harbour-original" in res.output and "shares passages" in res.output
     res = runner.invoke(app, ["query", "x", "--store", str(tmp_path / "missing.duckdb")])
     assert res.exit_code == 2 and "E020" in res.output
+
+
+def test_pool_build_gives_the_same_index(store, tmp_path, monkeypatch):
+    import retold.query.index as ix
+    serial = QueryIndex.open(store, path=tmp_path / "a.npz")
+    monkeypatch.setattr(ix, "POOL_MIN_DOCS", 2)
+    monkeypatch.setattr(ix, "BUILD_BATCH", 3)
+    monkeypatch.setattr(ix.os, "cpu_count", lambda: 2)
+    pooled = QueryIndex.open(store, path=tmp_path / "b.npz")
+    a, b = serial._rows, pooled._rows
+    assert a.ids == b.ids and a.md5 == b.md5
+    for name in ("bands", "prints", "print_ptr", "feats", "counts", "feat_ptr"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name

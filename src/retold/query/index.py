@@ -43,6 +43,7 @@ from .storeread import formula as store_formula
 INDEX_VERSION = 1
 WINNOW = 4  # window of n-grams whose minimum is indexed: 8 shared words always share one
 BUILD_BATCH = 2000  # documents read from the store and sketched at a time
+POOL_MIN_DOCS = 8000  # from this many documents to sketch, a fork pool of every core does it
 _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -211,6 +212,13 @@ class _Rows:
                      np.concatenate([self.counts, other.counts]))
 
 
+def _sketch_rows(work: tuple[list[tuple], Config, int]) -> "_Rows":
+    """Index rows of one batch of (doc_id, text, title, md5) rows (a pool task)."""
+    got, cfg, n_bands = work
+    sk = sketch_texts([g[1] for g in got], [g[2] for g in got], cfg)
+    return _Rows.from_sketches([g[0] for g in got], [g[3] for g in got], sk, n_bands)
+
+
 def _settings(cfg: Config) -> dict[str, Any]:
     bands, rows = band_layout(cfg)
     return {"version": INDEX_VERSION, "shingle_n": cfg.shingle_n, "num_perm": cfg.num_perm,
@@ -327,8 +335,7 @@ class QueryIndex:
                 keep = [i for i, (d, h) in enumerate(zip(old.ids, old.md5)) if have.get(d) == h]
                 known = {old.ids[i] for i in keep}
                 todo = sorted(d for d in have if d not in known)
-                fresh = [self._sketch_batch(con, todo[k:k + BUILD_BATCH])
-                         for k in range(0, len(todo), BUILD_BATCH)]
+                fresh = self._sketch_all(con, todo)
             rows = old.take(np.array(keep, dtype=np.int64)) if len(keep) != len(old.ids) else old
             for f in fresh:
                 rows = rows.extend(f)
@@ -338,12 +345,23 @@ class QueryIndex:
                 self.save()
             return len(todo)
 
-    def _sketch_batch(self, con, ids: list[str]) -> _Rows:
-        got = con.execute(
-            "SELECT doc_id, coalesce(text, ''), title, md5(coalesce(text, '')) FROM documents "
-            "WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id", [ids]).fetchall()
-        sk = sketch_texts([g[1] for g in got], [g[2] for g in got], self.cfg)
-        return _Rows.from_sketches([g[0] for g in got], [g[3] for g in got], sk, self.settings["bands"])
+    def _batches(self, con, todo: list[str]):
+        for k in range(0, len(todo), BUILD_BATCH):
+            yield con.execute(
+                "SELECT doc_id, coalesce(text, ''), title, md5(coalesce(text, '')) FROM documents "
+                "WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+                [todo[k:k + BUILD_BATCH]]).fetchall()
+
+    def _sketch_all(self, con, todo: list[str]) -> list[_Rows]:
+        """Sketch the documents `todo`, batch by batch; over a fork pool of every core when
+        there are many (the sketch stage of a run does the same)."""
+        work = ((got, self.cfg, self.settings["bands"]) for got in self._batches(con, todo))
+        workers = min(os.cpu_count() or 1, -(-len(todo) // BUILD_BATCH))
+        if len(todo) < POOL_MIN_DOCS or workers < 2:
+            return [_sketch_rows(w) for w in work]
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return list(pool.imap(_sketch_rows, work))
 
     # --- search structures ------------------------------------------------------------------
     def _set(self, rows: _Rows) -> None:
