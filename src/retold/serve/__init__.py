@@ -240,7 +240,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/families", tags=["api"], summary="Families of copies, largest first")
     def api_families(q: str = "", offset: int = Query(0, ge=0),
                      limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        return read(data.families, q, offset, limit)
+        return data.page_of(read(data.group_list, "family_id", q), q, offset, limit)
 
     @app.get("/api/family", tags=["api"], summary="One family: members, provenance tree and timeline")
     def api_family(id: str) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     @app.get("/api/stories", tags=["api"], summary="Stories, largest first")
     def api_stories(q: str = "", offset: int = Query(0, ge=0),
                     limit: int = Query(data.PAGE, ge=1, le=data.MAX_PAGE)) -> dict[str, Any]:
-        return read(data.stories, q, offset, limit)
+        return data.page_of(read(data.group_list, "story_id", q), q, offset, limit)
 
     @app.get("/api/story", tags=["api"], summary="One story: members in date order and its families")
     def api_story(id: str) -> dict[str, Any]:
@@ -282,7 +282,11 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         return page("overview.html", request, ov=ov, top=top, top_site=top_site)
 
     def _list(request: Request, kind: str, q: str, offset: int, limit: int) -> HTMLResponse:
-        got = read(getattr(data, kind), q, offset, limit)
+        if kind == "documents":
+            got = read(data.documents, q, offset, limit)
+        else:
+            got = data.page_of(read(data.group_list, "family_id" if kind == "families" else "story_id", q),
+                               q, offset, limit)
         return page(f"{kind}.html", request, res=got,
                     nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]))
 

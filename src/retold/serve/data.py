@@ -75,11 +75,12 @@ def documents(con, q: str | None = None, offset: int = 0, limit: int = PAGE) -> 
     return {"q": q or "", "offset": offset, "limit": limit, "total": int(total), "items": got}
 
 
-def _groups(con, key: str, q: str | None, offset: int, limit: int) -> dict[str, Any]:
-    """Families or stories of more than one document, largest first, each named after its
-    earliest member (by date, then id). `q` keeps groups with a member whose id, title or
-    source contains it."""
-    offset, limit = _page(offset, limit)
+def group_list(con, key: str, q: str | None = None) -> list[dict[str, Any]]:
+    """Every family (`key` "family_id") or story ("story_id") of more than one document,
+    largest first, each named after its earliest member (by date, then id). `q` keeps groups
+    with a member whose id, title or source contains it."""
+    if key not in ("family_id", "story_id"):
+        raise ValueError(key)
     like = _like(q)
     filt = ""
     params: list[Any] = []
@@ -88,7 +89,7 @@ def _groups(con, key: str, q: str | None, offset: int, limit: int) -> dict[str, 
                 "WHERE d.doc_id ILIKE ? ESCAPE '\\' OR d.title ILIKE ? ESCAPE '\\' "
                 "OR d.source ILIKE ? ESCAPE '\\')")
         params = [like] * 3
-    base = f"""
+    return rows(con, f"""
         WITH g AS (
           SELECT f.{key} AS gid, f.doc_id, d.title, d.date, d.source,
                  row_number() OVER (PARTITION BY f.{key}
@@ -101,21 +102,25 @@ def _groups(con, key: str, q: str | None, offset: int, limit: int) -> dict[str, 
           FROM families f LEFT JOIN documents d USING (doc_id))
         SELECT gid AS id, size, sites, first_date, last_date, doc_id AS earliest_id,
                title AS earliest_title, date AS earliest_date, source AS earliest_source
-        FROM g WHERE k = 1 AND size > 1 {filt}"""
-    total = con.execute(f"SELECT count(*) FROM ({base})", params).fetchall()[0][0]
-    got = rows(con, f"{base} ORDER BY size DESC, earliest_date NULLS LAST, id LIMIT ? OFFSET ?",
-               params + [limit, offset])
-    return {"q": q or "", "offset": offset, "limit": limit, "total": int(total), "items": got}
+        FROM g WHERE k = 1 AND size > 1 {filt}
+        ORDER BY size DESC, earliest_date NULLS LAST, id""", params)
+
+
+def page_of(items: list[dict[str, Any]], q: str | None, offset: int, limit: int) -> dict[str, Any]:
+    """One page of a list, as the list views and the JSON API return it."""
+    offset, limit = _page(offset, limit)
+    return {"q": q or "", "offset": offset, "limit": limit, "total": len(items),
+            "items": items[offset:offset + limit]}
 
 
 def families(con, q: str | None = None, offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
-    """Families (copies of one text) of more than one document; see `_groups`."""
-    return _groups(con, "family_id", q, offset, limit)
+    """A page of families (copies of one text) of more than one document; see `group_list`."""
+    return page_of(group_list(con, "family_id", q), q, offset, limit)
 
 
 def stories(con, q: str | None = None, offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
-    """Stories (coverage of one event) of more than one document; see `_groups`."""
-    return _groups(con, "story_id", q, offset, limit)
+    """A page of stories (coverage of one event) of more than one document; see `group_list`."""
+    return page_of(group_list(con, "story_id", q), q, offset, limit)
 
 
 def _members(con, key: str, gid: str) -> list[dict[str, Any]]:
@@ -171,7 +176,7 @@ def group(con, kind: str, gid: str) -> dict[str, Any] | None:
 
 
 def _brief(m: dict[str, Any]) -> dict[str, Any]:
-    return {"title": m.get("title"), "source": m.get("source")}
+    return {"title": m.get("title"), "source": m.get("source"), "family_id": m.get("family_id")}
 
 
 def document(con, doc_id: str) -> dict[str, Any] | None:
