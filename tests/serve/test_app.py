@@ -1,7 +1,9 @@
 """The web app without a browser: views, the JSON API, escaping, CSP, read-only store."""
 from __future__ import annotations
 
+import re
 import shutil
+import urllib.parse
 from html.parser import HTMLParser
 
 import duckdb
@@ -197,3 +199,14 @@ def test_cli_serve_binds_localhost_by_default(store, tmp_path, monkeypatch):
     assert TestClient(seen["app"]).get("/api/overview").json()["documents"] == len(DOCS)
     res = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 2 and "E020" in res.output
+
+
+def test_a_stored_document_can_be_searched_for(client):
+    html = client.get("/query", params={"doc": "harbour-reprint"}).text
+    assert "searched in the whole store" in html
+    found = re.findall(r'<h3>\d+\. <span class="badge (\w+)">.*?<a class="id" href="/doc\?id=([^"]+)"', html)
+    ids = {urllib.parse.unquote(i): rel for rel, i in found}
+    assert "harbour-reprint" not in ids
+    assert ids["harbour-original"] == "near_duplicate" and ids[XSS_SCRIPT] == "near_duplicate"
+    assert ids["ferry-quotes"] == "reuse"
+    assert client.get("/query", params={"doc": "nope"}).status_code == 404

@@ -352,8 +352,19 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         return page("pair.html", request, pr=got, sides=sides, groups=groups)
 
     @app.get("/query", response_class=HTMLResponse, include_in_schema=False)
-    def query_form(request: Request):
-        return page("query.html", request, text="", res=None, limit=20)
+    def query_form(request: Request, doc: str | None = None, limit: int = Query(20, ge=1, le=200)):
+        if not doc:
+            return page("query.html", request, text="", res=None, limit=limit, source=None)
+        # where else does a stored document's text appear (beyond the pairs its runs found)?
+        got = read(data.document, doc)
+        if got is None:
+            return HTMLResponse(_render("error.html", request, status=404, message="No such document."),
+                                status_code=404)
+        text = got["doc"].get("text") or ""
+        res = do_query(text, got["doc"].get("title"), limit + 1)
+        res["matches"] = [m for m in res["matches"] if m["doc"]["id"] != doc][:limit]
+        _mark_matches(res, text)
+        return page("query.html", request, text=text, res=res, limit=limit, source=got["doc"])
 
     @app.post("/query", response_class=HTMLResponse, include_in_schema=False)
     async def query_post(request: Request):
@@ -369,7 +380,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
             import anyio
             res = await anyio.to_thread.run_sync(do_query, text, None, limit)
             _mark_matches(res, text)
-        return page("query.html", request, text=text, res=res, limit=limit)
+        return page("query.html", request, text=text, res=res, limit=limit, source=None)
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page(request: Request):
