@@ -206,3 +206,23 @@ def test_a_worker_killed_by_the_system_ends_the_run_with_a_code_not_a_hang(setup
     done = subprocess.run(command(out), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert _tables(out) == reference
+
+
+def test_a_second_run_on_a_busy_folder_is_refused_and_the_first_is_untouched(setup, tmp_path):
+    """The issue's mix-up: a second `retold run --out X --force` while a first runs on X."""
+    command, reference = setup
+    out = tmp_path / "run"
+    first = _start(command(out))
+    assert _wait_for(first, lambda: (out / "stages" / "sketch.npz").exists()), "the first run ended early"
+    os.kill(first.pid, signal.SIGSTOP)  # hold the first mid-run, however fast the machine
+    try:
+        for extra in ([], ["--force"]):
+            second = subprocess.run(command(out) + extra, capture_output=True, text=True, timeout=HANG)
+            assert second.returncode == 2, second.stderr
+            assert "E049" in second.stderr and str(out) in second.stderr
+            assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    assert _tables(out) == reference
