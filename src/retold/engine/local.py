@@ -291,8 +291,14 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("store")
         from ..io.store import Store
-        with Store(store, wait=STORE_WAIT) as s:
-            s.ingest_run(out)
+        try:
+            with Store(store, wait=STORE_WAIT) as s:
+                s.ingest_run(out)
+        except RetoldError as e:
+            if e.code is not Err.E050:
+                raise
+            raise RetoldError(Err.E050, str(store), f"{e.issue.detail}; the run folder {out} is complete: "
+                              "the same command, run again once the store is free, adds it") from None
         timings["store"] = time.perf_counter() - t
         run_info["timings"] = {k: round(v, 3) for k, v in timings.items()}
         write_json_atomic(run_info, out / "run.json")

@@ -117,12 +117,18 @@ def check_out(out: Path, inputs: list[str]) -> None:
     o = out.resolve()
     for p in inputs:
         path = Path(p).resolve()
-        if (path.is_dir() and o.is_relative_to(path)) or path.is_relative_to(o):
-            raise RetoldError(Err.E052, str(out), f"input {p} and --out {out} overlap")
+        if path.is_dir() and o.is_relative_to(path):
+            raise RetoldError(Err.E052, str(out), f"it is inside input folder {p}; "
+                              f"e.g. --out {path.parent / (path.name + '-retold')}")
+        if path.is_relative_to(o):
+            raise RetoldError(Err.E052, str(out), f"input {p} is inside it; "
+                              f"e.g. --out {o.parent / (o.name + '-new')}")
     if out.exists() and not out.is_dir():
-        raise RetoldError(Err.E056, str(out), "--out names a file, not a folder")
+        raise RetoldError(Err.E056, str(out), "--out names a file, not a folder; "
+                          f"e.g. --out {o.parent / (o.stem + '-retold')}")
     if out.is_dir() and any(out.iterdir()) and not is_run_folder(out):
-        raise RetoldError(Err.E051, str(out), "it has files and no retold run.json or stages/run.stamp.json")
+        raise RetoldError(Err.E051, str(out), "it has files and no retold run.json or stages/run.stamp.json; "
+                          f"e.g. --out {o / 'retold-run'}")
 
 
 def remove_temp_files(out: Path) -> None:
