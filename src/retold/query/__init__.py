@@ -14,12 +14,16 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Callable
 
+from ..classify import content_weights
 from ..compare import compare_profiles, profile
 from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
+from ..story.pair import StoryView, story_probability, story_view, view_features
+from ..text.normalise import tokenize
 from .index import QueryIndex, build_index, index_path
 from .storeread import formula as store_formula
 from .storeread import read_store, rows
@@ -37,6 +41,7 @@ STORY_CANDIDATES = 20  # documents the story search proposes at most
 # unrelated), 0.12-0.2 one in five, above 0.3 nearly all
 STORY_FLOOR = 0.12
 STORY_SLACK = 3  # story-only candidates compared beyond what the list still has room for
+MISS_RUN = 10  # shared-wording candidates compared in a row without a copy before stopping
 
 
 @dataclass
@@ -113,6 +118,7 @@ def _match(c: Comparison, meta: dict[str, Any], cand: dict[str, Any]) -> dict[st
 
 
 _PROFILES: "OrderedDict[tuple, Any]" = OrderedDict()
+_VIEWS: "OrderedDict[tuple, StoryView]" = OrderedDict()
 _PROFILES_LOCK = threading.Lock()
 PROFILE_CACHE = 512  # stored documents whose compare profile a process keeps (a server's hot set)
 
@@ -132,6 +138,27 @@ def _stored_profile(doc: Document, cfg: Config, formula):
         _PROFILES[key] = got
         while len(_PROFILES) > PROFILE_CACHE:
             _PROFILES.popitem(last=False)
+    return got
+
+
+def _light_view(m: dict[str, Any]) -> StoryView:
+    """The pair-story view (`story.pair.story_view`) of a stored document from its tokens and
+    content weights alone: what the story score needs, at a fraction of a full profile."""
+    text = m.get("text") or ""
+    key = (m["doc_id"], hash(text), m.get("title"), m.get("date"))
+    with _PROFILES_LOCK:
+        got = _VIEWS.get(key)
+        if got is not None:
+            _VIEWS.move_to_end(key)
+            return got
+    toks = tokenize(text)
+    light = SimpleNamespace(tokens=toks, weights=content_weights(toks, text),
+                            doc=Document(m["doc_id"], text, m.get("title"), m.get("date")))
+    got = story_view(light)
+    with _PROFILES_LOCK:
+        _VIEWS[key] = got
+        while len(_VIEWS) > 8 * PROFILE_CACHE:
+            _VIEWS.popitem(last=False)
     return got
 
 
@@ -210,12 +237,28 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
                       (when is None, when.isoformat() if when else ""), -c.scores.story, m["doc_id"],
                       c, m, cand))
 
+    misses = 0
     for cand in strong:
+        before = sum(f[0] == 0 for f in found)
         compare_one(cand)
+        # ranked by shared rare wording: after MISS_RUN in a row that share no text with the
+        # query, the weaker ones below them will not either
+        misses = 0 if sum(f[0] == 0 for f in found) > before else misses + 1
+        if misses >= MISS_RUN:
+            break
     # documents that only tell the same story rank below every copy: compare no more of them
-    # than can still make the list
+    # than can still make the list, and one sharing no wording at all only when the pair story
+    # score (the measure compare decides same_story by) reaches story_threshold
     budget = max(0, limit - len(found)) + STORY_SLACK
-    for cand in weak[:budget]:
+    qview = story_view(qprof)
+    for cand in weak:
+        if budget <= 0:
+            break
+        if cand["anchors"] == 0:
+            m = meta.get(cand["doc_id"])
+            if m is None or story_probability(view_features(qview, _light_view(m))) < cfg.story_threshold:
+                continue
+        budget -= 1
         compare_one(cand)
     found.sort(key=lambda f: f[:6])
     counts: dict[str, int] = {}
