@@ -210,3 +210,15 @@ def test_a_stored_document_can_be_searched_for(client):
     assert ids["harbour-original"] == "near_duplicate" and ids[XSS_SCRIPT] == "near_duplicate"
     assert ids["ferry-quotes"] == "reuse"
     assert client.get("/query", params={"doc": "nope"}).status_code == 404
+
+
+def test_an_empty_store_is_served(tmp_path):
+    from retold.io.store import Store
+    with Store(tmp_path / "empty.duckdb"):
+        pass
+    client = TestClient(create_app(tmp_path / "empty.duckdb"))
+    for url in ("/", "/families", "/stories", "/documents", "/query", "/api"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/overview").json()["documents"] == 0
+    assert client.get("/doc?id=x").status_code == 404
+    assert client.post("/api/query", json={"text": "nothing stored yet"}).json()["matches"] == []
