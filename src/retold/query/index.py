@@ -48,7 +48,17 @@ _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
 
 
 def index_path(store: str | os.PathLike[str]) -> Path:
-    """Where the query index of a store is kept: beside it, `<store>.qindex.npz`."""
+    """Where the query index of a store is kept: beside it, `<store>.qindex.npz`.
+
+    Parameters
+    ----------
+    store : path-like
+        The DuckDB store.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     p = Path(store)
     return p.with_name(p.name + ".qindex.npz")
 
@@ -76,7 +86,18 @@ def winnow(grams: np.ndarray, window: int = WINNOW) -> np.ndarray:
 
 
 def feature_hash(name: str) -> int:
-    """A stable 64-bit id for a story feature name (blake2b, not Python's hash)."""
+    """A stable 64-bit id for a story feature name (blake2b, not Python's hash).
+
+    Parameters
+    ----------
+    name : str
+        A feature of `story.features.event_features` ("w:pier", "e:visser", "n:2.5").
+
+    Returns
+    -------
+    int
+        The same number in every process and on every machine.
+    """
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
@@ -91,7 +112,18 @@ class Sketch:
 
 
 def band_layout(cfg: Config) -> tuple[int, int]:
-    """LSH (bands, rows) the index uses: those of a run at `near_threshold`."""
+    """LSH (bands, rows) the index uses: those of a run at `near_threshold`.
+
+    Parameters
+    ----------
+    cfg : Config
+        Reads `near_threshold`, `num_perm` and `lsh_fp_weight`.
+
+    Returns
+    -------
+    tuple of int
+        Bands and rows per band.
+    """
     return lsh_params(cfg.near_threshold, cfg.num_perm, cfg.lsh_fp_weight)
 
 
@@ -290,7 +322,13 @@ class QueryIndex:
         self._set(rows)
 
     def save(self) -> bool:
-        """Write the index beside the store atomically; False when that is not possible."""
+        """Write the index file atomically (a temp file beside it, then a rename).
+
+        Returns
+        -------
+        bool
+            False when the folder cannot be written (the index then lives in memory only).
+        """
         r = self._rows
         ids_blob, ids_off = _pack_strings(r.ids)
         md5_blob, md5_off = _pack_strings(r.md5)
@@ -502,6 +540,21 @@ class QueryIndex:
 
 def build_index(store: str | os.PathLike[str], cfg: Config | None = None,
                 path: str | os.PathLike[str] | None = None) -> QueryIndex:
-    """Build (or refresh) and save the query index of `store`; see `QueryIndex.open`."""
+    """Build (or refresh) and save the query index of `store`.
+
+    Parameters
+    ----------
+    store : path-like
+        The DuckDB store.
+    cfg : Config, optional
+        Sketch settings.
+    path : path-like, optional
+        Index file (default `index_path(store)`).
+
+    Returns
+    -------
+    QueryIndex
+        Up to date with the store; see `QueryIndex.open`.
+    """
     return QueryIndex.open(store, cfg, path, save=True)
 

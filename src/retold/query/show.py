@@ -23,9 +23,21 @@ def _clip(s: str | None, n: int = CLIP) -> str:
 
 
 def print_query(out: Console, r: QueryResult, passages: int = 2) -> None:
-    """Print a query result: counts, who was first, then each match with its relation,
-    scores, first passages and differences by type. Every stored string is escaped for
-    rich markup."""
+    """Print a query result for a reader.
+
+    Parameters
+    ----------
+    out : rich.console.Console
+    r : QueryResult
+    passages : int
+        Shared passages shown per match.
+
+    Notes
+    -----
+    Counts first, then the earliest dated copy, then each match with its relation, scores,
+    who came first, its first passages and its differences by type. Every stored string is
+    escaped for rich markup.
+    """
     if not r.matches:
         out.print(f"No stored document shares text or a story with this text "
                   f"({r.documents:,} documents searched, {r.compared} compared).")

@@ -71,22 +71,52 @@ def read_store(path: str | os.PathLike[str], wait: float = LOCK_RETRY_SECONDS
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the tables in the store's main schema."""
+    """Names of the tables in the store's main schema.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+
+    Returns
+    -------
+    set of str
+    """
     return {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
          ) -> list[dict[str, Any]]:
-    """Run `sql` with `params` and return the rows as dicts."""
+    """Run `sql` with `params` (every value a parameter) and return the rows as dicts.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    sql : str
+    params : list, optional
+
+    Returns
+    -------
+    list of dict
+        Column name to value.
+    """
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> list[Any]:
-    """A cheap token that changes whenever a run is added to the store: documents counted,
-    runs counted and the last ingestion time."""
+    """A cheap token that changes whenever a run is added to the store.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+
+    Returns
+    -------
+    list
+        Documents counted, runs counted and the last ingestion time (as text).
+    """
     have = tables(con)
     n_docs = con.execute("SELECT count(*) FROM documents").fetchall()[0][0] if "documents" in have else 0
     if "runs" in have:
@@ -97,7 +127,17 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> list[Any]:
 
 
 def formula(con: duckdb.DuckDBPyConnection):
-    """The store's formula n-gram hashes, sorted (numpy uint64; empty for an older store)."""
+    """The store's formula n-gram hashes (`sketch/formula.py`).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted uint64 hashes; empty for a store written before formula was kept.
+    """
     import numpy as np
     if "formula" not in tables(con):
         return np.zeros(0, dtype=np.uint64)
@@ -190,7 +230,17 @@ class StoreView:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the current snapshot (one per request or thread), closed on exit."""
+        """A cursor on the current snapshot (one per request or thread), closed on exit.
+
+        Yields
+        ------
+        duckdb.DuckDBPyConnection
+
+        Raises
+        ------
+        RetoldError
+            E020 when there is no store; E004 when the first snapshot cannot be taken.
+        """
         cur = self._current().cursor()
         try:
             yield cur

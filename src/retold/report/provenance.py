@@ -16,7 +16,18 @@ _PARENT_RANK = {"exact": 0, "near_duplicate": 1, "rewrite": 2, "reuse": 3}
 
 
 def date_key(value: Any) -> datetime | None:
-    """A sortable naive UTC datetime for an ISO date or datetime (None when unparsable)."""
+    """A sortable date.
+
+    Parameters
+    ----------
+    value : str, date, datetime or None
+        An ISO date or datetime (a "Z" or an offset is read as UTC).
+
+    Returns
+    -------
+    datetime or None
+        Naive UTC; None when missing or unparsable.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -111,7 +122,20 @@ def provenance(members: list[Mapping[str, Any]], pairs: list[Mapping[str, Any]]
 
 
 def flatten(roots: list[dict[str, Any]], depth: int = 0) -> list[tuple[int, dict[str, Any]]]:
-    """The tree as (depth, node) rows in display order (templates draw it without recursion)."""
+    """The tree as rows in display order, so templates draw it without recursion.
+
+    Parameters
+    ----------
+    roots : list of dict
+        Nodes as `provenance` returns them.
+    depth : int
+        Depth of the roots.
+
+    Returns
+    -------
+    list of (int, dict)
+        (depth, node), each node before its children.
+    """
     out: list[tuple[int, dict[str, Any]]] = []
     stack = [(depth, r) for r in reversed(roots)]
     while stack:

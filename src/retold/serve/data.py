@@ -30,7 +30,19 @@ def _page(offset: int, limit: int) -> tuple[int, int]:
 
 def overview(con) -> dict[str, Any]:
     """Counts: documents, pairs by relation, families and stories with more than one
-    member, documents and related pairs by site, and the runs the store holds."""
+    member, documents and related pairs by site, and the runs the store holds.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+
+    Returns
+    -------
+    dict
+        ``{"documents", "pairs", "relations": [{"relation", "pairs"}], "families", "stories",
+        "sites": [{"source", "documents", "copies", "same_story"}], "runs"}``.
+    """
     have = tables(con)
     n_docs = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
     by_rel = dict(con.execute("SELECT relation, count(*) FROM pairs GROUP BY 1").fetchall())
@@ -61,7 +73,22 @@ def overview(con) -> dict[str, Any]:
 
 
 def documents(con, q: str | None = None, offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
-    """Documents whose id, title, source or url contains `q` (all when empty), by id."""
+    """Documents whose id, title, source or url contains `q` (all when empty), by id.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+    q : str, optional
+        Text to look for (case-insensitive, literally: % and _ are not wildcards).
+    offset, limit : int
+        The page.
+
+    Returns
+    -------
+    dict
+        ``{"q", "offset", "limit", "total", "items"}``.
+    """
     offset, limit = _page(offset, limit)
     like = _like(q)
     where = ("WHERE doc_id ILIKE ? ESCAPE '\\' OR title ILIKE ? ESCAPE '\\' OR "
@@ -76,9 +103,23 @@ def documents(con, q: str | None = None, offset: int = 0, limit: int = PAGE) -> 
 
 
 def group_list(con, key: str, q: str | None = None) -> list[dict[str, Any]]:
-    """Every family (`key` "family_id") or story ("story_id") of more than one document,
-    largest first, each named after its earliest member (by date, then id). `q` keeps groups
-    with a member whose id, title or source contains it."""
+    """Every family or story of more than one document, largest first, each named after
+    its earliest member (by date, then id).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+    key : {"family_id", "story_id"}
+    q : str, optional
+        Keep groups with a member whose id, title or source contains it.
+
+    Returns
+    -------
+    list of dict
+        ``{"id", "size", "sites", "first_date", "last_date", "earliest_id",
+        "earliest_title", "earliest_date", "earliest_source"}``.
+    """
     if key not in ("family_id", "story_id"):
         raise ValueError(key)
     like = _like(q)
@@ -107,7 +148,20 @@ def group_list(con, key: str, q: str | None = None) -> list[dict[str, Any]]:
 
 
 def page_of(items: list[dict[str, Any]], q: str | None, offset: int, limit: int) -> dict[str, Any]:
-    """One page of a list, as the list views and the JSON API return it."""
+    """One page of a list, as the list views and the JSON API return it.
+
+    Parameters
+    ----------
+    items : list
+    q : str or None
+        The search it answers (echoed).
+    offset, limit : int
+
+    Returns
+    -------
+    dict
+        ``{"q", "offset", "limit", "total", "items"}``.
+    """
     offset, limit = _page(offset, limit)
     return {"q": q or "", "offset": offset, "limit": limit, "total": len(items),
             "items": items[offset:offset + limit]}
@@ -143,9 +197,23 @@ def _pairs_among(con, ids: list[str], relations: tuple[str, ...] | None = None) 
 
 
 def group(con, kind: str, gid: str) -> dict[str, Any] | None:
-    """One family or story: members in date order, the provenance tree and timeline of its
-    copies, the pairs among its members (counted by relation) and, for a story, its
-    families."""
+    """One family or story.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+    kind : {"family", "story"}
+    gid : str
+        Its family_id or story_id.
+
+    Returns
+    -------
+    dict or None
+        Members in date order, ``tree`` (who copied whom, `report.provenance`), ``timeline``,
+        the pairs among the members and their counts by relation, and for a story its
+        families; None when there is no such group.
+    """
     key = "family_id" if kind == "family" else "story_id"
     members = _members(con, key, gid)
     if not members:
@@ -180,8 +248,20 @@ def _brief(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def document(con, doc_id: str) -> dict[str, Any] | None:
-    """One document with its family and story (members with dates) and its related pairs,
-    the strongest relation first."""
+    """One document with its family and story and its related pairs.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+    doc_id : str
+
+    Returns
+    -------
+    dict or None
+        ``{"doc", "pairs" (rewrites and reuse first, each with the other document and who
+        came first), "family" (as `group`), "story" (members)}``; None when unknown.
+    """
     got = rows(con, "SELECT d.*, f.family_id, f.story_id FROM documents d "
                     "LEFT JOIN families f USING (doc_id) WHERE d.doc_id = ?", [doc_id])
     if not got:
@@ -203,7 +283,21 @@ def document(con, doc_id: str) -> dict[str, Any] | None:
 
 
 def pair(con, a: str, b: str) -> dict[str, Any] | None:
-    """A stored pair (in either order) with its passages and edits and both documents."""
+    """A stored pair, in either order, with its passages, edits and both documents.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A read-only connection to the store.
+    a, b : str
+        Document ids.
+
+    Returns
+    -------
+    dict or None
+        ``{"pair" (None when the store holds no such pair), "a", "b", "passages",
+        "edits"}``; None when either document is unknown.
+    """
     got = rows(con, "SELECT * FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?) LIMIT 1",
                [a, b, b, a])
     docs = {r["doc_id"]: r for r in rows(
