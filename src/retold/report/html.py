@@ -34,9 +34,6 @@ from markupsafe import Markup, escape
 from ..errors import Err, RetoldError
 from ..model import EDIT_TYPES, Comparison
 
-# Relation levels from most to least severe; a pair card list is read top-down.
-SEVERITY = ("exact", "near_duplicate", "reuse", "rewrite", "template", "same_story")
-
 RELATION_WORDS = {
     "exact": ("exact copy", "the same text"),
     "near_duplicate": ("near-duplicate", "a reprint with small edits"),
