@@ -188,3 +188,19 @@ def test_run_json_fields_are_escaped_too(run_dir):
     html = render_run_report(run_dir)
     assert "<b>stage</b>" not in html and "&lt;b&gt;stage&lt;/b&gt;" in html
     assert "run-&lt;script&gt;" in html and "<img" not in html
+
+
+def test_report_data_cannot_break_out_of_its_textarea(run_dir):
+    docs = pq.read_table(run_dir / "documents.parquet").to_pylist()
+    evil = '</textarea><img src=x onerror=alert(1)>&lt;b&gt;'
+    for d in docs:
+        if d["doc_id"] == "copy":
+            d["title"] = evil
+    pq.write_table(pa.Table.from_pylist(docs), run_dir / "documents.parquet")
+    html = render_run_report(run_dir)
+    assert "</textarea><img" not in html and "<img" not in html
+    assert html.count("</textarea>") == 1
+    import html as htmllib
+    raw = re.search(r'<textarea id="report-data"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    data = json.loads(htmllib.unescape(raw))
+    assert [d[1] for d in data["docs"] if d[0] == "copy"] == [evil]  # the browser reads it back as it was
