@@ -268,6 +268,10 @@ def query_cmd(
             from .io.readers import read_one
             doc = read_one(Path(text))
             body, title = doc.text, doc.title
+        from .query import index_path
+        if store.is_file() and not index_path(store).is_file():
+            err.print(f"building the query index beside the store ({escape(str(index_path(store)))}); "
+                      "later queries reuse it")
         result = query_api(body, store, limit=limit, config=cfg, title=title)
     except RetoldError as e:
         _fail(e)
