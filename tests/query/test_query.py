@@ -118,7 +118,7 @@ def test_cli_query_json_and_text(store, tmp_path):
     f.write_text(PARAGRAPH)
     res = runner.invoke(app, ["query", str(f), "--store", str(store), "--json", "--limit", "3"])
     assert res.exit_code == 0, res.output
-    got = json.loads(res.output)
+    got = json.loads(res.stdout)
     assert len(got["matches"]) == 3
     assert {m["relation"] for m in got["matches"]} == {"reuse"}
     assert got["first"]["id"] == "harbour-original"
