@@ -196,7 +196,10 @@ def test_cli_serve_binds_localhost_by_default(store, tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["serve", "--store", str(s), "--port", "8765"])
     assert res.exit_code == 0, res.output
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8765
-    assert TestClient(seen["app"]).get("/api/overview").json()["documents"] == len(DOCS)
+    local = TestClient(seen["app"], base_url="http://127.0.0.1:8765")
+    assert local.get("/api/overview").json()["documents"] == len(DOCS)
+    # bound to this machine, it answers this machine's names only (no DNS rebinding)
+    assert TestClient(seen["app"], base_url="http://evil.example").get("/").status_code == 400
     res = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 2 and "E020" in res.output
 

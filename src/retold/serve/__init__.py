@@ -126,7 +126,7 @@ class QueryBody(BaseModel):
 
 
 def create_app(store: str | os.PathLike[str], config: Config | None = None,
-               index: QueryIndex | None = None) -> FastAPI:
+               index: QueryIndex | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The web app over `store`.
 
     Parameters
@@ -137,6 +137,9 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         Options for the query box (compare thresholds).
     index : QueryIndex, optional
         An open query index; otherwise opened (built if needed) on the first query.
+    allowed_hosts : list of str, optional
+        Host headers answered (others get 400): `serve` on a loopback address passes the
+        loopback names, so a web page elsewhere cannot reach the app through DNS rebinding.
 
     Returns
     -------
@@ -162,6 +165,9 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
                               "retold store. Every string is data from the documents.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     if index is not None:
         index.reader = lambda: view().read()  # refresh from the app's snapshot, not the store
 
@@ -452,4 +458,7 @@ def serve(store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 80
     with read_store(store):
         pass  # fail early, with the store's own error, when it is missing or not DuckDB
     index = QueryIndex.open(store, config or Config())
-    uvicorn.run(create_app(store, config, index), host=host, port=port, log_level="info")
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1", host] if loopback else None
+    uvicorn.run(create_app(store, config, index, allowed_hosts=hosts), host=host, port=port,
+                log_level="info")
