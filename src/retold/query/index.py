@@ -426,8 +426,9 @@ class QueryIndex:
         norms[norms == 0] = 1.0
         data = data / norms[fowner]
         mat = sp.csc_matrix((data, (fowner, col)), shape=(n, len(vocab)))
+        rows_mat = mat.tocsr()  # row access for the exact rescoring (a CSC row slice reads every entry)
         # one assignment, so a reader on another thread sees the old state or the new, whole
-        self._state = (rows, (lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat))
+        self._state = (rows, (lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat, rows_mat))
 
     @property
     def _rows(self) -> _Rows:
@@ -467,7 +468,7 @@ class QueryIndex:
             ``{"doc_id", "lsh": bool, "anchors": int, "anchor_weight": float, "story": float}``.
         """
         rows, search = self._state
-        lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat = search
+        lsh_keys, lsh_docs, post_keys, post_docs, vocab, df, idf, mat, rows_mat = search
         n = len(rows.ids)
         if n == 0:
             return []
@@ -528,7 +529,7 @@ class QueryIndex:
                     top = np.flatnonzero(rough > 0)
                     top = top[np.argsort(-rough[top], kind="stable")[: self.cfg.story_candidates]]
                     if len(top):
-                        exact = mat[top][:, cols] @ q
+                        exact = rows_mat[top][:, cols] @ q
                         good = np.flatnonzero(exact >= story_floor)
                         good = good[np.argsort(-exact[good], kind="stable")[:max_story_docs]]
                         for k in good.tolist():
