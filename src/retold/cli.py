@@ -128,18 +128,21 @@ def run(
         _stop(reporter)
         _fail(_os_error(e, [out_dir, store]))
         return
-    for issue in result.issues[:20]:
-        err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")
-    if len(result.issues) > 20:
-        err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
-    if not quiet:
-        from .summary import print_summary
-        print_summary(out, result)
-    if truth is not None:
-        from .eval.demo import score_run
-        scores = score_run(result.out, truth)
-        from .summary import print_truth_scores
-        print_truth_scores(out, scores)
+    try:
+        for issue in result.issues[:20]:
+            err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")
+        if len(result.issues) > 20:
+            err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
+        if not quiet:
+            from .summary import print_summary
+            print_summary(out, result)
+        if truth is not None:
+            from .eval.demo import score_run
+            scores = score_run(result.out, truth)
+            from .summary import print_truth_scores
+            print_truth_scores(out, scores)
+    except KeyboardInterrupt:  # the run is finished and complete: only the summary was cut short
+        _interrupted(str(out_dir))
 
 
 @app.command()

@@ -97,6 +97,13 @@ def _wait_for(proc: subprocess.Popen, ready) -> bool:
     return False
 
 
+def _holds_lock(out: Path, pid: int) -> bool:
+    try:
+        return (out / ".retold.lock").read_text().strip() == str(pid)
+    except OSError:
+        return False
+
+
 def _chunks(out: Path) -> int:
     return len(list((out / "stages" / "compare").glob("chunk-*.done"))) if out.exists() else 0
 
@@ -109,10 +116,11 @@ def test_ctrl_c_stops_the_pool_says_how_to_resume_and_resumes_to_the_same_tables
     points = [lambda: (out / "documents.parquet").exists() and _children(proc.pid),
               lambda: (out / "stages" / "candidates.npz").exists(),
               lambda: _chunks(out) >= 2 and _children(proc.pid)]
+    running = lambda: _holds_lock(out, proc.pid)  # noqa: E731  (past start-up, inside the run)
     stopped_with_workers = 0
     for ready in points:
         proc = _start(command(out))
-        if not _wait_for(proc, ready):
+        if not _wait_for(proc, lambda: running() and ready()):
             continue  # the run ended first: nothing to interrupt at this point
         workers = _children(proc.pid)
         stopped_with_workers += bool(workers)

@@ -88,6 +88,7 @@ def _worker_init(parent: int) -> None:
     would only print a traceback), the worker dies with its parent (a killed run leaves no
     orphan writing into the run folder), and the run folder lock stays the parent's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while the parent forked
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
@@ -172,14 +173,21 @@ class LocalEngine:
         if self.workers <= 1 or n_docs < PARALLEL_MIN_DOCS:
             yield None
             return
-        pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
+        # Ctrl-C is held back while the workers are forked: raised inside a fork hook it would
+        # be printed and lost (the run would go on); it is raised on the line that lets it in.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        pool = None
         try:
+            pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             yield pool
             pool.close()
             pool.join()
         except BaseException:  # Ctrl-C (even while joining), an error, a dead worker
-            pool.terminate()
-            pool.join()
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if pool is not None:
+                pool.terminate()
+                pool.join()
             raise
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
