@@ -121,3 +121,20 @@ def test_small_profile_cache_gives_the_same_result(tmp_path, monkeypatch):
     monkeypatch.setattr(stages, "PROFILE_CACHE", 0)
     tiny = retold.run([d], out=tmp_path / "tiny").table("pairs").to_pylist()
     assert sorted(map(str, tiny)) == sorted(map(str, full))
+
+
+def test_a_half_written_chunk_marker_is_done_again(tmp_path, monkeypatch):
+    """A chunk marker cut short (a worker stopped while writing it) means the chunk is not done."""
+    from retold.engine import local
+    d = _corpus(tmp_path)
+    out = tmp_path / "run"
+    monkeypatch.setattr(local, "CHUNK_PAIRS", 1)
+    first = retold.run([d], out=out)
+    markers = sorted((out / "stages" / "compare").glob("chunk-*.done"))
+    assert len(markers) >= 2
+    markers[0].write_text('{"reuse": ')
+    (out / "pairs.parquet").unlink()
+    again = retold.run([d], out=out)
+    assert json.loads(markers[0].read_text())  # whole again
+    assert again.counts["pairs_by_relation"] == first.counts["pairs_by_relation"]
+    assert sorted(map(str, again.table("pairs").to_pylist())) == sorted(map(str, first.table("pairs").to_pylist()))

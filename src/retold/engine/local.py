@@ -31,7 +31,7 @@ from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io.readers import input_accounting, iter_documents, write_rejects
-from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic
+from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
 from . import stages
 from .progress import Reporter
@@ -154,8 +154,19 @@ def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
     for name, cols, schema in (("pairs", pairs, PAIR_SCHEMA), ("passages", passages, PASSAGE_SCHEMA),
                                ("edits", edits, EDIT_SCHEMA)):
         write_parquet_atomic(pa.table(cols, schema=schema), path.with_name(f"{path.stem}.{name}.parquet"))
-    # completion marker last: a chunk counts as done only when all three files exist
-    path.write_text(json.dumps(_relation_counts(comps)))
+    # completion marker last (and whole: a worker stopped while writing it leaves none), so
+    # a chunk counts as done only when all three files exist
+    write_text_atomic(json.dumps(_relation_counts(comps)), path)
+
+
+def _chunk_counts(path: Path) -> dict | None:
+    """A finished chunk's relation counts; None if it is not finished (or its marker is
+    unreadable: then it is done again)."""
+    try:
+        counts = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return counts if isinstance(counts, dict) else None
 
 
 class LocalEngine:
@@ -425,7 +436,7 @@ class LocalEngine:
         tasks = []
         for k, lo in enumerate(range(0, len(pairs), CHUNK_PAIRS)):
             path = st / "compare" / f"chunk-{k:05d}.done"
-            if not path.exists():
+            if _chunk_counts(path) is None:
                 tasks.append((path, pairs[lo:lo + CHUNK_PAIRS], anchors[lo:lo + CHUNK_PAIRS]))
         self.reporter.stage("compare", len(pairs))
         self.reporter.advance(len(pairs) - sum(len(t[1]) for t in tasks))
@@ -435,9 +446,10 @@ class LocalEngine:
         for path, _ in results:
             self.reporter.advance(sizes[path])
         counts: dict[str, int] = {}
-        for marker in sorted((st / "compare").glob("chunk-*.done")):
-            for k, v in json.loads(marker.read_text()).items():
-                counts[k] = counts.get(k, 0) + v
+        for k in range(0, len(pairs), CHUNK_PAIRS):
+            done = _chunk_counts(st / "compare" / f"chunk-{k // CHUNK_PAIRS:05d}.done") or {}
+            for rel, v in done.items():
+                counts[rel] = counts.get(rel, 0) + v
         return counts
 
     def _finish(self, docs, cand, st, out, rel_counts, rep, sb) -> dict:
