@@ -92,7 +92,12 @@ def test_changed_config_on_old_run_folder_is_refused(tmp_path):
     retold.run([d], out=out)
     with pytest.raises(RetoldError) as e:
         retold.run([d], out=out, config=Config(shingle_n=4))
-    assert e.value.code == Err.E031
+    assert e.value.code == Err.E031 and "configuration" in str(e.value) and "inputs" not in str(e.value)
+    (d / "new.txt").write_text(OTHER + " And one more sentence about the reading room.")
+    with pytest.raises(RetoldError) as e:
+        retold.run([d], out=out)
+    assert e.value.code == Err.E031 and "the inputs" in str(e.value) and "--force" in str(e.value)
+    (d / "new.txt").unlink()
     retold.run([d], out=out, config=Config(shingle_n=4), force=True)
 
 

@@ -213,7 +213,11 @@ class LocalEngine:
         if marker.exists():
             old = json.loads(marker.read_text())
             if old != stamp:
-                raise RetoldError(Err.E031, str(out), "inputs or configuration changed since it was made")
+                changed = [what for key, what in (("version", f"retold {old.get('version')} -> {__version__}"),
+                                                  ("config", "the configuration"),
+                                                  ("inputs", "the inputs (files added, removed or changed)"))
+                           if old.get(key) != stamp[key]]
+                raise RetoldError(Err.E031, str(out), "changed since it was made: " + ", ".join(changed))
         (out / "stages" / "compare").mkdir(parents=True, exist_ok=True)
         write_json_atomic(stamp, marker)
 
