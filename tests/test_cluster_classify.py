@@ -37,8 +37,13 @@ def test_relation_rules_in_order():
     unknown = Scores(**{**vars(spun), "fact_cover": None})
     assert relation(unknown, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "reuse"
     # the same wording around other facts is a template
-    refilled = Scores(**{**vars(spun), "fact_cover": 0.4})
+    refilled = Scores(**{**vars(spun), "fact_cover": 0.3})
     assert relation(refilled, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "template"
+    # a third of the facts changed: one source's form filled in again, but across sources
+    # (two agencies on one case, naming other people) still shared text
+    partly = Scores(**{**vars(spun), "fact_cover": 0.65})
+    assert relation(partly, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1, same_source=True), cfg) == "template"
+    assert relation(partly, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "reuse"
     quoted = Scores(resemblance=0.05, coverage_a=0.3, coverage_b=0.1, parallel=0.3, reworded=0.0, story=0.2)
     assert relation(quoted, Evidence(chars=300, coverage_a=0.3, coverage_b=0.1), cfg) == "reuse"
     assert relation(Scores(story=0.9), Evidence(), cfg) == "same_story"

@@ -58,6 +58,7 @@ class Evidence:
     coverage_a: float = 0.0  # share of a's article tokens that are shared specific text
     coverage_b: float = 0.0
     length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
+    same_source: bool = False  # both documents name one source (site, wire)
 
 
 def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
@@ -77,7 +78,11 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     # a form filled in again keeps its labels and changes them. Too few facts decide neither.
     known = s.fact_cover is not None
     retold = same_facts and known and s.fact_cover >= cfg.rewrite_facts
-    refilled = not same_facts or (known and s.fact_cover < cfg.rewrite_facts)
+    # One source's recurring report (a wire's weekly figures, a site's blotter) is its own form
+    # filled in again as soon as the facts are not kept; across sources, text that names other
+    # people (two agencies' releases on one case) is still shared text unless most facts differ.
+    cut = cfg.rewrite_facts if ev.same_source else cfg.template_facts
+    refilled = not same_facts or (known and s.fact_cover < cut)
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"

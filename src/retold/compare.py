@@ -96,6 +96,20 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray, min_fa
     return best
 
 
+def _sentences_of(p: Profile, tps, side: str) -> np.ndarray:
+    """Mask of the tokens of every sentence of `p` that an aligned passage touches."""
+    m = np.zeros(len(p.tokens), dtype=bool)
+    if not tps or not p.sentences:
+        return m
+    starts = np.array([s.t0 for s in p.sentences], dtype=np.int64)
+    for t in tps:
+        t0, t1 = (t.a0, t.a1) if side == "a" else (t.b0, t.b1)
+        first = max(0, int(np.searchsorted(starts, t0, "right")) - 1)
+        last = max(first, int(np.searchsorted(starts, t1 - 1, "right")) - 1)
+        m[min(t0, p.sentences[first].t0):max(t1, p.sentences[last].t1)] = True
+    return m
+
+
 def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
     """Indexes of the fact tokens in [t0, t1), chrome and formula left out (a hospital named
     in every report of one city is not a fact of this one)."""
@@ -202,9 +216,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     strict = [m for m in matches if m[2] >= cfg.sentence_match]
     kept, total = _fact_counts(pa, pb, tps, strict, covered_a, covered_b)
     facts = _fact_agreement(kept, total, cfg.copy_min_facts)
-    # what has a counterpart: aligned passages and matched sentences (gap matches too: a
-    # strongly reworded sentence still tells the same facts)
-    pair_a, pair_b = covered_tokens(tps, len(ta), len(tb))
+    # what has a counterpart: the whole sentences an aligned passage runs through (a form
+    # filled in again shares the words around the figure it changes) and matched sentences
+    # (gap matches too: a strongly reworded sentence still tells the same facts)
+    pair_a, pair_b = _sentences_of(pa, tps, "a"), _sentences_of(pb, tps, "b")
     for i, j, _ in matches:
         pair_a[pa.sentences[i].t0:pa.sentences[i].t1] = True
         pair_b[pb.sentences[j].t0:pb.sentences[j].t1] = True
@@ -234,6 +249,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         coverage_a=float(ea.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
+        same_source=bool(a.source) and a.source == b.source,
     )
     rel = relation(scores, ev, cfg)
     if rel not in ("exact", "near_duplicate", "template"):

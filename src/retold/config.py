@@ -68,6 +68,9 @@ class Config:
     # Reuters rewrites score >= 0.88, its templates 0.0-0.77; spun copies of the seed-11 sweep lose
     # 1% / 4% at strengths 1 / 2 (at 0.85: 8% / 9%) as they change a date or a number (README)
     rewrite_min_facts: int = 3  # a side with fewer distinct facts says nothing of fact_cover
+    template_facts: float = 0.5  # across sources, fact_cover below which wording that lines up is a
+    # template (most facts changed); within one source rewrite_facts is the cut. Two agencies'
+    # releases on one case naming other defendants are GVA cross-site copies at 0.74-0.78 (README)
     formula_min_stories: int = 3  # an n-gram in documents of this many stories is formula
     formula_min_site_stories: int = 2  # ... or in this many stories of one site (its tip line)
     formula_min_sources: int = 3  # ... or on this many sites ...
@@ -169,7 +172,7 @@ RANGES: dict[str, Range] = {
     "reuse_min_chars": Range(0), "rewrite_parallel": SHARE, "rewrite_reworded": SHARE,
     "rewrite_story": SHARE, "rewrite_length_ratio": SHARE, "story_threshold": SHARE,
     "copy_facts": SHARE, "copy_min_facts": Range(0), "template_parallel": SHARE,
-    "rewrite_facts": SHARE, "rewrite_min_facts": Range(0),
+    "rewrite_facts": SHARE, "rewrite_min_facts": Range(0), "template_facts": SHARE,
     "formula_min_stories": Range(2), "formula_min_site_stories": Range(2), "formula_min_sources": Range(2),
     "formula_min_span_days": Range(0), "formula_story_link": SHARE, "formula_min_weeks": Range(0),
     "story_name_weight": Range(0, 100, lo_open=True), "story_k": COUNT, "story_mix": SHARE,
