@@ -175,8 +175,9 @@ def load(store: Path, stored: list[dict], clients: int, seconds: float, seed: in
     import httpx
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    log = open(store.with_name("serve.log"), "wb")  # a file, not a pipe nobody drains
     proc = subprocess.Popen([sys.executable, "-m", "retold.cli", "serve", "--store", str(store),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 900
         while True:
@@ -186,7 +187,7 @@ def load(store: Path, stored: list[dict], clients: int, seconds: float, seed: in
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("retold serve did not start: " + proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("retold serve did not start: see " + str(store.with_name("serve.log")))
             time.sleep(0.5)
         ids = [d["id"] for d in stored]
         lock = threading.Lock()
@@ -239,6 +240,7 @@ def load(store: Path, stored: list[dict], clients: int, seconds: float, seed: in
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
     total = sum(len(v) for v in lat.values())
     return {"clients": clients, "seconds": round(wall, 1), "requests": total,
             "throughput_rps": round(total / wall, 1), "errors": len(errors),
