@@ -67,13 +67,22 @@ def _fail(e: RetoldError) -> None:
     raise typer.Exit(2)
 
 
-def _interrupted(where: str, resume: Optional[list[str]] = None) -> None:
-    """Ctrl-C: a coded message saying how to go on, and the shell's exit status for SIGINT."""
-    e = RetoldError(Err.E055, where, "Ctrl-C")
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill PID`, a scheduler's time limit), stopped like Ctrl-C."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise _Terminated
+
+
+def _interrupted(where: str, resume: Optional[list[str]] = None, term: bool = False) -> None:
+    """Ctrl-C or SIGTERM: a coded message saying how to go on, and the shell's exit status
+    for that signal (130, 143)."""
+    e = RetoldError(Err.E055, where, "SIGTERM" if term else "Ctrl-C")
     err.print(f"[red]stopped[/red] {escape(str(e))}", soft_wrap=True)
     if resume:
         err.print(f"To resume, run the same command again:\n  {escape(shlex.join(resume))}", soft_wrap=True)
-    raise typer.Exit(130)
+    raise typer.Exit(143 if term else 130)
 
 
 def _os_error(e: OSError, outputs: list[Optional[Path]]) -> RetoldError:
@@ -105,6 +114,11 @@ def run(
     """Find exact copies, reprints, reuse, rewrites and stories in INPUTS."""
     from .api import run as run_api
     reporter = None
+    import signal
+    import threading
+    on_term = None
+    if threading.current_thread() is threading.main_thread():
+        on_term = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         cfg = load_config(config, overrides={"story_mode": stories})
         reporter = None if quiet else RichReporter(err)
@@ -113,7 +127,7 @@ def run(
         _stop(reporter)
         _fail(e)
         return
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         _stop(reporter)
         # the same command, without --force (that would start again from nothing)
         again = ["retold", "run", *map(str, inputs), "--out", str(out_dir)]
@@ -122,12 +136,15 @@ def run(
                 again += [flag, str(val)]
         if engine != "local":
             again += ["--engine", engine]
-        _interrupted(str(out_dir), again + (["--quiet"] if quiet else []))
+        _interrupted(str(out_dir), again + (["--quiet"] if quiet else []), isinstance(stop, _Terminated))
         return
     except OSError as e:
         _stop(reporter)
         _fail(_os_error(e, [out_dir, store]))
         return
+    finally:
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     try:
         for issue in result.issues[:20]:
             err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")

@@ -234,3 +234,23 @@ def test_a_second_run_on_a_busy_folder_is_refused_and_the_first_is_untouched(set
     _, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
     assert _tables(out) == reference
+
+
+def test_sigterm_stops_like_ctrl_c(setup, tmp_path):
+    """`kill PID` (or a scheduler's time limit) on the main process: the pool is stopped, the
+    message says how to resume, the exit status is 143, and nothing is left running."""
+    command, _ = setup
+    out = tmp_path / "run"
+    proc = _start(command(out))
+    assert _wait_for(proc, lambda: _holds_lock(out, proc.pid) and _chunks(out) >= 1 and _children(proc.pid))
+    workers = _children(proc.pid)
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the run did not stop after SIGTERM")
+    assert proc.returncode == 143, err
+    assert "E055" in err and "SIGTERM" in err and "run the same command again" in err
+    assert "Traceback" not in err
+    assert _gone(workers) and not (out / ".retold.lock").exists()

@@ -88,6 +88,7 @@ def _worker_init(parent: int) -> None:
     would only print a traceback), the worker dies with its parent (a killed run leaves no
     orphan writing into the run folder), and the run folder lock stays the parent's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pool.terminate() ends a worker at once
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while the parent forked
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
