@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import shlex
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -114,8 +116,6 @@ def run(
     """Find exact copies, reprints, reuse, rewrites and stories in INPUTS."""
     from .api import run as run_api
     reporter = None
-    import signal
-    import threading
     on_term = None
     if threading.current_thread() is threading.main_thread():
         on_term = signal.signal(signal.SIGTERM, _raise_terminated)
