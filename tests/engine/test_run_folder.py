@@ -62,6 +62,7 @@ def test_an_unrelated_non_empty_folder_is_refused_and_left_alone(tmp_path):
     assert {f: (mine / f).read_bytes() for f in _files(mine)} == before
     empty = tmp_path / "empty"
     empty.mkdir()
+    (empty / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # what a file browser leaves in a new folder
     assert retold.run([d], out=empty).counts["documents"] == 6  # an empty folder is fine
 
 

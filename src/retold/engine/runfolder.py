@@ -26,6 +26,7 @@ _STAGE_FILES = re.compile(r"(run\.stamp\.json|ingest\.issues\.json|documents\.do
                           r"(sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy)$")
 _CHUNK_FILES = re.compile(r"chunk-\d{5}\.(done|pairs\.parquet|passages\.parquet|edits\.parquet)$")
 _TEMP_FILES = re.compile(r"\..+\.[0-9a-f]{12}\.tmp$")  # io/writers.py's temp files
+_OS_CLUTTER = {".DS_Store", "Thumbs.db", "desktop.ini"}  # a folder holding only these is empty
 _OUTPUT_TEMP = re.compile(r"\.report\.html\..*\.tmp$|report\.html\.tmp$")
 
 
@@ -126,7 +127,7 @@ def check_out(out: Path, inputs: list[str]) -> None:
     if out.exists() and not out.is_dir():
         raise RetoldError(Err.E056, str(out), "--out names a file, not a folder; "
                           f"e.g. --out {o.parent / (o.stem + '-retold')}")
-    if out.is_dir() and any(out.iterdir()) and not is_run_folder(out):
+    if out.is_dir() and any(f.name not in _OS_CLUTTER for f in out.iterdir()) and not is_run_folder(out):
         raise RetoldError(Err.E051, str(out), "it has files and no retold run.json or stages/run.stamp.json; "
                           f"e.g. --out {o / 'retold-run'}")
 
