@@ -199,9 +199,11 @@ def test_a_worker_killed_by_the_system_ends_the_run_with_a_code_not_a_hang(setup
     command, reference = setup
     out = tmp_path / "run"
     proc = _start(command(out))
-    assert _wait_for(proc, lambda: _chunks(out) >= 1 and _children(proc.pid)), "the run ended early"
-    victim = min(_children(proc.pid))
-    os.kill(victim, signal.SIGKILL)  # what the out-of-memory killer does
+    # near the end of compare, so that a worker is idle: waiting for a task, it holds the task
+    # queue's lock, and pool.terminate() waits forever for a lock its dead holder never frees
+    assert _wait_for(proc, lambda: _chunks(out) >= 12 and _children(proc.pid)), "the run ended early"
+    for victim in _children(proc.pid):
+        os.kill(victim, signal.SIGKILL)  # what the out-of-memory killer does
     try:
         _, err = proc.communicate(timeout=HANG)
     except subprocess.TimeoutExpired:

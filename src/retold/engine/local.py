@@ -17,6 +17,7 @@ import json
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -195,11 +196,10 @@ class LocalEngine:
             yield pool
             pool.close()
             pool.join()
-        except BaseException:  # Ctrl-C (even while joining), an error, a dead worker
+        except BaseException as e:  # Ctrl-C (even while joining), an error, a dead worker
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             if pool is not None:
-                pool.terminate()
-                pool.join()
+                _stop_pool(pool, at_once=isinstance(e, RetoldError) and e.code is Err.E058)
             raise
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
@@ -559,6 +559,27 @@ class _Stories:
     edges: np.ndarray  # (m, 2) story graph edges between model rows
     weights: np.ndarray  # (m,) their story similarity
     pair_scores: np.ndarray  # story similarity of each candidate pair (Candidates.pairs order)
+
+
+def _stop_pool(pool, at_once: bool) -> None:
+    """Stop a pool's workers without waiting on them. pool.terminate() can wait forever on
+    the task queue's lock when a killed worker held it, so it runs in a thread of its own;
+    workers still alive after it (or at once, when a worker is known dead) are killed."""
+    if at_once:
+        _kill_workers(pool)
+    stopper = threading.Thread(target=lambda: (pool.terminate(), pool.join()), daemon=True,
+                               name="retold-pool-stop")
+    stopper.start()
+    stopper.join(timeout=1.0 if at_once else 10.0)
+    _kill_workers(pool)
+
+
+def _kill_workers(pool) -> None:
+    for p in list(pool._pool):
+        if p.is_alive():
+            p.kill()
+    for p in list(pool._pool):
+        p.join(timeout=5.0)
 
 
 def _watch(pool, results):
