@@ -44,6 +44,9 @@ def test_relation_rules_in_order():
     partly = Scores(**{**vars(spun), "fact_cover": 0.65})
     assert relation(partly, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1, same_source=True), cfg) == "template"
     assert relation(partly, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1), cfg) == "reuse"
+    # a short text naming two of a long source's many facts is not that source filled in again
+    assert relation(refilled, Evidence(chars=150, coverage_a=0.1, coverage_b=0.1, facts_both=False),
+                    cfg) == "reuse"
     quoted = Scores(resemblance=0.05, coverage_a=0.3, coverage_b=0.1, parallel=0.3, reworded=0.0, story=0.2)
     assert relation(quoted, Evidence(chars=300, coverage_a=0.3, coverage_b=0.1), cfg) == "reuse"
     assert relation(Scores(story=0.9), Evidence(), cfg) == "same_story"

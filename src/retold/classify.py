@@ -59,6 +59,7 @@ class Evidence:
     coverage_b: float = 0.0
     length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
     same_source: bool = False  # both documents name one source (site, wire)
+    facts_both: bool = True  # both sides have enough facts for fact_cover to say "refilled"
 
 
 def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
@@ -82,7 +83,7 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     # filled in again as soon as the facts are not kept; across sources, text that names other
     # people (two agencies' releases on one case) is still shared text unless most facts differ.
     cut = cfg.rewrite_facts if ev.same_source else cfg.template_facts
-    refilled = not same_facts or (known and s.fact_cover < cut)
+    refilled = not same_facts or (known and ev.facts_both and s.fact_cover < cut)
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"

@@ -62,7 +62,8 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
                    sum(not s.chrome for s in sents), grams, form, facts)
 
 
-def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray, min_facts: int) -> float | None:
+def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
+                min_facts: int) -> tuple[float | None, bool]:
     """How much of what lines up keeps its facts, judged on the whole other article.
 
     The facts (names, figures) of the parts of one side that have a counterpart on the other
@@ -72,8 +73,9 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray, min_fa
     all; one wire form filled in for another day or firm keeps only its labels. Sentences
     with no counterpart (a paragraph added or cut) do not count. A side with too few facts off
     its chrome lines counts those on them too: a wire's recurring report repeats its lines
-    word for word, so they read as the site's chrome while its figures are the news. None:
-    neither side has enough facts.
+    word for word, so they read as the site's chrome while its figures are the news. Returns
+    the share (None: neither side has enough facts) and whether both sides have enough (a
+    short answer that keeps two of a long source's names is not that source filled in again).
     """
     keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
 
@@ -93,7 +95,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray, min_fa
         names = sorted(w for w in y if not w[:1].isdigit())
         kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
         best = kept / len(x) if best is None else max(best, kept / len(x))
-    return best
+    return best, min(len(fa), len(fb)) >= min_facts
 
 
 def _sentences_of(p: Profile, tps, side: str) -> np.ndarray:
@@ -223,7 +225,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     for i, j, _ in matches:
         pair_a[pa.sentences[i].t0:pa.sentences[i].t1] = True
         pair_b[pb.sentences[j].t0:pb.sentences[j].t1] = True
-    cover = _fact_cover(pa, pb, pair_a, pair_b, cfg.rewrite_min_facts)
+    cover, cover_both = _fact_cover(pa, pb, pair_a, pair_b, cfg.rewrite_min_facts)
     scores = Scores(
         resemblance=res, containment_a=cont_a, containment_b=cont_b,
         story=pair_story_score(pa, pb),
@@ -250,6 +252,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
         same_source=bool(a.source) and a.source == b.source,
+        facts_both=cover_both,
     )
     rel = relation(scores, ev, cfg)
     if rel not in ("exact", "near_duplicate", "template"):
