@@ -54,6 +54,7 @@ SETTLE = 1.0  # a changed store is snapshotted once it has been left alone this 
 CACHE_ENTRIES = 2000  # answers remembered per snapshot
 
 STATIC = Path(__file__).parent / "static"
+COMPUTE_LOCK = threading.Lock()  # tokenizing and comparing: one request at a time
 
 
 def _q(value: Any) -> str:
@@ -214,17 +215,23 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         with lock:
             idx = state["index"]
             if idx is None:
-                idx = state["index"] = QueryIndex.open(store, cfg, reader=view().read)
+                with COMPUTE_LOCK:
+                    idx = state["index"] = QueryIndex.open(store, cfg, reader=view().read)
                 state["checked"] = time.monotonic()
             elif time.monotonic() - state["checked"] > REFRESH_EVERY:
                 state["checked"] = time.monotonic()
-                idx.refresh()
+                with COMPUTE_LOCK:
+                    idx.refresh()
             return idx
 
     def do_query(text: str, title: str | None, limit: int) -> dict[str, Any]:
         text = text[:QUERY_MAX_CHARS]
-        return run_query(text, store, limit=limit, config=cfg, index=get_index(), title=title,
-                         reader=view().read).to_dict()
+        idx = get_index()
+        # one comparison at a time: the tokenizer's vocabulary is per process and not made for
+        # threads, and CPU-bound threads gain nothing under the GIL
+        with COMPUTE_LOCK:
+                return run_query(text, store, limit=limit, config=cfg, index=idx, title=title,
+                             reader=view().read).to_dict()
 
     # --- JSON API -----------------------------------------------------------------------------
     @app.get("/api/overview", tags=["api"], summary="Counts by relation and by site")
@@ -351,7 +358,9 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
             from ..model import Document
             docs = [Document(d["doc_id"], d.get("text") or "", d.get("title"), d.get("date"),
                              d.get("source"), d.get("url")) for d in (got["a"], got["b"])]
-            c = compare_documents(docs[0], docs[1], cfg, formula if formula is not None and len(formula) else None)
+            with COMPUTE_LOCK:
+                c = compare_documents(docs[0], docs[1], cfg,
+                                      formula if formula is not None and len(formula) else None)
             got = _comparison_view(c, got["a"], got["b"])
         sides = _pair_sides(got)
         groups = _edit_groups(got["edits"], numbered=True, cap=10_000)
