@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-embed install bench clean
+.PHONY: demo test test-embed eval install bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the quality gate alone (real data under ../shared/data; CI set so a missing corpus fails)
+eval: $(STAMP)
+	CI=true $(BIN)/python -m pytest -q tests/eval
 
 # the optional embed extra in a venv of its own, so `make test` keeps testing the core as
 # most users install it
