@@ -29,9 +29,10 @@ REWRITE_FOUND = 0.96
 DIRECTION = 0.97
 # type: (precision floor, recall floor)
 # 2026-11-29 (issue 9): junk_token recall 0.910 and boilerplate recall 0.931: the two copies
-# no longer called a copy (template / same_story) carry no edits
+# no longer called a copy (template / same_story) carry no edits; afternoon, with fact_cover:
+# boilerplate recall 0.915 (the copy now a template carries none either)
 EDIT_FLOORS = {"name_variant": (0.95, 0.78), "junk_token": (0.91, 0.90),
-               "boilerplate": (0.77, 0.92), "number_change": (0.95, 0.70),
+               "boilerplate": (0.77, 0.91), "number_change": (0.95, 0.70),
                "sentence_added": (0.52, 0.80), "sentence_removed": (0.78, 0.77)}
 
 
