@@ -123,3 +123,21 @@ def test_ten_thousand_families_are_browsable(browser, big_report, tmp_path):
     _shot(page, tmp_path, "report-top")
     assert errors == [] and outside == []
     page.close()
+
+
+def test_a_right_to_left_override_in_an_id_stays_inside_its_element(browser, tmp_path):
+    """An id holding an unterminated U+202E sits in an element of its own that isolates its
+    direction, so the fields after it keep theirs."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "story.txt").write_text(STORY)
+    (d / "\u202eevil.txt").write_text(STORY.replace("four", "five") + " Seen first on a mirror site.")
+    retold.run([d], out=tmp_path / "run")
+    page = browser.new_page()
+    page.goto((tmp_path / "run" / "report.html").as_uri())
+    holders = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.includes('\u202e')))
+        .map(e => getComputedStyle(e).unicodeBidi)""")
+    assert holders, "the id is shown somewhere in the report"
+    assert set(holders) == {"isolate"}
+    page.close()
