@@ -120,13 +120,12 @@ def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
 
 def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
                  covered_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of the facts of what lines up that the other side keeps; where figures (or
-    names) are many, no more than the share of those kept. Inside an aligned passage a fact is kept when a shared n-gram covers
+    """The facts of what lines up, [figures, names]: how many the other side keeps and how
+    many there are. Inside an aligned passage a fact is kept when a shared n-gram covers
     it or the other side's span names it (a respelt name too); between two parallel
     sentences when the other sentence names it. A copy keeps its facts however it is
     reworded; a template filled in for another day or company changes its figures or its
-    names while the labels around them ("Bank of Japan", "Swiss francs") stay. None: fewer
-    than `min_facts` facts to compare."""
+    names while the labels around them ("Bank of Japan", "Swiss francs") stay."""
     kept = np.zeros(2, dtype=np.int64)  # [figures, names]
     total = np.zeros(2, dtype=np.int64)
     ka, kb = pa.tokens.keys, pb.tokens.keys
