@@ -20,7 +20,7 @@ import re
 import tempfile
 from importlib import resources
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 
 from ..errors import Err, RetoldError
 from ..model import EDIT_TYPES, Comparison
+from .provenance import date_key
 
 RELATION_WORDS = {
     "exact": ("exact copy", "the same text"),
@@ -267,26 +268,6 @@ def _safe_url(value: Any) -> str | None:
     # Autoescape does not stop javascript: or data: links; only web links become hrefs.
     s = _text(value)
     return s if s and re.match(r"https?://", s, re.I) else None
-
-
-def _date_key(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        d = value
-    elif isinstance(value, date):
-        d = datetime(value.year, value.month, value.day)
-    else:
-        s = str(value).strip()
-        try:
-            d = datetime.fromisoformat(s)
-        except ValueError:
-            try:
-                d = datetime.fromisoformat(s[:10])
-            except ValueError:
-                return None
-    # Mixed naive/aware dates must still compare; treat aware ones as UTC.
-    return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
 
 
 def _relation_view(rel: Any) -> dict[str, str]:
@@ -531,7 +512,7 @@ def _doc_view(doc_id: str, meta: Mapping[str, Mapping[str, Any]]) -> dict[str, A
 def _group_view(gid: str, size: int, members: list[dict[str, Any]],
                 meta: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     views = [_doc_view(m["doc_id"], meta) for m in members]
-    keyed = [(_date_key(meta.get(v["id"], {}).get("date")), v) for v in views]
+    keyed = [(date_key(meta.get(v["id"], {}).get("date")), v) for v in views]
     dated = [k for k, _ in keyed if k is not None]
     first = min(dated) if dated else None
     # Dated members first, oldest first, so the earliest is always on the visible list.

@@ -46,6 +46,13 @@ CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self';
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
            "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
            "Cross-Origin-Opener-Policy": "same-origin"}
+# the words of the one list page (groups.html) that serves both families and stories
+GROUP_WORDS = {
+    "families": {"one": "family", "plural": "families", "head": "family (earliest member)",
+                 "blurb": "A family is the copies of one text (exact copies, reprints, rewrites)."},
+    "stories": {"one": "story", "plural": "stories", "head": "story (earliest report)",
+                "blurb": "A story is the coverage of one event across families."},
+}
 TEXT_CLIP = 200_000  # characters of a document shown on a page
 PASSAGE_CLIP = 3000
 QUERY_MAX_CHARS = 200_000  # a pasted text longer than this is cut
@@ -297,11 +304,14 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     def _list(request: Request, kind: str, q: str, offset: int, limit: int) -> HTMLResponse:
         if kind == "documents":
             got = read(data.documents, q, offset, limit)
+            extra: dict[str, Any] = {}
         else:
-            got = data.page_of(read(data.group_list, "family_id" if kind == "families" else "story_id", q),
-                               q, offset, limit)
-        return page(f"{kind}.html", request, res=got,
-                    nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]))
+            words = GROUP_WORDS[kind]
+            got = data.page_of(read(data.group_list, f"{words['one']}_id", q), q, offset, limit)
+            extra = {"words": words}
+        return page("documents.html" if kind == "documents" else "groups.html", request, res=got,
+                    nav=_page_links(request.url.path, got["q"], got["offset"], got["limit"], got["total"]),
+                    **extra)
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_view(request: Request, q: str = "", offset: int = Query(0, ge=0),
