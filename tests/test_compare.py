@@ -97,3 +97,61 @@ def test_fact_cover_needs_enough_facts():
     s = retold.compare("the river rose again overnight and the road was shut.",
                        "the river rose again this morning and the road was shut.").scores
     assert s.fact_cover is None  # too few facts to judge: neither rewrite nor template
+
+
+def test_fact_cover_counts_the_facts_a_formula_fills_in():
+    # A recurring filing form: the corpus knows its sentences as formula (they recur across
+    # many filings). The names and figures it fills in still tell two filings apart; only the
+    # labels both sides share (the agency, the filer) say nothing.
+    import importlib
+
+    import numpy as np
+
+    from retold.config import Config
+    from retold.text.normalise import tokenize
+    from retold.text.shingle import shingles
+    compare_mod = importlib.import_module("retold.compare")
+
+    first = ("A group of Halden investment funds said it raised its stake in Corvane Mills to "
+             "412,000 shares, or 6.2 pct of the total outstanding. In a filing with the Federal "
+             "Trade Registry, the group, led by Astergate Partners, said it bought 80,000 Corvane "
+             "Mills shares since May 4. It said it bought the stock for investment purposes.")
+    second = ("A group of Halden investment funds said it raised its stake in Pellwick Foods to "
+              "655,500 shares, or 7.9 pct of the total outstanding. In a filing with the Federal "
+              "Trade Registry, the group, led by Astergate Partners, said it bought 120,000 Pellwick "
+              "Foods shares since June 9. It said it bought the stock for investment purposes.")
+    cfg = Config()
+    grams = np.concatenate([shingles(tokenize(t).hashes, cfg.shingle_n) for t in (first, second)])
+    formula = np.unique(grams)  # every 5-gram of both: all of the wording recurs in the corpus
+    c = compare_mod.compare_documents(Document("a", first), Document("b", second), cfg, formula)
+    assert c.scores.fact_cover is not None and c.scores.fact_cover < 0.75
+    assert c.relation != "rewrite"
+
+
+LEAD_FIRST = (
+    "Brannock Steel said on Monday it would close its Ulvik rolling mill in March, cutting 640 "
+    "jobs. The mill, opened in 1962, made plate for shipyards in Kessel and Marrow Bay. Brannock "
+    "said orders from the yards had fallen by half since 2019 and the mill lost 31 million crowns "
+    "last year. Union leader Edda Strand called the decision a betrayal of the town. The company "
+    "will offer workers places at its Fenn works, 90 km to the north.")
+LEAD_BACKGROUND = (
+    "Opened in 1962, the mill made plate for the shipyards of Kessel and Marrow Bay. Orders from "
+    "the yards have halved since 2019, Brannock said, and the mill lost 31 million crowns last "
+    "year. Edda Strand, the union leader, called the decision a betrayal of the town. Workers will "
+    "be offered places at the Fenn works, 90 km to the north, the company said.")
+
+
+def test_a_new_item_of_one_source_is_not_a_rewrite_of_its_last_item():
+    # The same wire re-tells its Monday item twice: as an update (its lead re-told) and under
+    # the lead of Thursday's news (the earlier item is only background). A spinner on another
+    # site rewords leads past matching, so across sources the lead is not asked for.
+    update = ("Brannock Steel will shut its Ulvik rolling mill in March, with the loss of 640 jobs, "
+              "the company said on Monday. " + LEAD_BACKGROUND)
+    new_item = "About 300 people occupied the town hall in protest on Thursday night, police said. " + LEAD_BACKGROUND
+
+    def rel(text, source):
+        return retold.compare(Document("a", LEAD_FIRST, date="2024-03-04", source="wire.example"),
+                              Document("b", text, date="2024-03-07", source=source)).relation
+    assert rel(update, "wire.example") == "rewrite"
+    assert rel(new_item, "wire.example") == "reuse"
+    assert rel(new_item, "other.example") == "rewrite"

@@ -60,6 +60,7 @@ class Evidence:
     length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
     same_source: bool = False  # both documents name one source (site, wire)
     facts_both: bool = True  # both sides have enough facts for fact_cover to say "refilled"
+    lead_kept: bool = True  # the later side's lead has a counterpart (compare._lead_kept)
 
 
 def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
@@ -84,6 +85,10 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     # people (two agencies' releases on one case) is still shared text unless most facts differ.
     cut = cfg.rewrite_facts if ev.same_source else cfg.template_facts
     refilled = not same_facts or (known and ev.facts_both and s.fact_cover < cut)
+    # Within one source a new item of a running story re-tells the last one's background
+    # under its own lead; a version or an update of an item re-tells its lead too. (Across
+    # sources a spinner rewords the lead past recognition, so it is not asked for there.)
+    retold = retold and (ev.lead_kept or not ev.same_source)
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"

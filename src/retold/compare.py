@@ -10,10 +10,11 @@ from .align.passages import align_tokens, covered_tokens
 from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
-from .explain.edits import (Sent, SentenceIndex, diff_documents, match_sentences, quoted_tokens,
-                            sentence_index, sentence_units)
+from .explain.edits import (Sent, SentenceIndex, diff_documents, lead, match_sentences,
+                            quoted_tokens, sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
+from .explain.direction import parse_date
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.facts import fact_mask, mentions
@@ -78,19 +79,23 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
     short answer that keeps two of a long source's names is not that source filled in again).
     """
     keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
+    set_a, set_b = set(keys_a), set(keys_b)
 
-    def facts(p: Profile, m: np.ndarray, keys, chrome: bool) -> set[str]:
-        sel = p.facts & m & ~p.formula & (True if chrome else ~p.chrome)
-        return {keys[i] for i in np.flatnonzero(sel).tolist()}
+    def facts(p: Profile, m: np.ndarray, keys, other: set[str], chrome: bool) -> set[str]:
+        sel = p.facts & m & (True if chrome else ~p.chrome)
+        # a fact inside formula wording counts only when the other side lacks it: the labels a
+        # form repeats ("Securities and Exchange Commission", a city's hospital) say nothing,
+        # the firm or figure it fills in for another filing does
+        own = {keys[i] for i in np.flatnonzero(sel & ~p.formula).tolist()}
+        return own | ({keys[i] for i in np.flatnonzero(sel & p.formula).tolist()} - other)
 
-    fa, fb = facts(pa, ma, keys_a, False), facts(pb, mb, keys_b, False)
+    fa, fb = facts(pa, ma, keys_a, set_b, False), facts(pb, mb, keys_b, set_a, False)
     if min(len(fa), len(fb)) < min_facts:
-        fa, fb = facts(pa, ma, keys_a, True), facts(pb, mb, keys_b, True)
+        fa, fb = facts(pa, ma, keys_a, set_b, True), facts(pb, mb, keys_b, set_a, True)
     best = None
-    for x, other in ((fa, keys_b), (fb, keys_a)):
+    for x, y in ((fa, set_b), (fb, set_a)):
         if len(x) < min_facts:
             continue
-        y = set(other)
         missing = [f for f in x if f not in y]
         names = sorted(w for w in y if not w[:1].isdigit())
         kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
@@ -110,6 +115,21 @@ def _sentences_of(p: Profile, tps, side: str) -> np.ndarray:
         last = max(first, int(np.searchsorted(starts, t1 - 1, "right")) - 1)
         m[min(t0, p.sentences[first].t0):max(t1, p.sentences[last].t1)] = True
     return m
+
+
+def _lead_kept(pa: Profile, pb: Profile, pair_a: np.ndarray, pair_b: np.ndarray, cfg: Config) -> bool:
+    """Does the later article's lead (its first sentence of article text) have a counterpart
+    in the earlier one (a matched sentence or an aligned passage: masks `pair_a`, `pair_b`)?
+    An update or a second version of an item re-tells its news; a new item of a running story
+    opens with its own news and re-tells the earlier one only as background. Undated: either."""
+    da, db = parse_date(pa.doc.date), parse_date(pb.doc.date)
+    sides = [(pb, pair_b)] if da and db and da < db else [(pa, pair_a)] if da and db and db < da \
+        else [(pa, pair_a), (pb, pair_b)]
+    for p, paired in sides:
+        k = lead(p.doc.text, p.tokens, p.sentences, cfg)
+        if k is None or paired[p.sentences[k].t0:p.sentences[k].t1].any():
+            return True
+    return False
 
 
 def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
@@ -252,6 +272,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
         same_source=bool(a.source) and a.source == b.source,
         facts_both=cover_both,
+        lead_kept=_lead_kept(pa, pb, pair_a, pair_b, cfg),
     )
     rel = relation(scores, ev, cfg)
     if rel not in ("exact", "near_duplicate", "template"):

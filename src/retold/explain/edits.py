@@ -444,9 +444,7 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
                 # lines the corpus knows as its site's chrome are reported
                 continue
             keys = toks.keys[sent.t0:sent.t1]
-            chrome = sent.chrome or _looks_like_chrome(
-                text[sent.start:sent.end], keys, _whole_line(text, sent.start, sent.end),
-                cfg.chrome_date_share)
+            chrome = reads_as_chrome(text, toks, sent, cfg)
             if chrome and tuple(keys) in keys_of["b" if side == "a" else "a"]:
                 continue  # the other side has this very line: not an edit
             kind = "boilerplate" if chrome else missing
@@ -458,6 +456,18 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     return d.edits
 
 
+def reads_as_chrome(text: str, toks: Tokens, s: Sent, cfg: Config) -> bool:
+    """A sentence on a line the corpus knows as chrome, or a whole line that reads as one
+    without that knowledge (a label, a date line, a menu: `_looks_like_chrome`)."""
+    return s.chrome or _looks_like_chrome(text[s.start:s.end], toks.keys[s.t0:s.t1],
+                                          _whole_line(text, s.start, s.end), cfg.chrome_date_share)
+
+
+def lead(text: str, toks: Tokens, sents: list[Sent], cfg: Config) -> int | None:
+    """Index of the article's lead: its first sentence that does not read as chrome."""
+    return next((k for k, s in enumerate(sents) if not reads_as_chrome(text, toks, s, cfg)), None)
+
+
 def _keys(t: Tokens, s: Sent) -> tuple[str, ...]:
     return tuple(t.keys[s.t0:s.t1])
 
@@ -467,8 +477,7 @@ def _pair_identical(sa: list[Sent], sb: list[Sent], ta: Tokens, tb: Tokens, a: s
     """Unmatched sentences of a and b that are the same line: the same words, or (for lines
     read as chrome) the same token shapes, numbers and date words blanked. In order, one to one."""
     def chrome_like(t: Tokens, s: Sent, text: str) -> bool:
-        return s.chrome or _looks_like_chrome(text[s.start:s.end], t.keys[s.t0:s.t1],
-                                              _whole_line(text, s.start, s.end), cfg.chrome_date_share)
+        return reads_as_chrome(text, t, s, cfg)
 
     def shape(t: Tokens, s: Sent) -> tuple:
         return tuple((t.shapes if t.shapes is not None else t.hashes)[s.t0:s.t1].tolist())

@@ -44,20 +44,19 @@ def sentences(text: str) -> list[Span]:
     """Split into sentence spans, trimmed of surrounding whitespace; never empty spans.
 
     In hard-wrapped text (`hard_wrapped`) a single line break is a space, unless the next
-    line is indented (a new paragraph, or a table row) or the line ends well short of the
-    wrap width before a capital (a heading, a sign-off, a table's last row).
+    line is indented (a new paragraph, a table row, a sign-off) or the line ends in a figure
+    before a capital (a table's last row).
     """
     out: list[Span] = []
     para = 0
     start = 0
     wrapped = hard_wrapped(text)
-    width = _wrap_width(text) if wrapped else 0
     for m in _END.finditer(text):
         end = m.end() if m.group()[0] != "\n" else m.start()
         if m.group()[0] != "\n" and _ABBREV.search(text[max(start, end - 6):end]):
             continue
         indented = m.end() < len(text) and text[m.end()] in " \t"
-        if wrapped and m.group() == "\n" and not indented and not _line_ends_unit(text, m, width):
+        if wrapped and m.group() == "\n" and not indented and not _line_ends_unit(text, m):
             continue  # a wrapped line: the sentence goes on
         _emit(text, start, end, para, out)
         if m.group().count("\n") >= 2 or (m.group()[0] == "\n" and "\n\n" in m.group()):
@@ -72,21 +71,13 @@ def sentences(text: str) -> list[Span]:
     return out
 
 
-def _wrap_width(text: str) -> int:
-    """The width the text is wrapped at: the 80th percentile of its line lengths."""
-    lengths = sorted(len(x.rstrip()) for x in text.split("\n") if x.strip())
-    return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
-
-
-def _line_ends_unit(text: str, m: re.Match, width: int) -> bool:
-    """Did the line before this break end a unit rather than wrap? So it is when the next
-    line starts like a sentence and this one stops well short of the wrap width (a heading, a
-    sign-off) or ends in a figure (a table's last row)."""
+def _line_ends_unit(text: str, m: re.Match) -> bool:
+    """Did the line before this break end a unit rather than wrap? So it is when it ends in a
+    figure and the next line starts like a sentence (a table's last row). A short line is not
+    enough: wire copy often opens with a short first line where its dateline was cut."""
     line = text[text.rfind("\n", 0, m.start()) + 1:m.start()].rstrip()
     nxt = text[m.end():m.end() + 1]
-    if nxt.islower() or nxt.isdigit():
-        return False
-    return len(line) < 0.6 * width or line[-1:].isdigit()
+    return line[-1:].isdigit() and not (nxt.islower() or nxt.isdigit())
 
 
 def _emit(text: str, start: int, end: int, para: int, out: list[Span]) -> None:
