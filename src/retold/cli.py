@@ -147,7 +147,9 @@ def run(
             signal.signal(signal.SIGTERM, on_term)
     try:
         for issue in result.issues[:20]:
-            err.print(f"[yellow]skipped[/yellow] {escape(str(issue))}")
+            # say what happened to the record: rejected ones are gone, repaired ones were kept
+            label = {"rejected": "skipped", "repaired": "repaired", "note": "note"}[issue.code.kind]
+            err.print(f"[yellow]{label}[/yellow] {escape(str(issue))}")
         if len(result.issues) > 20:
             err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
         if not quiet:

@@ -415,6 +415,9 @@ def test_cli_run_and_compare_survive_surrogates_and_print_no_escapes(tmp_path):
     assert res.exit_code == 0, res.output
     out = res.output  # stdout and stderr
     assert "E040" in out and "E046" in out
+    # the records were kept with a field repaired: the terminal must not call them skipped
+    assert all("repaired" in line for line in out.splitlines() if "E040" in line or "E046" in line)
+    assert "skipped" not in out
     assert "\x1b[2J" not in out and "\x1b]8" not in out and "\u202e" not in out
     res = runner.invoke(app, ["compare", str(f), str(f), "--json"])
     assert res.exit_code == 0, res.output
