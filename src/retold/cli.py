@@ -18,6 +18,7 @@ from . import __version__
 from .config import load_config
 from .engine.progress import Reporter
 from .errors import Err, RetoldError
+from .text.safe import json_safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="retold: find where news and web text was reused and retold.")
@@ -198,7 +199,7 @@ def compare(
         _fail(_os_error(e, [html]))
         return
     if as_json:
-        sys.stdout.write(json.dumps(c.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_safe(json.dumps(c.to_dict(), ensure_ascii=False, indent=2)) + "\n")
         return
     from .summary import print_comparison
     print_comparison(out, c)
@@ -299,7 +300,7 @@ def query_cmd(
         _fail(e)
         return
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)) + "\n")
         return
     from .query.show import print_query
     print_query(out, result)

@@ -422,6 +422,16 @@ def test_cli_run_and_compare_survive_surrogates_and_print_no_escapes(tmp_path):
     res = runner.invoke(app, ["compare", str(f), str(f), "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["a"]["id"].startswith("a")
+    # --json stays the same JSON but prints no raw C1 or bidi control: a pasted id with U+202E
+    # or a C1 CSI must not drive the terminal
+    a = tmp_path / "a.txt"
+    a.write_text(story, encoding="utf-8")
+    hostile = tmp_path / ("b\u202e\u009b2J.txt")
+    hostile.write_text(story.replace("four", "five"), encoding="utf-8")
+    res = runner.invoke(app, ["compare", str(a), str(hostile), "--json"])
+    assert res.exit_code == 0, res.output
+    assert "\u202e" not in res.stdout and "\u009b" not in res.stdout
+    assert json.loads(res.stdout)["b"]["id"] == "b\u202e\u009b2J"
 
 
 def test_parquet_of_large_rows_is_read_a_few_rows_at_a_time(tmp_path, monkeypatch):

@@ -11,6 +11,9 @@ screen), an OSC 8 hyperlink, a carriage return that overwrites the line, or a bi
   embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the invisible
   direction marks are shown as visible escapes (`\\x1b`, `\\u202e`); newlines and tabs
   become spaces unless `keep_newlines`.
+- `json_safe` makes JSON text printable the same way while keeping it the same JSON: the
+  characters `json.dumps(ensure_ascii=False)` leaves raw (C1 controls, bidi controls) become
+  `\\uXXXX` escapes, which any JSON reader decodes back to the original string.
 """
 from __future__ import annotations
 
@@ -52,3 +55,15 @@ def terminal_safe(s: object, keep_newlines: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+# what json.dumps(ensure_ascii=False) writes raw but a terminal acts on (C0 is escaped by JSON)
+_JSON_RAW_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with C1 and bidi controls written
+    as `\\uXXXX` escapes: the same JSON value, inert on a terminal."""
+    if _JSON_RAW_UNSAFE.search(text) is None:
+        return text
+    return _JSON_RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
