@@ -22,6 +22,7 @@ from .text.normalise import Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite", "template")
+LOWER_CASE_SHARE = 0.02  # a text with fewer capitalised words than this is written in lower case
 VERBATIM_DICE = 0.9  # two sentences this close share all but a word or two
 
 
@@ -44,6 +45,7 @@ class Profile:
     grams: np.ndarray  # word n-gram hash at each token position
     formula: np.ndarray  # per token: inside wording the corpus knows as formula
     facts: np.ndarray  # per token: a name or a figure
+    capitalised: np.ndarray  # per token: starts with a capital letter
 
 
 def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
@@ -58,9 +60,30 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     grams = shingles(toks.hashes, cfg.shingle_n)
     form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
+    text = doc.text
+    caps = np.fromiter((text[i].isupper() for i in toks.starts.tolist()), dtype=bool, count=len(toks))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents), grams, form, facts)
+                   sum(not s.chrome for s in sents), grams, form, facts, caps)
+
+
+def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """`values` not in `sorted_set` (sorted, unique), by binary search: the corpus's formula
+    set is large and np.setdiff1d would sort it again for every pair."""
+    if len(sorted_set) == 0 or len(values) == 0:
+        return values
+    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return values[sorted_set[pos] != values]
+
+
+def _name_words(p: Profile) -> list[str]:
+    """The words of `p` a respelt name can be: its capitalised words, or all its words when it
+    is written in lower case (then a name has no capital to find it by). Sorted, unique."""
+    keys = p.tokens.keys
+    caps = [keys[i] for i in np.flatnonzero(p.capitalised).tolist() if not keys[i][:1].isdigit()]
+    if len(caps) < LOWER_CASE_SHARE * max(1, len(keys)):
+        caps = [k for k in keys if not k[:1].isdigit()]
+    return sorted(set(caps))
 
 
 def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
@@ -93,11 +116,11 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
     if min(len(fa), len(fb)) < min_facts:
         fa, fb = facts(pa, ma, keys_a, set_b, True), facts(pb, mb, keys_b, set_a, True)
     best = None
-    for x, y in ((fa, set_b), (fb, set_a)):
+    for x, y, other in ((fa, set_b, pb), (fb, set_a, pa)):
         if len(x) < min_facts:
             continue
         missing = [f for f in x if f not in y]
-        names = sorted(w for w in y if not w[:1].isdigit())
+        names = _name_words(other) if missing else []
         kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
         best = kept / len(x) if best is None else max(best, kept / len(x))
     return best, min(len(fa), len(fb)) >= min_facts
@@ -218,7 +241,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
     covered_a = covered_by(pa.grams, shared, len(ta), cfg.shingle_n)
     covered_b = covered_by(pb.grams, shared, len(tb), cfg.shingle_n)
-    specific = np.setdiff1d(shared, formula, assume_unique=True) if len(formula) else shared
+    specific = _without(shared, formula)
     sa = covered_by(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome
     sb = covered_by(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome
     evidence = [int(min(sa[p.a0:p.a1].sum(), sb[p.b0:p.b1].sum())) >= cfg.min_passage_tokens for p in tps]

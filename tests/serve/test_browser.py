@@ -80,14 +80,17 @@ def test_search_boxes(page):
     page.goto(page.base + "/documents")
     page.fill("form.search input[name=q]", "citylife")
     page.click("form.search button")
+    page.wait_for_url("**q=citylife*")  # the search is a page load: read the new page
     rows = page.locator("table.list tr").all_inner_texts()[1:]
     assert len(rows) == 2 and all("citylife.example" in r for r in rows)
     page.goto(page.base + "/stories")
     page.fill("form.search input[name=q]", "bakery")
     page.click("form.search button")
+    page.wait_for_url("**q=bakery*")
     assert "none" in page.locator("p.pager").first.inner_text()
     page.fill("form.search input[name=q]", "timetable")
     page.click("form.search button")
+    page.wait_for_url("**q=timetable*")
     assert page.locator("table.list a").count() == 1
     _clean(page)
 
@@ -100,7 +103,7 @@ def test_query_box_returns_the_documents_that_carry_the_text(page, tmp_path):
     ids = [a.inner_text() for a in page.locator("section.match h3 a.id").all()]
     assert set(ids) >= {"harbour-original", "harbour-reprint", XSS_SCRIPT, "ferry-quotes"}
     assert "bakery" not in ids and "dam" not in ids
-    assert page.locator("section.match mark").count() >= 0
+    assert page.locator("section.match mark").count() >= 1  # the shared text is marked
     assert "Earliest dated copy in the store: harbour-original" in page.inner_text("#results")
     _shot(page, tmp_path, "query")
     page.click("section.match h3 a.id >> nth=0")

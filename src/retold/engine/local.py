@@ -403,7 +403,14 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
         sources = [d.source for d in docs]
-        first = stages.story_model(docs, rep, self.cfg)  # first pass: the model only, for formula
+        with self._pool(len(docs)) as pool:  # the event features of each pass on the workers
+            mapper = (lambda f, tasks: _watch(pool, pool.imap(f, tasks))) if pool else None
+            return self._story_passes(docs, batch, cand, rep, st, sources, mapper)
+
+    def _story_passes(self, docs, batch, cand, rep, st, sources, mapper) -> "_Stories":
+        global _FORMULA
+        path = st / "stories.npz"
+        first = stages.story_model(docs, rep, self.cfg, mapper=mapper)  # the model only, for formula
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -411,7 +418,7 @@ class LocalEngine:
         unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
         article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
         unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
-        sb = stages.stories(article, rep, self.cfg, first, unchanged)
+        sb = stages.stories(article, rep, self.cfg, first, unchanged, mapper)
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)
