@@ -39,9 +39,10 @@ def bag_cosine(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray
     return dot / float(np.sqrt((wx @ wx) * (wy @ wy)))
 
 
-def shingle_overlap(sa: np.ndarray, sb: np.ndarray) -> tuple[float, float, float]:
-    """Exact Jaccard and the two containments of two shingle sets."""
-    ua, ub = np.unique(sa), np.unique(sb)
+def shingle_overlap(sa: np.ndarray, sb: np.ndarray, unique: bool = False) -> tuple[float, float, float]:
+    """Exact Jaccard and the two containments of two shingle sets (`unique`: both are sorted
+    and distinct already)."""
+    ua, ub = (sa, sb) if unique else (np.unique(sa), np.unique(sb))
     if len(ua) == 0 or len(ub) == 0:
         return 0.0, 0.0, 0.0
     inter = len(np.intersect1d(ua, ub, assume_unique=True))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .align.passages import align_tokens, covered_tokens
+from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
 from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction
@@ -46,6 +46,7 @@ class Profile:
     formula: np.ndarray  # per token: inside wording the corpus knows as formula
     facts: np.ndarray  # per token: a name or a figure
     capitalised: np.ndarray  # per token: starts with a capital letter
+    seeds: SeedIndex  # the aligner's seed n-grams, sorted
 
 
 def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
@@ -64,7 +65,8 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     caps = np.fromiter((text[i].isupper() for i in toks.starts.tolist()), dtype=bool, count=len(toks))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents), grams, form, facts, caps)
+                   sum(not s.chrome for s in sents), grams, form, facts, caps,
+                   seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat))
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -225,10 +227,10 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     formula = EMPTY if formula is None else formula
     a, b, ta, tb = pa.doc, pb.doc, pa.tokens, pb.tokens
     exact = len(ta) > 0 and pa.hash == pb.hash
-    res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles)
+    res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles, unique=True)
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens, cfg.max_shift, cfg.min_chained_tokens,
-                       min_identity=cfg.passage_min_identity)
+                       min_identity=cfg.passage_min_identity, index_a=pa.seeds, index_b=pb.seeds)
     # Two pages of one site share its chrome: a passage must hold enough article text.
     tps = [p for p in tps
            if min((~pa.chrome[p.a0:p.a1]).sum(), (~pb.chrome[p.b0:p.b1]).sum()) >= cfg.min_passage_tokens]

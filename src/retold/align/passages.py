@@ -39,16 +39,38 @@ def _non_repeated(grams: np.ndarray, max_repeat: int) -> np.ndarray:
     return cnt[inv] <= max_repeat
 
 
-def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
-    """All (i, j) with the same n-gram starting at token i of a and token j of b."""
-    ga, gb = shingles(ha, n), shingles(hb, n)
-    if len(ga) == 0 or len(gb) == 0 or len(ha) < n or len(hb) < n:
+@dataclass
+class SeedIndex:
+    """One text's seed n-grams (those not repeated more than max_repeat times), sorted by
+    hash with their start positions: the per-document half of `seed_matches`, computed once
+    per document (compare.Profile) instead of once per pair."""
+
+    grams: np.ndarray  # sorted hashes
+    positions: np.ndarray  # start token of each (ties in position order)
+
+
+def seed_index(hashes: np.ndarray, n: int, max_repeat: int) -> SeedIndex:
+    g = shingles(hashes, n)
+    if len(g) == 0 or len(hashes) < n:
+        return SeedIndex(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    pos = np.flatnonzero(_non_repeated(g, max_repeat))
+    g = g[pos]
+    order = np.argsort(g, kind="stable")
+    return SeedIndex(g[order], pos[order].astype(np.int64))
+
+
+def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int,
+                 index_a: SeedIndex | None = None,
+                 index_b: SeedIndex | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with the same n-gram starting at token i of a and token j of b, in
+    position order of a (`index_a`, `index_b`: the texts' seed indexes, if known)."""
+    xa = index_a if index_a is not None else seed_index(ha, n, max_repeat)
+    xb = index_b if index_b is not None else seed_index(hb, n, max_repeat)
+    if len(xa.grams) == 0 or len(xb.grams) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ia = np.flatnonzero(_non_repeated(ga, max_repeat))
-    jb = np.flatnonzero(_non_repeated(gb, max_repeat))
-    ga, gb = ga[ia], gb[jb]
-    order = np.argsort(gb, kind="stable")
-    sb = gb[order]
+    back = np.argsort(xa.positions, kind="stable")  # a's seeds in position order
+    ga, ia = xa.grams[back], xa.positions[back]
+    sb, jpos = xb.grams, xb.positions
     left = np.searchsorted(sb, ga, "left")
     right = np.searchsorted(sb, ga, "right")
     cnt = right - left
@@ -57,7 +79,7 @@ def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int) -> tup
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     i_out = np.repeat(ia, cnt)
     offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(left, cnt)
-    j_out = jb[order[offs]]
+    j_out = jpos[offs]
     return i_out.astype(np.int64), j_out.astype(np.int64)
 
 
@@ -80,14 +102,15 @@ def _diagonal_runs(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> np.nda
 def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
                  max_gap: int = 12, min_tokens: int = 8, max_shift: int = 5,
                  min_chained_tokens: int = 20, verbatim_identity: float = 0.9,
-                 min_identity: float = 0.0) -> list[TokenPassage]:
+                 min_identity: float = 0.0, index_a: SeedIndex | None = None,
+                 index_b: SeedIndex | None = None) -> list[TokenPassage]:
     """Passages of a and b. A chain whose identity (matched tokens over its length) is below
     min_identity bridged more text than the two sides share: stock phrases ("was identified
     as", "of the ... block of") chained across other names and figures. It is cut at its
     widest gap, again and again, and only the pieces dense and long enough are kept. (Cutting
     only where the gaps name different facts was tried: on GVA news it left most such chains
-    whole, README.)"""
-    i, j = seed_matches(ha, hb, seed_n, max_repeat)
+    whole, README.) `index_a`, `index_b`: the texts' seed indexes (`seed_index`), if known."""
+    i, j = seed_matches(ha, hb, seed_n, max_repeat, index_a, index_b)
     if len(i) == 0:
         return []
     runs = _diagonal_runs(i, j, seed_n, max_gap)
