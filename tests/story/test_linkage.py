@@ -2,7 +2,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from retold.story.linkage import average_linkage
+from retold.story.linkage import average_linkage, average_linkage_cuts
 
 
 def _same_partition(a, b):
@@ -41,3 +41,15 @@ def test_no_edges_means_singletons_and_threshold_stops_merges():
     # 0-1 merge at 0.9; {0,1} to 2 averages (0 + 0.5) / 2 = 0.25
     assert len(set(average_linkage(3, edges, np.array([0.9, 0.5]), 0.3).tolist())) == 2
     assert len(set(average_linkage(3, edges, np.array([0.9, 0.5]), 0.2).tolist())) == 1
+
+
+def test_several_cuts_in_one_pass_are_the_cuts_made_one_by_one():
+    rng = np.random.default_rng(11)
+    n = 200
+    edges = rng.integers(0, n, size=(900, 2))
+    sims = rng.uniform(0.0, 1.0, size=900)
+    thresholds = [0.12, 0.6, 0.08, 0.3]  # any order; each answer in the order asked
+    together = average_linkage_cuts(n, edges, sims, thresholds)
+    for t, labels in zip(thresholds, together):
+        assert labels.tolist() == average_linkage(n, edges, sims, t).tolist()
+    assert len(set(together[1].tolist())) > len(set(together[2].tolist()))  # the cuts differ

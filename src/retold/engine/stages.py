@@ -127,7 +127,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     site = _site_codes([sources[i] for i in reps])
     if site_labels is None:
-        site_labels = batch_stories(model, cfg.story_link)
+        site_labels = batch_stories(model, cfg.story_link, also=[cfg.formula_story_link])
     return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
                          cfg.formula_min_sources, site_labels,
@@ -206,7 +206,7 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryMo
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)
     elif cfg.story_mode == "batch":
-        labels = batch_stories(model, cfg.story_link)
+        labels = batch_stories(model, cfg.story_link, also=[cfg.formula_story_link])  # formula's cut
     else:
         raise RetoldError(Err.E030, "story_mode", f"{cfg.story_mode!r}; use batch or stream")
     return StoryBatch(reps, labels, model)

@@ -6,7 +6,7 @@ top-k search, time-aware) -> graph (direct + shared-neighbour similarity) -> lin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
@@ -16,7 +16,7 @@ from ..config import Config
 from ..explain.direction import parse_date
 from .features import event_features
 from .graph import story_graph
-from .linkage import average_linkage
+from .linkage import average_linkage_cuts
 from .neighbours import Neighbours, direct_similarity, pair_cosine, story_neighbours, time_factor
 from .stream import stream_stories
 from .vectors import StoryVectors, vectorize
@@ -35,6 +35,7 @@ class StoryModel:
     profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
     dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
     features: list | None = None  # event features per document (a second pass reuses them)
+    cuts: dict = field(default_factory=dict)  # threshold -> batch story labels, once computed
 
 
 def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
@@ -106,9 +107,13 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     return StoryModel(vec, days, nb, edges, weights, prof, dense, feats)
 
 
-def batch_stories(model: StoryModel, threshold: float) -> np.ndarray:
-    """Story label per document: average linkage over the story graph."""
-    return average_linkage(len(model.days), model.edges, model.weights, threshold)
+def batch_stories(model: StoryModel, threshold: float, also: Sequence[float] = ()) -> np.ndarray:
+    """Story label per document: average linkage over the story graph, cut at `threshold`.
+    The cuts at `also` are made in the same pass and kept on the model for later calls."""
+    todo = [t for t in (threshold, *also) if t not in model.cuts]
+    if todo:
+        model.cuts.update(zip(todo, average_linkage_cuts(len(model.days), model.edges, model.weights, todo)))
+    return model.cuts[threshold]
 
 
 def arrival_order(days: np.ndarray) -> np.ndarray:

@@ -20,6 +20,16 @@ def average_linkage(n: int, edges: np.ndarray, sims: np.ndarray, threshold: floa
     their average similarity is at least `threshold`; the same partition as scipy's
     average linkage cut at distance 1 - threshold on the dense matrix with 0 off the graph.
     """
+    return average_linkage_cuts(n, edges, sims, [threshold])[0]
+
+
+def average_linkage_cuts(n: int, edges: np.ndarray, sims: np.ndarray,
+                         thresholds: list[float]) -> list[np.ndarray]:
+    """`average_linkage` at several thresholds in one pass: merges come in decreasing order
+    of similarity, so the partition at a higher threshold is the state the merging passes
+    through on its way down to a lower one."""
+    cuts = sorted(set(thresholds), reverse=True)
+    at: dict[float, np.ndarray] = {}
     size = [1] * n
     adj: list[dict[int, float]] = [dict() for _ in range(n)]
     for (i, j), s in zip(edges.tolist(), sims.tolist()):
@@ -33,9 +43,11 @@ def average_linkage(n: int, edges: np.ndarray, sims: np.ndarray, threshold: floa
     heapq.heapify(heap)
     parent = list(range(n))
 
-    while heap:
+    while heap and cuts:
         neg, a, b, va, vb = heapq.heappop(heap)
-        if -neg < threshold:
+        while cuts and -neg < cuts[0]:
+            at[cuts.pop(0)] = _labels(parent, n)
+        if not cuts:
             break
         if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
             continue
@@ -55,6 +67,12 @@ def average_linkage(n: int, edges: np.ndarray, sims: np.ndarray, threshold: floa
         for c, s in adj[a].items():
             heapq.heappush(heap, (-s / (size[a] * size[c]), a, c, version[a], version[c])
                            if a < c else (-s / (size[a] * size[c]), c, a, version[c], version[a]))
+    for t in cuts:
+        at[t] = _labels(parent, n)
+    return [at[t] for t in thresholds]
+
+
+def _labels(parent: list[int], n: int) -> np.ndarray:
     root = np.arange(n)
     for i in range(n):
         r = i
