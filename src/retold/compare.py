@@ -9,12 +9,11 @@ import numpy as np
 from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
 from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
-from .explain.direction import direction
+from .explain.direction import direction, parse_date
 from .explain.edits import (Sent, SentenceIndex, diff_documents, lead, match_sentences,
                             quoted_tokens, sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
-from .explain.direction import parse_date
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.facts import fact_mask, mentions

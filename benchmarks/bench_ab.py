@@ -1,0 +1,71 @@
+"""Whole-pipeline wall time of two commits, side by side in one session.
+
+    .venv/bin/python benchmarks/bench_ab.py OLD_REV [NEW_REV] [--corpus FILE.jsonl] [--repeat 2]
+
+Each revision is checked out into a temporary git worktree and run from its own `src` with
+this checkout's virtualenv (so both use the same dependencies), `retold run` at the defaults
+on the same corpus (default: the 21k news corpus of `benchmarks/corpus.py`). Runs alternate
+(old, new, old, new, ...) so that a noisy machine weighs on both alike. Prints the wall time
+of each run, measured from outside, and its stage timings from `run.json`; NEW_REV defaults
+to the working tree.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PY = REPO / ".venv" / "bin" / "python"
+
+
+def _source(rev: str | None, tmp: Path) -> Path:
+    """The `src` folder of `rev` (a worktree under tmp), or of this checkout."""
+    if rev is None:
+        return REPO / "src"
+    tree = tmp / rev.replace("/", "_")
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), rev], check=True)
+    return tree / "src"
+
+
+def _run(src: Path, corpus: Path, out: Path) -> tuple[float, dict]:
+    code = ("import sys; from retold.cli import main; "
+            f"sys.argv = ['retold', 'run', {str(corpus)!r}, '--out', {str(out)!r}, '--force', '--quiet']; main()")
+    start = time.perf_counter()
+    subprocess.run([str(PY), "-c", code], check=True, env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+                   stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    return wall, json.loads((out / "run.json").read_text())["timings"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("old")
+    ap.add_argument("new", nargs="?", default=None, help="default: the working tree")
+    ap.add_argument("--corpus", type=Path, default=REPO / ".bench" / "news-21268.jsonl")
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} is missing: build it with `python benchmarks/corpus.py`")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        sources = {"old": _source(args.old, tmp), "new": _source(args.new, tmp)}
+        try:
+            for k in range(args.repeat):
+                for name, src in sources.items():
+                    wall, timings = _run(src, args.corpus, tmp / f"run-{name}-{k}")
+                    print(f"{name} run {k + 1}: wall {wall:.1f} s; stages {timings}", flush=True)
+        finally:
+            for name, rev in (("old", args.old), ("new", args.new)):
+                if rev is not None:
+                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
+                                    str(sources[name].parent)], check=False)
+
+
+if __name__ == "__main__":
+    main()
