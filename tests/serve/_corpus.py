@@ -10,6 +10,7 @@ import retold
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
 XSS_URL = "javascript:alert(1)"
+RLO = "\u202e"  # right-to-left override, never closed: it must not turn the fields after it
 
 HARBOUR = (
     "The harbour authority closed the eastern pier on Monday after divers found cracks in three "
@@ -55,7 +56,7 @@ DOCS = [
      "date": "2026-03-02", "source": "portgazette.example", "url": "https://portgazette.example/p"},
     {"id": "bakery", "text": BAKERY, "title": "Old town bakery wins bread prize", "date": "2026-02-10",
      "source": "citylife.example", "url": "https://citylife.example/bread"},
-    {"id": "dam", "text": DAM, "title": "Reservoir drained for new dam gates", "date": "2026-01-20",
+    {"id": "dam", "text": DAM, "title": f"Reservoir {RLO}drained for new dam gates", "date": "2026-01-20",
      "source": "citylife.example", "url": "https://citylife.example/dam"},
 ]
 

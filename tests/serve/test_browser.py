@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ._corpus import XSS_IMG, XSS_SCRIPT
+from ._corpus import RLO, XSS_IMG, XSS_SCRIPT
 
 PARAGRAPH = ("Ferries will use the western pier until the work is finished, and the morning "
              "timetable will change from next week.")
@@ -132,4 +132,18 @@ def test_hostile_documents_execute_nothing_on_any_page(page):
     page.wait_for_selector("#results")
     assert XSS_SCRIPT in page.input_value("#qtext")
     assert page.locator("img").count() == 0
+    _clean(page)
+
+
+def test_a_right_to_left_override_in_a_title_stays_inside_its_element(page):
+    """The app shows the title holding an unterminated U+202E in elements that isolate their
+    direction (the document list, a search, the document's page), so the fields after it keep
+    theirs."""
+    for url in ("/documents", "/doc?id=dam", "/documents?q=reservoir"):
+        page.goto(page.base + url)
+        holders = page.evaluate("""(rlo) => [...document.querySelectorAll('body *')]
+            .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.includes(rlo)))
+            .map(e => getComputedStyle(e).unicodeBidi)""", RLO)
+        assert holders, f"the title is shown on {url}"
+        assert set(holders) == {"isolate"}, url
     _clean(page)
