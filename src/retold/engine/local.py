@@ -81,6 +81,7 @@ _CFG: Config | None = None
 _CHROME: dict[str, set[int]] = {}
 _FORMULA: np.ndarray = np.zeros(0, dtype=np.uint64)  # sorted formula n-gram hashes
 _PROFILES: dict = {}  # document index -> compare.Profile, per worker
+_UNSEEN: np.ndarray = np.zeros(0, dtype=np.uint64)  # n-grams the second story pass blanks
 _LOCK: RunLock | None = None  # the run folder's lock, held by the main process only
 
 
@@ -111,6 +112,14 @@ def _die_with_parent() -> None:
 def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
     lo, hi = bounds
     return stages.sketch([d.text for d in _DOCS[lo:hi]], _CFG)
+
+
+def _article_task(bounds: tuple[int, int]) -> list[str | None]:
+    """The article text of each document in bounds, None where blanking left it as it was."""
+    lo, hi = bounds
+    docs = _DOCS[lo:hi]
+    return [a.text if a.text is not d.text else None
+            for a, d in zip(stages.article_texts(docs, _CHROME, _UNSEEN, _CFG), docs)]
 
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
@@ -396,22 +405,29 @@ class LocalEngine:
         """The story stage: formula (global _FORMULA, also in stages/formula.npy) and what the
         last stage needs of the story model (stages/stories.npz, written last: the stage's
         completion marker), so a resumed run does not build the model again."""
-        global _FORMULA
+        global _FORMULA, _UNSEEN
         path = st / "stories.npz"
         if path.exists() and (st / "formula.npy").exists():
             _FORMULA = np.load(st / "formula.npy", allow_pickle=False)
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
         sources = [d.source for d in docs]
-        first = stages.story_model(docs, rep, self.cfg)  # first pass: the model only, for formula
+        # the per-document work of each pass (event features, the article text) on the workers
+        with self._pool(len(docs)) as pool:
+            first = stages.story_model(docs, rep, self.cfg, mapper=_mapper(pool))  # for formula
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
-        unseen = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
-        article = stages.article_texts(docs, _CHROME, unseen, self.cfg)
-        unchanged = np.array([a.text is d.text for a, d in zip(article, docs)], dtype=bool)
-        sb = stages.stories(article, rep, self.cfg, first, unchanged)
+        _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
+        with self._pool(len(docs)) as pool:  # forked now, so workers see what to blank
+            size = self.cfg.batch_docs
+            bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
+            texts = [t for part in (_mapper(pool) or map)(_article_task, bounds) for t in part]
+            article = [d if t is None else Document(d.doc_id, t, d.title, d.date, d.source, d.url)
+                       for d, t in zip(docs, texts)]
+            unchanged = np.array([t is None for t in texts], dtype=bool)
+            sb = stages.stories(article, rep, self.cfg, first, unchanged, _mapper(pool))
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)
@@ -580,6 +596,11 @@ def _kill_workers(pool) -> None:
             p.kill()
     for p in list(pool._pool):
         p.join(timeout=5.0)
+
+
+def _mapper(pool):
+    """An ordered map over the pool's workers that fails if one dies; None without a pool."""
+    return (lambda f, tasks: _watch(pool, pool.imap(f, tasks))) if pool is not None else None
 
 
 def _watch(pool, results):

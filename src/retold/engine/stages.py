@@ -181,25 +181,27 @@ class StoryBatch:
 
 
 def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-                unchanged: np.ndarray | None = None) -> StoryModel:
+                unchanged: np.ndarray | None = None, mapper=None) -> StoryModel:
     """The corpus story model over exact-group representatives. With `earlier` (a model of
     the same documents) and `unchanged` (per document: same text as there), the event
-    features of unchanged documents are taken from it, not computed again."""
+    features of unchanged documents are taken from it, not computed again. `mapper`: an
+    ordered map (a worker pool's imap) the features are computed with."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     known = None
     if earlier is not None and unchanged is not None and earlier.features is not None:
         known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.features)]
-    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known)
+    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known,
+                       mapper)
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-            unchanged: np.ndarray | None = None) -> StoryBatch:
+            unchanged: np.ndarray | None = None, mapper=None) -> StoryBatch:
     """The story model (`story_model`) and the story label of each representative."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
-    model = story_model(docs, rep, cfg, earlier, unchanged)
+    model = story_model(docs, rep, cfg, earlier, unchanged, mapper)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

@@ -7,7 +7,7 @@ top-k search, time-aware) -> graph (direct + shared-neighbour similarity) -> lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,13 +52,28 @@ def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
     return vectorize(features_of(texts, titles, cfg, features))
 
 
+FEATURE_CHUNK = 500  # documents per task when a mapper spreads the features over workers
+
+
+def _features_chunk(task: tuple[list[str], list[str | None], float]) -> list:
+    texts, titles, weight = task
+    return [event_features(t, h, weight) for t, h in zip(texts, titles)]
+
+
 def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
-                known: Sequence | None = None) -> list:
+                known: Sequence | None = None, mapper: Callable | None = None) -> list:
     """Event features of each document; an entry of `known` that is not None is used as it
-    is (the engine passes the features of texts a second story pass left unchanged)."""
-    known = known if known is not None else [None] * len(texts)
-    return [f if f is not None else event_features(t, h, cfg.story_name_weight)
-            for t, h, f in zip(texts, titles, known)]
+    is (the engine passes the features of texts a second story pass left unchanged).
+    `mapper(function, tasks)`: an ordered map (a worker pool's imap) to spread the work."""
+    known = list(known) if known is not None else [None] * len(texts)
+    todo = [i for i, f in enumerate(known) if f is None]
+    tasks = [([texts[i] for i in todo[k:k + FEATURE_CHUNK]], [titles[i] for i in todo[k:k + FEATURE_CHUNK]],
+              cfg.story_name_weight) for k in range(0, len(todo), FEATURE_CHUNK)]
+    done = (mapper or map)(_features_chunk, tasks)
+    for k, chunk in zip(range(0, len(todo), FEATURE_CHUNK), done):
+        for i, f in zip(todo[k:k + FEATURE_CHUNK], chunk):
+            known[i] = f
+    return known
 
 
 def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> np.ndarray | None:
@@ -80,10 +95,10 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
-                cfg: Config, features: Sequence | None = None) -> StoryModel:
+                cfg: Config, features: Sequence | None = None, mapper: Callable | None = None) -> StoryModel:
     """The corpus story model; `features`: event features already known per document (None
-    where they must be computed)."""
-    feats = features_of(texts, titles, cfg, features)
+    where they must be computed); `mapper`: an ordered map to compute them on workers."""
+    feats = features_of(texts, titles, cfg, features, mapper)
     vec = vectorize(feats)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
