@@ -82,10 +82,17 @@ def _tables(out: Path) -> dict[str, list[str]]:
     return {t: sorted(map(repr, pq.read_table(out / f"{t}.parquet").to_pylist())) for t in TABLES}
 
 
+def _foreground_signals() -> None:
+    # A shell starts a background job with SIGINT ignored, and an ignored disposition is
+    # inherited: run from such a job (`make test &`, a CI script under nohup), the run would
+    # ignore Ctrl-C as it should. A terminal's foreground job has the default disposition.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(command: list[str]) -> subprocess.Popen:
     # a session of its own, like a shell job: Ctrl-C goes to the whole process group
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_foreground_signals)
 
 
 def _wait_for(proc: subprocess.Popen, ready) -> bool:
