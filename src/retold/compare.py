@@ -44,7 +44,7 @@ class Profile:
     grams: np.ndarray  # word n-gram hash at each token position
     formula: np.ndarray  # per token: inside wording the corpus knows as formula
     facts: np.ndarray  # per token: a name or a figure
-    capitalised: np.ndarray  # per token: starts with a capital letter
+    name_words: list[str]  # sorted words a respelt name of the other side may be (_name_words)
     seeds: SeedIndex  # the aligner's seed n-grams, sorted
 
 
@@ -60,11 +60,9 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     grams = shingles(toks.hashes, cfg.shingle_n)
     form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
-    text = doc.text
-    caps = np.fromiter((text[i].isupper() for i in toks.starts.tolist()), dtype=bool, count=len(toks))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents), grams, form, facts, caps,
+                   sum(not s.chrome for s in sents), grams, form, facts, _name_words(doc.text, toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat))
 
 
@@ -77,11 +75,11 @@ def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return values[sorted_set[pos] != values]
 
 
-def _name_words(p: Profile) -> list[str]:
-    """The words of `p` a respelt name can be: its capitalised words, or all its words when it
-    is written in lower case (then a name has no capital to find it by). Sorted, unique."""
-    keys = p.tokens.keys
-    caps = [keys[i] for i in np.flatnonzero(p.capitalised).tolist() if not keys[i][:1].isdigit()]
+def _name_words(text: str, toks: Tokens) -> list[str]:
+    """The words of a text a respelt name can be: its capitalised words, or all its words when
+    it is written in lower case (then a name has no capital to find it by). Sorted, unique."""
+    keys = toks.keys
+    caps = [k for k, s in zip(keys, toks.starts.tolist()) if text[s].isupper() and not k[:1].isdigit()]
     if len(caps) < LOWER_CASE_SHARE * max(1, len(keys)):
         caps = [k for k in keys if not k[:1].isdigit()]
     return sorted(set(caps))
@@ -121,7 +119,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
         if len(x) < min_facts:
             continue
         missing = [f for f in x if f not in y]
-        names = _name_words(other) if missing else []
+        names = other.name_words if missing else []
         kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
         best = kept / len(x) if best is None else max(best, kept / len(x))
     return best, min(len(fa), len(fb)) >= min_facts

@@ -118,7 +118,7 @@ def _chunks(out: Path) -> int:
 def test_ctrl_c_stops_the_pool_says_how_to_resume_and_resumes_to_the_same_tables(setup, tmp_path):
     command, reference = setup
     out = tmp_path / "run"
-    # Ctrl-C while the sketch stage's pool runs, in the story stage (no pool), and while the
+    # Ctrl-C while the sketch stage's pool runs, in the story stage (its own pools), and while the
     # compare stage's pool runs
     points = [lambda: (out / "documents.parquet").exists() and _children(proc.pid),
               lambda: (out / "stages" / "candidates.npz").exists(),

@@ -237,7 +237,7 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
         # one comparison at a time: the tokenizer's vocabulary is per process and not made for
         # threads, and CPU-bound threads gain nothing under the GIL
         with COMPUTE_LOCK:
-                return run_query(text, store, limit=limit, config=cfg, index=idx, title=title,
+            return run_query(text, store, limit=limit, config=cfg, index=idx, title=title,
                              reader=view().read).to_dict()
 
     # --- JSON API -----------------------------------------------------------------------------
