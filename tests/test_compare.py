@@ -147,11 +147,27 @@ def test_a_new_item_of_one_source_is_not_a_rewrite_of_its_last_item():
     # site rewords leads past matching, so across sources the lead is not asked for.
     update = ("Brannock Steel will shut its Ulvik rolling mill in March, with the loss of 640 jobs, "
               "the company said on Monday. " + LEAD_BACKGROUND)
-    new_item = "About 300 people occupied the town hall in protest on Thursday night, police said. " + LEAD_BACKGROUND
+    new_item = "About 300 people occupied the town hall in protest that evening, police said. " + LEAD_BACKGROUND
 
     def rel(text, source):
-        return retold.compare(Document("a", LEAD_FIRST, date="2024-03-04", source="wire.example"),
-                              Document("b", text, date="2024-03-07", source=source)).relation
+        return retold.compare(Document("a", LEAD_FIRST, date="2024-03-04T09:10", source="wire.example"),
+                              Document("b", text, date="2024-03-04T21:40", source=source)).relation
     assert rel(update, "wire.example") == "rewrite"
     assert rel(new_item, "wire.example") == "reuse"
     assert rel(new_item, "other.example") == "rewrite"
+
+
+def test_one_source_retelling_its_item_days_later_is_a_follow_up_not_a_version():
+    # A wire's versions of an item come out within a day; the same source re-telling it with
+    # its lead a week later is a follow-up. A reposter on another site may copy any time.
+    update = ("Brannock Steel will shut its Ulvik rolling mill in March, with the loss of 640 jobs, "
+              "the company said on Monday. " + LEAD_BACKGROUND)
+
+    def rel(date_b, source_b, date_a="2024-03-04"):
+        return retold.compare(Document("a", LEAD_FIRST, date=date_a, source="wire.example"),
+                              Document("b", update, date=date_b, source=source_b)).relation
+    assert rel("2024-03-05", "wire.example") == "rewrite"  # the next day: a version
+    assert rel("2024-03-11", "wire.example") == "reuse"  # a week later: the old item as background
+    assert rel("2024-03-11", "other.example") == "rewrite"
+    assert rel(None, "wire.example") == "rewrite"  # undated: nothing to go on
+    assert rel("2024-02-26", "wire.example") == "reuse"  # whichever side is earlier

@@ -62,6 +62,7 @@ class Evidence:
     same_source: bool = False  # both documents name one source (site, wire)
     facts_both: bool = True  # both sides have enough facts for fact_cover to say "refilled"
     lead_kept: bool = True  # the later side's lead has a counterpart (compare._lead_kept)
+    days_apart: float | None = None  # publication dates' distance (None: a date is missing)
 
 
 def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
@@ -90,6 +91,11 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     # under its own lead; a version or an update of an item re-tells its lead too. (Across
     # sources a spinner rewords the lead past recognition, so it is not asked for there.)
     retold = retold and (ev.lead_kept or not ev.same_source)
+    # A source issues the versions of an item (an update, a correction, a fuller take) within a
+    # day; its item days later that re-tells the earlier one is new news with the old as
+    # background. A reposter across sites may copy at any time, so this is not asked there.
+    retold = retold and not (ev.same_source and ev.days_apart is not None
+                             and ev.days_apart > cfg.rewrite_version_days)
     if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"

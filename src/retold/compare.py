@@ -10,8 +10,8 @@ from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
 from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction, parse_date
-from .explain.edits import (Sent, SentenceIndex, diff_documents, lead, match_sentences,
-                            quoted_tokens, sentence_index, sentence_units)
+from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens, lead,
+                            match_sentences, quoted_tokens, sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
 from .story.pair import pair_story_score
@@ -46,6 +46,7 @@ class Profile:
     facts: np.ndarray  # per token: a name or a figure
     name_words: list[str]  # sorted words a respelt name of the other side may be (_name_words)
     seeds: SeedIndex  # the aligner's seed n-grams, sorted
+    headlines: np.ndarray  # per token: on a line that reads as a title (headline_tokens)
 
 
 def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
@@ -63,7 +64,8 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
                    sum(not s.chrome for s in sents), grams, form, facts, _name_words(doc.text, toks),
-                   seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat))
+                   seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
+                   headline_tokens(doc.text, toks))
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -154,6 +156,12 @@ def _lead_kept(pa: Profile, pb: Profile, pair_a: np.ndarray, pair_b: np.ndarray,
     return False
 
 
+def _days_apart(date_a: str | None, date_b: str | None) -> float | None:
+    """Days between two publication dates; None when either is missing or unreadable."""
+    da, db = parse_date(date_a), parse_date(date_b)
+    return abs((da - db).total_seconds()) / 86400 if da and db else None
+
+
 def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
     """Indexes of the fact tokens in [t0, t1), chrome and formula left out (a hospital named
     in every report of one city is not a fact of this one)."""
@@ -241,8 +249,9 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     covered_a = covered_by(pa.grams, shared, len(ta), cfg.shingle_n)
     covered_b = covered_by(pb.grams, shared, len(tb), cfg.shingle_n)
     specific = _without(shared, formula)
-    sa = covered_by(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome
-    sb = covered_by(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome
+    # nor titles: two pages listing the same other stories' headlines share no written text
+    sa = covered_by(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome & ~pa.headlines
+    sb = covered_by(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome & ~pb.headlines
     evidence = [int(min(sa[p.a0:p.a1].sum(), sb[p.b0:p.b1].sum())) >= cfg.min_passage_tokens for p in tps]
     ea, eb = covered_tokens([p for p, e in zip(tps, evidence) if e], len(ta), len(tb))
     ea &= sa
@@ -295,6 +304,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         same_source=bool(a.source) and a.source == b.source,
         facts_both=cover_both,
         lead_kept=_lead_kept(pa, pb, pair_a, pair_b, cfg),
+        days_apart=_days_apart(a.date, b.date),
     )
     rel = relation(scores, ev, cfg)
     if rel not in ("exact", "near_duplicate", "template"):

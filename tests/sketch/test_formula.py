@@ -6,7 +6,7 @@ import numpy as np
 
 import retold
 from retold.config import Config
-from retold.sketch.formula import formula_grams, covered_by, syndicated_grams
+from retold.sketch.formula import covered_by, formula_grams, site_lasting_grams, syndicated_grams
 from retold.text.normalise import tokenize
 from retold.text.shingle import shingles
 
@@ -41,6 +41,17 @@ def test_syndicated_widget_needs_many_sites_months_and_other_stories():
     assert formula_grams(docs, one_story, 3, sources, 0, 3, None, days, 30.0).tolist() == []
     two_stories = np.array([0, 1, 1, 2, 2, 2])
     assert formula_grams(docs, two_stories, 3, sources, 0, 3, None, days, 30.0).tolist() == [8]
+
+
+def test_a_sites_wording_months_apart_is_read_past_by_the_story_model():
+    # gram 3: one site's tip line in two reports five months apart; gram 4: one site's two
+    # reports of one event a day apart; gram 5: two sites months apart (a reprint: not one site);
+    # gram 6: undated on one site
+    docs = [g(3, 4), g(4), g(3), g(5), g(5), g(6), g(6)]
+    sources = np.array([0, 0, 0, 1, 2, 3, 3])
+    days = np.array([0.0, 1.0, 150.0, 0.0, 90.0, np.nan, np.nan])
+    assert site_lasting_grams(docs, sources, days, 30.0).tolist() == [3]
+    assert site_lasting_grams(docs, np.full(7, -1), days, 30.0).tolist() == []  # no source: no site
 
 
 def test_covered_by_cover_every_token_of_a_formula_gram():

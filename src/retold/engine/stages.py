@@ -11,7 +11,7 @@ from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
-from ..sketch.formula import blank, covered_by, formula_grams, syndicated_grams
+from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams
 from ..sketch.lsh import lsh_candidates
 from ..sketch.minhash import signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
@@ -141,12 +141,14 @@ def _site_codes(sources: list[str | None]) -> np.ndarray:
 
 def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], days: np.ndarray,
                cfg: Config) -> np.ndarray:
-    """N-grams on `formula_min_sources` or more sites over more than `formula_min_span_days`
-    days: read past by the story model, so that a widget shared by several sites does not
-    make their unrelated reports one story. `days`: per representative (StoryModel.days)."""
+    """N-grams on `formula_min_sources` or more sites, or in two or more documents of one site,
+    over more than `formula_min_span_days` days: read past by the story model, so that a widget
+    shared by several sites, or one site's tip line or paywall notice, does not make unrelated
+    reports one story. `days`: per representative (StoryModel.days)."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
-    return syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
-                            cfg.formula_min_sources, days, cfg.formula_min_span_days)
+    grams, sites = [batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps])
+    return np.union1d(syndicated_grams(grams, sites, cfg.formula_min_sources, days, cfg.formula_min_span_days),
+                      site_lasting_grams(grams, sites, days, cfg.formula_min_span_days))
 
 
 def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,

@@ -16,7 +16,7 @@ import numpy as np
 from ..config import Config
 from ..model import Edit
 from ..text.normalise import DATE_WORDS, Tokens
-from ..text.sentences import sentences
+from ..text.sentences import hard_wrapped, sentences
 from ..text.stopwords import STOPWORDS
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
@@ -461,6 +461,36 @@ def reads_as_chrome(text: str, toks: Tokens, s: Sent, cfg: Config) -> bool:
     without that knowledge (a label, a date line, a menu: `_looks_like_chrome`)."""
     return s.chrome or _looks_like_chrome(text[s.start:s.end], toks.keys[s.t0:s.t1],
                                           _whole_line(text, s.start, s.end), cfg.chrome_date_share)
+
+
+HEADLINE_TOKENS = 20  # a line longer than this without a sentence end is still prose (a quoted tweet)
+HEADLINE_FIGURES = 0.3  # ... and one this much figures is a table row (a wire's results), not a title
+
+
+def headline_tokens(text: str, toks: Tokens) -> np.ndarray:
+    """Per token: on a line that reads as a title, not prose (a line of a few words that does
+    not end like a sentence and is not a table row of figures). The lists of other stories'
+    titles a site prints around its articles (related links, video playlists, "most read")
+    are made of such lines, and two pages sharing them share nothing written. Text wrapped
+    at a fixed width breaks lines inside sentences, so it has none."""
+    m = np.zeros(len(toks), dtype=bool)
+    if len(toks) == 0 or hard_wrapped(text):
+        return m
+    line_of = np.searchsorted(np.array([i for i, c in enumerate(text) if c == "\n"], dtype=np.int64),
+                              toks.starts)
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(line_of)) + 1, [len(toks)]))
+    for t0, t1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        n = t1 - t0
+        if n > HEADLINE_TOKENS:
+            continue
+        line_end = text.find("\n", int(toks.starts[t1 - 1]))
+        line = text[int(toks.starts[t0]):None if line_end < 0 else line_end].rstrip()
+        if _SENT_END.search(line) or line.endswith(":"):
+            continue
+        if sum(k[:1].isdigit() for k in toks.keys[t0:t1]) > HEADLINE_FIGURES * n:
+            continue
+        m[t0:t1] = True
+    return m
 
 
 def lead(text: str, toks: Tokens, sents: list[Sent], cfg: Config) -> int | None:

@@ -111,6 +111,31 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
                        np.repeat(np.asarray(days, dtype=np.float64), lengths), min_sources, min_span_days)
 
 
+def site_lasting_grams(doc_grams: list[np.ndarray], sources: np.ndarray, days: np.ndarray,
+                       min_span_days: float) -> np.ndarray:
+    """Sorted n-gram hashes found in documents of one source (-1: none) dated more than
+    `min_span_days` apart: a site's tip line, paywall notice or video list, before the stories
+    say whether the articles beside it are related. Such wording is read past by the story
+    model, so that it cannot make two of the site's unrelated reports one story (and then,
+    being in one story, escape the per-site formula rule)."""
+    flat, lengths = _flatten(doc_grams)
+    if len(flat) == 0:
+        return EMPTY
+    site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
+    d = np.repeat(np.asarray(days, dtype=np.float64), lengths)
+    known = site >= 0
+    flat, site, d = flat[known], site[known], d[known]
+    with np.errstate(over="ignore"):  # one key per (gram, site); a collision only blanks more
+        key = flat ^ (site.astype(np.uint64) * _SITE_MIX)
+    lasting = _lasting(key, d, min_span_days)
+    if len(lasting) == 0:
+        return EMPTY
+    return np.unique(flat[np.isin(key, lasting)])
+
+
+_SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
+
+
 def _flatten(doc_grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """All documents' n-gram hashes in one array, and how many each document has."""
     lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
