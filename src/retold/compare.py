@@ -65,7 +65,7 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
                    sum(not s.chrome for s in sents), grams, form, facts, _name_words(doc.text, toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
-                   headline_tokens(doc.text, toks))
+                   headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share))
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -13,20 +13,29 @@ MOST_READ = ("Most read\n\n"
              "Library extends opening hours during exam weeks\n")
 
 
-def _headline_words(text):
+def _headline_words(text, title=None):
     toks = tokenize(text)
-    mask = headline_tokens(text, toks)
+    mask = headline_tokens(text, toks, title)
     return {k for k, m in zip(toks.keys, mask.tolist()) if m}
 
 
-def test_titles_are_headlines_and_prose_and_tables_are_not():
+def test_other_stories_titles_are_headlines_and_the_own_title_prose_and_tables_are_not():
     text = ("Tollbridge fares rise next month\n\n"
             "The county will raise tolls on the Esk bridge by 40 cents from June 1, officials said on Tuesday.\n\n"
             "Revenue 12.4 mln vs 11.9 mln 8.1 pct\n\n"
             "\"We had no choice,\" the treasurer said.\n")
     words = _headline_words(text)
-    assert {"tollbridge", "fares", "rise"} <= words
     assert not words & {"county", "treasurer", "revenue", "choice"}
+    # the document's own title (before any prose) is its own text; a title after prose is not
+    assert not words & {"tollbridge", "fares"}
+    assert {"tollbridge", "fares"} <= _headline_words("Read more.\n\n" + text)
+    # a label before the title ("Share this article") is not the title
+    assert not {"tollbridge", "fares"} & _headline_words("Share this article\n\n" + text)
+    # nor a date line, nor a related link the record's title field does not name
+    assert not {"tollbridge", "fares"} & _headline_words("Posted on May 3, 2024 by Staff Writer\n\n" + text)
+    page = "Harbour council approves ferry timetable for winter\n\n" + text
+    assert {"tollbridge", "fares"} <= _headline_words(page)
+    assert not {"tollbridge", "fares"} & _headline_words(page, title="Toll-bridge fares to rise next month")
 
 
 def test_two_unrelated_articles_sharing_a_most_read_box_are_not_reuse():

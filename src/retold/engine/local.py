@@ -419,7 +419,8 @@ class LocalEngine:
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
-        _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg))
+        _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
+                                                           [d.date for d in docs]))
         with self._pool(len(docs)) as pool:  # forked now, so workers see what to blank
             size = self.cfg.batch_docs
             bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]

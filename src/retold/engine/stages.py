@@ -18,7 +18,7 @@ from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
 from ..errors import Err, RetoldError
-from ..story import StoryModel, batch_stories, build_model, stream_model, stream_stories
+from ..story import StoryModel, batch_stories, build_model, day_numbers, stream_model, stream_stories
 
 
 @dataclass
@@ -140,15 +140,20 @@ def _site_codes(sources: list[str | None]) -> np.ndarray:
 
 
 def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], days: np.ndarray,
-               cfg: Config) -> np.ndarray:
+               cfg: Config, dates: list[str | None] | None = None) -> np.ndarray:
     """N-grams on `formula_min_sources` or more sites, or in two or more documents of one site,
     over more than `formula_min_span_days` days: read past by the story model, so that a widget
     shared by several sites, or one site's tip line or paywall notice, does not make unrelated
-    reports one story. `days`: per representative (StoryModel.days)."""
+    reports one story. `days`: per representative (StoryModel.days); `dates`: every
+    document's date (none: the per-site rule sees no dates and finds nothing)."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
-    grams, sites = [batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps])
-    return np.union1d(syndicated_grams(grams, sites, cfg.formula_min_sources, days, cfg.formula_min_span_days),
-                      site_lasting_grams(grams, sites, days, cfg.formula_min_span_days))
+    syndicated = syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
+                                  cfg.formula_min_sources, days, cfg.formula_min_span_days)
+    # every document with its own site and date, not its exact group's representative (which
+    # one represents the group depends on the input order)
+    own_days = day_numbers(dates) if dates is not None else np.full(len(rep), np.nan)
+    return np.union1d(syndicated, site_lasting_grams(list(batch.anchors), _site_codes(list(sources)),
+                                                     own_days, cfg.formula_min_span_days))
 
 
 def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,
@@ -194,7 +199,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
     if earlier is not None and unchanged is not None and earlier.features is not None:
         known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.features)]
     return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known,
-                       mapper)
+                       mapper, keys=[d.doc_id for d in sub])
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..model import Edit
-from ..text.normalise import DATE_WORDS, Tokens
+from ..text.normalise import DATE_WORDS, Tokens, tokenize
 from ..text.sentences import hard_wrapped, sentences
 from ..text.stopwords import STOPWORDS
 
@@ -465,31 +465,48 @@ def reads_as_chrome(text: str, toks: Tokens, s: Sent, cfg: Config) -> bool:
 
 HEADLINE_TOKENS = 20  # a line longer than this without a sentence end is still prose (a quoted tweet)
 HEADLINE_FIGURES = 0.3  # ... and one this much figures is a table row (a wire's results), not a title
+TITLE_DICE = 0.5  # word Dice of a line and the record's title for the line to be that title (a
+# spun copy rewords its title field but may keep the original headline in its text)
 
 
-def headline_tokens(text: str, toks: Tokens) -> np.ndarray:
-    """Per token: on a line that reads as a title, not prose (a line of a few words that does
-    not end like a sentence and is not a table row of figures). The lists of other stories'
-    titles a site prints around its articles (related links, video playlists, "most read")
-    are made of such lines, and two pages sharing them share nothing written. Text wrapped
-    at a fixed width breaks lines inside sentences, so it has none."""
+def headline_tokens(text: str, toks: Tokens, title: str | None = None,
+                    date_share: float = 0.3) -> np.ndarray:
+    """Per token: on a line that reads as another story's title, not prose (a line of a few
+    words that does not end like a sentence and is not a table row of figures). The lists of
+    other stories' titles a site prints around its articles (related links, video playlists,
+    "most read") are made of such lines, and two pages sharing them share nothing written.
+
+    The document's own title is kept: of the title-like lines before any prose that are not
+    labels or date lines (`_looks_like_chrome`, `date_share`), the one closest to `title`
+    (the record's title field) if any is close, else none; without a title, the first. A copy that keeps only the headline of what
+    it rewords still shares it. Text wrapped at a fixed width breaks lines inside sentences,
+    so it has none."""
     m = np.zeros(len(toks), dtype=bool)
     if len(toks) == 0 or hard_wrapped(text):
         return m
     line_of = np.searchsorted(np.array([i for i, c in enumerate(text) if c == "\n"], dtype=np.int64),
                               toks.starts)
     bounds = np.concatenate(([0], np.flatnonzero(np.diff(line_of)) + 1, [len(toks)]))
+    before_prose, own = True, []  # title-like lines before the first prose line
     for t0, t1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         n = t1 - t0
-        if n > HEADLINE_TOKENS:
-            continue
         line_end = text.find("\n", int(toks.starts[t1 - 1]))
         line = text[int(toks.starts[t0]):None if line_end < 0 else line_end].rstrip()
-        if _SENT_END.search(line) or line.endswith(":"):
-            continue
-        if sum(k[:1].isdigit() for k in toks.keys[t0:t1]) > HEADLINE_FIGURES * n:
+        keys = toks.keys[t0:t1]
+        if n > HEADLINE_TOKENS or _SENT_END.search(line) or line.endswith(":") \
+                or sum(k[:1].isdigit() for k in keys) > HEADLINE_FIGURES * n:
+            before_prose = False  # prose (or a table): titles after it are other stories'
             continue
         m[t0:t1] = True
+        if before_prose and n > LABEL_TOKENS and not _looks_like_chrome(line, keys, True, date_share):
+            own.append((t0, t1))
+    if own and title:  # the line that gives the record's title; none may (a video list on top)
+        want = set(tokenize(title).keys)
+        dice = [2 * len(want & set(toks.keys[a:b])) / max(1, len(want) + len(set(toks.keys[a:b])))
+                for a, b in own]
+        own = [own[int(np.argmax(dice))]] if max(dice) >= TITLE_DICE else []
+    if own:
+        m[own[0][0]:own[0][1]] = False
     return m
 
 

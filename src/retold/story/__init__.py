@@ -95,16 +95,32 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
-                cfg: Config, features: Sequence | None = None, mapper: Callable | None = None) -> StoryModel:
+                cfg: Config, features: Sequence | None = None, mapper: Callable | None = None,
+                keys: Sequence[str] | None = None) -> StoryModel:
     """The corpus story model; `features`: event features already known per document (None
-    where they must be computed); `mapper`: an ordered map to compute them on workers."""
+    where they must be computed); `mapper`: an ordered map to compute them on workers;
+    `keys`: a unique key per document (its id). With keys the model is built in key order and
+    returned in input order, so the same documents in another order give the same model
+    (neighbour search breaks ties by position, and the vocabulary follows first use)."""
     feats = features_of(texts, titles, cfg, features, mapper)
-    vec = vectorize(feats)
+    perm = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys is not None \
+        else np.arange(len(texts))
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(len(perm))
+    vec = vectorize([feats[i] for i in perm.tolist()])
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
-    nb = _search(vec, days, cfg, None, dense)
+    nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm])
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
-    return StoryModel(vec, days, nb, edges, weights, prof, dense, feats)
+    # back to input order: rows by inv, document indices by perm
+    vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.vocab, vec.df)
+    index = np.where(nb.index >= 0, perm[np.maximum(nb.index, 0)], -1)[inv]
+    nb = Neighbours(index, nb.sim[inv])
+    e = perm[edges] if len(edges) else edges
+    e = np.sort(e, axis=1)
+    order = np.lexsort((e[:, 1], e[:, 0])) if len(e) else np.arange(0)
+    prof = sp.csr_matrix(prof[inv][:, inv])
+    return StoryModel(vec, days, nb, e[order], weights[order], prof, dense, feats)
 
 
 def batch_stories(model: StoryModel, threshold: float, also: Sequence[float] = ()) -> np.ndarray:
