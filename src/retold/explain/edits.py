@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..model import Edit
+from ..text.boilerplate import token_lines
 from ..text.normalise import DATE_WORDS, Tokens, tokenize
 from ..text.sentences import hard_wrapped, sentences
 from ..text.stopwords import STOPWORDS
@@ -484,9 +485,8 @@ def headline_tokens(text: str, toks: Tokens, title: str | None = None,
     m = np.zeros(len(toks), dtype=bool)
     if len(toks) == 0 or hard_wrapped(text):
         return m
-    line_of = np.searchsorted(np.array([i for i, c in enumerate(text) if c == "\n"], dtype=np.int64),
-                              toks.starts)
-    bounds = np.concatenate(([0], np.flatnonzero(np.diff(line_of)) + 1, [len(toks)]))
+    _, first = token_lines(text, toks)
+    bounds = np.append(first, len(toks))
     before_prose, own = True, []  # title-like lines before the first prose line
     for t0, t1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         n = t1 - t0
