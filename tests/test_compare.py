@@ -2,6 +2,7 @@ import json
 
 import retold
 from retold import Document
+from retold.config import Config
 
 ORIGINAL = """Premier Vuković announced on Monday that the coastal railway would reopen in 14 months.
 
@@ -107,7 +108,6 @@ def test_fact_cover_counts_the_facts_a_formula_fills_in():
 
     import numpy as np
 
-    from retold.config import Config
     from retold.text.normalise import tokenize
     from retold.text.shingle import shingles
     compare_mod = importlib.import_module("retold.compare")
@@ -171,3 +171,23 @@ def test_one_source_retelling_its_item_days_later_is_a_follow_up_not_a_version()
     assert rel("2024-03-11", "other.example") == "rewrite"
     assert rel(None, "wire.example") == "rewrite"  # undated: nothing to go on
     assert rel("2024-02-26", "wire.example") == "reuse"  # whichever side is earlier
+
+
+def test_one_sources_new_item_retelling_a_part_of_the_last_is_not_a_version():
+    # Published the same day by one wire: the lead and one background sentence of the morning
+    # item re-told, then three sentences of new news. A version re-tells most of its item
+    # (rewrite_version_parallel); a reposter on another site that keeps two sentences of five
+    # is still a rewrite at rewrite_parallel.
+    new_item = ("Brannock Steel will shut its Ulvik rolling mill in March, with the loss of 640 jobs, "
+                "the company said on Monday. The mill, opened in 1962, made plate for shipyards in "
+                "Kessel and Marrow Bay. Shares in Brannock rose 4 percent in Oslo trading after the "
+                "announcement. Analysts at Norvik Securities said the closure would save the group about "
+                "50 million crowns a year. The firm also named Ilse Varga as its new finance chief, "
+                "replacing Tomas Berg, who retires in June.")
+
+    def rel(source, cfg=None):
+        return retold.compare(Document("a", LEAD_FIRST, date="2024-03-04T09:10", source="wire.example"),
+                              Document("b", new_item, date="2024-03-04T15:40", source=source), cfg).relation
+    assert rel("wire.example") == "reuse"
+    assert rel("other.example") == "rewrite"
+    assert rel("wire.example", Config(rewrite_version_parallel=0.35)) == "rewrite"  # the rule decides

@@ -96,7 +96,9 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
     # background. A reposter across sites may copy at any time, so this is not asked there.
     retold = retold and not (ev.same_source and ev.days_apart is not None
                              and ev.days_apart > cfg.rewrite_version_days)
-    if (ev.chars > 0 and s.parallel >= cfg.rewrite_parallel and s.reworded >= cfg.rewrite_reworded
+    # One source's second version of an item re-tells most of it; its new item re-tells a part.
+    parallel = cfg.rewrite_version_parallel if ev.same_source else cfg.rewrite_parallel
+    if (ev.chars > 0 and s.parallel >= parallel and s.reworded >= cfg.rewrite_reworded
             and s.story >= cfg.rewrite_story and retold and ev.length_ratio >= cfg.rewrite_length_ratio):
         return "rewrite"
     if refilled and (aligned or s.parallel >= cfg.template_parallel):
