@@ -126,15 +126,15 @@ def measure(cmd: list[str], interval: float = 0.02) -> dict:
     return measure_child(cmd, REPO / ".bench" / "child.stderr", REPO, interval)
 
 
-def retold_cmd(inp: Path, out: Path) -> list[str]:
+def retold_cmd(inp: Path, out: Path, mode: str = "run") -> list[str]:
     exe = Path(sys.executable).parent / "retold"
     exe = str(exe) if exe.exists() else (shutil.which("retold") or "retold")
     try:
-        helptext = subprocess.run([exe, "run", "--help"], capture_output=True, text=True,
+        helptext = subprocess.run([exe, mode, "--help"], capture_output=True, text=True,
                                   timeout=120).stdout
     except (OSError, subprocess.TimeoutExpired):
         helptext = ""
-    cmd = [exe, "run", str(inp), "--out", str(out)]
+    cmd = [exe, mode, str(inp), "--out", str(out)]
     cmd += [f for f in ("--quiet", "--force") if f in helptext]
     return cmd
 
@@ -310,8 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None, help="first N documents (default all)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per tool; best wall time is kept")
-    ap.add_argument("--tools", default="datasketch,datasketch-bulk,retold",
-                    help="comma list of: datasketch, datasketch-bulk, retold")
+    ap.add_argument("--tools", default="datasketch,datasketch-bulk,retold-dedup,retold",
+                    help="comma list of: datasketch, datasketch-bulk, retold-dedup, retold")
     ap.add_argument("--sketch-stages", default=None,
                     help="comma list of retold run.json timing keys doing MinHash + LSH work "
                          f"(default {','.join(SKETCH_STAGES)})")
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     for t in tools:
-        if t != "retold" and t not in DS_TOOLS:
+        if t not in ("retold", "retold-dedup") and t not in DS_TOOLS:
             raise SystemExit(f"unknown tool {t!r}")
     inp = corpus.build(args.docs)
     docs = read_jsonl(inp)
@@ -337,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
           file=sys.stderr)
 
     rt_cmd = retold_cmd(inp, rt_out) if "retold" in tools else None
+    dd_out = bench / "run-retold-dedup"
+    dd_cmd = retold_cmd(inp, dd_out, "dedup") if "retold-dedup" in tools else None
     runs: dict[str, list[dict]] = defaultdict(list)
     for rep in range(args.repeat):
         for tool in tools:  # one tool at a time: never two heavy processes together
@@ -344,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                 if "--force" not in rt_cmd and rt_out.exists():
                     shutil.rmtree(rt_out)  # older CLI: no --force, so start from scratch
                 cmd = rt_cmd
+            elif tool == "retold-dedup":
+                cmd = dd_cmd
             else:
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--child-datasketch",
                        DS_TOOLS[tool], str(inp), str(ds_out[tool])]
@@ -352,9 +356,10 @@ def main(argv: list[str] | None = None) -> int:
                   + (f", exit {r['returncode']}" if r["returncode"] else ""), file=sys.stderr)
             if r["returncode"]:
                 print(r["stderr_tail"], file=sys.stderr)
-            elif tool == "retold":
-                if (rt_out / "run.json").exists():
-                    r["stages"] = json.loads((rt_out / "run.json").read_text()).get("timings", {})
+            elif tool in ("retold", "retold-dedup"):
+                folder = rt_out if tool == "retold" else dd_out
+                if (folder / "run.json").exists():
+                    r["stages"] = json.loads((folder / "run.json").read_text()).get("timings", {})
             else:
                 r["stages"] = json.loads(Path(str(ds_out[tool]) + ".json").read_text())
             runs[tool].append(r)
@@ -378,6 +383,17 @@ def main(argv: list[str] | None = None) -> int:
         tab = pq.read_table(rt_out / "pairs.parquet", columns=["a", "b", "relation"]).to_pydict()
         rt_rows = [(str(a), str(b), r) for a, b, r in zip(tab["a"], tab["b"], tab["relation"])]
         rt["pairs"] = sum(r[2] in ("exact", "near_duplicate") for r in rt_rows)
+
+    dd_rows = None
+    if ok.get("retold-dedup"):
+        import pyarrow.parquet as pq
+        tab = pq.read_table(dd_out / "pairs.parquet", columns=["a", "b", "relation"]).to_pydict()
+        dd_rows = [(str(a), str(b), r) for a, b, r in zip(tab["a"], tab["b"], tab["relation"])]
+        res["retold-dedup"]["pairs"] = len(dd_rows)
+        for t in DS_TOOLS:  # the dedup mode against each datasketch variant, whole runs
+            if ok.get(t):
+                res["retold-dedup"][f"{t}_time_over_dedup"] = _ratio(res[t]["wall_s"], res["retold-dedup"]["wall_s"])
+                res["retold-dedup"][f"{t}_cpu_over_dedup"] = _ratio(res[t]["cpu_s"], res["retold-dedup"]["cpu_s"])
 
     # Ratios per datasketch variant: whole runs, and equal work (MinHash + LSH only, no I/O).
     ratios = {}
@@ -403,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_agreement and (ds_pairs is not None or rt_rows is not None):
         print("  agreement: exact all-pairs Jaccard ...", file=sys.stderr)
         agree = agreement(docs, ds_pairs, rt_rows)
+        if dd_rows is not None:
+            agree["retold-dedup"] = agreement(docs, None, dd_rows)["retold"]
 
     result = {
         "date": dt.date.today().isoformat(),
@@ -448,7 +466,8 @@ def markdown(r: dict) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     label = {"datasketch": "datasketch (`MinHash` + `update_batch` per doc)",
-             "datasketch-bulk": "datasketch (`MinHash.generator`)", "retold": "retold run (full pipeline)"}
+             "datasketch-bulk": "datasketch (`MinHash.generator`)", "retold": "retold run (full pipeline)",
+             "retold-dedup": "retold dedup (near-duplicate mode)"}
     for tool, t in tools.items():
         if t["returncode"]:
             lines.append(f"| {label[tool]} | failed (exit {t['returncode']}) | | | |")
@@ -456,11 +475,16 @@ def markdown(r: dict) -> str:
         pairs = f"{t.get('pairs', 0):,}"
         if tool in DS_TOOLS and "datasketch" in ag:
             pairs = f"{ag['datasketch']['verified']:,} (of {ag['datasketch']['candidates']:,} candidates)"
-        if tool == "retold" and "retold" in ag:
-            pairs = f"{ag['retold']['pairs_expanded']:,}"
+        if tool in ("retold", "retold-dedup") and tool in ag:
+            pairs = f"{ag[tool]['pairs_expanded']:,} (recall {ag[tool]['recall_vs_truth']})"
         lines.append(f"| {label[tool]} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | "
                      f"{t['peak_rss_mb']:.0f} | {pairs} |")
     lines.append("")
+    dd = tools.get("retold-dedup") or {}
+    for t in DS_TOOLS:
+        if dd.get(f"{t}_time_over_dedup"):
+            lines.append(f"- {t} ÷ retold dedup: wall time **{dd[f'{t}_time_over_dedup']}**, CPU time "
+                         f"**{dd[f'{t}_cpu_over_dedup']}** (above 1: retold dedup is faster).")
     for t, ra in r.get("ratios", {}).items():
         eq = ra["equal_work"]
         s = (f"- {t} ÷ retold (above 1: retold is faster / smaller): whole run time "

@@ -7,9 +7,9 @@
 
 __version__ = "0.1.0"
 
-from .api import compare, run  # noqa: E402
+from .api import compare, dedup, run  # noqa: E402
 from .config import Config, load_config  # noqa: E402
 from .model import Comparison, Document, Edit, Passage  # noqa: E402
 
-__all__ = ["compare", "run", "Config", "load_config", "Comparison", "Document", "Edit", "Passage",
+__all__ = ["compare", "dedup", "run", "Config", "load_config", "Comparison", "Document", "Edit", "Passage",
            "__version__"]

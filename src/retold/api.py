@@ -51,3 +51,34 @@ def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config |
         from .errors import Err, RetoldError
         raise RetoldError(Err.E030, "engine", f"engine {engine!r} is not available yet; use 'local'")
     return LocalEngine(config or Config(), reporter).run(list(inputs), out, store=store, force=force)
+
+
+def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config | None = None,
+          force: bool = False, reporter: Reporter | None = None) -> RunResult:
+    """Near-duplicate mode: the job of a MinHash deduplicator, with retold's readers, errors
+    and run folder.
+
+    Parameters
+    ----------
+    inputs : path or list of paths
+        Files or folders, read as `run` reads them.
+    out : path
+        Run folder (same rules as `run`: new, empty or a retold folder of the same mode,
+        inputs and configuration, which is resumed).
+    config : Config, optional
+        `shingle_n`, `num_perm`, `seed`, `near_threshold` (the Jaccard a pair must reach) and
+        `lsh_fp_weight` / `max_bucket` (banding) apply.
+    force : bool
+        Start again from nothing.
+
+    Returns
+    -------
+    RunResult
+        pairs.parquet holds exact pairs and near_duplicate pairs with their n-gram Jaccard
+        (`resemblance`, computed exactly for every LSH candidate); families.parquet the
+        families of copies (story_id is the family: no stories are made); documents.parquet,
+        run.json and rejects.jsonl as in `run`.
+    """
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    return LocalEngine(config or Config(), reporter).dedup(list(inputs), out, force=force)

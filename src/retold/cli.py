@@ -166,6 +166,49 @@ def run(
 
 
 @app.command()
+def dedup(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt, .jsonl, .parquet, .html, .warc)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Run folder to write (resumed if it exists)."),
+    config: Optional[Path] = typer.Option(None, help="TOML file with options (near_threshold, num_perm, shingle_n)."),
+    force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+) -> None:
+    """Near-duplicate mode: exact and near-duplicate pairs (word n-gram Jaccard at least
+    near_threshold) and families of copies, as MinHash deduplicators find them."""
+    from .api import dedup as dedup_api
+    reporter = None
+    try:
+        cfg = load_config(config)
+        reporter = None if quiet else RichReporter(err)
+        result = dedup_api(inputs, out_dir, cfg, force=force, reporter=reporter)
+    except RetoldError as e:
+        _stop(reporter)
+        _fail(e)
+        return
+    except KeyboardInterrupt:
+        _stop(reporter)
+        again = ["retold", "dedup", *map(str, inputs), "--out", str(out_dir)]
+        if config is not None:
+            again += ["--config", str(config)]
+        _interrupted(str(out_dir), again + (["--quiet"] if quiet else []), False)
+        return
+    except OSError as e:
+        _stop(reporter)
+        _fail(_os_error(e, [out_dir]))
+        return
+    for issue in result.issues[:20]:
+        label = {"rejected": "skipped", "repaired": "repaired", "note": "note"}[issue.code.kind]
+        err.print(f"[yellow]{label}[/yellow] {escape(str(issue))}")
+    if len(result.issues) > 20:
+        err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
+    if not quiet:
+        c = result.counts
+        out.print(f"{c['documents']} documents: {c['pairs_by_relation']['exact']} exact and "
+                  f"{c['pairs_by_relation']['near_duplicate']} near-duplicate pairs, "
+                  f"{c['multi_doc_families']} families of copies; run folder {escape(str(out_dir))}")
+
+
+@app.command()
 def compare(
     a: Path = typer.Argument(..., help="First document (any supported file)."),
     b: Path = typer.Argument(..., help="Second document."),

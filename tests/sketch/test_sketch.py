@@ -67,3 +67,15 @@ def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
     pairs, counts = anchor_candidates(docs, max_df=8, min_shared=3, max_per_doc=50)
     assert [tuple(p) for p in pairs.tolist()] == [(0, 1)]
     assert counts.tolist() == [6]
+
+
+def test_recall_params_propose_a_pair_at_the_threshold_with_the_asked_chance():
+    from retold.sketch.lsh import recall_params
+
+    for threshold, recall in ((0.8, 0.99), (0.9, 0.95), (0.5, 0.99)):
+        bands, rows = recall_params(threshold, 128, recall)
+        assert bands * rows <= 128
+        assert 1 - (1 - threshold ** rows) ** bands >= recall
+        # one more row per band would miss the target: the banding is the most selective one
+        more = 128 // (rows + 1)
+        assert 1 - (1 - threshold ** (rows + 1)) ** more < recall

@@ -114,6 +114,11 @@ def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
     return stages.sketch([d.text for d in _DOCS[lo:hi]], _CFG)
 
 
+def _dedup_sketch_task(bounds: tuple[int, int]) -> stages.DedupSketch:
+    lo, hi = bounds
+    return stages.dedup_sketch([d.text for d in _DOCS[lo:hi]], _CFG)
+
+
 def _article_task(bounds: tuple[int, int]) -> list[str | None]:
     """The article text of each document in bounds, None where blanking left it as it was."""
     lo, hi = bounds
@@ -211,11 +216,13 @@ class LocalEngine:
                 _stop_pool(pool, at_once=isinstance(e, RetoldError) and e.code is Err.E058)
             raise
 
-    def _prepare_out(self, out: Path, inputs: list[str], force: bool) -> None:
-        """Check the run folder belongs to this configuration and input set (or reset it).
-        Called with the folder's lock held."""
+    def _prepare_out(self, out: Path, inputs: list[str], force: bool, mode: str = "run") -> None:
+        """Check the run folder belongs to this mode, configuration and input set (or reset
+        it). Called with the folder's lock held."""
         stamp = {"version": __version__, "config": self.cfg.fingerprint(),
                  "inputs": _input_signature(inputs)}
+        if mode != "run":  # a `retold run` folder's stamp has no mode (folders made before it)
+            stamp["mode"] = mode
         marker = out / "stages" / "run.stamp.json"
         remove_temp_files(out)
         if force:
@@ -225,8 +232,9 @@ class LocalEngine:
             if old != stamp:
                 changed = [what for key, what in (("version", f"retold {old.get('version')} -> {__version__}"),
                                                   ("config", "the configuration"),
-                                                  ("inputs", "the inputs (files added, removed or changed)"))
-                           if old.get(key) != stamp[key]]
+                                                  ("inputs", "the inputs (files added, removed or changed)"),
+                                                  ("mode", "the mode (retold run or retold dedup)"))
+                           if old.get(key) != stamp.get(key)]
                 raise RetoldError(Err.E031, str(out), "changed since it was made: " + ", ".join(changed))
         (out / "stages" / "compare").mkdir(parents=True, exist_ok=True)
         write_json_atomic(stamp, marker)
@@ -240,6 +248,18 @@ class LocalEngine:
         Raises RetoldError: E052 (--out overlaps an input), E051 (--out is a folder with
         other files and no retold run), E049 (another run holds the folder), E031 (the folder
         was made by another configuration or input set), E050/E057 (the store), E021."""
+        return self._locked(inputs, out, store, lambda ins, o: self._run(ins, o, store, force, report))
+
+    def dedup(self, inputs: list[str | Path], out: str | Path, force: bool = False) -> RunResult:
+        """Near-duplicate mode: exact and near-duplicate pairs (n-gram Jaccard at least
+        `near_threshold`, MinHash LSH candidates checked exactly), families of copies and the
+        documents, in a run folder of the same layout (no stories, passages or edits).
+
+        Raises RetoldError as `run` does (E052, E051, E049, E031, E021)."""
+        return self._locked(inputs, out, None, lambda ins, o: self._dedup(ins, o, force))
+
+    def _locked(self, inputs, out, store, body) -> RunResult:
+        """Check --out against the inputs, create it and hold its lock while `body` runs."""
         global _LOCK
         inputs = [str(p) for p in inputs]
         out = Path(out)
@@ -253,10 +273,86 @@ class LocalEngine:
         lock = RunLock(out).acquire()
         _LOCK = lock
         try:
-            return self._run(inputs, out, store, force, report)
+            return body(inputs, out)
         finally:
             _LOCK = None
             lock.release()
+
+    def _dedup(self, inputs: list[str], out: Path, force: bool) -> RunResult:
+        global _DOCS, _CFG
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        timings: dict[str, float] = {}
+        self._prepare_out(out, inputs, force, mode="dedup")
+        st = out / "stages"
+        t = time.perf_counter()
+        self.reporter.stage("ingest")
+        docs, issues = self._ingest(inputs, out, st)
+        timings["ingest"] = time.perf_counter() - t
+        _DOCS, _CFG = docs, self.cfg
+        t = time.perf_counter()
+        with self._pool(len(docs)) as pool:
+            sk = self._dedup_sketch(docs, st, pool)
+        timings["sketch"] = time.perf_counter() - t
+        t = time.perf_counter()
+        self.reporter.stage("candidates")
+        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs])
+        near, sims = stages.near_duplicates(sk, rep, self.cfg)
+        timings["candidates"] = time.perf_counter() - t
+        t = time.perf_counter()
+        self.reporter.stage("cluster")
+        pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
+        ids = [d.doc_id for d in docs]
+        edges = [(i, j, "exact") for i, j in exact.tolist()] + [(i, j, "near_duplicate") for i, j in near.tolist()]
+        fam, _ = stages.cluster(ids, edges)
+        write_parquet_atomic(pairs, out / "pairs.parquet")
+        # stories are not made in this mode: story_id is the family
+        write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": fam}, schema=FAMILY_SCHEMA),
+                             out / "families.parquet")
+        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+            write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
+        timings["cluster"] = time.perf_counter() - t
+        by_rel = {r: 0 for r in RELATIONS}
+        by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
+        counts = {"documents": len(docs), "exact_duplicates": int(len(exact)), "pairs_by_relation": by_rel,
+                  "families": len(set(fam)), "multi_doc_families": _multi(fam),
+                  "input_issues": len(issues), "issues_by_code": _by_code(issues)}
+        counts.update(input_accounting(len(docs), issues))
+        write_rejects(issues, out / "rejects.jsonl")
+        run_info = {
+            "run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
+            "mode": "dedup", "started": started, "inputs": inputs, "config": self.cfg.to_dict(),
+            "counts": counts, "issues": [i.to_dict() for i in issues],
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        write_json_atomic(run_info, out / "run.json")
+        self.reporter.done()
+        return RunResult(out, counts, issues, run_info["timings"])
+
+    def _dedup_sketch(self, docs, st, pool) -> stages.DedupSketch:
+        path = st / "dedup_sketch.npz"
+        if path.exists():
+            z = np.load(path, allow_pickle=False)
+            lengths = z["shingle_lengths"]
+            sets = np.split(z["shingle_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
+            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"], sets)
+        size = self.cfg.batch_docs
+        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
+        self.reporter.stage("sketch", len(docs))
+        parts = []
+        results = _watch(pool, pool.imap(_dedup_sketch_task, bounds)) if pool else map(_dedup_sketch_task, bounds)
+        for (lo, hi), part in zip(bounds, results):
+            parts.append(part)
+            self.reporter.advance(hi - lo)
+        sk = stages.DedupSketch([h for p in parts for h in p.content_hashes],
+                                np.concatenate([p.signatures for p in parts]),
+                                [x for p in parts for x in p.shingles])
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures,
+                 shingle_flat=np.concatenate(sk.shingles) if sk.shingles else np.zeros(0, np.uint64),
+                 shingle_lengths=np.array([len(x) for x in sk.shingles], dtype=np.int64))
+        os.replace(tmp, path)
+        return sk
 
     def _run(self, inputs: list[str], out: Path, store: str | Path | None, force: bool,
              report: bool) -> RunResult:
@@ -565,6 +661,25 @@ class LocalEngine:
                              b_end=len(b.text), identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.Table:
+    """near_duplicate rows of pairs.parquet (dedup mode), the earlier document as a."""
+    from ..explain.direction import direction
+    rows = {k: [] for k in PAIR_SCHEMA.names}
+    for (i, j), sim in zip(near.tolist(), sims.tolist()):
+        if stages.earlier(docs[j].date, docs[i].date):
+            i, j = j, i
+        a, b = docs[i], docs[j]
+        d = direction(a.date, b.date, [], a.doc_id, b.doc_id)
+        if d.source == "unknown":  # no text is compared in this mode: only dates could tell
+            d.evidence = ["no usable dates (dedup mode reads no edits)"]
+        row = dict(a=a.doc_id, b=b.doc_id, relation="near_duplicate", resemblance=round(sim, 4),
+                   direction=d.source, direction_confidence=d.confidence,
+                   direction_evidence="; ".join(d.evidence))
+        for k in PAIR_SCHEMA.names:
+            rows[k].append(row.get(k))
+    return pa.table(rows, schema=PAIR_SCHEMA)
 
 
 @dataclass

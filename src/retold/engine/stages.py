@@ -12,7 +12,7 @@ from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
 from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams
-from ..sketch.lsh import lsh_candidates
+from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.minhash import signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, tokenize
@@ -89,6 +89,49 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Cand
     keys, allp, allc = keys[order], allp[order], allc[order]
     first = np.concatenate(([True], keys[1:] != keys[:-1]))
     return Candidates(reps[allp[first]], allc[first], exact)
+
+
+@dataclass
+class DedupSketch:
+    """What near-duplicate mode needs of each document: its content hash, its MinHash
+    signature and its distinct word n-gram hashes (for the exact Jaccard of a candidate)."""
+
+    content_hashes: list[str]
+    signatures: np.ndarray  # (n, num_perm) uint32
+    shingles: list[np.ndarray]  # sorted distinct n-gram hashes per document
+
+
+def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
+    """Tokenise and hash once: content hash, n-gram set and signature of each text."""
+    hashes, sets = [], []
+    for text in texts:
+        toks = tokenize(text)
+        hashes.append(content_hash(toks))
+        sets.append(np.unique(shingles(toks.hashes, cfg.shingle_n)))
+    return DedupSketch(hashes, signatures(sets, cfg.num_perm, cfg.seed), sets)
+
+
+def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of exact-group representatives whose n-gram Jaccard is at least `near_threshold`:
+    LSH banded for recall (`dedup_lsh_recall` at the threshold itself) proposes them from the
+    signatures, the n-gram sets decide (no false positive is left).
+    Returns (m, 2) document indices (a < b) and their Jaccard."""
+    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    params = recall_params(cfg.near_threshold, cfg.num_perm, cfg.dedup_lsh_recall)
+    cand = lsh_candidates(sk.signatures[reps], cfg.near_threshold, cfg.max_bucket, params=params)
+    cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
+    if len(cand) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+    sims = np.array([_jaccard(sk.shingles[i], sk.shingles[j]) for i, j in cand.tolist()])
+    keep = sims >= cfg.near_threshold
+    return cand[keep], sims[keep]
+
+
+def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) == 0 or len(y) == 0:
+        return 0.0
+    inter = len(np.intersect1d(x, y, assume_unique=True))
+    return inter / (len(x) + len(y) - inter)
 
 
 WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")

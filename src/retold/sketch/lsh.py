@@ -85,10 +85,23 @@ def unique_pairs(pairs: np.ndarray, n_docs: int, return_counts: bool = False):
     return (up, res[1]) if return_counts else up
 
 
+def recall_params(threshold: float, num_perm: int, recall: float) -> tuple[int, int]:
+    """(bands, rows) with the most rows per band (fewest false candidates) whose chance of
+    proposing a pair at exactly `threshold` Jaccard is at least `recall`: for a mode whose
+    candidates are all checked exactly, a missed pair costs more than a proposed one."""
+    for rows in range(num_perm, 0, -1):
+        bands = num_perm // rows
+        if float(_p_collide(np.array(threshold), bands, rows)) >= recall:
+            return bands, rows
+    return num_perm, 1
+
+
 def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
-                   fp_weight: float = 0.5) -> np.ndarray:
+                   fp_weight: float = 0.5, params: tuple[int, int] | None = None) -> np.ndarray:
+    """Candidate pairs (a < b) of rows of `sig` sharing a band; `params` (bands, rows)
+    overrides the banding that `lsh_params` picks for `threshold` and `fp_weight`."""
     n, num_perm = sig.shape
-    bands, rows = lsh_params(threshold, num_perm, fp_weight)
+    bands, rows = params or lsh_params(threshold, num_perm, fp_weight)
     keys = band_keys(sig, bands, rows)
     # Documents with no shingles share the all-EMPTY signature: they are not similar.
     valid = ~(sig == np.uint32(0xFFFFFFFF)).all(axis=1)
