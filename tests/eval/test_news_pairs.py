@@ -11,7 +11,7 @@ import pytest
 import retold
 from retold.model import Document
 
-from .conftest import shared
+from .conftest import pin, shared
 
 HERE = Path(__file__).parent
 COPY = {"exact", "near_duplicate", "reuse", "rewrite"}
@@ -51,4 +51,4 @@ def test_templates_are_not_copies_and_versions_are(news):
         share = sum(ok for ok, *_ in got) / len(got)
         wrong = [g[1:] for g in got if not g[0]]
         print(f"{kind}: {share:.2f} right; wrong: {wrong}")
-        assert share >= FLOORS[kind], f"{kind}: {share:.2f} right; wrong: {wrong}"
+        pin(f"hand-read news pairs compared alone: {kind}s right", share, FLOORS[kind], detail=wrong)

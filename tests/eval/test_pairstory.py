@@ -17,7 +17,7 @@ import pytest
 from retold.config import Config
 from retold.eval import pairstory
 
-from .conftest import shared
+from .conftest import pin, shared
 
 FLOORS = {"ecbplus-devtest": {"auc": 0.957, "f1": 0.86}, "gva-half1": {"auc": 0.95, "f1": 0.864}}
 
@@ -38,8 +38,8 @@ def test_report_splits_keep_their_floors(result):
     print("\n" + pairstory.format_table(result))
     for name, floor in FLOORS.items():
         r = result[name]
-        assert r["new"]["auc"] >= floor["auc"], (name, r["new"])
-        assert r["new"]["f1"] >= floor["f1"], (name, r["new"])
+        pin(f"pair story score, {name}: AUC", r["new"]["auc"], floor["auc"])
+        pin(f"pair story score, {name}: F1 at story_threshold", r["new"]["f1"], floor["f1"])
         # better than the content cosine it replaced, on ranking and at its threshold
         assert r["new"]["auc"] > r["old"]["auc"] and r["new"]["f1"] > r["old"]["f1"], (name, r)
 

@@ -479,9 +479,9 @@ def headline_tokens(text: str, toks: Tokens, title: str | None = None,
 
     The document's own title is kept: of the title-like lines before any prose that are not
     labels or date lines (`_looks_like_chrome`, `date_share`), the one closest to `title`
-    (the record's title field) if any is close, else none; without a title, the first. A copy that keeps only the headline of what
-    it rewords still shares it. Text wrapped at a fixed width breaks lines inside sentences,
-    so it has none."""
+    (the record's title field) if any is close, else none; without a title, the first. A
+    copy that keeps only the headline of what it rewords still shares it. Text wrapped at a
+    fixed width breaks lines inside sentences, so it has none."""
     m = np.zeros(len(toks), dtype=bool)
     if len(toks) == 0 or hard_wrapped(text):
         return m
