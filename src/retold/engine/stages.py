@@ -15,7 +15,7 @@ from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_gram
 from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.minhash import signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
-from ..text.normalise import content_hash, tokenize
+from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokenize
 from ..text.shingle import shingles
 from ..errors import Err, RetoldError
 from ..story import StoryModel, batch_stories, build_model, day_numbers, stream_model, stream_stories
@@ -105,9 +105,9 @@ def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
     """Tokenise and hash once: content hash, n-gram set and signature of each text."""
     hashes, sets = [], []
     for text in texts:
-        toks = tokenize(text)
-        hashes.append(content_hash(toks))
-        sets.append(np.unique(shingles(toks.hashes, cfg.shingle_n)))
+        h = token_hashes(text)
+        hashes.append(hash_of_tokens(h))
+        sets.append(np.unique(shingles(h, cfg.shingle_n)))
     return DedupSketch(hashes, signatures(sets, cfg.num_perm, cfg.seed), sets)
 
 

@@ -120,6 +120,14 @@ def tokenize(text: str) -> Tokens:
     return Tokens(keys, v.hashes[arr], starts, ends, v.shapes[arr])
 
 
+def token_hashes(text: str) -> np.ndarray:
+    """The hash of each token of `text` (what `tokenize(text).hashes` holds), without the
+    spans, keys and shapes: all near-duplicate mode needs."""
+    v = _VOCAB
+    ids = np.array(v.ids(_SPLIT_RE.split(text)[1::2]), dtype=np.int64)  # may grow v.hashes
+    return v.hashes[ids]
+
+
 def normalise(text: str) -> tuple[str, np.ndarray]:
     """Normalised text (token keys joined by one space) and, for each of its characters,
     the offset of the original character it came from."""
@@ -140,4 +148,9 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
 
 def content_hash(tokens: Tokens) -> str:
     """Hash of the normalised token sequence: equal for exact duplicates."""
-    return hashlib.blake2b(tokens.hashes.tobytes(), digest_size=16).hexdigest()
+    return hash_of_tokens(tokens.hashes)
+
+
+def hash_of_tokens(hashes: np.ndarray) -> str:
+    """`content_hash` from the token hashes alone."""
+    return hashlib.blake2b(hashes.tobytes(), digest_size=16).hexdigest()
