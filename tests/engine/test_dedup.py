@@ -85,6 +85,11 @@ def test_resumes_and_refuses_a_folder_of_the_other_mode(dedup_run, tmp_path):
     with pytest.raises(RetoldError) as e:
         retold.run([DEMO], out)
     assert e.value.code.name == "E031" and "mode" in str(e.value)
+    # --force starts again from nothing: the mode's stage file is retold's to delete
+    stamp = (out / "stages" / "dedup_sketch.npz").stat().st_mtime_ns
+    retold.dedup([DEMO], out, force=True)
+    assert (out / "stages" / "dedup_sketch.npz").stat().st_mtime_ns != stamp
+    assert pq.read_table(out / "pairs.parquet").to_pylist() == before
 
 
 def test_cli_prints_counts_and_takes_a_threshold(tmp_path):

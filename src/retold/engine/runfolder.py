@@ -23,7 +23,7 @@ STAMP = "stages/run.stamp.json"
 OUTPUTS = ("documents.parquet", "pairs.parquet", "passages.parquet", "edits.parquet",
            "families.parquet", "run.json", "report.html", "rejects.jsonl")
 _STAGE_FILES = re.compile(r"(run\.stamp\.json|ingest\.issues\.json|documents\.done|"
-                          r"(sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy)$")
+                          r"(sketch|dedup_sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy)$")
 _CHUNK_FILES = re.compile(r"chunk-\d{5}\.(done|pairs\.parquet|passages\.parquet|edits\.parquet)$")
 _TEMP_FILES = re.compile(r"\..+\.[0-9a-f]{12}\.tmp$")  # io/writers.py's temp files
 _OS_CLUTTER = {".DS_Store", "Thumbs.db", "desktop.ini"}  # a folder holding only these is empty
