@@ -442,7 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
     full = args.docs is None
-    name = f"{result['date']}-dedup.json" if full else f"{result['date']}-dedup-n{len(docs)}.json"
+    # a run of another tool set gets its own file, so it never overwrites the day's full run
+    default = tools == ap.get_default("tools").split(",")
+    suffix = ("" if full else f"-n{len(docs)}") + ("" if default else "-" + "+".join(tools))
+    name = f"{result['date']}-dedup{suffix}.json"
     (out_dir / name).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(markdown(result))
     saved = out_dir / name
