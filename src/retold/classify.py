@@ -7,20 +7,16 @@ import numpy as np
 
 from .config import Config
 from .model import Scores
-from .text.normalise import Tokens
-from .text.stopwords import STOPWORDS
+from .text.normalise import FLAG_RAW_DIGIT, FLAG_UPPER, FLAG_WEIGHED, Tokens
 
 
 def content_weights(tokens: Tokens, text: str) -> np.ndarray:
     """Weight of each token when comparing what texts are about: 0 for function words,
     2 for names and numbers (they identify an event better than common words), else 1."""
-    w = np.zeros(len(tokens), dtype=np.int8)
-    for k, key in enumerate(tokens.keys):
-        if key in STOPWORDS or (len(key) < 3 and not key.isdigit()):
-            continue
-        first = text[tokens.starts[k]]
-        w[k] = 2 if (first.isupper() or first.isdigit()) else 1
-    return w
+    f = tokens.flags  # per vocabulary entry: the same tests on the key and the raw token
+    weighed = (f & FLAG_WEIGHED) > 0
+    strong = (f & (FLAG_UPPER | FLAG_RAW_DIGIT)) > 0
+    return np.where(weighed, np.where(strong, 2, 1), 0).astype(np.int8)
 
 
 def bag(hashes: np.ndarray, weights: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

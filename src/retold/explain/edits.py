@@ -16,7 +16,7 @@ import numpy as np
 from ..config import Config
 from ..model import Edit
 from ..text.boilerplate import token_lines
-from ..text.normalise import DATE_WORDS, Tokens, tokenize
+from ..text.normalise import DATE_WORDS, FLAG_CONTENT, FLAG_FIGURE, Tokens, tokenize
 from ..text.sentences import hard_wrapped, sentences
 from ..text.stopwords import STOPWORDS
 
@@ -88,14 +88,13 @@ def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
             owner[s.t0:s.t1] = k
     sel = owner >= 0
     h, o = toks.hashes[sel], owner[sel]
-    c = np.fromiter((content_word(k) for k, s_ in zip(toks.keys, sel.tolist()) if s_), dtype=bool,
-                    count=int(sel.sum()))
+    c = (toks.flags[sel] & FLAG_CONTENT) > 0  # content_word of each key
     order = np.lexsort((o, h))
     h, o, c = h[order], o[order], c[order]
     keep = np.ones(len(h), dtype=bool)
     keep[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
     h, o, c = h[keep], o[keep], c[keep]
-    digits = np.fromiter((k[:1].isdigit() for k in toks.keys), dtype=bool, count=len(toks))
+    digits = (toks.flags & FLAG_FIGURE) > 0
     numbered = np.bincount(owner[sel & digits], minlength=len(sents)) > 0
     return SentenceIndex(h, o, np.bincount(o, minlength=len(sents)), c, numbered)
 

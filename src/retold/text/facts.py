@@ -12,8 +12,7 @@ import difflib
 
 import numpy as np
 
-from .normalise import Tokens
-from .stopwords import STOPWORDS
+from .normalise import FLAG_FIGURE, FLAG_UPPER, FLAG_WORD, Tokens
 
 NAME_MATCH = 0.75  # character similarity at which two names are one (Jansha / Jansa)
 MAX_FUZZY = 60  # facts per side beyond which only exact keys are compared (cost)
@@ -37,10 +36,10 @@ def fact_mask(text: str, toks: Tokens, sentence_starts: np.ndarray) -> np.ndarra
     initial = np.zeros(n, dtype=bool)
     starts = np.asarray(sentence_starts, dtype=np.int64)
     initial[starts[(starts >= 0) & (starts < n)]] = True
-    keys = toks.keys
-    figure = np.fromiter((k[:1].isdigit() for k in keys), dtype=bool, count=n)
-    upper = np.fromiter((text[s].isupper() for s in toks.starts.tolist()), dtype=bool, count=n)
-    word = np.fromiter((len(k) >= 2 and k not in STOPWORDS for k in keys), dtype=bool, count=n)
+    f = toks.flags
+    figure = (f & FLAG_FIGURE) > 0
+    upper = (f & FLAG_UPPER) > 0  # the raw token's first character: the text's at its start
+    word = (f & FLAG_WORD) > 0
     return figure | (upper & word & ~initial)
 
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .stopwords import STOPWORDS
+
 # Numbers keep their separators ("1,200", "3.5", "10:30") so a changed figure is one token.
 TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*", re.UNICODE)
 _APOSTROPHES = str.maketrans("", "", "'’")
@@ -43,6 +45,7 @@ class Tokens:
     starts: np.ndarray  # int64, character offsets into the original text
     ends: np.ndarray
     shapes: np.ndarray | None = None  # uint64: the hash, or one constant for numbers and date words
+    flags: np.ndarray | None = None  # uint8 per token: the FLAG_* bits of its vocabulary entry
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -53,6 +56,27 @@ class Tokens:
             pos = int(self.starts[i]) if i < len(self.keys) else (int(self.ends[-1]) if len(self.keys) else 0)
             return pos, pos
         return int(self.starts[i]), int(self.ends[j - 1])
+
+
+# Per-token facts that depend only on the raw token, kept once per vocabulary entry so that a
+# text's are one numpy gather (the stages ask them of every token of every profile).
+FLAG_FIGURE = 1  # the key starts with a digit
+FLAG_UPPER = 2  # the raw token starts with a capital
+FLAG_CONTENT = 4  # a content word: not a function word, three letters or more, or a number
+FLAG_WORD = 8  # two letters or more and not a function word (a name may be this short: "Xi")
+FLAG_WEIGHED = 16  # counts in content weights: not a function word, and three letters or all digits
+FLAG_RAW_DIGIT = 32  # the raw token starts with a digit
+
+
+def _flags(token: str, key: str) -> int:
+    stop = key in STOPWORDS
+    f = FLAG_FIGURE if key[:1].isdigit() else 0
+    f |= FLAG_UPPER if token[:1].isupper() else 0
+    f |= FLAG_CONTENT if not stop and (len(key) >= 3 or key[:1].isdigit()) else 0
+    f |= FLAG_WORD if len(key) >= 2 and not stop else 0
+    f |= FLAG_WEIGHED if not (stop or (len(key) < 3 and not key.isdigit())) else 0
+    f |= FLAG_RAW_DIGIT if token[:1].isdigit() else 0
+    return f
 
 
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", re.UNICODE)
@@ -77,17 +101,20 @@ class _Vocabulary:
         self.keys: list[str] = []
         self.hashes = np.zeros(1024, dtype=np.uint64)
         self.shapes = np.zeros(1024, dtype=np.uint64)
+        self.flags = np.zeros(1024, dtype=np.uint8)
 
     def learn(self, token: str) -> int:
         i = len(self.keys)
         if i >= len(self.hashes):
             self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
             self.shapes = np.concatenate([self.shapes, np.zeros_like(self.shapes)])
+            self.flags = np.concatenate([self.flags, np.zeros_like(self.flags)])
         key = token_key(token)
         h = _key_hash(key)
         self.keys.append(key)
         self.hashes[i] = h
         self.shapes[i] = NUMBER_SHAPE if (key[:1].isdigit() or key in DATE_WORDS) else h
+        self.flags[i] = _flags(token, key)
         self.index[token] = i
         return i
 
@@ -117,7 +144,7 @@ def tokenize(text: str) -> Tokens:
     ids = v.ids(toks)
     arr = np.array(ids, dtype=np.int64)
     keys = list(map(v.keys.__getitem__, ids))
-    return Tokens(keys, v.hashes[arr], starts, ends, v.shapes[arr])
+    return Tokens(keys, v.hashes[arr], starts, ends, v.shapes[arr], v.flags[arr])
 
 
 def token_hashes(text: str) -> np.ndarray:
