@@ -208,7 +208,9 @@ def _jstats(pairs, sets) -> dict:
             "max": round(js[-1], 3), "n_ge_threshold": sum(j >= THRESHOLD - 1e-9 for j in js)}
 
 
-def agreement(docs: list[dict], ds_pairs: set | None, rt_rows: list | None) -> dict:
+def agreement(docs: list[dict], ds_pairs: set | None, rt_rows: list | None,
+              dd_rows: list | None = None) -> dict:
+    """Each tool's pairs against the exact answer, computed once for all of them."""
     sets = {d["id"]: shingles(d["text"]) for d in docs}
     t0 = time.perf_counter()
     truth = all_pairs_jaccard(sets, THRESHOLD)
@@ -220,30 +222,38 @@ def agreement(docs: list[dict], ds_pairs: set | None, rt_rows: list | None) -> d
         ds_ok = {p for p in ds_pairs if jaccard(sets[p[0]], sets[p[1]]) >= THRESHOLD - 1e-9}
         res["datasketch"] = {"candidates": len(ds_pairs), "verified": len(ds_ok),
                              "recall_vs_truth": round(len(ds_ok & T) / len(T), 4) if T else None}
+    if dd_rows is not None:
+        res["retold-dedup"] = _retold_agreement(dd_rows, sets, truth)[0]
     if rt_rows is not None:
-        rel_of = {tuple(sorted((a, b))): rel for a, b, rel in rt_rows}
-        rt = expand_retold([r for r in rt_rows if r[2] in ("exact", "near_duplicate")])
-        rt = {p for p in rt if p[0] in sets and p[1] in sets}
-        missed = T - rt
-        res["retold"] = {
-            "rows_exact": sum(r[2] == "exact" for r in rt_rows),
-            "rows_near_duplicate": sum(r[2] == "near_duplicate" for r in rt_rows),
-            "relations_all_rows": dict(Counter(r[2] for r in rt_rows)),
-            "pairs_expanded": len(rt),
-            "recall_vs_truth": round(len(rt & T) / len(T), 4) if T else None,
-            "share_with_jaccard_ge_threshold": round(len(rt & T) / len(rt), 4) if rt else None,
-            "below_threshold": _jstats(rt - T, sets),
-            "truth_missed": len(missed),
-            "truth_missed_retold_relation": dict(Counter(rel_of.get(p, "(no row)") for p in missed)),
-            "truth_missed_examples": [[a, b, round(truth[(a, b)], 3)] for a, b in sorted(missed)[:10]],
-            "below_threshold_examples": [[a, b, round(jaccard(sets[a], sets[b]), 3)]
-                                         for a, b in sorted(rt - T)[:10]],
-        }
+        res["retold"], rt = _retold_agreement(rt_rows, sets, truth)
         if ds_ok is not None:
             res["overlap"] = {"both": len(ds_ok & rt),
                               "only_datasketch": _jstats(ds_ok - rt, sets),
                               "only_retold": _jstats(rt - ds_ok, sets)}
     return res
+
+
+def _retold_agreement(rows: list, sets: dict, truth: dict) -> tuple[dict, set]:
+    """A retold run folder's exact/near_duplicate rows (exact groups expanded) against the truth."""
+    T = set(truth)
+    rel_of = {tuple(sorted((a, b))): rel for a, b, rel in rows}
+    rt = expand_retold([r for r in rows if r[2] in ("exact", "near_duplicate")])
+    rt = {p for p in rt if p[0] in sets and p[1] in sets}
+    missed = T - rt
+    return {
+        "rows_exact": sum(r[2] == "exact" for r in rows),
+        "rows_near_duplicate": sum(r[2] == "near_duplicate" for r in rows),
+        "relations_all_rows": dict(Counter(r[2] for r in rows)),
+        "pairs_expanded": len(rt),
+        "recall_vs_truth": round(len(rt & T) / len(T), 4) if T else None,
+        "share_with_jaccard_ge_threshold": round(len(rt & T) / len(rt), 4) if rt else None,
+        "below_threshold": _jstats(rt - T, sets),
+        "truth_missed": len(missed),
+        "truth_missed_retold_relation": dict(Counter(rel_of.get(p, "(no row)") for p in missed)),
+        "truth_missed_examples": [[a, b, round(truth[(a, b)], 3)] for a, b in sorted(missed)[:10]],
+        "below_threshold_examples": [[a, b, round(jaccard(sets[a], sets[b]), 3)]
+                                     for a, b in sorted(rt - T)[:10]],
+    }, rt
 
 
 # --------------------------------------------------------------------------- report helpers
@@ -416,11 +426,9 @@ def main(argv: list[str] | None = None) -> int:
             }
 
     agree = None
-    if not args.no_agreement and (ds_pairs is not None or rt_rows is not None):
+    if not args.no_agreement and (ds_pairs is not None or rt_rows is not None or dd_rows is not None):
         print("  agreement: exact all-pairs Jaccard ...", file=sys.stderr)
-        agree = agreement(docs, ds_pairs, rt_rows)
-        if dd_rows is not None:
-            agree["retold-dedup"] = agreement(docs, None, dd_rows)["retold"]
+        agree = agreement(docs, ds_pairs, rt_rows, dd_rows)
 
     result = {
         "date": dt.date.today().isoformat(),

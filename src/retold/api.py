@@ -66,8 +66,9 @@ def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config
         Run folder (same rules as `run`: new, empty or a retold folder of the same mode,
         inputs and configuration, which is resumed).
     config : Config, optional
-        `shingle_n`, `num_perm`, `seed`, `near_threshold` (the Jaccard a pair must reach) and
-        `lsh_fp_weight` / `max_bucket` (banding) apply.
+        `shingle_n`, `num_perm`, `seed`, `near_threshold` (the Jaccard a pair must reach),
+        `dedup_lsh_recall` (the banding's chance of proposing a pair at that Jaccard) and
+        `max_bucket` apply.
     force : bool
         Start again from nothing.
 

@@ -147,12 +147,7 @@ def run(
         if on_term is not None:
             signal.signal(signal.SIGTERM, on_term)
     try:
-        for issue in result.issues[:20]:
-            # say what happened to the record: rejected ones are gone, repaired ones were kept
-            label = {"rejected": "skipped", "repaired": "repaired", "note": "note"}[issue.code.kind]
-            err.print(f"[yellow]{label}[/yellow] {escape(str(issue))}")
-        if len(result.issues) > 20:
-            err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
+        _print_issues(result.issues)
         if not quiet:
             from .summary import print_summary
             print_summary(out, result)
@@ -163,6 +158,16 @@ def run(
             print_truth_scores(out, scores)
     except KeyboardInterrupt:  # the run is finished and complete: only the summary was cut short
         _interrupted(str(out_dir))
+
+
+def _print_issues(issues) -> None:
+    """The first 20 input issues, each saying what happened to the record (rejected ones are
+    gone, repaired ones were kept)."""
+    for issue in issues[:20]:
+        label = {"rejected": "skipped", "repaired": "repaired", "note": "note"}[issue.code.kind]
+        err.print(f"[yellow]{label}[/yellow] {escape(str(issue))}")
+    if len(issues) > 20:
+        err.print(f"[yellow]... and {len(issues) - 20} more input issues (see run.json)[/yellow]")
 
 
 @app.command()
@@ -196,11 +201,7 @@ def dedup(
         _stop(reporter)
         _fail(_os_error(e, [out_dir]))
         return
-    for issue in result.issues[:20]:
-        label = {"rejected": "skipped", "repaired": "repaired", "note": "note"}[issue.code.kind]
-        err.print(f"[yellow]{label}[/yellow] {escape(str(issue))}")
-    if len(result.issues) > 20:
-        err.print(f"[yellow]... and {len(result.issues) - 20} more input issues (see run.json)[/yellow]")
+    _print_issues(result.issues)
     if not quiet:
         c = result.counts
         out.print(f"{c['documents']} documents: {c['pairs_by_relation']['exact']} exact and "

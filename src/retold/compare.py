@@ -17,7 +17,7 @@ from .sketch.formula import EMPTY, covered_by
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.facts import fact_mask, mentions
-from .text.normalise import Tokens, content_hash, tokenize
+from .text.normalise import FLAG_FIGURE, FLAG_UPPER, Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite", "template")
@@ -63,7 +63,7 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents), grams, form, facts, _name_words(doc.text, toks),
+                   sum(not s.chrome for s in sents), grams, form, facts, _name_words(toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
                    headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share))
 
@@ -77,11 +77,11 @@ def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return values[sorted_set[pos] != values]
 
 
-def _name_words(text: str, toks: Tokens) -> list[str]:
+def _name_words(toks: Tokens) -> list[str]:
     """The words of a text a respelt name can be: its capitalised words, or all its words when
     it is written in lower case (then a name has no capital to find it by). Sorted, unique."""
     keys = toks.keys
-    caps = [k for k, s in zip(keys, toks.starts.tolist()) if text[s].isupper() and not k[:1].isdigit()]
+    caps = [k for k, f in zip(keys, toks.flags.tolist()) if f & FLAG_UPPER and not f & FLAG_FIGURE]
     if len(caps) < LOWER_CASE_SHARE * max(1, len(keys)):
         caps = [k for k in keys if not k[:1].isdigit()]
     return sorted(set(caps))

@@ -314,43 +314,43 @@ class LocalEngine:
         by_rel = {r: 0 for r in RELATIONS}
         by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
         counts = {"documents": len(docs), "exact_duplicates": int(len(exact)), "pairs_by_relation": by_rel,
-                  "families": len(set(fam)), "multi_doc_families": _multi(fam),
-                  "input_issues": len(issues), "issues_by_code": _by_code(issues)}
-        counts.update(input_accounting(len(docs), issues))
-        write_rejects(issues, out / "rejects.jsonl")
-        run_info = {
-            "run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
-            "mode": "dedup", "started": started, "inputs": inputs, "config": self.cfg.to_dict(),
-            "counts": counts, "issues": [i.to_dict() for i in issues],
-            "timings": {k: round(v, 3) for k, v in timings.items()},
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        write_json_atomic(run_info, out / "run.json")
+                  "families": len(set(fam)), "multi_doc_families": _multi(fam)}
+        timings = {k: round(v, 3) for k, v in timings.items()}
+        self._finish_run_info(out, started, inputs, len(docs), issues, counts, timings, mode="dedup")
         self.reporter.done()
-        return RunResult(out, counts, issues, run_info["timings"])
+        return RunResult(out, counts, issues, timings)
+
+    def _finish_run_info(self, out: Path, started: str, inputs: list[str], n_docs: int,
+                         issues: list[RetoldIssue], counts: dict, timings: dict,
+                         mode: str | None = None) -> dict:
+        """Add the input accounting to `counts` (records in = kept + rejected), write
+        rejects.jsonl (each rejected record or file, with its code) and run.json."""
+        counts["input_issues"] = len(issues)
+        counts["issues_by_code"] = _by_code(issues)
+        counts.update(input_accounting(n_docs, issues))
+        write_rejects(issues, out / "rejects.jsonl")
+        run_info = {"run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
+                    **({"mode": mode} if mode else {}), "started": started, "inputs": inputs,
+                    "config": self.cfg.to_dict(), "counts": counts,
+                    "issues": [i.to_dict() for i in issues], "timings": timings,
+                    "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        write_json_atomic(run_info, out / "run.json")
+        return run_info
 
     def _dedup_sketch(self, docs, st, pool) -> stages.DedupSketch:
         path = st / "dedup_sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
-            lengths = z["shingle_lengths"]
-            sets = np.split(z["shingle_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
-            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"], sets)
-        size = self.cfg.batch_docs
-        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
-        self.reporter.stage("sketch", len(docs))
-        parts = []
-        results = _watch(pool, pool.imap(_dedup_sketch_task, bounds)) if pool else map(_dedup_sketch_task, bounds)
-        for (lo, hi), part in zip(bounds, results):
-            parts.append(part)
-            self.reporter.advance(hi - lo)
+            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"],
+                                      _ragged(z["shingle_flat"], z["shingle_lengths"]))
+        parts = self._sharded(_dedup_sketch_task, len(docs), pool)
         sk = stages.DedupSketch([h for p in parts for h in p.content_hashes],
                                 np.concatenate([p.signatures for p in parts]),
                                 [x for p in parts for x in p.shingles])
+        flat, lengths = _flat(sk.shingles)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures,
-                 shingle_flat=np.concatenate(sk.shingles) if sk.shingles else np.zeros(0, np.uint64),
-                 shingle_lengths=np.array([len(x) for x in sk.shingles], dtype=np.int64))
+                 shingle_flat=flat, shingle_lengths=lengths)
         os.replace(tmp, path)
         return sk
 
@@ -397,18 +397,7 @@ class LocalEngine:
         counts = self._finish(docs, cand, st, out, rel_counts, rep, sb)
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
-        counts["input_issues"] = len(issues)
-        counts["issues_by_code"] = _by_code(issues)
-        counts.update(input_accounting(len(docs), issues))  # records in = kept + rejected
-        write_rejects(issues, out / "rejects.jsonl")  # each rejected record or file, with its code
-
-        run_info = {
-            "run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
-            "started": started, "inputs": inputs, "config": self.cfg.to_dict(), "counts": counts,
-            "issues": [i.to_dict() for i in issues], "timings": timings,
-        }
-        run_info["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        write_json_atomic(run_info, out / "run.json")
+        run_info = self._finish_run_info(out, started, inputs, len(docs), issues, counts, timings)
         if report:
             t = time.perf_counter()
             self.reporter.stage("report")
@@ -458,33 +447,36 @@ class LocalEngine:
         path = st / "sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
-            lengths = z["anchor_lengths"]
-            anchors = np.split(z["anchor_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
-            ll = z["line_lengths"]
-            lines = np.split(z["line_flat"], np.cumsum(ll)[:-1]) if len(ll) else []
-            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"], anchors, lines)
-        size = self.cfg.batch_docs
-        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
-        self.reporter.stage("sketch", len(docs))
-        parts = []
-        results = _watch(pool, pool.imap(_sketch_task, bounds)) if pool else map(_sketch_task, bounds)
-        for (lo, hi), part in zip(bounds, results):
-            parts.append(part)
-            self.reporter.advance(hi - lo)
+            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
+                                      _ragged(z["anchor_flat"], z["anchor_lengths"]),
+                                      _ragged(z["line_flat"], z["line_lengths"]))
+        parts = self._sharded(_sketch_task, len(docs), pool)
         batch = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
             np.concatenate([p.signatures for p in parts]),
             [a for p in parts for a in p.anchors],
             [x for p in parts for x in p.lines])
-        lengths = np.array([len(a) for a in batch.anchors], dtype=np.int64)
+        anchor_flat, anchor_lengths = _flat(batch.anchors)
+        line_flat, line_lengths = _flat(batch.lines)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, content_hashes=np.array(batch.content_hashes), signatures=batch.signatures,
-                 anchor_flat=np.concatenate(batch.anchors) if batch.anchors else np.zeros(0, np.uint64),
-                 anchor_lengths=lengths,
-                 line_flat=np.concatenate(batch.lines) if batch.lines else np.zeros(0, np.uint64),
-                 line_lengths=np.array([len(x) for x in batch.lines], dtype=np.int64))
+                 anchor_flat=anchor_flat, anchor_lengths=anchor_lengths,
+                 line_flat=line_flat, line_lengths=line_lengths)
         os.replace(tmp, path)
         return batch
+
+    def _sharded(self, task, n_docs: int, pool) -> list:
+        """`task` over shards of `batch_docs` documents (on the pool when there is one), in
+        order, with the sketch stage's progress bar."""
+        size = self.cfg.batch_docs
+        bounds = [(lo, min(lo + size, n_docs)) for lo in range(0, n_docs, size)]
+        self.reporter.stage("sketch", n_docs)
+        parts = []
+        results = _watch(pool, pool.imap(task, bounds)) if pool else map(task, bounds)
+        for (lo, hi), part in zip(bounds, results):
+            parts.append(part)
+            self.reporter.advance(hi - lo)
+        return parts
 
     def _candidates(self, batch, docs, st) -> stages.Candidates:
         path = st / "candidates.npz"
@@ -661,6 +653,17 @@ class LocalEngine:
                              b_end=len(b.text), identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, np.uint64)
+    return flat, np.array([len(x) for x in arrays], dtype=np.int64)
+
+
+def _ragged(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """The per-document arrays `_flat` flattened."""
+    return np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
 
 
 def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.Table:

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
 from ..compare import compare_profiles, profile
+from ..classify import shingle_overlap
 from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
@@ -122,16 +123,9 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.n
     cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
-    sims = np.array([_jaccard(sk.shingles[i], sk.shingles[j]) for i, j in cand.tolist()])
+    sims = np.array([shingle_overlap(sk.shingles[i], sk.shingles[j], unique=True)[0] for i, j in cand.tolist()])
     keep = sims >= cfg.near_threshold
     return cand[keep], sims[keep]
-
-
-def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
-    if len(x) == 0 or len(y) == 0:
-        return 0.0
-    inter = len(np.intersect1d(x, y, assume_unique=True))
-    return inter / (len(x) + len(y) - inter)
 
 
 WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")

@@ -18,7 +18,6 @@ from ..model import Edit
 from ..text.boilerplate import token_lines
 from ..text.normalise import DATE_WORDS, FLAG_CONTENT, FLAG_FIGURE, Tokens, tokenize
 from ..text.sentences import hard_wrapped, sentences
-from ..text.stopwords import STOPWORDS
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -64,12 +63,6 @@ class SentenceIndex:
     numbered: np.ndarray | None = None  # per sentence: holds a number (digits)
 
 
-def content_word(key: str) -> bool:
-    """A word that says what a sentence is about: not a function word, not a one- or
-    two-letter fragment (numbers count)."""
-    return key not in STOPWORDS and (len(key) >= 3 or key[:1].isdigit())
-
-
 def sentence_units(text: str, toks: Tokens, chrome: np.ndarray | None = None) -> list[Sent]:
     spans = sentences(text)
     if not spans:
@@ -88,7 +81,7 @@ def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:
             owner[s.t0:s.t1] = k
     sel = owner >= 0
     h, o = toks.hashes[sel], owner[sel]
-    c = (toks.flags[sel] & FLAG_CONTENT) > 0  # content_word of each key
+    c = (toks.flags[sel] & FLAG_CONTENT) > 0  # a content word (text/normalise.py FLAG_CONTENT)
     order = np.lexsort((o, h))
     h, o, c = h[order], o[order], c[order]
     keep = np.ones(len(h), dtype=bool)
