@@ -11,8 +11,9 @@ copy in its original's family, run.json) that `Store.ingest_run` loads: the quer
 documents, so the store holds what it needs without `retold run` comparing 100k documents.
 Then the query index is built (timed), and:
 
-- latency: `retold.query.query` in-process on the warm index and the store opened once (as
-  `retold serve` reads it; the CLI also pays for opening DuckDB), one query at a time, over three
+- latency: `retold.query.query` in-process on the warm index and the store opened once, its
+  candidates compared on a `ComparePool` of one worker per core (as `retold serve` reads and
+  compares; the CLI compares in its own process and pays for opening DuckDB), one query at a time, over three
   kinds of text: a paragraph (400-800 characters) of a stored document, a whole stored
   document, and a held-out article not in the store; p50 / p95 / p99 per kind and overall.
 - load: `retold serve` in a subprocess on a free localhost port, `--clients` threads each
@@ -131,13 +132,15 @@ def _pct(values: list[float]) -> dict[str, float]:
 
 
 def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed: int = 9) -> dict:
-    from retold.query import QueryIndex, query
+    from retold.config import Config
+    from retold.query import ComparePool, QueryIndex, query
     from retold.query.storeread import StoreView
     t = time.perf_counter()
     index = QueryIndex.open(store)
     build_s = time.perf_counter() - t
     view = StoreView(store)  # what `retold serve` reads through: opened once, not per query
     index.reader = view.read
+    pool = ComparePool(Config())  # as `retold serve` compares: a query's candidates on every core
     rng = random.Random(seed)
     kinds: dict[str, list[float]] = {"paragraph": [], "whole document": [], "held-out article": []}
     found = {"paragraph": 0, "whole document": 0}
@@ -153,10 +156,11 @@ def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed:
                 start = rng.randrange(0, max(1, len(text) - 800))
                 text = text[start:start + rng.randrange(400, 801)]
         t = time.perf_counter()
-        r = query(text, store, limit=20, index=index, reader=view.read)
+        r = query(text, store, limit=20, index=index, reader=view.read, pool=pool)
         kinds[kind].append(time.perf_counter() - t)
         if doc is not None and any(m["doc"]["id"] == doc["id"] for m in r.matches):
             found[kind] += 1
+    pool.close()
     out = {kind: _pct(v) for kind, v in kinds.items()}
     out["all"] = _pct([x for v in kinds.values() for x in v])
     out["index_build_s"] = round(build_s, 1)

@@ -2,7 +2,7 @@
 used by `retold.compare` and, pair by pair, by the run engines."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,6 +47,16 @@ class Profile:
     name_words: list[str]  # sorted words a respelt name of the other side may be (_name_words)
     seeds: SeedIndex  # the aligner's seed n-grams, sorted
     headlines: np.ndarray  # per token: on a line that reads as a title (headline_tokens)
+    # fact -> does one of name_words name it loosely: the same document meets the same names
+    # pair after pair, and the fuzzy match is the costly part of _fact_cover
+    _named: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def names(self, fact: str) -> bool:
+        """Does this document name `fact` loosely (`text.facts.mentions` over name_words)?"""
+        got = self._named.get(fact)
+        if got is None:
+            got = self._named[fact] = mentions(fact, self.name_words)
+        return got
 
 
 def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
@@ -121,8 +131,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
         if len(x) < min_facts:
             continue
         missing = [f for f in x if f not in y]
-        names = other.name_words if missing else []
-        kept = len(x) - len(missing) + sum(mentions(f, names) for f in missing)
+        kept = len(x) - len(missing) + sum(other.names(f) for f in missing)
         best = kept / len(x) if best is None else max(best, kept / len(x))
     return best, min(len(fa), len(fb)) >= min_facts
 

@@ -140,3 +140,29 @@ def test_pool_build_gives_the_same_index(store, tmp_path, monkeypatch):
     assert a.ids == b.ids and a.md5 == b.md5
     for name in ("bands", "prints", "print_ptr", "feats", "counts", "feat_ptr"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def test_pool_gives_the_one_process_answer(store, monkeypatch):
+    """Compared on worker processes, a query ranks, explains and counts exactly as compared
+    in this process, also where the run of misses stops it inside a round of candidates."""
+    import retold.query as q
+    from retold.query import ComparePool
+
+    def answer(r):
+        d = r.to_dict()
+        d.pop("seconds")
+        return d
+    stopped = 0
+    with ComparePool(q.Config(), workers=2) as pool:
+        # the second setting counts everything but an exact copy as a miss and stops at the
+        # first: the run of misses then ends inside a round of four candidates
+        for miss_run, text_relations in ((q.MISS_RUN, q.TEXT_RELATIONS), (1, ("exact",))):
+            monkeypatch.setattr(q, "MISS_RUN", miss_run)
+            monkeypatch.setattr(q, "TEXT_RELATIONS", text_relations)
+            for text in (HARBOUR, PARAGRAPH, BAKERY, DAM):
+                alone = query(text, store)
+                pooled = query(text, store, pool=pool)
+                assert answer(pooled) == answer(alone), (miss_run, text[:40])
+                assert pooled.matches  # every text has copies in the store
+                stopped += alone.compared < alone.candidates
+    assert stopped  # the stop inside a round was tried

@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from retold.config import Config
+
 from ._corpus import make_store
 
 
@@ -22,12 +24,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="package")
 def server(store):
-    """uvicorn serving the app on a free localhost port, in a thread."""
+    """uvicorn serving the app on a free localhost port, in a thread, comparing queries on
+    a pool of two worker processes as `retold serve` does."""
     import uvicorn
 
+    from retold.query import ComparePool
     from retold.serve import create_app
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
+    pool = ComparePool(Config(), workers=2)
+    srv = uvicorn.Server(uvicorn.Config(create_app(store, pool=pool), host="127.0.0.1", port=port,
                                        log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -39,3 +44,4 @@ def server(store):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
+    pool.close()

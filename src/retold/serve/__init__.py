@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field
 from ..config import Config
 from ..errors import RetoldError
 from ..model import EDIT_TYPES
-from ..query import QueryIndex, query as run_query
+from ..query import ComparePool, QueryIndex, query as run_query
 from ..query.storeread import StoreView, read_store
 from ..report.html import (EDIT_WORDS, PASSAGE_COLOURS, RELATION_WORDS, _edit_groups, _edit_spans,
                            _pct, _safe_url, css_class, highlight)
@@ -134,7 +134,8 @@ class QueryBody(BaseModel):
 
 
 def create_app(store: str | os.PathLike[str], config: Config | None = None,
-               index: QueryIndex | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
+               index: QueryIndex | None = None, allowed_hosts: list[str] | None = None,
+               pool: ComparePool | None = None) -> FastAPI:
     """The web app over `store`.
 
     Parameters
@@ -148,6 +149,9 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     allowed_hosts : list of str, optional
         Host headers answered (others get 400): `serve` on a loopback address passes the
         loopback names, so a web page elsewhere cannot reach the app through DNS rebinding.
+    pool : ComparePool, optional
+        Worker processes the query box compares candidates on (`serve` starts one when the
+        machine has more than one core); without it, queries compare in this process.
 
     Returns
     -------
@@ -234,11 +238,11 @@ def create_app(store: str | os.PathLike[str], config: Config | None = None,
     def do_query(text: str, title: str | None, limit: int) -> dict[str, Any]:
         text = text[:QUERY_MAX_CHARS]
         idx = get_index()
-        # one comparison at a time: the tokenizer's vocabulary is per process and not made for
-        # threads, and CPU-bound threads gain nothing under the GIL
+        # one query at a time in this process: the tokenizer's vocabulary is per process and
+        # not made for threads; the pool spreads the query's comparisons over the cores
         with COMPUTE_LOCK:
             return run_query(text, store, limit=limit, config=cfg, index=idx, title=title,
-                             reader=view().read).to_dict()
+                             reader=view().read, pool=pool).to_dict()
 
     # --- JSON API -----------------------------------------------------------------------------
     @app.get("/api/overview", tags=["api"], summary="Counts by relation and by site")
@@ -479,5 +483,12 @@ def serve(store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 80
     index = QueryIndex.open(store, config or Config())
     loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1", host] if loopback else None
-    uvicorn.run(create_app(store, config, index, allowed_hosts=hosts), host=host, port=port,
-                log_level="info")
+    cfg = config or Config()
+    # one query's candidates compared on every core (the query box's latency is compare time)
+    pool = ComparePool(cfg) if (cfg.workers or os.cpu_count() or 1) > 1 else None
+    try:
+        uvicorn.run(create_app(store, cfg, index, allowed_hosts=hosts, pool=pool), host=host, port=port,
+                    log_level="info")
+    finally:
+        if pool is not None:
+            pool.close()
