@@ -26,6 +26,18 @@ def test_exact_group_representative_is_the_earliest_dated():
     assert sorted(map(tuple, pairs.tolist())) == [(3, 0), (3, 2)]
 
 
+def test_exact_group_representative_does_not_follow_the_input_order():
+    """Undated or equally dated copies: the smallest id represents the group, whatever the
+    order the documents came in (dated ones still win over undated)."""
+    docs = [("web/b", "h1", None), ("web/a", "h1", None), ("web/c", "h1", None),
+            ("x", "h2", "2020-01-05"), ("y", "h2", "2020-01-05"), ("z", "h2", None)]
+    for order in ([0, 1, 2, 3, 4, 5], [2, 0, 1, 5, 4, 3], [1, 2, 0, 4, 5, 3]):
+        ids = [docs[k][0] for k in order]
+        rep, _ = exact_groups([docs[k][1] for k in order], [docs[k][2] for k in order], ids)
+        assert {ids[i]: ids[r] for i, r in enumerate(rep.tolist())} == {
+            "web/a": "web/a", "web/b": "web/a", "web/c": "web/a", "x": "x", "y": "x", "z": "x"}
+
+
 def test_relation_rules_in_order():
     cfg = Config()
     assert relation(Scores(), Evidence(exact=True), cfg) == "exact"

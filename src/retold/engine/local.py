@@ -295,7 +295,7 @@ class LocalEngine:
         timings["sketch"] = time.perf_counter() - t
         t = time.perf_counter()
         self.reporter.stage("candidates")
-        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs])
+        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], [d.doc_id for d in docs])
         near, sims = stages.near_duplicates(sk, rep, self.cfg)
         timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -483,7 +483,7 @@ class LocalEngine:
         if path.exists():
             z = np.load(path)
             return stages.Candidates(z["pairs"], z["anchors"], z["exact_pairs"])
-        cand = stages.candidates(batch, [d.date for d in docs], self.cfg)
+        cand = stages.candidates(batch, [d.date for d in docs], self.cfg, [d.doc_id for d in docs])
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, pairs=cand.pairs, anchors=cand.anchors, exact_pairs=cand.exact_pairs)
         os.replace(tmp, path)

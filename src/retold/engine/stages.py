@@ -54,17 +54,22 @@ class Candidates:
     exact_pairs: np.ndarray  # (k, 2) representative -> member of an exact-duplicate group
 
 
-def exact_groups(content_hashes: list[str], dates: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+def exact_groups(content_hashes: list[str], dates: list[str | None],
+                 ids: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Representative index per document (itself when unique). The representative of a
-    group is its earliest-dated member, else the first seen."""
+    group is its earliest-dated member; among members equally dated or undated, the smallest
+    id (so that the input order does not choose it), or the first seen when `ids` is None."""
     rep = np.arange(len(content_hashes), dtype=np.int64)
     first: dict[str, int] = {}
+
+    def before(i: int, r: int) -> bool:
+        if dates[i] != dates[r]:
+            return bool(dates[i]) and (not dates[r] or dates[i] < dates[r])
+        return ids is not None and ids[i] < ids[r]
     for i, h in enumerate(content_hashes):
         if h not in first:
             first[h] = i
-            continue
-        r = first[h]
-        if dates[i] and (not dates[r] or dates[i] < dates[r]):
+        elif before(i, first[h]):
             first[h] = i
     for i, h in enumerate(content_hashes):
         rep[i] = first[h]
@@ -73,9 +78,10 @@ def exact_groups(content_hashes: list[str], dates: list[str | None]) -> tuple[np
     return rep, exact
 
 
-def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config) -> Candidates:
+def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
+               ids: list[str] | None = None) -> Candidates:
     n = len(batch.content_hashes)
-    rep, exact = exact_groups(batch.content_hashes, dates)
+    rep, exact = exact_groups(batch.content_hashes, dates, ids)
     reps = np.flatnonzero(rep == np.arange(n))
     lsh = lsh_candidates(batch.signatures[reps], cfg.near_threshold, cfg.max_bucket, cfg.lsh_fp_weight)
     anc_pairs, anc_counts = anchor_candidates([batch.anchors[i] for i in reps], cfg.anchor_max_df,
