@@ -65,6 +65,20 @@ def test_relation_rules_in_order():
     assert relation(Scores(story=0.1), Evidence(), cfg) == "unrelated"
 
 
+def test_a_phrase_is_not_a_shared_passage():
+    """In a short item a name or price phrase covers a fifth of it; reuse asks for a passage of
+    reuse_coverage_chars (80 characters: about a sentence) unless it is nearly a whole side."""
+    cfg = Config()
+    s = Scores(resemblance=0.03, parallel=0.2, story=0.9)
+    phrase = Evidence(chars=55, coverage_a=0.2, coverage_b=0.05)  # "guaranteed by the crown ..."
+    assert relation(s, phrase, cfg) == "same_story"
+    sentence = Evidence(chars=95, coverage_a=0.2, coverage_b=0.05)
+    assert relation(s, sentence, cfg) == "reuse"
+    brief = Evidence(chars=55, coverage_a=0.85, coverage_b=0.3)  # a two-line brief quoted whole
+    assert relation(s, brief, cfg) == "reuse"
+    assert relation(s, Evidence(chars=55, coverage_a=0.2), cfg.replace(reuse_coverage_chars=50)) == "reuse"
+
+
 def test_template_keeps_the_wording_and_changes_the_facts():
     """Aligned end to end, or sentence by sentence, but with other names and figures: a
     form filled in twice, never a copy (and never a family)."""

@@ -99,7 +99,11 @@ def relation(s: Scores, ev: Evidence, cfg: Config) -> str:
         return "rewrite"
     if refilled and (aligned or s.parallel >= cfg.template_parallel):
         return "template"  # the same form filled in again: this week's figures, another firm
-    if max(ev.coverage_a, ev.coverage_b) >= cfg.reuse_coverage or ev.chars >= cfg.reuse_min_chars:
+    # a shared passage: a long one, or one that is much of a side but more than a name or a
+    # price phrase (unless it is nearly all of a short side: a brief quoted whole)
+    cover = max(ev.coverage_a, ev.coverage_b)
+    if ev.chars >= cfg.reuse_min_chars or (cover >= cfg.reuse_coverage and (
+            ev.chars >= cfg.reuse_coverage_chars or cover >= cfg.near_coverage)):
         return "reuse"
     if s.story >= cfg.story_threshold:
         return "same_story"
