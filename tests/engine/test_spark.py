@@ -22,10 +22,11 @@ DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
 TABLES = ("documents", "families", "pairs", "passages", "edits")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark():
-    """One local-mode session for every test (starting one takes 10-20 s); SparkEngine runs
-    on the active session. Fails (never skips) in CI when PySpark or Java is missing."""
+    """One local-mode session for every test here (starting one takes 10-20 s; it is stopped
+    after them, so its JVM does not sit beside the rest of the suite); SparkEngine runs on the
+    active session. Fails (never skips) in CI when PySpark or Java is missing."""
     problem = None
     try:
         sparksession.import_pyspark()
@@ -102,6 +103,23 @@ def test_spark_writes_the_local_engines_run_folder(spark, local_run, tmp_path):
             assert np.array_equal(mine[k], theirs[k]), (name, k)
 
 
+def test_the_candidate_joins_equal_the_stage_function_where_limits_bite(spark, local_run):
+    """Big LSH buckets made stars and the per-document anchor cap (tight limits, a loose
+    threshold): paths the demo's defaults never take (the parity test covers those)."""
+    import numpy as np
+    from retold.engine import sparkcandidates, stages
+    z = np.load(local_run / "stages" / "sketch.npz")
+    batch = stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
+                               local._ragged(z["anchor_flat"], z["anchor_lengths"]), [])
+    dates = pq.read_table(local_run / "documents.parquet").column("date").to_pylist()
+    cfg = Config(near_threshold=0.3, max_bucket=3, anchor_max_df=3, min_anchors=1, max_candidates_per_doc=2)
+    want = stages.candidates(batch, dates, cfg)
+    got = sparkcandidates.candidates(spark, batch, dates, cfg, slices=3)
+    assert len(want.pairs) > 0
+    for k in ("pairs", "anchors", "exact_pairs"):
+        assert np.array_equal(getattr(got, k), getattr(want, k)), k
+
+
 def test_input_order_and_partitions_do_not_change_the_output(spark, local_run, tmp_path):
     from retold.engine.spark import SparkEngine
     lines = DEMO.read_text(encoding="utf-8").splitlines()
@@ -120,7 +138,7 @@ def test_input_order_and_partitions_do_not_change_the_output(spark, local_run, t
 def test_a_stopped_spark_run_resumes_to_the_same_tables(spark, local_run, tmp_path, monkeypatch):
     from retold.engine import spark as spark_engine
     out = tmp_path / "spark"
-    cfg = Config(workers=1)
+    engine = spark_engine.SparkEngine(Config(workers=1))
     monkeypatch.setattr(local, "CHUNK_PAIRS", 100)  # a few chunks, so the run can stop between them
 
     def stop(*args):
@@ -130,7 +148,7 @@ def test_a_stopped_spark_run_resumes_to_the_same_tables(spark, local_run, tmp_pa
     with monkeypatch.context() as m:
         m.setattr(spark_engine.SparkEngine, "_find_candidates", stop)
         with pytest.raises(KeyboardInterrupt):
-            retold.run([DEMO], out=out, config=cfg, engine="spark")
+            engine.run([DEMO], out, report=False)
     sketch = (out / "stages" / "sketch.npz").stat().st_mtime_ns
     assert not (out / "stages" / "candidates.npz").exists()
 
@@ -146,11 +164,11 @@ def test_a_stopped_spark_run_resumes_to_the_same_tables(spark, local_run, tmp_pa
     with monkeypatch.context() as m:
         m.setattr(spark_engine, "write_chunk", two_chunks)
         with pytest.raises(KeyboardInterrupt):
-            retold.run([DEMO], out=out, config=cfg, engine="spark")
+            engine.run([DEMO], out, report=False)
     assert sorted((out / "stages" / "compare").glob("*.done")) == sorted(written)
     kept = {p: p.stat().st_mtime_ns for p in written}
 
-    retold.run([DEMO], out=out, config=cfg, engine="spark")
+    engine.run([DEMO], out, report=False)
     _assert_same_tables(local_run, out)
     assert (out / "stages" / "sketch.npz").stat().st_mtime_ns == sketch  # not done again
     assert {p: p.stat().st_mtime_ns for p in written} == kept

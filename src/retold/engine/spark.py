@@ -25,7 +25,8 @@ from ..model import Document
 from . import local, sparkcandidates, stages
 from .local import LocalEngine, RunResult, comparison_tables, write_chunk
 from .progress import Reporter
-from .sparksession import import_pyspark, spark_session
+from .runfolder import check_out
+from .sparksession import spark_session
 
 WAVE_TASKS = 4  # compare chunks per core in one Spark job: the driver writes (and can resume) after each job
 
@@ -83,17 +84,18 @@ class SparkEngine(LocalEngine):
     def run(self, inputs, out, store=None, force=False, report=True) -> RunResult:
         """`LocalEngine.run` on Spark; also raises RetoldError E060 (no PySpark) and E061 (no
         Java, or the session did not start), before the run folder is touched."""
+        check_out(Path(out), [str(p) for p in inputs])  # fail fast, before the session's slow start
         with self._session():
             return super().run(inputs, out, store=store, force=force, report=report)
 
     def dedup(self, inputs, out, force=False) -> RunResult:
         """`LocalEngine.dedup` with the sketch on Spark (E060, E061 as in `run`)."""
+        check_out(Path(out), [str(p) for p in inputs])
         with self._session():
             return super().dedup(inputs, out, force=force)
 
     @contextmanager
     def _session(self):
-        import_pyspark()
         with spark_session(self.master, self.workers) as spark:
             self.spark = spark
             try:

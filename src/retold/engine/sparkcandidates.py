@@ -36,19 +36,21 @@ def _shards(items, size: int) -> list[tuple[int, object]]:
 def lsh_pairs(spark, sig: np.ndarray, cfg: Config, slices: int):
     """DataFrame (a, b), a < b: rows of `sig` sharing an LSH bucket, as `lsh_candidates`
     makes them (a bucket over `max_bucket` rows gives a star from its lowest row)."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
     bands, rows = lsh_params(cfg.near_threshold, sig.shape[1], cfg.lsh_fp_weight)
     shards = _shards(sig, max(1, -(-len(sig) // slices)))
     rdd = spark.sparkContext.parallelize(shards, max(1, len(shards))).flatMap(partial(_bucket_rows, bands, rows))
-    buckets = spark.createDataFrame(rdd, "key long, m long")
-    sizes = buckets.groupBy("key").agg(F.count("*").alias("size"), F.min("m").alias("first"))
-    small = sizes.filter(F.col("size") <= cfg.max_bucket).select("key")
-    mine = buckets.join(small, "key")
-    clique = (mine.alias("x").join(mine.alias("y"), "key")
+    bucket = Window.partitionBy("key")
+    # size and first member of each bucket, in one pass partitioned by key (the joins below
+    # keep that partitioning)
+    buckets = (spark.createDataFrame(rdd, "key long, m long")
+               .withColumn("size", F.count("*").over(bucket)).withColumn("first", F.min("m").over(bucket)))
+    small = buckets.where(F.col("size") <= cfg.max_bucket).select("key", "m")
+    clique = (small.alias("x").join(small.alias("y"), "key")
               .where(F.col("x.m") < F.col("y.m")).select(F.col("x.m").alias("a"), F.col("y.m").alias("b")))
     # big buckets (boilerplate, cliches): a star from the first member keeps them connected
-    big = sizes.filter(F.col("size") > cfg.max_bucket).select("key", "first")
-    star = (buckets.join(big, "key").where(F.col("m") != F.col("first"))
+    star = (buckets.where((F.col("size") > cfg.max_bucket) & (F.col("m") != F.col("first")))
             .select(F.col("first").alias("a"), F.col("m").alias("b")))
     return clique.union(star).distinct()
 
@@ -61,9 +63,8 @@ def anchor_pairs(spark, anchors: list[np.ndarray], cfg: Config, slices: int):
     from pyspark.sql import functions as F
     shards = _shards(anchors, max(1, -(-len(anchors) // slices)))
     rdd = spark.sparkContext.parallelize(shards, max(1, len(shards))).flatMap(_anchor_rows)
-    grams = spark.createDataFrame(rdd, "g long, m long")
-    df = grams.groupBy("g").agg(F.count("*").alias("df"))
-    rare = grams.join(df.where((F.col("df") >= 2) & (F.col("df") <= cfg.anchor_max_df)).select("g"), "g")
+    grams = spark.createDataFrame(rdd, "g long, m long").withColumn("df", F.count("*").over(Window.partitionBy("g")))
+    rare = grams.where((F.col("df") >= 2) & (F.col("df") <= cfg.anchor_max_df)).select("g", "m")
     shared = (rare.alias("x").join(rare.alias("y"), "g").where(F.col("x.m") < F.col("y.m"))
               .groupBy(F.col("x.m").alias("a"), F.col("y.m").alias("b")).agg(F.count("*").alias("anchors"))
               .where(F.col("anchors") >= cfg.min_anchors))

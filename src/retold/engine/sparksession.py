@@ -72,6 +72,9 @@ def spark_session(master: str | None, workers: int):
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")  # retold draws its own progress
                .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+               # the sketch and the compared chunks come back to the driver, which keeps them
+               # as the local engine does: no 1 GB cap on what a stage returns
+               .config("spark.driver.maxResultSize", "0")
                .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}")
                .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"]))
     if master is None or master.startswith("local"):
