@@ -175,6 +175,18 @@ def test_a_stopped_spark_run_resumes_to_the_same_tables(spark, local_run, tmp_pa
     assert len(list((out / "stages" / "compare").glob("*.done"))) > len(written)
 
 
+def test_the_cli_runs_the_spark_engine(spark, tmp_path):
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(DEMO.read_text(encoding="utf-8").splitlines()[:60]) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    res = CliRunner().invoke(app, ["run", str(small), "--out", str(out), "--engine", "spark",
+                                   "--master", "local[1]", "-q"])
+    assert res.exit_code == 0, res.output
+    info = json.loads((out / "run.json").read_text())
+    assert info["engine"] == "spark" and info["counts"]["documents"] == 60
+    assert (out / "families.parquet").exists() and (out / "report.html").exists()
+
+
 def test_without_pyspark_the_spark_engine_names_the_extra(tmp_path, monkeypatch):
     for name in [m for m in sys.modules if m == "pyspark" or m.startswith("pyspark.")]:
         monkeypatch.delitem(sys.modules, name)
