@@ -1,4 +1,5 @@
-# Bootstrap: a fresh clone needs nothing but python3.11 and the package registries.
+# Bootstrap: a fresh clone needs nothing but python3.11 and the package registries (and Java
+# 17+ for the spark engine's tests: .ci/run installs it).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -35,7 +35,7 @@ def compare(a: Document | str, b: Document | str, config: Config | None = None,
 
 def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config | None = None,
         engine: str = "local", store: str | Path | None = None, force: bool = False,
-        reporter: Reporter | None = None) -> RunResult:
+        reporter: Reporter | None = None, master: str | None = None) -> RunResult:
     """Run the whole pipeline over files/folders and write the run folder `out`.
 
     `out` must be new, empty or a retold run folder, and must not overlap an input; a run
@@ -44,12 +44,24 @@ def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config |
     only the files retold writes). KeyboardInterrupt stops the worker pool and propagates;
     fatal problems raise RetoldError with a code (errors.py): E049 the folder is in use, E051
     it is someone else's, E052 it overlaps an input, E031 it was made by another
-    configuration, E050/E057 the store is in use / not a store, E021 no documents."""
+    configuration, E050/E057 the store is in use / not a store, E021 no documents.
+
+    `engine="spark"` runs the same stages on PySpark (the `spark` extra) and writes the same
+    run folder: local mode on `config.workers` cores, or the cluster at `master` (a Spark
+    master URL; an active Spark session is used as it is). E060: PySpark is not installed;
+    E061: no Java runtime, or the session did not start; E030: an unknown engine, or
+    `master` without the spark engine."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
+    from .errors import Err, RetoldError
+    if engine == "spark":
+        from .engine.spark import SparkEngine
+        return SparkEngine(config or Config(), reporter, master=master).run(list(inputs), out, store=store,
+                                                                            force=force)
     if engine != "local":
-        from .errors import Err, RetoldError
-        raise RetoldError(Err.E030, "engine", f"engine {engine!r} is not available yet; use 'local'")
+        raise RetoldError(Err.E030, "engine", f"{engine!r}; use 'local' or 'spark'")
+    if master is not None:
+        raise RetoldError(Err.E030, "master", "a Spark master URL applies to --engine spark only")
     return LocalEngine(config or Config(), reporter).run(list(inputs), out, store=store, force=force)
 
 

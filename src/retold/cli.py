@@ -106,7 +106,8 @@ def _os_error(e: OSError, outputs: list[Optional[Path]]) -> RetoldError:
 def run(
     inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt, .jsonl, .parquet, .html, .warc)."),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Run folder to write (resumed if it exists)."),
-    engine: str = typer.Option("local", help="Engine: local."),
+    engine: str = typer.Option("local", help="Engine: local (this machine's cores) or spark (PySpark: pip install 'retold[spark]')."),
+    master: Optional[str] = typer.Option(None, help="Spark master URL for --engine spark (default: local mode, local[N] with N = workers)."),
     store: Optional[Path] = typer.Option(None, help="DuckDB store to add the results to."),
     config: Optional[Path] = typer.Option(None, help="TOML file with options (see config.py)."),
     force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
@@ -123,7 +124,8 @@ def run(
     try:
         cfg = load_config(config, overrides={"story_mode": stories})
         reporter = None if quiet else RichReporter(err)
-        result = run_api(inputs, out_dir, cfg, engine=engine, store=store, force=force, reporter=reporter)
+        result = run_api(inputs, out_dir, cfg, engine=engine, store=store, force=force, reporter=reporter,
+                         master=master)
     except RetoldError as e:
         _stop(reporter)
         _fail(e)
@@ -132,7 +134,7 @@ def run(
         _stop(reporter)
         # the same command, without --force (that would start again from nothing)
         again = ["retold", "run", *map(str, inputs), "--out", str(out_dir)]
-        for flag, val in (("--store", store), ("--config", config), ("--stories", stories)):
+        for flag, val in (("--store", store), ("--config", config), ("--stories", stories), ("--master", master)):
             if val is not None:
                 again += [flag, str(val)]
         if engine != "local":

@@ -51,6 +51,9 @@ class Err(str, Enum):
     E057 = "not a retold store (not a DuckDB file, or one this version cannot read)|point --store at a store made by retold, or at a new file"
     E058 = "a worker process died (killed by the system, perhaps out of memory)|run the same command again to resume; set workers = 1 in the config if memory is short"
     E059 = "too many bad records in one file (over 1,000, and more bad than good): the rest is not read|check that the file is of the kind its extension says; fix or split it"
+    # the spark engine (issue 12)
+    E060 = "the spark engine needs PySpark, which is not installed|pip install 'retold[spark]' (or run with --engine local)"
+    E061 = "the spark engine could not start Spark (no Java runtime found, or the session failed to start)|install Java 17 or later (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME, and check --master; or run with --engine local"
 
     @property
     def message(self) -> str:

@@ -22,6 +22,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -109,14 +110,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def _sketch_task(bounds: tuple[int, int]) -> stages.SketchBatch:
+def _shard_task(stage, bounds: tuple[int, int]):
+    """A sketch stage (`stages.sketch` or `stages.dedup_sketch`) over one shard of _DOCS."""
     lo, hi = bounds
-    return stages.sketch([d.text for d in _DOCS[lo:hi]], _CFG)
-
-
-def _dedup_sketch_task(bounds: tuple[int, int]) -> stages.DedupSketch:
-    lo, hi = bounds
-    return stages.dedup_sketch([d.text for d in _DOCS[lo:hi]], _CFG)
+    return stage([d.text for d in _DOCS[lo:hi]], _CFG)
 
 
 def _article_task(bounds: tuple[int, int]) -> list[str | None]:
@@ -130,8 +127,9 @@ def _article_task(bounds: tuple[int, int]) -> list[str | None]:
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
     path, pairs, anchors = task
     comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME, _FORMULA)
-    _write_comparisons(path, comps)
-    return path, _relation_counts(comps)
+    counts = _relation_counts(comps)
+    write_chunk(path, comparison_tables(comps), counts)
+    return path, counts
 
 
 def _relation_counts(comps: list[Comparison]) -> dict:
@@ -141,8 +139,19 @@ def _relation_counts(comps: list[Comparison]) -> dict:
     return out
 
 
-def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
-    """One chunk of results: pairs, passages and edits in one Parquet file each."""
+def comparison_tables(comps: list[Comparison]) -> dict[str, pa.Table]:
+    """One chunk of results as the pairs, passages and edits tables (unrelated pairs left out).
+
+    Parameters
+    ----------
+    comps : list of Comparison
+        The chunk's comparisons, as `stages.compare_pairs` returns them.
+
+    Returns
+    -------
+    dict of str to pyarrow.Table
+        "pairs", "passages" and "edits", in PAIR_SCHEMA, PASSAGE_SCHEMA and EDIT_SCHEMA.
+    """
     kept = [c for c in comps if c.relation != "unrelated"]
     pairs = {k: [] for k in PAIR_SCHEMA.names}
     passages = {k: [] for k in PASSAGE_SCHEMA.names}
@@ -167,12 +176,19 @@ def _write_comparisons(path: Path, comps: list[Comparison]) -> None:
             for k, v in dict(a=c.a_id, b=c.b_id, type=e.type, a_start=e.a_start, a_end=e.a_end,
                              b_start=e.b_start, b_end=e.b_end, a_text=e.a_text, b_text=e.b_text).items():
                 edits[k].append(v)
-    for name, cols, schema in (("pairs", pairs, PAIR_SCHEMA), ("passages", passages, PASSAGE_SCHEMA),
-                               ("edits", edits, EDIT_SCHEMA)):
-        write_parquet_atomic(pa.table(cols, schema=schema), path.with_name(f"{path.stem}.{name}.parquet"))
+    return {name: pa.table(cols, schema=schema)
+            for name, cols, schema in (("pairs", pairs, PAIR_SCHEMA), ("passages", passages, PASSAGE_SCHEMA),
+                                       ("edits", edits, EDIT_SCHEMA))}
+
+
+def write_chunk(path: Path, tables: dict[str, pa.Table], counts: dict) -> None:
+    """One finished compare chunk: its three Parquet files, then its completion marker `path`
+    (holding the chunk's relation counts)."""
+    for name, tbl in tables.items():
+        write_parquet_atomic(tbl, path.with_name(f"{path.stem}.{name}.parquet"))
     # completion marker last (and whole: a worker stopped while writing it leaves none), so
     # a chunk counts as done only when all three files exist
-    write_text_atomic(json.dumps(_relation_counts(comps)), path)
+    write_text_atomic(json.dumps(counts), path)
 
 
 def _chunk_counts(path: Path) -> dict | None:
@@ -186,6 +202,8 @@ def _chunk_counts(path: Path) -> dict | None:
 
 
 class LocalEngine:
+    name = "local"  # run.json "engine"
+
     def __init__(self, cfg: Config | None = None, reporter: Reporter | None = None):
         self.cfg = cfg or Config()
         self.reporter = reporter or Reporter()
@@ -329,7 +347,7 @@ class LocalEngine:
         counts["issues_by_code"] = _by_code(issues)
         counts.update(input_accounting(n_docs, issues))
         write_rejects(issues, out / "rejects.jsonl")
-        run_info = {"run_id": out.name + "-" + started, "retold_version": __version__, "engine": "local",
+        run_info = {"run_id": out.name + "-" + started, "retold_version": __version__, "engine": self.name,
                     **({"mode": mode} if mode else {}), "started": started, "inputs": inputs,
                     "config": self.cfg.to_dict(), "counts": counts,
                     "issues": [i.to_dict() for i in issues], "timings": timings,
@@ -343,7 +361,7 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"],
                                       _ragged(z["shingle_flat"], z["shingle_lengths"]))
-        parts = self._sharded(_dedup_sketch_task, len(docs), pool)
+        parts = self._sharded(stages.dedup_sketch, docs, pool)
         sk = stages.DedupSketch([h for p in parts for h in p.content_hashes],
                                 np.concatenate([p.signatures for p in parts]),
                                 [x for p in parts for x in p.shingles])
@@ -450,7 +468,7 @@ class LocalEngine:
             return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
                                       _ragged(z["anchor_flat"], z["anchor_lengths"]),
                                       _ragged(z["line_flat"], z["line_lengths"]))
-        parts = self._sharded(_sketch_task, len(docs), pool)
+        parts = self._sharded(stages.sketch, docs, pool)
         batch = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
             np.concatenate([p.signatures for p in parts]),
@@ -465,13 +483,15 @@ class LocalEngine:
         os.replace(tmp, path)
         return batch
 
-    def _sharded(self, task, n_docs: int, pool) -> list:
-        """`task` over shards of `batch_docs` documents (on the pool when there is one), in
-        order, with the sketch stage's progress bar."""
+    def _sharded(self, stage, docs: list[Document], pool) -> list:
+        """A sketch stage (texts, cfg -> batch) over shards of `batch_docs` documents (on the
+        pool when there is one), in order, with the sketch stage's progress bar."""
+        n_docs = len(docs)
         size = self.cfg.batch_docs
         bounds = [(lo, min(lo + size, n_docs)) for lo in range(0, n_docs, size)]
         self.reporter.stage("sketch", n_docs)
         parts = []
+        task = partial(_shard_task, stage)
         results = _watch(pool, pool.imap(task, bounds)) if pool else map(task, bounds)
         for (lo, hi), part in zip(bounds, results):
             parts.append(part)
@@ -483,11 +503,15 @@ class LocalEngine:
         if path.exists():
             z = np.load(path)
             return stages.Candidates(z["pairs"], z["anchors"], z["exact_pairs"])
-        cand = stages.candidates(batch, [d.date for d in docs], self.cfg, [d.doc_id for d in docs])
+        cand = self._find_candidates(batch, docs)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, pairs=cand.pairs, anchors=cand.anchors, exact_pairs=cand.exact_pairs)
         os.replace(tmp, path)
         return cand
+
+    def _find_candidates(self, batch, docs) -> stages.Candidates:
+        """The candidate stage's work (`stages.candidates`), without its file."""
+        return stages.candidates(batch, [d.date for d in docs], self.cfg, [d.doc_id for d in docs])
 
     def _stories(self, docs, batch, cand, rep, st) -> "_Stories":
         """The story stage: formula (global _FORMULA, also in stages/formula.npy) and what the
@@ -502,7 +526,7 @@ class LocalEngine:
         sources = [d.source for d in docs]
         # the per-document work of each pass (event features, the article text) on the workers
         with self._pool(len(docs)) as pool:
-            first = stages.story_model(docs, rep, self.cfg, mapper=_mapper(pool))  # for formula
+            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool))  # for formula
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -510,13 +534,11 @@ class LocalEngine:
         _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
                                                            [d.date for d in docs]))
         with self._pool(len(docs)) as pool:  # forked now, so workers see what to blank
-            size = self.cfg.batch_docs
-            bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
-            texts = [t for part in (_mapper(pool) or map)(_article_task, bounds) for t in part]
+            texts = self._article_texts(docs, pool)
             article = [d if t is None else Document(d.doc_id, t, d.title, d.date, d.source, d.url)
                        for d, t in zip(docs, texts)]
             unchanged = np.array([t is None for t in texts], dtype=bool)
-            sb = stages.stories(article, rep, self.cfg, first, unchanged, _mapper(pool))
+            sb = stages.stories(article, rep, self.cfg, first, unchanged, self._story_mapper(pool))
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)
@@ -539,6 +561,26 @@ class LocalEngine:
         os.replace(tmp, path)
         return out
 
+    def _story_mapper(self, pool):
+        """An ordered map(function, tasks) for self-contained tasks (the story features), or
+        None to map in this process."""
+        return _mapper(pool)
+
+    def _article_texts(self, docs: list[Document], pool) -> list[str | None]:
+        """Per document, its article text (`stages.article_texts` with _CHROME and _UNSEEN),
+        None where blanking left it as it was."""
+        size = self.cfg.batch_docs
+        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
+        return [t for part in (_mapper(pool) or map)(_article_task, bounds) for t in part]
+
+    def _compare_chunks(self, tasks: list[tuple[Path, np.ndarray, np.ndarray]], pool):
+        """Compare each task's pairs and write its chunk (`write_chunk`); yields each task's
+        marker path as it finishes, in any order."""
+        results = (_watch(pool, pool.imap_unordered(_compare_task, tasks)) if pool
+                   else map(_compare_task, tasks))
+        for path, _ in results:
+            yield path
+
     def _compare(self, cand, st, pool) -> dict:
         # Pairs sorted by first document so consecutive pairs reuse cached tokens.
         order = np.lexsort((cand.pairs[:, 1], cand.pairs[:, 0])) if len(cand.pairs) else np.zeros(0, int)
@@ -551,9 +593,7 @@ class LocalEngine:
         self.reporter.stage("compare", len(pairs))
         self.reporter.advance(len(pairs) - sum(len(t[1]) for t in tasks))
         sizes = {t[0]: len(t[1]) for t in tasks}
-        results = (_watch(pool, pool.imap_unordered(_compare_task, tasks)) if pool
-                   else map(_compare_task, tasks))
-        for path, _ in results:
+        for path in self._compare_chunks(tasks, pool):
             self.reporter.advance(sizes[path])
         counts: dict[str, int] = {}
         for k in range(0, len(pairs), CHUNK_PAIRS):

@@ -101,7 +101,16 @@ def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
     """Candidate pairs (a < b) of rows of `sig` sharing a band; `params` (bands, rows)
     overrides the banding that `lsh_params` picks for `threshold` and `fp_weight`."""
     n, num_perm = sig.shape
-    bands, rows = params or lsh_params(threshold, num_perm, fp_weight)
+    gk, members = band_buckets(sig, *(params or lsh_params(threshold, num_perm, fp_weight)))
+    pairs = pairs_from_groups(gk, members, max_bucket)
+    return unique_pairs(pairs, n) if len(pairs) else pairs
+
+
+def band_buckets(sig: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The LSH bucket of each (row of `sig`, band): bucket keys (uint64, one key space for
+    all bands) and the row index of each, rows with an empty signature left out. Rows
+    sharing a bucket are candidates (`pairs_from_groups`); a slice of `sig` gives the
+    slice's buckets, with row indices counted from the slice's start."""
     keys = band_keys(sig, bands, rows)
     # Documents with no shingles share the all-EMPTY signature: they are not similar.
     valid = ~(sig == np.uint32(0xFFFFFFFF)).all(axis=1)
@@ -109,6 +118,4 @@ def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
     band_id = np.arange(bands, dtype=np.uint64)
     with np.errstate(over="ignore"):
         gk = mix64(keys[idx] ^ (band_id[None, :] * np.uint64(0x9E3779B97F4A7C15))).ravel()
-    members = np.repeat(idx, bands)
-    pairs = pairs_from_groups(gk, members, max_bucket)
-    return unique_pairs(pairs, n) if len(pairs) else pairs
+    return gk, np.repeat(idx, bands)
