@@ -265,7 +265,7 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
     # ranked by shared rare wording: after MISS_RUN in a row that share no text with the query,
     # the weaker ones below them will not either. A pool compares a round of candidates at
     # once; the run of misses is counted in order, so the answer is the one-by-one answer.
-    step = 2 * pool.workers if pool is not None else 1
+    step = max(MISS_RUN, 2 * pool.workers) if pool is not None else 1
     misses = 0
     for lo in range(0, len(strong), step):
         for cand, c in compare(strong[lo:lo + step]):
