@@ -166,3 +166,48 @@ def test_pool_gives_the_one_process_answer(store, monkeypatch):
                 assert pooled.matches  # every text has copies in the store
                 stopped += alone.compared < alone.candidates
     assert stopped  # the stop inside a round was tried
+
+
+def test_pool_survives_a_killed_worker_and_dies_with_its_owner(store, tmp_path):
+    """A worker killed mid-life costs the pool, not the query; and a process that owns a
+    pool and is killed outright leaves no worker behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import retold.query as q
+    from retold.query import ComparePool
+
+    with ComparePool(q.Config(), workers=2) as pool:
+        for pid in [f.result() for f in [pool._ex.submit(os.getpid) for _ in range(4)]]:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert query(HARBOUR, store, pool=pool).to_dict()["matches"] == query(HARBOUR, store).to_dict()["matches"]
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from retold.config import Config\n"
+        "from retold.query import ComparePool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ComparePool(Config(), workers=2)\n"
+        "    print(' '.join(str(f.result()) for f in [pool._ex.submit(os.getpid) for _ in range(6)]), flush=True)\n"
+        "    time.sleep(60)\n")
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = {int(p) for p in owner.stdout.readline().split()}
+    assert workers and owner.pid not in workers
+    owner.kill()
+    owner.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False

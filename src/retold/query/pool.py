@@ -5,9 +5,11 @@ A query compares the text with twenty to forty stored documents, one `compare_pr
 GIL keeps threads from sharing it. The pool spreads one query's candidates over the cores,
 and lets two requests' queries run at once instead of queueing on one lock.
 
-Workers are started by the `forkserver` method: the server runs threads (uvicorn, DuckDB),
-and a fork of a threaded process can inherit a lock held by a thread that does not exist in
-the child. Each worker keeps what it has seen: the query's own profile (every worker of a
+Workers are started by the `spawn` method, as children of the server: the server runs threads
+(uvicorn, DuckDB), and a fork of a threaded process can inherit a lock held by a thread that
+does not exist in the child; and a worker dies with the server (on Linux the kernel kills it),
+so a server killed outright leaves no orphan behind (a forkserver's workers outlived it). They
+are started with the pool, not on the first query. Each worker keeps what it has seen: the query's own profile (every worker of a
 query profiles it once), stored documents' profiles (the same documents come back query after
 query), and the formula n-grams, sent once per worker (a task names them by a key; a worker
 that lacks them asks for them).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Sequence
 
 import numpy as np
@@ -35,11 +38,19 @@ def formula_key(formula: np.ndarray | None) -> tuple:
     return (len(formula), int(formula[0]), int(formula[-1]), int(formula[len(formula) // 2]))
 
 
-def _init(cfg: Config) -> None:
+def _init(cfg: Config, parent: int) -> None:
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    from ..engine.local import _die_with_parent
+    _die_with_parent()
+    if os.getppid() != parent:  # the server died before the line above took effect
+        os._exit(1)
     _STATE.clear()
     _STATE.update(cfg=cfg, formulas={}, query=None)
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _compare_chunk(task: tuple) -> Any:
@@ -78,15 +89,31 @@ class ComparePool:
     def __init__(self, cfg: Config, workers: int | None = None):
         self.cfg = cfg
         self.workers = max(1, workers or cfg.workers or os.cpu_count() or 1)
-        self._ex = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("forkserver"),
-                                       initializer=_init, initargs=(cfg,))
+        self._start()
+
+    def _start(self) -> None:
+        self._ex = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
+                                       initializer=_init, initargs=(self.cfg, os.getpid()))
+        # start every worker now (each imports retold once): the first query does not wait
+        for fut in [self._ex.submit(_ready) for _ in range(self.workers)]:
+            fut.result()
 
     def compare(self, text: str, title: str | None, formula: np.ndarray | None,
                 docs: Sequence[Document], anchors: Sequence[int]) -> list[Comparison]:
         """Compare the query with each of `docs` (`anchors`: shared rare n-grams each, 0 for
-        none); the Comparisons in the order of `docs`, as `compare_profiles` gives them."""
+        none); the Comparisons in the order of `docs`, as `compare_profiles` gives them. A
+        worker that died (killed for memory, say) costs its pool: a new one is started and
+        the query compared again once."""
         if not docs:
             return []
+        try:
+            return self._compare(text, title, formula, docs, anchors)
+        except BrokenProcessPool:
+            self._ex.shutdown(wait=False, cancel_futures=True)
+            self._start()
+            return self._compare(text, title, formula, docs, anchors)
+
+    def _compare(self, text, title, formula, docs, anchors) -> list[Comparison]:
         fkey = formula_key(formula)
         rows = [(d.doc_id, d.text, d.title, d.date, d.source, d.url) for d in docs]
         # round robin: the strongest candidates (first) are spread over every worker
