@@ -131,7 +131,8 @@ def _pct(values: list[float]) -> dict[str, float]:
             "max_ms": round(1000 * v[-1], 1)}
 
 
-def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed: int = 9) -> dict:
+def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed: int = 9,
+            in_process: bool = False) -> dict:
     from retold.config import Config
     from retold.query import ComparePool, QueryIndex, query
     from retold.query.storeread import StoreView
@@ -140,7 +141,8 @@ def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed:
     build_s = time.perf_counter() - t
     view = StoreView(store)  # what `retold serve` reads through: opened once, not per query
     index.reader = view.read
-    pool = ComparePool(Config())  # as `retold serve` compares: a query's candidates on every core
+    # as `retold serve` compares: a query's candidates on every core (--in-process: one process)
+    pool = None if in_process else ComparePool(Config())
     rng = random.Random(seed)
     kinds: dict[str, list[float]] = {"paragraph": [], "whole document": [], "held-out article": []}
     found = {"paragraph": 0, "whole document": 0}
@@ -160,7 +162,8 @@ def latency(store: Path, stored: list[dict], held_out: list[dict], n: int, seed:
         kinds[kind].append(time.perf_counter() - t)
         if doc is not None and any(m["doc"]["id"] == doc["id"] for m in r.matches):
             found[kind] += 1
-    pool.close()
+    if pool is not None:
+        pool.close()
     out = {kind: _pct(v) for kind, v in kinds.items()}
     out["all"] = _pct([x for v in kinds.values() for x in v])
     out["index_build_s"] = round(build_s, 1)
@@ -175,13 +178,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def load(store: Path, stored: list[dict], clients: int, seconds: float, seed: int = 11) -> dict:
+def load(store: Path, stored: list[dict], clients: int, seconds: float, seed: int = 11,
+         in_process: bool = False) -> dict:
     import httpx
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(store.with_name("serve.log"), "wb")  # a file, not a pipe nobody drains
+    extra = []
+    if in_process:  # one worker: `retold serve` then compares in its own process, with no pool
+        cfg_file = store.with_name("in-process.toml")
+        cfg_file.write_text("workers = 1\n")
+        extra = ["--config", str(cfg_file)]
     proc = subprocess.Popen([sys.executable, "-m", "retold.cli", "serve", "--store", str(store),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
+                             "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 900
         while True:
@@ -259,21 +268,23 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--queries", type=int, default=600)
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--in-process", action="store_true",
+                   help="compare in the querying process (no ComparePool), for an A/B against the pool")
     p.add_argument("--out", type=Path, default=None, help="results JSON (default benchmarks/results/<date>-query.json)")
     args = p.parse_args(argv)
     t = time.perf_counter()
     store, stored, held_out = build_store(args.docs, BENCH / "query")
     build = time.perf_counter() - t
     print(f"store: {args.docs:,} documents ({len(stored):,} real) in {build:.0f} s", flush=True)
-    lat = latency(store, stored, held_out, args.queries)
+    lat = latency(store, stored, held_out, args.queries, in_process=args.in_process)
     print(json.dumps(lat, indent=2), flush=True)
-    ld = load(store, stored, args.clients, args.seconds) if args.clients > 0 else None
+    ld = load(store, stored, args.clients, args.seconds, in_process=args.in_process) if args.clients > 0 else None
     print(json.dumps(ld, indent=2), flush=True)
     res = {"date": dt.date.today().isoformat(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
            "store": {"documents": args.docs, "real": len(stored), "altered_copies": args.docs - len(stored),
                      "store_build_s": round(build, 1), "store_mb": round(store.stat().st_size / 1e6, 1),
                      "index_mb": round(store.with_name(store.name + ".qindex.npz").stat().st_size / 1e6, 1)},
-           "latency": lat, "load": ld}
+           "compare": "in-process" if args.in_process else "ComparePool", "latency": lat, "load": ld}
     out = args.out or RESULTS / f"{res['date']}-query.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
