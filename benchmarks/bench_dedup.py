@@ -1,11 +1,11 @@
-"""Speed, memory and agreement of `retold run` against datasketch MinHash LSH, in one run.
+"""Speed, memory and agreement of `retold run` against datasketch and rensa MinHash LSH, in one run.
 
-    .venv/bin/python benchmarks/bench_dedup.py [--docs N] [--repeat R] [--tools retold,datasketch]
+    .venv/bin/python benchmarks/bench_dedup.py [--docs N] [--repeat R] [--tools retold,datasketch,rensa]
 
 Each tool runs in its own fresh subprocess on the same JSONL corpus (benchmarks/corpus.py);
 wall time and the peak RSS of the child's process tree (psutil polling, summed over processes)
-are measured from outside. Results go to benchmarks/results/<date>-dedup.json and a Markdown
-snippet is printed. Absolute seconds depend on the machine; the ratios are the point.
+are measured from outside. Results go to benchmarks/results/<date>-dedup.json (or --out) and a
+Markdown snippet is printed. Absolute seconds depend on the machine; the ratios are the point.
 """
 
 from __future__ import annotations
@@ -119,6 +119,67 @@ def datasketch_child(inp: Path, out: Path, bulk: bool = False) -> None:
     Path(str(out) + ".json").write_text(json.dumps(meta, indent=1))
 
 
+# --------------------------------------------------------------------------- rensa child
+
+# rensa's own choice at threshold 0.8 and 128 permutations: 8 bands of 16 rows (the default of its
+# RMinHashDeduplicator and the setting of its README benchmark). rensa needs num_perm divisible by
+# the bands, so datasketch's 9 x 13 cannot be copied; 16 x 8 is the nearest setting with
+# datasketch's recall or more.
+RENSA_TOOLS = {"rensa": 8, "rensa-b16": 16}
+RENSA_SEED = 42  # the seed of rensa's README examples
+
+
+def rensa_child(inp: Path, out: Path, bands: int) -> None:
+    """What a user would write with rensa for pairs: batch R-MinHash, RMinHashLSH, query all.
+
+    RMinHash.from_token_sets is rensa's batch sketch API (full-set R-MinHash, which ignores token
+    order as a shingle set should; Rayon threads over the cores by default). The
+    RMinHashDeduplicator of its README only flags documents to drop, not pairs, so the index is
+    queried directly. Candidates are reported unfiltered, as the datasketch child does; the
+    agreement step checks every tool's candidates on exact Jaccard alike.
+    """
+    from rensa import RMinHash, RMinHashLSH
+
+    t = {}
+    t0 = time.perf_counter()
+    docs = read_jsonl(inp)
+    t["read"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    sets = [list(shingles(d["text"])) for d in docs]
+    keep = [k for k, s in enumerate(sets) if s]  # empty docs get no sketch, as in datasketch
+    t["shingles"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    sigs = RMinHash.from_token_sets([sets[k] for k in keep], num_perm=NUM_PERM, seed=RENSA_SEED)
+    t["minhash"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=bands)
+    lsh.insert_many(sigs)  # keys 0..n-1, positions in keep
+    t["lsh_insert"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pairs = set()
+    for a, cands in enumerate(lsh.query_all(sigs)):
+        i = keep[a]
+        for b in cands:
+            j = keep[b]
+            if j != i:
+                pairs.add((i, j) if i < j else (j, i))
+    t["lsh_query"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with open(out, "w", encoding="utf-8") as f:
+        for i, j in sorted(pairs):
+            f.write(f"{docs[i]['id']}\t{docs[j]['id']}\n")
+    t["write"] = time.perf_counter() - t0
+    meta = {"timings": t, "bands": lsh.get_num_bands(), "rows": NUM_PERM // lsh.get_num_bands(),
+            "seed": RENSA_SEED, "candidates": len(pairs),
+            "rayon_threads": os.environ.get("RAYON_NUM_THREADS") or f"default ({os.cpu_count()})"}
+    Path(str(out) + ".json").write_text(json.dumps(meta, indent=1))
+
+
 # --------------------------------------------------------------------------- measurement
 
 def measure(cmd: list[str], interval: float = 0.02) -> dict:
@@ -209,7 +270,7 @@ def _jstats(pairs, sets) -> dict:
 
 
 def agreement(docs: list[dict], ds_pairs: set | None, rt_rows: list | None,
-              dd_rows: list | None = None) -> dict:
+              dd_rows: list | None = None, rs_pairs: dict[str, set] | None = None) -> dict:
     """Each tool's pairs against the exact answer, computed once for all of them."""
     sets = {d["id"]: shingles(d["text"]) for d in docs}
     t0 = time.perf_counter()
@@ -222,6 +283,10 @@ def agreement(docs: list[dict], ds_pairs: set | None, rt_rows: list | None,
         ds_ok = {p for p in ds_pairs if jaccard(sets[p[0]], sets[p[1]]) >= THRESHOLD - 1e-9}
         res["datasketch"] = {"candidates": len(ds_pairs), "verified": len(ds_ok),
                              "recall_vs_truth": round(len(ds_ok & T) / len(T), 4) if T else None}
+    for tool, cand in (rs_pairs or {}).items():
+        ok = {p for p in cand if jaccard(sets[p[0]], sets[p[1]]) >= THRESHOLD - 1e-9}
+        res[tool] = {"candidates": len(cand), "verified": len(ok),
+                     "recall_vs_truth": round(len(ok & T) / len(T), 4) if T else None}
     if dd_rows is not None:
         res["retold-dedup"] = _retold_agreement(dd_rows, sets, truth)[0]
     if rt_rows is not None:
@@ -314,6 +379,7 @@ def _ratio(a, b):
 # --------------------------------------------------------------------------- main
 
 DS_TOOLS = {"datasketch": "plain", "datasketch-bulk": "bulk"}
+PAIR_TOOLS = (*DS_TOOLS, *RENSA_TOOLS)  # children that write a pairs TSV of LSH candidates
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,28 +387,37 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=None, help="first N documents (default all)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per tool; best wall time is kept")
     ap.add_argument("--tools", default="datasketch,datasketch-bulk,retold-dedup,retold",
-                    help="comma list of: datasketch, datasketch-bulk, retold-dedup, retold")
+                    help="comma list of: datasketch, datasketch-bulk, rensa, rensa-b16, "
+                         "retold-dedup, retold")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="results JSON to write (default benchmarks/results/<date>-dedup[...].json)")
     ap.add_argument("--sketch-stages", default=None,
                     help="comma list of retold run.json timing keys doing MinHash + LSH work "
                          f"(default {','.join(SKETCH_STAGES)})")
     ap.add_argument("--no-agreement", action="store_true", help="skip the pair comparison")
     ap.add_argument("--child-datasketch", nargs=3, metavar=("MODE", "IN", "OUT"),
                     help=argparse.SUPPRESS)
+    ap.add_argument("--child-rensa", nargs=3, metavar=("BANDS", "IN", "OUT"),
+                    help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child_datasketch:
         mode, a, b = args.child_datasketch
         datasketch_child(Path(a), Path(b), bulk=mode == "bulk")
         return 0
+    if args.child_rensa:
+        bands, a, b = args.child_rensa
+        rensa_child(Path(a), Path(b), int(bands))
+        return 0
 
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     for t in tools:
-        if t not in ("retold", "retold-dedup") and t not in DS_TOOLS:
+        if t not in ("retold", "retold-dedup") and t not in PAIR_TOOLS:
             raise SystemExit(f"unknown tool {t!r}")
     inp = corpus.build(args.docs)
     docs = read_jsonl(inp)
     bench = REPO / ".bench"
     rt_out = bench / "run-retold"
-    ds_out = {t: bench / f"{t}-pairs.tsv" for t in DS_TOOLS}
+    ds_out = {t: bench / f"{t}-pairs.tsv" for t in PAIR_TOOLS}
     print(f"corpus: {inp.relative_to(REPO)} ({len(docs)} docs); tools: {', '.join(tools)}",
           file=sys.stderr)
 
@@ -358,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
                 cmd = rt_cmd
             elif tool == "retold-dedup":
                 cmd = dd_cmd
+            elif tool in RENSA_TOOLS:
+                cmd = [sys.executable, str(Path(__file__).resolve()), "--child-rensa",
+                       str(RENSA_TOOLS[tool]), str(inp), str(ds_out[tool])]
             else:
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--child-datasketch",
                        DS_TOOLS[tool], str(inp), str(ds_out[tool])]
@@ -375,6 +453,10 @@ def main(argv: list[str] | None = None) -> int:
             runs[tool].append(r)
 
     res = {tool: _best(rs) for tool, rs in runs.items()}
+    for tool, r in res.items():
+        # cores actually kept busy (CPU s over wall s); "threads" is what the tool may start
+        r["cores_used"] = round(r["cpu_s"] / r["wall_s"], 2) if r["wall_s"] else None
+        r["threads"] = 1 if tool in DS_TOOLS else os.cpu_count()
     ok = {t: r["returncode"] == 0 for t, r in res.items()}
     rt = res.get("retold")
     if rt and ok["retold"] and not (rt_out / "pairs.parquet").exists():
@@ -388,6 +470,12 @@ def main(argv: list[str] | None = None) -> int:
                      for ln in ds_out[t].open(encoding="utf-8") if ln.strip()}
             res[t]["pairs"] = len(pairs)
             ds_pairs = ds_pairs or pairs  # same seed => same sketches in both variants
+    rs_pairs = {}
+    for t in RENSA_TOOLS:
+        if ok.get(t):
+            rs_pairs[t] = {tuple(sorted(ln.rstrip("\n").split("\t")))
+                           for ln in ds_out[t].open(encoding="utf-8") if ln.strip()}
+            res[t]["pairs"] = len(rs_pairs[t])
     if ok.get("retold"):
         import pyarrow.parquet as pq
         tab = pq.read_table(rt_out / "pairs.parquet", columns=["a", "b", "relation"]).to_pydict()
@@ -400,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
         tab = pq.read_table(dd_out / "pairs.parquet", columns=["a", "b", "relation"]).to_pydict()
         dd_rows = [(str(a), str(b), r) for a, b, r in zip(tab["a"], tab["b"], tab["relation"])]
         res["retold-dedup"]["pairs"] = len(dd_rows)
-        for t in DS_TOOLS:  # the dedup mode against each datasketch variant, whole runs
+        for t in PAIR_TOOLS:  # the dedup mode against each datasketch and rensa run, whole runs
             if ok.get(t):
                 res["retold-dedup"][f"{t}_time_over_dedup"] = _ratio(res[t]["wall_s"], res["retold-dedup"]["wall_s"])
                 res["retold-dedup"][f"{t}_cpu_over_dedup"] = _ratio(res[t]["cpu_s"], res["retold-dedup"]["cpu_s"])
@@ -426,9 +514,10 @@ def main(argv: list[str] | None = None) -> int:
             }
 
     agree = None
-    if not args.no_agreement and (ds_pairs is not None or rt_rows is not None or dd_rows is not None):
+    if not args.no_agreement and (ds_pairs is not None or rt_rows is not None or dd_rows is not None
+                                  or rs_pairs):
         print("  agreement: exact all-pairs Jaccard ...", file=sys.stderr)
-        agree = agreement(docs, ds_pairs, rt_rows, dd_rows)
+        agree = agreement(docs, ds_pairs, rt_rows, dd_rows, rs_pairs)
 
     result = {
         "date": dt.date.today().isoformat(),
@@ -441,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
                                                          for x in rt_cmd[1:]]) if rt_cmd else None},
         "machine": _machine(),
         "versions": {"retold": _version("retold"), "retold_git": _git(),
-                     "datasketch": _version("datasketch"), "numpy": _version("numpy"),
+                     "datasketch": _version("datasketch"), "rensa": _version("rensa"),
+                     "numpy": _version("numpy"),
                      "pyarrow": _version("pyarrow"), "duckdb": _version("duckdb")},
         "tools": res,
         "ratios": ratios,
@@ -453,10 +543,10 @@ def main(argv: list[str] | None = None) -> int:
     # a run of another tool set gets its own file, so it never overwrites the day's full run
     default = tools == ap.get_default("tools").split(",")
     suffix = ("" if full else f"-n{len(docs)}") + ("" if default else "-" + "+".join(tools))
-    name = f"{result['date']}-dedup{suffix}.json"
-    (out_dir / name).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    saved = args.out.resolve() if args.out else out_dir / f"{result['date']}-dedup{suffix}.json"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(markdown(result))
-    saved = out_dir / name
     print(f"\nsaved {saved.relative_to(REPO) if saved.is_relative_to(REPO) else saved}",
           file=sys.stderr)
     return 0 if all(ok.values()) else 1
@@ -471,28 +561,35 @@ def markdown(r: dict) -> str:
         f"{c['mean_words']:.0f}, median {c['median_words']:.0f}, p90 {c['p90_words']}). "
         f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM. {r['date']}; retold {v['retold']}"
         f"{' (' + v['retold_git'] + ')' if v.get('retold_git') else ''}, datasketch "
-        f"{v['datasketch']}, numpy {v['numpy']}. Each tool in a fresh process, reading the JSONL.",
+        f"{v['datasketch']}" + (f", rensa {v['rensa']}" if v.get("rensa") else "")
+        + f", numpy {v['numpy']}. Each tool in a fresh process, reading the JSONL; cores = CPU s / "
+        "wall s.",
         "",
-        "| tool | wall s | CPU s | peak RSS MB | near-duplicate pairs |",
-        "|---|---:|---:|---:|---:|",
+        "| tool | wall s | CPU s | cores | peak RSS MB | near-duplicate pairs |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     label = {"datasketch": "datasketch (`MinHash` + `update_batch` per doc)",
              "datasketch-bulk": "datasketch (`MinHash.generator`)", "retold": "retold run (full pipeline)",
-             "retold-dedup": "retold dedup (near-duplicate mode)"}
+             "retold-dedup": "retold dedup (near-duplicate mode)",
+             **{t: f"rensa (`RMinHash.from_token_sets` + `RMinHashLSH`, {b} bands)"
+                for t, b in RENSA_TOOLS.items()}}
     for tool, t in tools.items():
         if t["returncode"]:
-            lines.append(f"| {label[tool]} | failed (exit {t['returncode']}) | | | |")
+            lines.append(f"| {label[tool]} | failed (exit {t['returncode']}) | | | | |")
             continue
         pairs = f"{t.get('pairs', 0):,}"
-        if tool in DS_TOOLS and "datasketch" in ag:
-            pairs = f"{ag['datasketch']['verified']:,} (of {ag['datasketch']['candidates']:,} candidates)"
+        key = "datasketch" if tool in DS_TOOLS else tool
+        if tool in PAIR_TOOLS and key in ag:
+            pairs = (f"{ag[key]['verified']:,} (of {ag[key]['candidates']:,} candidates; "
+                     f"recall {ag[key]['recall_vs_truth']})")
         if tool in ("retold", "retold-dedup") and tool in ag:
             pairs = f"{ag[tool]['pairs_expanded']:,} (recall {ag[tool]['recall_vs_truth']})"
-        lines.append(f"| {label[tool]} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | "
+        cores = f"{t['cores_used']:.2f}" if t.get("cores_used") else ""
+        lines.append(f"| {label[tool]} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | {cores} | "
                      f"{t['peak_rss_mb']:.0f} | {pairs} |")
     lines.append("")
     dd = tools.get("retold-dedup") or {}
-    for t in DS_TOOLS:
+    for t in PAIR_TOOLS:
         if dd.get(f"{t}_time_over_dedup"):
             lines.append(f"- {t} ÷ retold dedup: wall time **{dd[f'{t}_time_over_dedup']}**, CPU time "
                          f"**{dd[f'{t}_cpu_over_dedup']}** (above 1: retold dedup is faster).")
@@ -519,6 +616,11 @@ def markdown(r: dict) -> str:
              f"Jaccard >= {THRESHOLD}, found by exact all-pairs search):"]
         if "datasketch" in ag:
             s.append(f"datasketch recall {ag['datasketch']['recall_vs_truth']:.1%}")
+        for t in RENSA_TOOLS:
+            if t in ag:
+                s.append(f"{t} recall {ag[t]['recall_vs_truth']:.1%}")
+        if "retold-dedup" in ag:
+            s.append(f"retold dedup recall {ag['retold-dedup']['recall_vs_truth']:.1%}")
         if "retold" in ag:
             a = ag["retold"]
             bt = a["below_threshold"]
