@@ -4,8 +4,9 @@ First version, exact but not cheap: the stored documents are read back from the 
 cleaned texts are in `documents`) and sketched again with the new ones, so candidates, site
 chrome, the story model and formula are those of the union. Compared again: every candidate
 pair with a new document, and every candidate pair of two stored documents whose context
-changed (their site's chrome, or a formula n-gram they hold: a pair's relation depends on
-nothing else); a stored pair that is no longer a candidate is dropped. So the stored pairs
+changed (a line of theirs became chrome or stopped being it, or an n-gram of theirs did as
+formula: a pair's relation depends on nothing else); a stored pair that is no longer a
+candidate is dropped. So the stored pairs
 are those one run on the union would give, and so are the families (components of the copy
 pairs). Stories follow the stream assignment (stored documents keep their story, new ones
 join one or open one). Kept in the store for this: the texts, the chrome line hashes per
@@ -106,16 +107,20 @@ def merge(stored: list[dict], pairs: list[tuple[str, str, str]], stories: dict[s
                         story_ids, h.hexdigest()[:16])
 
 
-def changed(docs: list[Document], grams: list[np.ndarray], chrome: dict[str, set[int]],
-            formula: np.ndarray, ctx: StoreContext, same_n: bool = True) -> np.ndarray:
+def changed(docs: list[Document], lines: list[np.ndarray], grams: list[np.ndarray],
+            chrome: dict[str, set[int]], formula: np.ndarray, ctx: StoreContext,
+            same_n: bool = True) -> np.ndarray:
     """Per document: is its compare context not the one its stored pairs were compared in?
-    Its site's chrome lines changed, or it holds an n-gram that became formula or stopped
-    being one (`grams`: its n-grams at the formula's n; `same_n` False: they are not, and any
-    formula change counts for every document)."""
+    One of its lines (`lines`: its line hashes, as chrome reads them) became its site's
+    chrome or stopped being it, or it holds an n-gram that became formula or stopped being
+    one (`grams`: its n-grams at the formula's n; `same_n` False: they are not, and any
+    formula change counts for every document). Compare reads chrome and formula through
+    nothing else (compare.profile: chrome_mask over the lines, covered_by over the n-grams)."""
     sources = {d.source or "" for d in docs}
-    moved = {src for src in sources if chrome.get(src, set()) != ctx.chrome.get(src, set())}
+    flipped = {src: chrome.get(src, set()) ^ ctx.chrome.get(src, set()) for src in sources}
     flip = np.setxor1d(np.asarray(formula, np.uint64), np.asarray(ctx.formula, np.uint64))
-    out = np.array([(d.source or "") in moved for d in docs], dtype=bool)
+    out = np.array([bool(flipped[d.source or ""]) and not flipped[d.source or ""].isdisjoint(ln.tolist())
+                    for d, ln in zip(docs, lines)], dtype=bool)
     if len(flip):
         out |= np.array([not same_n or bool(np.isin(g, flip, assume_unique=True).any()) for g in grams], bool)
     return out

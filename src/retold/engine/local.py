@@ -466,7 +466,7 @@ class LocalEngine:
         tmp = out / "stages" / "formula.tmp.npy"  # where the store reads the formula from
         np.save(tmp, _FORMULA)
         os.replace(tmp, out / "stages" / "formula.npy")
-        moved = incremental.changed(docs, batch.anchors, _CHROME, _FORMULA, inc,
+        moved = incremental.changed(docs, batch.lines, batch.anchors, _CHROME, _FORMULA, inc,
                                     self.cfg.anchor_n == self.cfg.shingle_n)
         keep = incremental.to_compare(cand, inc, moved)
         inc.family_edges, drop = incremental.stale_pairs(inc, cand, keep)
