@@ -108,7 +108,7 @@ def run(
     out_dir: Path = typer.Option(..., "--out", "-o", help="Run folder to write (resumed if it exists)."),
     engine: str = typer.Option("local", help="Engine: local (this machine's cores) or spark (PySpark: pip install 'retold[spark]')."),
     master: Optional[str] = typer.Option(None, help="Spark master URL for --engine spark (default: local mode, local[N] with N = workers)."),
-    store: Optional[Path] = typer.Option(None, help="DuckDB store to add the results to."),
+    store: Optional[Path] = typer.Option(None, help="DuckDB store to add the results to; the new documents are matched against the ones it holds."),
     config: Optional[Path] = typer.Option(None, help="TOML file with options (see config.py)."),
     force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),

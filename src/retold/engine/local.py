@@ -5,7 +5,10 @@ Run folder:
   .retold.lock (while a run holds the folder: its pid)
   stages/run.stamp.json stages/ingest.issues.json stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
-  stages/compare/chunk-*.done
+  stages/compare/chunk-*.done stages/chrome.parquet (the store keeps it)
+  incremental runs (--store holding documents, engine/incremental.py): the stage files above
+  under stages/store-<digest>/ (one per stored state), and stages/formula.npy,
+  stages/dropped.parquet, stages/families.store.parquet for the store
   documents.parquet pairs.parquet passages.parquet edits.parquet families.parquet
   run.json rejects.jsonl report.html retold.duckdb
 Each stage file is the stage's completion marker, written last and atomically; the cluster
@@ -33,9 +36,10 @@ from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io.readers import input_accounting, iter_documents, write_rejects
+from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
-from . import stages
+from . import incremental, stages
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 
@@ -383,6 +387,12 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("ingest")
         docs, issues = self._ingest(inputs, out, st)
+        n_run = len(docs)
+        inc = self._incremental(store, docs)
+        if inc is not None:  # the union with the store; its stage files depend on the store's state
+            docs = inc.docs
+            st = out / "stages" / f"store-{inc.digest}"
+            (st / "compare").mkdir(parents=True, exist_ok=True)
         timings["ingest"] = time.perf_counter() - t
         _DOCS, _CFG = docs, self.cfg
         _PROFILES.clear()  # keyed by document index: never valid across runs
@@ -403,7 +413,12 @@ class LocalEngine:
         rep = np.arange(len(docs), dtype=np.int64)
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
-        sb = self._stories(docs, batch, cand, rep, st)
+        sb = self._stories(docs, batch, cand, rep, st, inc)
+        write_parquet_atomic(_chrome_table(_CHROME), out / "stages" / CHROME_FILE)  # kept in the store
+        dropped = out / "stages" / DROPPED_FILE
+        dropped.unlink(missing_ok=True)
+        if inc is not None:
+            cand, sb = self._incremental_pairs(inc, docs, batch, cand, sb, out)
         timings["stories"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -412,10 +427,10 @@ class LocalEngine:
         timings["compare"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        counts = self._finish(docs, cand, st, out, rel_counts, rep, sb)
+        counts = self._finish(docs, cand, st, out, rel_counts, rep, sb, inc, n_run)
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
-        run_info = self._finish_run_info(out, started, inputs, len(docs), issues, counts, timings)
+        run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
         if report:
             t = time.perf_counter()
             self.reporter.stage("report")
@@ -429,6 +444,9 @@ class LocalEngine:
         from ..io.store import Store
         try:
             with Store(store, wait=STORE_WAIT) as s:
+                if self._store_unread and incremental.holds_documents(s):
+                    raise RetoldError(Err.E050, str(store), "it was in use when this run started, so the "
+                                      "run's documents were not matched against the stored ones")
                 s.ingest_run(out)
         except RetoldError as e:
             if e.code is not Err.E050:
@@ -440,6 +458,40 @@ class LocalEngine:
         write_json_atomic(run_info, out / "run.json")
         self.reporter.done()
         return RunResult(out, counts, issues, run_info["timings"])
+
+    def _incremental_pairs(self, inc, docs, batch, cand, sb, out):
+        """An incremental run's compare set (`incremental.to_compare`): the candidates with a
+        new document or one whose chrome or formula moved. The stored pairs that still stand
+        become inc.family_edges; the stale ones go to stages/dropped.parquet for the store."""
+        tmp = out / "stages" / "formula.tmp.npy"  # where the store reads the formula from
+        np.save(tmp, _FORMULA)
+        os.replace(tmp, out / "stages" / "formula.npy")
+        moved = incremental.changed(docs, batch.lines, batch.anchors, _CHROME, _FORMULA, inc,
+                                    self.cfg.anchor_n == self.cfg.shingle_n)
+        keep = incremental.to_compare(cand, inc, moved)
+        inc.family_edges, drop = incremental.stale_pairs(inc, cand, keep)
+        write_parquet_atomic(pa.table({"a": [docs[i].doc_id for i, _ in drop],
+                                       "b": [docs[j].doc_id for _, j in drop]},
+                                      schema=pa.schema([("a", pa.string()), ("b", pa.string())])),
+                             out / "stages" / DROPPED_FILE)
+        sb.pair_scores = sb.pair_scores[keep]
+        return incremental.select(cand, keep, inc.new), sb
+
+    def _incremental(self, store, docs: list[Document]) -> "incremental.StoreContext | None":
+        """The store's side of an incremental run (`engine/incremental.py`): None without
+        --store or when the store holds no documents, so such a run is a plain run."""
+        self._store_unread = False
+        if store is None:
+            return None
+        try:
+            return incremental.load(store, docs, wait=STORE_WAIT)
+        except RetoldError as e:
+            if e.code is not Err.E050:
+                raise
+            # run as a plain run; the store step refuses it if the store turns out to hold
+            # documents this run was not matched against
+            self._store_unread = True
+            return None
 
     def _ingest(self, inputs, out, st) -> tuple[list[Document], list[RetoldIssue]]:
         done = st / "ingest.issues.json"
@@ -513,10 +565,12 @@ class LocalEngine:
         """The candidate stage's work (`stages.candidates`), without its file."""
         return stages.candidates(batch, [d.date for d in docs], self.cfg, [d.doc_id for d in docs])
 
-    def _stories(self, docs, batch, cand, rep, st) -> "_Stories":
+    def _stories(self, docs, batch, cand, rep, st, inc=None) -> "_Stories":
         """The story stage: formula (global _FORMULA, also in stages/formula.npy) and what the
         last stage needs of the story model (stages/stories.npz, written last: the stage's
-        completion marker), so a resumed run does not build the model again."""
+        completion marker), so a resumed run does not build the model again. With `inc` (an
+        incremental run) the labels are the stream assignment of the new documents to the
+        stored stories (`story.stream_extend`)."""
         global _FORMULA, _UNSEEN
         path = st / "stories.npz"
         if path.exists() and (st / "formula.npy").exists():
@@ -545,6 +599,9 @@ class LocalEngine:
         tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
         np.save(tmp, _FORMULA)
         os.replace(tmp, st / "formula.npy")
+        if inc is not None:
+            from ..story import stream_extend
+            sb.labels = stream_extend(sb.model, incremental.known_labels(inc.story_ids, rep, sb.reps), self.cfg)
         # the corpus model's story similarity of every candidate pair (all of them are
         # representatives); every pair the last stage lists is one of these or an exact pair
         from ..story import pair_story_scores
@@ -602,7 +659,7 @@ class LocalEngine:
                 counts[rel] = counts.get(rel, 0) + v
         return counts
 
-    def _finish(self, docs, cand, st, out, rel_counts, rep, sb) -> dict:
+    def _finish(self, docs, cand, st, out, rel_counts, rep, sb, inc=None, n_run=None) -> dict:
         ids = [d.doc_id for d in docs]
         n = len(docs)
         tables = {}
@@ -625,27 +682,39 @@ class LocalEngine:
         ib = np.array([index[b] for b in pt.column("b").to_pylist()], dtype=np.int64)
         rels = pt.column("relation").to_pylist()
         family_edges = [(i, j, r) for i, j, r in zip(ia.tolist(), ib.tolist(), rels) if r != "same_story"]
+        if inc is not None:
+            family_edges += inc.family_edges
         fam, story = stages.cluster(ids, family_edges, stages.chain_edges(label, np.arange(n)))
-        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand)
+        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand,
+                                                     None if inc is None else inc.new)
         for name, tbl in tables.items():
             write_parquet_atomic(tbl, out / f"{name}.parquet")
-        write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": story},
-                                      schema=FAMILY_SCHEMA), out / "families.parquet")
+        every = pa.table({"doc_id": ids, "family_id": fam, "story_id": story}, schema=FAMILY_SCHEMA)
+        union_file = out / "stages" / UNION_FAMILIES
+        if inc is None:
+            union_file.unlink(missing_ok=True)
+            write_parquet_atomic(every, out / "families.parquet")
+        else:
+            # the run folder lists the run's documents; the store takes every document's
+            # family and story (a new copy can merge two stored families)
+            write_parquet_atomic(every.slice(n - n_run), out / "families.parquet")
+            write_parquet_atomic(every, union_file)
         by_rel = {r: 0 for r in RELATIONS}
         for r in tables["pairs"].column("relation").to_pylist():
             by_rel[r] += 1
         # compared pairs the pair rule called same_story but the corpus model put in two stories
         by_rel["unrelated"] = rel_counts.get("unrelated", 0) + dropped
-        return {"documents": n, "candidate_pairs": int(len(cand.pairs)),
+        extra = {} if inc is None else {"store_documents": n, "new_documents": int(inc.new.sum())}
+        return {"documents": n if n_run is None else n_run, **extra, "candidate_pairs": int(len(cand.pairs)),
                 "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
                 "families": len(set(fam)), "multi_doc_families": _multi(fam),
                 "stories": len(set(story)), "multi_doc_stories": _multi(story),
                 "story_graph_edges": int(len(sb.edges))}
 
-    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb, cand) -> tuple[pa.Table, int]:
+    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb, cand, new=None) -> tuple[pa.Table, int]:
         """The pairs table with the corpus story similarity in `story`, same_story kept only
         within one story, and the story graph's strong edges inside a story added as
-        same_story pairs (earlier document as a)."""
+        same_story pairs (earlier document as a; with `new`, only edges of a new document)."""
         from ..explain.direction import direction
         ra, rb = row_of[rep[ia]], row_of[rep[ib]]
         known = {(int(i), int(j)): float(v) for (i, j), v in zip(cand.pairs.tolist(), sb.pair_scores.tolist())}
@@ -663,7 +732,7 @@ class LocalEngine:
         strong = weights >= self.cfg.story_link
         for (u, v), w in zip(edges[strong].tolist(), weights[strong].tolist()):
             i, j = int(sb.reps[u]), int(sb.reps[v])
-            if story[i] != story[j] or (min(i, j), max(i, j)) in seen:
+            if story[i] != story[j] or (min(i, j), max(i, j)) in seen or (new is not None and not (new[i] or new[j])):
                 continue
             if stages.earlier(docs[j].date, docs[i].date):
                 i, j = j, i
@@ -777,6 +846,12 @@ def _watch(pool, results):
             if now != pids:
                 dead = ", ".join(str(p) for p in sorted(pids - now)) or "?"
                 raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost") from None
+
+
+def _chrome_table(chrome: dict[str, set[int]]) -> pa.Table:
+    """Site chrome as (source, line hash) rows, sorted, for the store."""
+    rows = sorted((src, h) for src, lines in chrome.items() for h in lines)
+    return pa.table({"source": [r[0] for r in rows], "hash": pa.array([r[1] for r in rows], pa.uint64())})
 
 
 def _probe_store(path: Path) -> None:

@@ -23,7 +23,8 @@ STAMP = "stages/run.stamp.json"
 OUTPUTS = ("documents.parquet", "pairs.parquet", "passages.parquet", "edits.parquet",
            "families.parquet", "run.json", "report.html", "rejects.jsonl")
 _STAGE_FILES = re.compile(r"(run\.stamp\.json|ingest\.issues\.json|documents\.done|"
-                          r"(sketch|dedup_sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy)$")
+                          r"(sketch|dedup_sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy|(families\.store|chrome|dropped)\.parquet)$")
+_STORE_STAGES = re.compile(r"store-[0-9a-f]{16}$")  # an incremental run's stage files, per store state
 _CHUNK_FILES = re.compile(r"chunk-\d{5}\.(done|pairs\.parquet|passages\.parquet|edits\.parquet)$")
 _TEMP_FILES = re.compile(r"\..+\.[0-9a-f]{12}\.tmp$")  # io/writers.py's temp files
 _OS_CLUTTER = {".DS_Store", "Thumbs.db", "desktop.ini"}  # a folder holding only these is empty
@@ -134,7 +135,7 @@ def check_out(out: Path, inputs: list[str]) -> None:
 
 def remove_temp_files(out: Path) -> None:
     """Temp files a killed run left behind (io/writers.py writes through them)."""
-    for folder in (out, out / "stages", out / "stages" / "compare"):
+    for folder in (out, *_stage_dirs(out)):
         if not folder.is_dir():
             continue
         for f in folder.iterdir():
@@ -154,14 +155,29 @@ def remove_run_files(out: Path) -> list[Path]:
 
     for name in OUTPUTS:
         rm(out / name)
-    st = out / "stages"
-    if st.is_dir():
+    for st in _stage_dirs(out):
+        if not st.is_dir():
+            continue
         for f in st.iterdir():
-            if _STAGE_FILES.match(f.name):
+            if _STAGE_FILES.match(f.name) or (st.name == "compare" and _CHUNK_FILES.match(f.name)):
                 rm(f)
-        if (st / "compare").is_dir():
-            for f in (st / "compare").iterdir():
-                if _CHUNK_FILES.match(f.name):
-                    rm(f)
     remove_temp_files(out)
+    for st in reversed(_stage_dirs(out)):  # an incremental run's folders, once emptied
+        if _STORE_STAGES.match(st.parent.name if st.name == "compare" else st.name):
+            try:
+                st.rmdir()
+            except OSError:  # not empty: a user's file stays
+                pass
     return gone
+
+
+def _stage_dirs(out: Path) -> list[Path]:
+    """stages/ and stages/compare/, then each incremental run's stages/store-<digest>/ and its
+    compare/ (engine/local.py)."""
+    st = out / "stages"
+    dirs = [st, st / "compare"]
+    if st.is_dir():
+        for d in sorted(st.iterdir()):
+            if d.is_dir() and _STORE_STAGES.match(d.name):
+                dirs += [d, d / "compare"]
+    return dirs

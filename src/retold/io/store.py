@@ -1,6 +1,7 @@
 """The DuckDB store: the run-folder tables, grown run after run.
 
-`ingest_run` merges a finished run folder into the store in one transaction:
+`ingest_run` merges a finished run folder into the store in one transaction (an incremental
+run's `stages/families.store.parquet` too: every stored document's family and story):
 documents and families are upserted by doc_id, a field the new run has no value for keeping
 the stored one (a later run of the same articles from .txt files, which have no titles or
 dates, does not blank what a JSONL run stored); pairs, passages and edits are replaced per
@@ -40,16 +41,25 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     # n-gram hashes the corpus taught as formula (sketch/formula.py): what `compare --store`
     # reads so that a pair compared on its own still knows the corpus's banal phrasing
     "formula": [("hash", "UBIGINT")],
+    # site chrome (text/boilerplate.py) of the corpus, per source: an incremental run
+    # (engine/incremental.py) compares a stored pair again when its site's chrome changed
+    "chrome": [("source", _S), ("hash", "UBIGINT")],
     "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
              ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
 }
 # ART indexes for the lookups by document a query or a page makes: without them each lookup
 # scans the table (a query's 22 documents from a 100k store: 33 ms warm, 8 ms with them)
 INDEXES: dict[str, tuple[str, ...]] = {"documents": ("doc_id",), "families": ("doc_id",)}
+# An incremental run (engine/incremental.py) writes the family and story of every document of
+# the store here: a new copy can merge stored families, and families.parquet lists only the run's.
+UNION_FAMILIES = "families.store.parquet"
+CHROME_FILE = "chrome.parquet"  # stages/: the run's chrome, source and line hash
+DROPPED_FILE = "dropped.parquet"  # stages/: stored pairs an incremental run found stale (a, b)
 _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .parquet each
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
-          "edits": "a, b, a_start, b_start", "families": "doc_id", "runs": "ingested, run_id"}
+          "edits": "a, b, a_start, b_start", "families": "doc_id", "runs": "ingested, run_id",
+          "chrome": "source, hash"}
 
 
 class Store:
@@ -104,10 +114,23 @@ class Store:
                 self._add_extra_columns(table, f)
             if "documents" in files:
                 added["documents"] = self._merge("documents", "doc_id", files["documents"])
+            dropped = run_dir / "stages" / DROPPED_FILE
+            if dropped.is_file():
+                self._drop_pairs(dropped)
             added.update(self._replace_pairs({t: files[t] for t in _PAIR_TABLES if t in files}))
             if "families" in files:
                 added["families"] = self._merge("families", "doc_id", files["families"])
+            union = run_dir / "stages" / UNION_FAMILIES
+            if union.is_file():  # an incremental run: the families of the stored documents too
+                added["families"] = self._merge("families", "doc_id", union)
+            incremental = union.is_file()  # the run saw the whole store: its formula is the store's
+            if incremental:
+                self.con.execute("DELETE FROM formula")
             formula = self._add_formula(run_dir / "stages" / "formula.npy")
+            chrome = run_dir / "stages" / CHROME_FILE
+            if chrome.is_file():  # the run's chrome covers every stored source
+                self.con.execute("DELETE FROM chrome")
+                self._run("INSERT INTO chrome SELECT source, hash FROM read_parquet(?)", [str(chrome)], chrome)
             if formula:
                 added["formula"] = formula
             self._record_run(run, run_dir)
@@ -133,6 +156,22 @@ class Store:
         finally:
             self.con.unregister("_new_formula")
         return self.con.execute("SELECT count(*) FROM formula").fetchall()[0][0] - before
+
+    def _drop_pairs(self, f: Path) -> None:
+        """Delete every stored row of the pairs listed in `f` (a, b; either order)."""
+        self._run("CREATE OR REPLACE TEMP TABLE _drop AS SELECT DISTINCT least(a, b) AS lo, "
+                  "greatest(a, b) AS hi FROM read_parquet(?)", [str(f)], f)
+        for table in _PAIR_TABLES:
+            self.con.execute(f"DELETE FROM {_ident(table)} AS t USING _drop AS n "
+                             "WHERE least(t.a, t.b) = n.lo AND greatest(t.a, t.b) = n.hi")
+        self.con.execute("DROP TABLE _drop")
+
+    def chrome(self) -> list[tuple[str, int]]:
+        """The stored chrome: (source, line hash) rows (none in a store made before it)."""
+        if "chrome" not in {r[0] for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}:
+            return []
+        return self.con.execute("SELECT source, hash FROM chrome").fetchall()
 
     def formula(self):
         """The stored formula n-gram hashes, sorted (numpy uint64)."""

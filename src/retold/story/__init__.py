@@ -22,7 +22,7 @@ from .stream import stream_stories
 from .vectors import StoryVectors, vectorize
 
 __all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream_stories",
-           "pair_story_scores", "day_numbers"]
+           "stream_extend", "pair_story_scores", "day_numbers"]
 
 
 @dataclass
@@ -150,6 +150,35 @@ def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequ
     dense = model.dense if model is not None else _dense(texts, titles, cfg)
     arrival = arrival_order(days)
     return _search(vec, days, cfg, arrival, dense), arrival
+
+
+def stream_extend(model: StoryModel, known: np.ndarray, cfg: Config) -> np.ndarray:
+    """Stories of an incremental run: documents with a `known` label (>= 0: stored stories)
+    keep it; the others arrive after all of them, in date order, and each joins the stored or
+    new story it is most similar to (`stream_stories` at `story_stream_link`) or opens one.
+
+    Parameters
+    ----------
+    model : StoryModel
+        The story model over every document (stored and new).
+    known : numpy.ndarray
+        Label per model row, -1 for a new document.
+    cfg : Config
+        story_* options of the neighbour search and `story_stream_link`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Label per model row.
+    """
+    known = np.asarray(known, dtype=np.int64)
+    new = known < 0
+    # stored documents first (they are all "earlier" than this batch), then new ones by date
+    key = np.where(new, 1.0, 0.0) * 1e9 + np.where(np.isnan(model.days), 1e8, model.days) * new
+    arrival = np.empty(len(known), dtype=np.int64)
+    arrival[np.argsort(key, kind="stable")] = np.arange(len(known))
+    nb = _search(model.vectors, model.days, cfg, arrival, model.dense)
+    return stream_stories(nb, arrival, cfg.story_stream_link, known)
 
 
 def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.ndarray:

@@ -9,13 +9,34 @@ import numpy as np
 from .neighbours import Neighbours
 
 
-def stream_stories(nb: Neighbours, arrival: np.ndarray, threshold: float) -> np.ndarray:
+def stream_stories(nb: Neighbours, arrival: np.ndarray, threshold: float,
+                   known: np.ndarray | None = None) -> np.ndarray:
     """Story label per document. `nb` must be causal: each document's neighbours arrived
-    before it (story_neighbours(..., order=arrival))."""
+    before it (story_neighbours(..., order=arrival)).
+
+    Parameters
+    ----------
+    nb : Neighbours
+        Causal story neighbours of every document.
+    arrival : numpy.ndarray
+        Arrival rank of each document.
+    threshold : float
+        Least average similarity to join a story.
+    known : numpy.ndarray, optional
+        A label (0, 1, ...) per document already assigned, -1 for the documents to assign:
+        an incremental run's stored stories, which keep their labels and take new members.
+
+    Returns
+    -------
+    numpy.ndarray
+        Story label per document (known labels unchanged; new stories numbered after them).
+    """
     n = len(arrival)
-    label = np.full(n, -1, dtype=np.int64)
-    size: list[int] = []
+    label = np.full(n, -1, dtype=np.int64) if known is None else np.asarray(known, dtype=np.int64).copy()
+    size: list[int] = np.bincount(label[label >= 0], minlength=0).tolist() if (label >= 0).any() else []
     for i in np.argsort(arrival, kind="stable").tolist():
+        if label[i] >= 0:
+            continue
         score: dict[int, float] = {}
         for j, s in zip(nb.index[i].tolist(), nb.sim[i].tolist()):
             if j >= 0 and label[j] >= 0:

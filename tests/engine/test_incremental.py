@@ -1,0 +1,133 @@
+"""Incremental runs (issue 12): `retold run NEW --store FILE` on a store that holds documents."""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import retold
+from retold.engine.runfolder import remove_run_files
+from retold.io.store import Store
+from retold.story.neighbours import Neighbours
+from retold.story.stream import stream_stories
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
+SUBSET = 300  # of the demo's 621 documents: the whole corpus is measured in the README
+
+
+def _families(store: Path) -> dict[str, tuple[str, str]]:
+    with Store(store, read_only=True) as s:
+        return {r["doc_id"]: (r["family_id"], r["story_id"]) for r in s.table("families").to_pylist()}
+
+
+def _pairs(store: Path) -> dict[tuple[str, str], str]:
+    with Store(store, read_only=True) as s:
+        return {tuple(sorted((r["a"], r["b"]))): r["relation"] for r in s.table("pairs").to_pylist()}
+
+
+def _snapshot(store: Path) -> dict[str, list]:
+    with Store(store, read_only=True) as s:
+        out = {t: sorted(map(str, s.table(t).to_pylist()))
+               for t in ("documents", "pairs", "passages", "edits", "families")}
+        out["formula"] = s.formula().tolist()
+        return out
+
+
+def _partition(m: dict[str, str]) -> set[frozenset]:
+    groups: dict[str, set] = {}
+    for d, g in m.items():
+        groups.setdefault(g, set()).add(d)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.fixture(scope="module")
+def halves(tmp_path_factory):
+    """The demo subset shuffled (seed 7) and split in two halves: one run of the union into
+    its own store, and the two halves run one after the other into another store."""
+    root = tmp_path_factory.mktemp("incremental")
+    lines = DEMO.read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    lines = lines[:SUBSET]
+    half = len(lines) // 2
+    for name, part in (("a", lines[:half]), ("b", lines[half:]), ("all", lines)):
+        (root / f"{name}.jsonl").write_text("\n".join(part) + "\n", encoding="utf-8")
+    retold.run([root / "all.jsonl"], out=root / "run-all", store=root / "union.duckdb")
+    retold.run([root / "a.jsonl"], out=root / "run-a", store=root / "inc.duckdb")
+    second = retold.run([root / "b.jsonl"], out=root / "run-b", store=root / "inc.duckdb")
+    ids = {name: set(pq.read_table(root / f"run-{name}" / "documents.parquet").column("doc_id").to_pylist())
+           for name in ("a", "b")}
+    return root, ids, second
+
+
+def test_two_halves_give_the_families_of_one_run_on_the_union(halves):
+    root, _, _ = halves
+    union, inc = _families(root / "union.duckdb"), _families(root / "inc.duckdb")
+    assert set(union) == set(inc) and len(union) == SUBSET
+    assert {d: f for d, (f, _) in inc.items()} == {d: f for d, (f, _) in union.items()}  # same ids too
+    assert any(len(g) > 1 for g in _partition({d: f for d, (f, _) in inc.items()}))
+
+
+def test_pairs_between_the_halves_are_found_and_stored(halves):
+    root, ids, second = halves
+    inc, union = _pairs(root / "inc.duckdb"), _pairs(root / "union.duckdb")
+    across = {k for k in inc if (k[0] in ids["a"]) != (k[1] in ids["a"])}
+    assert across, "no pair between a stored and a new document"
+    # the compared pairs are the union run's: between the halves, and within the first half
+    # (compared again where the second half changed a site's chrome or the formula)
+    compared = {k: r for k, r in union.items() if r != "same_story"}
+    assert {k: r for k, r in inc.items() if r != "same_story"} == compared
+    assert any((k[0] in ids["a"]) != (k[1] in ids["a"]) for k in compared)
+    assert second.counts["new_documents"] == len(ids["b"])
+    assert second.counts["store_documents"] == SUBSET
+
+
+def test_every_document_has_a_stream_story_and_the_run_folder_lists_its_own(halves):
+    root, ids, _ = halves
+    inc = _families(root / "inc.duckdb")
+    assert all(f and s for f, s in inc.values())
+    run_b = pq.read_table(root / "run-b" / "families.parquet").to_pylist()
+    assert {r["doc_id"] for r in run_b} == ids["b"]
+    assert all(inc[r["doc_id"]] == (r["family_id"], r["story_id"]) for r in run_b)
+    # some new document joined a story of the stored half
+    story_of = {d: s for d, (_, s) in inc.items()}
+    assert any(story_of[d] in {story_of[x] for x in ids["a"]} for d in ids["b"])
+
+
+def test_adding_the_same_documents_again_changes_nothing(halves, tmp_path):
+    root, _, _ = halves
+    store = tmp_path / "again.duckdb"
+    shutil.copy(root / "inc.duckdb", store)
+    before = _snapshot(store)
+    r = retold.run([root / "b.jsonl"], out=tmp_path / "run", store=store)
+    assert r.counts["new_documents"] == 0 and r.counts["candidate_pairs"] == 0
+    assert _snapshot(store) == before
+    # the stage files of an incremental run sit per store state; --force clears them
+    assert list((tmp_path / "run" / "stages").glob("store-*/sketch.npz"))
+    remove_run_files(tmp_path / "run")
+    assert not list((tmp_path / "run" / "stages").glob("store-*"))
+    assert not (tmp_path / "run" / "stages" / "families.store.parquet").exists()
+
+
+def test_an_empty_store_is_a_plain_run(tmp_path):
+    lines = DEMO.read_text(encoding="utf-8").splitlines()[:60]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Store(tmp_path / "empty.duckdb").close()  # tables, no documents
+    plain = retold.run([src], out=tmp_path / "plain")
+    into = retold.run([src], out=tmp_path / "into", store=tmp_path / "empty.duckdb")
+    for name in ("pairs", "families", "passages", "edits"):
+        assert plain.table(name).equals(into.table(name)), name
+    assert "new_documents" not in into.counts
+    assert not (tmp_path / "into" / "stages" / "families.store.parquet").exists()
+
+
+def test_stream_assignment_keeps_known_labels_and_extends_them():
+    # documents 0, 1 stored in stories 0 and 1; 2 is close to 1; 3 is close to nothing
+    index = np.array([[-1, -1], [-1, -1], [1, 0], [0, -1]])
+    sim = np.array([[0, 0], [0, 0], [0.9, 0.01], [0.01, 0]], dtype=float)
+    labels = stream_stories(Neighbours(index, sim), np.arange(4), 0.12, known=np.array([0, 1, -1, -1]))
+    assert labels.tolist() == [0, 1, 1, 2]
