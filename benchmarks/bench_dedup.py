@@ -110,13 +110,18 @@ def datasketch_child(inp: Path, out: Path, bulk: bool = False) -> None:
                 pairs.add((i, j) if i < j else (j, i))
     t["lsh_query"] = time.perf_counter() - t0
 
+    _write_pairs(out, docs, pairs, t, {"bands": lsh.b, "rows": lsh.r})
+
+
+def _write_pairs(out: Path, docs: list[dict], pairs: set[tuple[int, int]], t: dict, meta: dict) -> None:
+    """A child's candidate pairs as id TSV (timed as "write"), and its timings and settings
+    beside them in OUT.json."""
     t0 = time.perf_counter()
     with open(out, "w", encoding="utf-8") as f:
         for i, j in sorted(pairs):
             f.write(f"{docs[i]['id']}\t{docs[j]['id']}\n")
     t["write"] = time.perf_counter() - t0
-    meta = {"timings": t, "bands": lsh.b, "rows": lsh.r, "candidates": len(pairs)}
-    Path(str(out) + ".json").write_text(json.dumps(meta, indent=1))
+    Path(str(out) + ".json").write_text(json.dumps({"timings": t, **meta, "candidates": len(pairs)}, indent=1))
 
 
 # --------------------------------------------------------------------------- rensa child
@@ -169,15 +174,9 @@ def rensa_child(inp: Path, out: Path, bands: int) -> None:
                 pairs.add((i, j) if i < j else (j, i))
     t["lsh_query"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    with open(out, "w", encoding="utf-8") as f:
-        for i, j in sorted(pairs):
-            f.write(f"{docs[i]['id']}\t{docs[j]['id']}\n")
-    t["write"] = time.perf_counter() - t0
-    meta = {"timings": t, "bands": lsh.get_num_bands(), "rows": NUM_PERM // lsh.get_num_bands(),
-            "seed": RENSA_SEED, "candidates": len(pairs),
-            "rayon_threads": os.environ.get("RAYON_NUM_THREADS") or f"default ({os.cpu_count()})"}
-    Path(str(out) + ".json").write_text(json.dumps(meta, indent=1))
+    _write_pairs(out, docs, pairs, t, {
+        "bands": lsh.get_num_bands(), "rows": NUM_PERM // lsh.get_num_bands(), "seed": RENSA_SEED,
+        "rayon_threads": os.environ.get("RAYON_NUM_THREADS") or f"default ({os.cpu_count()})"})
 
 
 # --------------------------------------------------------------------------- measurement

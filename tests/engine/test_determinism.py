@@ -9,30 +9,14 @@ import json
 import random
 from pathlib import Path
 
-import pyarrow.parquet as pq
 
 import retold
 from retold.config import Config
 from retold.engine import local
 
+from ._tables import groups, pairs
+
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
-
-
-def _groups(run: Path, column: str) -> set[frozenset[str]]:
-    t = pq.read_table(run / "families.parquet").to_pylist()
-    by: dict[str, set[str]] = {}
-    for r in t:
-        by.setdefault(r[column], set()).add(r["doc_id"])
-    return {frozenset(g) for g in by.values()}
-
-
-def _pairs(run: Path) -> set[tuple]:
-    out = set()
-    for r in pq.read_table(run / "pairs.parquet").to_pylist():
-        a, b = sorted((r["a"], r["b"]))
-        scores = tuple(None if r[k] is None else round(r[k], 4) for k in ("resemblance", "fact_cover"))
-        out.add((a, b, r["relation"]) + scores)
-    return out
 
 
 def test_input_order_files_and_workers_do_not_change_the_output(tmp_path, monkeypatch):
@@ -46,9 +30,9 @@ def test_input_order_files_and_workers_do_not_change_the_output(tmp_path, monkey
     for k in range(3):
         (parts / f"part-{k}.jsonl").write_text("\n".join(lines[k::3]) + "\n", encoding="utf-8")
     monkeypatch.setattr(local, "PARALLEL_MIN_DOCS", 0)
-    second = retold.run([parts], out=tmp_path / "second", config=Config(workers=2))
+    retold.run([parts], out=tmp_path / "second", config=Config(workers=2))
     assert json.loads((tmp_path / "second" / "run.json").read_text())["counts"]["documents"] == len(lines)
     one, two = tmp_path / "first", tmp_path / "second"
-    assert _pairs(one) == _pairs(two)
-    assert _groups(one, "family_id") == _groups(two, "family_id")
-    assert _groups(one, "story_id") == _groups(two, "story_id")
+    assert pairs(one) == pairs(two)
+    assert groups(one, "family_id") == groups(two, "family_id")
+    assert groups(one, "story_id") == groups(two, "story_id")

@@ -18,6 +18,8 @@ from retold.config import Config
 from retold.engine import local, sparksession
 from retold.errors import Err, RetoldError
 
+from ._tables import groups, pairs
+
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
 TABLES = ("documents", "families", "pairs", "passages", "edits")
 
@@ -68,23 +70,6 @@ def _assert_same_tables(one: Path, two: Path) -> None:
                 (name, key, x, y)
 
 
-def _groups(out: Path, column: str) -> set[frozenset[str]]:
-    by: dict[str, set[str]] = {}
-    for r in pq.read_table(out / "families.parquet").to_pylist():
-        by.setdefault(r[column], set()).add(r["doc_id"])
-    return {frozenset(g) for g in by.values()}
-
-
-def _pairs(out: Path) -> set[tuple]:
-    """Pairs as an unordered id pair, relation and the scores input order cannot move."""
-    got = set()
-    for r in pq.read_table(out / "pairs.parquet").to_pylist():
-        a, b = sorted((r["a"], r["b"]))
-        got.add((a, b, r["relation"]) + tuple(None if r[k] is None else round(r[k], 4)
-                                              for k in ("resemblance", "fact_cover")))
-    return got
-
-
 def test_spark_writes_the_local_engines_run_folder(spark, local_run, tmp_path):
     out = tmp_path / "spark"
     result = retold.run([DEMO], out=out, config=Config(workers=1), engine="spark")
@@ -131,9 +116,9 @@ def test_input_order_and_partitions_do_not_change_the_output(spark, local_run, t
         (parts / f"part-{k}.jsonl").write_text("\n".join(lines[k::2]) + "\n", encoding="utf-8")
     out = tmp_path / "spark"
     SparkEngine(Config(workers=1), partitions=5).run([parts], out, report=False)
-    assert _pairs(out) == _pairs(local_run)
+    assert pairs(out) == pairs(local_run)
     for column in ("family_id", "story_id"):
-        assert _groups(out, column) == _groups(local_run, column)
+        assert groups(out, column) == groups(local_run, column)
 
 
 def test_a_stopped_spark_run_resumes_to_the_same_tables(spark, local_run, tmp_path, monkeypatch):

@@ -25,7 +25,7 @@ from ..model import Comparison, Document
 from ..story.pair import StoryView, story_probability, story_view, view_features
 from ..text.normalise import tokenize
 from .index import QueryIndex, build_index, index_path
-from .pool import ComparePool
+from .pool import ComparePool, formula_key
 from .storeread import formula as store_formula
 from .storeread import read_store, rows
 
@@ -135,8 +135,7 @@ PROFILE_CACHE = 512  # stored documents whose compare profile a process keeps (a
 def _stored_profile(doc: Document, cfg: Config, formula):
     """`compare.profile` of a stored document, remembered (least recently used dropped): the
     same documents come back query after query in a server."""
-    key = (doc.doc_id, hash(doc.text), doc.title, doc.date, doc.source, id(cfg),
-           None if formula is None else (len(formula), int(formula[0]), int(formula[-1])))
+    key = (doc.doc_id, hash(doc.text), doc.title, doc.date, doc.source, id(cfg), formula_key(formula))
     with _PROFILES_LOCK:
         got = _PROFILES.get(key)
         if got is not None:
@@ -227,7 +226,8 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
         weak = weak[:max(0, max_compare - len(strong))]
         meta = _doc_meta(con, [c["doc_id"] for c in strong + weak])
     fm = formula if len(formula) else None
-    qprof = profile(Document(QUERY_ID, text, title=title), cfg, None, fm)
+    # with a pool the workers profile the query; here only the story search may need it
+    qprof = None if pool is not None else profile(Document(QUERY_ID, text, title=title), cfg, None, fm)
     found = []
     compared = 0
 
@@ -280,7 +280,7 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
     # than can still make the list, and one sharing no wording at all only when the pair story
     # score (the measure compare decides same_story by) reaches story_threshold
     budget = max(0, limit - len(found)) + STORY_SLACK
-    qview = story_view(qprof)
+    qview = None
     chosen = []
     for cand in weak:
         if budget <= 0:
@@ -288,8 +288,11 @@ def query(text: str, store: str | os.PathLike[str], limit: int = 20, config: Con
         m = meta.get(cand["doc_id"])
         if m is None:
             continue
-        if cand["anchors"] == 0 and story_probability(view_features(qview, _light_view(m))) < cfg.story_threshold:
-            continue
+        if cand["anchors"] == 0:
+            if qview is None:
+                qview = story_view(qprof or profile(Document(QUERY_ID, text, title=title), cfg, None, fm))
+            if story_probability(view_features(qview, _light_view(m))) < cfg.story_threshold:
+                continue
         budget -= 1
         chosen.append(cand)
     for cand, c in compare(chosen):
