@@ -32,7 +32,7 @@ def test_a_sites_own_phrase_across_two_of_its_stories():
     assert formula_grams(docs, stories, 3, np.array([-1, -1, 1, 2]), 2).tolist() == []
 
 
-def test_syndicated_widget_needs_many_sites_months_and_other_stories():
+def test_syndicated_widget_needs_many_sites_months_other_stories_and_repeats():
     docs = [g(8, 1), g(8, 2), g(8, 3), g(4), g(4), g(4)]
     sources = np.array([0, 1, 2, 3, 4, 5])
     days = np.array([0.0, 200.0, 400.0, 0.0, 1.0, 2.0])  # gram 4 spreads in days: a reprint
@@ -40,6 +40,13 @@ def test_syndicated_widget_needs_many_sites_months_and_other_stories():
     one_story = np.zeros(6, dtype=np.int64)
     assert formula_grams(docs, one_story, 3, sources, 0, 3, None, days, 30.0).tolist() == []
     two_stories = np.array([0, 1, 1, 2, 2, 2])
+    # once per site: a case's background paragraph reprinted by three sites, one of them with
+    # a follow-up months later that the stories split off; not formula
+    assert formula_grams(docs, two_stories, 3, sources, 0, 3, None, days, 30.0).tolist() == []
+    # a widget also repeats beside another article of one of its sites
+    docs.append(g(8, 9))
+    sources, days = np.append(sources, 1), np.append(days, 300.0)
+    two_stories = np.append(two_stories, 3)
     assert formula_grams(docs, two_stories, 3, sources, 0, 3, None, days, 30.0).tolist() == [8]
 
 

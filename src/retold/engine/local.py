@@ -578,6 +578,7 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
         sources = [d.source for d in docs]
+        docs = stages.story_documents(docs, self.cfg)  # headlines without the site's name
         # the per-document work of each pass (event features, the article text) on the workers
         with self._pool(len(docs)) as pool:
             first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool))  # for formula

@@ -1,7 +1,7 @@
 """Stage functions: pure, batch in, batch out. Engines decide where they run."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from ..sketch.minhash import signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokenize
 from ..text.shingle import shingles
+from ..text.titles import learn_title_chrome, strip_title
 from ..errors import Err, RetoldError
 from ..story import StoryModel, batch_stories, build_model, day_numbers, stream_model, stream_stories
 
@@ -197,6 +198,17 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
     own_days = day_numbers(dates) if dates is not None else np.full(len(rep), np.nan)
     return np.union1d(syndicated, site_lasting_grams(list(batch.anchors), _site_codes(list(sources)),
                                                      own_days, cfg.formula_min_span_days))
+
+
+def story_documents(docs: list[Document], cfg: Config) -> list[Document]:
+    """Documents as the story model reads their titles: without the segments a site puts on
+    every title (text/titles.py), learnt from the titles of each source in the corpus."""
+    chrome = learn_title_chrome([d.source for d in docs], [d.title for d in docs], cfg.title_chrome_min_titles)
+    out = []
+    for d in docs:
+        title = strip_title(d.title, chrome.get(d.source or ""))
+        out.append(d if title == d.title else replace(d, title=title))
+    return out
 
 
 def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,

@@ -25,9 +25,11 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
     distinct stories; or of `min_site_stories` distinct stories of one source (a site's own
     tip line, newsletter box or video list recurs across its unrelated articles); or on
-    `min_sources` sources over more than `min_span_days` days and in two stories (a widget
-    or credit line syndicated to many sites stays for months and sits beside unrelated
-    articles; a reprinted article spreads in days, a follow-up tells the same story).
+    `min_sources` sources over more than `min_span_days` days, in two stories and in two
+    documents of one of those sources (a widget or credit line syndicated to many sites stays
+    for months and sits beside several of a site's unrelated articles; a reprinted article
+    spreads in days, a follow-up tells the same story, and a case's background paragraph
+    reprinted over months appears once per site).
 
     Parameters
     ----------
@@ -72,6 +74,10 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
         if min_sources > 0 and days is not None:
             wide = _syndicated(flat, site, np.repeat(np.asarray(days, dtype=np.float64), lengths),
                                min_sources, min_span_days)
+            # ... and repeated on one of those sites: a widget sits beside many of a site's
+            # articles, a reprinted background paragraph once per site that reprints it
+            doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+            wide = np.intersect1d(wide, _spread_at_least(flat[known], doc[known], site[known], 2))
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
     if days is not None and min_windows > 0:
         # a recurring report (a weekly tender, a daily market close) is one "story" to the
