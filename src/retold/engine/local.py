@@ -36,6 +36,7 @@ from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io.readers import input_accounting, iter_documents, write_rejects
+from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
@@ -394,11 +395,11 @@ class LocalEngine:
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
         timings["ingest"] = time.perf_counter() - t
-        _DOCS, _CFG = docs, self.cfg
+        _CFG = self.cfg
         _PROFILES.clear()  # keyed by document index: never valid across runs
         t = time.perf_counter()
-        with self._pool(len(docs)) as pool:
-            batch = self._sketch(docs, st, pool)
+        batch, sketched = self._sketch_union(docs, st, out, inc)
+        _DOCS = docs
         timings["sketch"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -428,6 +429,8 @@ class LocalEngine:
 
         t = time.perf_counter()
         counts = self._finish(docs, cand, st, out, rel_counts, rep, sb, inc, n_run)
+        if inc is not None:  # stored documents whose stored sketch could not be used, and new ones
+            counts["sketched_documents"] = sketched
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
@@ -484,7 +487,8 @@ class LocalEngine:
         if store is None:
             return None
         try:
-            return incremental.load(store, docs, wait=STORE_WAIT)
+            return incremental.load(store, docs, wait=STORE_WAIT, sketch_key=sketch_key(self.cfg, __version__),
+                                    num_perm=self.cfg.num_perm)
         except RetoldError as e:
             if e.code is not Err.E050:
                 raise
@@ -513,19 +517,42 @@ class LocalEngine:
         write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues], done)
         return docs, issues
 
-    def _sketch(self, docs, st, pool) -> stages.SketchBatch:
+    def _sketch_union(self, docs, st, out, inc) -> tuple[stages.SketchBatch, int]:
+        """The sketch stage (`_sketch`) of every document, reading the sketch of a stored one
+        from the store where it holds one (`inc.sketches`); the sketches made now go to
+        stages/sketches.parquet for the store. Returns the sketch and how many documents
+        were sketched now."""
+        global _DOCS
+        todo = (np.flatnonzero(inc.sketch_of < 0) if inc is not None and inc.sketch_of is not None
+                else np.arange(len(docs)))
+        _DOCS = [docs[i] for i in todo.tolist()]  # what the pool's shard tasks read
+        with self._pool(len(todo)) as pool:
+            batch = self._sketch(docs, st, pool, inc, todo)
+        write_parquet_atomic(to_table([docs[i].doc_id for i in todo.tolist()], [docs[i].text for i in todo.tolist()],
+                                      [batch.content_hashes[i] for i in todo.tolist()], batch.signatures[todo],
+                                      [batch.anchors[i] for i in todo.tolist()], [batch.lines[i] for i in todo.tolist()],
+                                      sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
+        return batch, int(len(todo))
+
+    def _sketch(self, docs, st, pool, inc=None, todo=None) -> stages.SketchBatch:
+        """The sketch of `docs` (stages/sketch.npz once made): the documents `todo` (all when
+        None) are sketched, the others read from the store's rows (`inc.sketches`)."""
         path = st / "sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
             return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
                                       _ragged(z["anchor_flat"], z["anchor_lengths"]),
                                       _ragged(z["line_flat"], z["line_lengths"]))
-        parts = self._sharded(stages.sketch, docs, pool)
-        batch = stages.SketchBatch(
+        todo = np.arange(len(docs)) if todo is None else todo
+        parts = self._sharded(stages.sketch, [docs[i] for i in todo.tolist()], pool) if len(todo) else \
+            [stages.SketchBatch([], np.zeros((0, self.cfg.num_perm), np.uint32), [], [])]
+        fresh = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
             np.concatenate([p.signatures for p in parts]),
             [a for p in parts for a in p.anchors],
             [x for p in parts for x in p.lines])
+        batch = incremental.fill_sketch(len(docs), None if inc is None else inc.sketches,
+                                        None if inc is None else inc.sketch_of, fresh, todo)
         anchor_flat, anchor_lengths = _flat(batch.anchors)
         line_flat, line_lengths = _flat(batch.lines)
         tmp = path.with_suffix(".tmp.npz")
