@@ -25,6 +25,7 @@ import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS
 from ..io.sketches import SketchRows, from_table
+from ..io.storyfeatures import story_digest
 from ..model import Document
 from . import stages
 
@@ -42,10 +43,12 @@ class StoreContext:
     digest: str  # identifies the stored state (the run's stage files depend on it)
     sketches: SketchRows | None = None  # stored sketches valid for this run (io/sketches.py)
     sketch_of: np.ndarray | None = None  # per union document: its row in `sketches`, -1: none
+    story_rows: dict | None = None  # stored story features valid for this run: column -> list
+    story_of: np.ndarray | None = None  # per union document: its row in `story_rows`, -1: none
 
 
 def load(path: str | Path, run_docs: list[Document], wait: float = 0.0, sketch_key: str | None = None,
-         num_perm: int = 128) -> StoreContext | None:
+         num_perm: int = 128, story_key: str | None = None) -> StoreContext | None:
     """The store's documents, copy pairs and stories around the run's documents; None when
     the store is missing or empty (the run is then a plain run).
 
@@ -62,6 +65,8 @@ def load(path: str | Path, run_docs: list[Document], wait: float = 0.0, sketch_k
         none is, every document is sketched).
     num_perm : int
         MinHash permutations of the run (the width of a stored signature).
+    story_key : str, optional
+        The run's `io.storyfeatures.story_key`: stored story features made with it are read.
 
     Returns
     -------
@@ -87,10 +92,30 @@ def load(path: str | Path, run_docs: list[Document], wait: float = 0.0, sketch_k
             chrome.setdefault(source, set()).add(int(h))
         formula = s.formula()
         rows = from_table(s.sketches(sketch_key), num_perm) if sketch_key is not None else None
+        story = s.story_features(story_key).to_pydict() if story_key is not None else None
     ctx = merge(stored, pairs, stories, run_docs, chrome, formula)
     if rows is not None:
         attach_sketches(ctx, rows)
+    if story is not None:
+        attach_story_features(ctx, story, len(run_docs))
     return ctx
+
+
+def attach_story_features(ctx: StoreContext, rows: dict, n_run: int) -> None:
+    """Point each union document that is not new at its stored story features, if it has
+    some of its title and text (the store checked its own; a run document with a stored
+    text may bring another title)."""
+    row = {d: k for k, d in enumerate(rows["doc_id"])}
+    first_run = len(ctx.docs) - n_run
+    of = np.full(len(ctx.docs), -1, dtype=np.int64)
+    for i, d in enumerate(ctx.docs):
+        k = row.get(d.doc_id, -1)
+        if k < 0 or ctx.new[i]:
+            continue
+        if i >= first_run and rows["text_md5"][k] != story_digest(d.title, d.text):
+            continue
+        of[i] = k
+    ctx.story_rows, ctx.story_of = rows, of
 
 
 def attach_sketches(ctx: StoreContext, rows: SketchRows) -> None:

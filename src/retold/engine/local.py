@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import threading
 import time
@@ -37,10 +38,11 @@ from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
+from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
-from . import incremental, stages
+from . import incremental, stages, storycache
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 
@@ -415,6 +417,8 @@ class LocalEngine:
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
         sb = self._stories(docs, batch, cand, rep, st, inc)
+        if st != out / "stages" and (st / STORY_FILE).is_file():  # the store reads them from stages/
+            shutil.copyfile(st / STORY_FILE, out / "stages" / STORY_FILE)
         write_parquet_atomic(_chrome_table(_CHROME), out / "stages" / CHROME_FILE)  # kept in the store
         dropped = out / "stages" / DROPPED_FILE
         dropped.unlink(missing_ok=True)
@@ -429,8 +433,9 @@ class LocalEngine:
 
         t = time.perf_counter()
         counts = self._finish(docs, cand, st, out, rel_counts, rep, sb, inc, n_run)
-        if inc is not None:  # stored documents whose stored sketch could not be used, and new ones
+        if inc is not None:  # stored documents whose stored sketch or features could not be used, and new ones
             counts["sketched_documents"] = sketched
+            counts.update(self.story_counts)
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
@@ -488,7 +493,7 @@ class LocalEngine:
             return None
         try:
             return incremental.load(store, docs, wait=STORE_WAIT, sketch_key=sketch_key(self.cfg, __version__),
-                                    num_perm=self.cfg.num_perm)
+                                    num_perm=self.cfg.num_perm, story_key=story_key(self.cfg, __version__))
         except RetoldError as e:
             if e.code is not Err.E050:
                 raise
@@ -600,26 +605,50 @@ class LocalEngine:
         stored stories (`story.stream_extend`)."""
         global _FORMULA, _UNSEEN
         path = st / "stories.npz"
+        self.story_counts = {}
         if path.exists() and (st / "formula.npy").exists():
             _FORMULA = np.load(st / "formula.npy", allow_pickle=False)
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
+        global _DOCS
         sources = [d.source for d in docs]
-        # the per-document work of each pass (event features, the article text) on the workers
+        rows, story_of = (inc.story_rows, inc.story_of) if inc is not None else (None, None)
+        # the per-document work of each pass (event features, the article text) on the workers;
+        # an incremental run takes the stored documents' features from the store
+        known = storycache.stored_first(rows, story_of, rep)
+        reps = storycache.representatives(rep).tolist()
+        self.story_counts = {"story_features_computed": sum(known is None or known[i] is None for i in reps)}
         with self._pool(len(docs)) as pool:
-            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool))  # for formula
+            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool),
+                                       features=known)  # for formula
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
         _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
                                                            [d.date for d in docs]))
-        with self._pool(len(docs)) as pool:  # forked now, so workers see what to blank
-            texts = self._article_texts(docs, pool)
-            article = [d if t is None else Document(d.doc_id, t, d.title, d.date, d.source, d.url)
-                       for d, t in zip(docs, texts)]
-            unchanged = np.array([t is None for t in texts], dtype=bool)
-            sb = stages.stories(article, rep, self.cfg, first, unchanged, self._story_mapper(pool))
+        keep = self.cfg.anchor_n == self.cfg.shingle_n and self.cfg.story_embed_weight <= 0
+        plan = storycache.plan_article(docs, batch.anchors, batch.lines, rep, _UNSEEN, _CHROME, keep, rows, story_of)
+        # the article text of each representative whose article features are not stored (the
+        # model reads no other document's)
+        todo = [i for i in reps if not plan.reuse[i]]
+        _DOCS = [docs[i] for i in todo]
+        try:
+            with self._pool(len(todo)) as pool:  # forked now, so workers see what to blank
+                texts = self._article_texts(_DOCS, pool)
+                article = list(docs)
+                for i, t in zip(todo, texts):
+                    plan.unchanged[i] = t is None
+                    if t is not None:
+                        d = docs[i]
+                        article[i] = Document(d.doc_id, t, d.title, d.date, d.source, d.url)
+                sb = stages.stories(article, rep, self.cfg, first, plan.unchanged, self._story_mapper(pool),
+                                    plan.known)
+        finally:
+            _DOCS = docs
+        self.story_counts["article_texts_computed"] = len(todo)
+        write_parquet_atomic(storycache.rows(docs, rep, first.features, sb.model.features, plan,
+                                             story_key(self.cfg, __version__)), st / STORY_FILE)
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)

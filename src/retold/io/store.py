@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from ..errors import Err, RetoldError
 from ..model import RELATIONS
 from .sketches import SKETCH_FILE
+from .storyfeatures import STORY_FILE
 
 _S, _F, _I = "VARCHAR", "DOUBLE", "BIGINT"
 SCHEMA: dict[str, list[tuple[str, str]]] = {
@@ -50,6 +51,10 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     # version and set of sketch options (key)
     "sketches": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("content_hash", _S),
                  ("signature", "BLOB"), ("anchors", "BLOB"), ("lines", "BLOB")],
+    # story event features per document (io/storyfeatures.py): an incremental run reads a
+    # stored document's features here; valid for one title and text (text_md5) and one key
+    "story_features": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("features", _S),
+                       ("article_ctx", _S), ("article", _S)],
     "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
              ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
 }
@@ -65,7 +70,7 @@ _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .pa
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
           "edits": "a, b, a_start, b_start", "families": "doc_id", "runs": "ingested, run_id",
-          "chrome": "source, hash", "sketches": "doc_id"}
+          "chrome": "source, hash", "sketches": "doc_id", "story_features": "doc_id"}
 
 
 class Store:
@@ -142,6 +147,9 @@ class Store:
             sketches = run_dir / "stages" / SKETCH_FILE
             if sketches.is_file() and _has_columns(sketches):
                 added["sketches"] = self._replace_rows("sketches", "doc_id", sketches)
+            story = run_dir / "stages" / STORY_FILE
+            if story.is_file() and _has_columns(story):
+                added["story_features"] = self._replace_rows("story_features", "doc_id", story)
             self._record_run(run, run_dir)
             self.con.commit()
         except BaseException:
@@ -189,6 +197,16 @@ class Store:
     def _tables(self) -> set[str]:
         return {r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+
+    def story_features(self, key: str) -> pa.Table:
+        """The stored story features made with `key` (io/storyfeatures.py) of the title and
+        text each document has now, with that digest; none in a store made before them."""
+        if "story_features" not in self._tables():
+            return pa.table({c: pa.array([], pa.string()) for c, _ in SCHEMA["story_features"]})
+        return self.con.sql(
+            "SELECT f.* FROM story_features AS f JOIN documents AS d ON d.doc_id = f.doc_id "
+            "WHERE f.key = ? AND f.text_md5 = md5(coalesce(d.title, '') || chr(0) || d.text)",
+            params=[key]).to_arrow_table()
 
     def _drop_pairs(self, f: Path) -> None:
         """Delete every stored row of the pairs listed in `f` (a, b; either order)."""
