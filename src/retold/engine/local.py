@@ -5,7 +5,9 @@ Run folder:
   .retold.lock (while a run holds the folder: its pid)
   stages/run.stamp.json stages/ingest.issues.json stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
-  stages/compare/chunk-*.done stages/chrome.parquet (the store keeps it)
+  stages/compare/chunk-*.done stages/chrome.parquet, stages/sketches.parquet (the sketches
+  made by the run), stages/story_features.parquet (the story features computed by the run):
+  the store keeps them
   incremental runs (--store holding documents, engine/incremental.py): the stage files above
   under stages/store-<digest>/ (one per stored state), and stages/formula.npy,
   stages/dropped.parquet, stages/families.store.parquet for the store

@@ -6,7 +6,9 @@ documents and families are upserted by doc_id, a field the new run has no value 
 the stored one (a later run of the same articles from .txt files, which have no titles or
 dates, does not blank what a JSONL run stored); pairs, passages and edits are replaced per
 document pair (a later run's analysis of a pair supersedes the earlier one, whichever side
-it calls `a`); run.json becomes a row of `runs`. Every value reaches SQL as a parameter;
+it calls `a`); run.json becomes a row of `runs`; the per-document sketches and story
+features the run computed (`stages/sketches.parquet`, `stages/story_features.parquet`) replace
+the stored rows of their documents. Every value reaches SQL as a parameter;
 only identifiers from the fixed schema (or Parquet column names, quoted) are spliced in.
 """
 from __future__ import annotations
