@@ -57,6 +57,7 @@ def halves(tmp_path_factory):
         (root / f"{name}.jsonl").write_text("\n".join(part) + "\n", encoding="utf-8")
     retold.run([root / "all.jsonl"], out=root / "run-all", store=root / "union.duckdb")
     retold.run([root / "a.jsonl"], out=root / "run-a", store=root / "inc.duckdb")
+    shutil.copy(root / "inc.duckdb", root / "first-half.duckdb")  # the store before the second half
     second = retold.run([root / "b.jsonl"], out=root / "run-b", store=root / "inc.duckdb")
     ids = {name: set(pq.read_table(root / f"run-{name}" / "documents.parquet").column("doc_id").to_pylist())
            for name in ("a", "b")}
@@ -85,6 +86,60 @@ def test_pairs_between_the_halves_are_found_and_stored(halves):
     assert second.counts["store_documents"] == SUBSET
 
 
+def test_stored_documents_are_not_sketched_again(halves):
+    root, ids, second = halves
+    assert second.counts["sketched_documents"] == len(ids["b"])
+    # the story features of the stored documents are read too; their article text is made
+    # again only where the union's chrome or read-past n-grams touch it
+    assert second.counts["story_features_computed"] <= len(ids["b"])
+    assert second.counts["article_texts_computed"] < SUBSET - 50
+    with Store(root / "inc.duckdb", read_only=True) as s:
+        stored = s.table("sketches").to_pylist()
+    assert {r["doc_id"] for r in stored} == ids["a"] | ids["b"]
+    # a stored sketch equals the one a plain run makes of the same text
+    batch = np.load(root / "run-all" / "stages" / "sketch.npz")
+    order = pq.read_table(root / "run-all" / "documents.parquet").column("doc_id").to_pylist()
+    row = {r["doc_id"]: r for r in stored}
+    for i in (0, len(order) // 2, len(order) - 1):
+        r = row[order[i]]
+        assert np.frombuffer(r["signature"], "<u4").tolist() == batch["signatures"][i].tolist()
+        assert r["content_hash"] == str(batch["content_hashes"][i])
+
+
+def test_a_store_without_sketches_or_story_features_works_as_before(halves, tmp_path):
+    root, ids, _ = halves
+    store = tmp_path / "old.duckdb"
+    shutil.copy(root / "first-half.duckdb", store)
+    with Store(store) as s:  # a store written before the sketches and story features tables
+        s.con.execute("DROP TABLE sketches")
+        s.con.execute("DROP TABLE story_features")
+    with Store(store, read_only=True) as s:
+        assert not {"sketches", "story_features"} & s._tables()
+    r = retold.run([root / "b.jsonl"], out=tmp_path / "run", store=store)
+    assert r.counts["sketched_documents"] == SUBSET  # every stored document, as before
+    assert r.counts["story_features_computed"] > SUBSET - 20  # every representative
+    assert _families(store) == _families(root / "inc.duckdb")
+    assert _pairs(store) == _pairs(root / "inc.duckdb")
+    with Store(store, read_only=True) as s:  # the run left the sketches of the whole store
+        assert {x["doc_id"] for x in s.table("sketches").to_pylist()} == ids["a"] | ids["b"]
+        assert len(s.table("story_features")) > SUBSET - 20
+
+
+def test_a_sketch_of_other_options_or_another_text_is_not_used(halves, tmp_path):
+    root, ids, _ = halves
+    store = tmp_path / "other.duckdb"
+    shutil.copy(root / "first-half.duckdb", store)
+    stale = sorted(ids["a"])[:5]
+    with Store(store) as s:  # sketches of another version, and of texts since replaced
+        s.con.execute("UPDATE sketches SET key = 'retold=0.0.0' WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                      [stale[:3]])
+        s.con.execute("UPDATE sketches SET text_md5 = md5('another text') WHERE doc_id IN "
+                      "(SELECT unnest(?::VARCHAR[]))", [stale[3:]])
+    r = retold.run([root / "b.jsonl"], out=tmp_path / "run", store=store)
+    assert r.counts["sketched_documents"] == len(ids["b"]) + len(stale)
+    assert _pairs(store) == _pairs(root / "inc.duckdb")
+
+
 def test_every_document_has_a_stream_story_and_the_run_folder_lists_its_own(halves):
     root, ids, _ = halves
     inc = _families(root / "inc.duckdb")
@@ -110,6 +165,7 @@ def test_adding_the_same_documents_again_changes_nothing(halves, tmp_path):
     remove_run_files(tmp_path / "run")
     assert not list((tmp_path / "run" / "stages").glob("store-*"))
     assert not (tmp_path / "run" / "stages" / "families.store.parquet").exists()
+    assert not list((tmp_path / "run" / "stages").glob("*.parquet"))  # sketches and story features too
 
 
 def test_an_empty_store_is_a_plain_run(tmp_path):

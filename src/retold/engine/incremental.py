@@ -1,8 +1,9 @@
 """Incremental runs: `retold run NEW --store FILE` on a store that already holds documents.
 
-First version, exact but not cheap: the stored documents are read back from the store (their
-cleaned texts are in `documents`) and sketched again with the new ones, so candidates, site
-chrome, the story model and formula are those of the union. Compared again: every candidate
+The stored documents are read back from the store (their cleaned texts are in `documents`,
+their sketches in `sketches`: a stored document is sketched again only when its stored
+sketch is missing, of another text or of other sketch options), so candidates, site chrome,
+the story model and formula are those of the union. Compared again: every candidate
 pair with a new document, and every candidate pair of two stored documents whose context
 changed (a line of theirs became chrome or stopped being it, or an n-gram of theirs did as
 formula: a pair's relation depends on nothing else); a stored pair that is no longer a
@@ -10,7 +11,7 @@ candidate is dropped. So the stored pairs
 are those one run on the union would give, and so are the families (components of the copy
 pairs). Stories follow the stream assignment (stored documents keep their story, new ones
 join one or open one). Kept in the store for this: the texts, the chrome line hashes per
-source (`chrome`) and the formula; no per-document sketch yet.
+source (`chrome`), the formula and the per-document sketches (io/sketches.py).
 
 `load` reads the store; the other functions are pure.
 """
@@ -23,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS
+from ..io.sketches import SketchRows, from_table
+from ..io.storyfeatures import story_digest
 from ..model import Document
 from . import stages
 
@@ -38,9 +41,14 @@ class StoreContext:
     formula: np.ndarray  # the stored formula n-grams, sorted
     story_ids: list[str | None]  # stored story_id per union document (None: new)
     digest: str  # identifies the stored state (the run's stage files depend on it)
+    sketches: SketchRows | None = None  # stored sketches valid for this run (io/sketches.py)
+    sketch_of: np.ndarray | None = None  # per union document: its row in `sketches`, -1: none
+    story_rows: dict | None = None  # stored story features valid for this run: column -> list
+    story_of: np.ndarray | None = None  # per union document: its row in `story_rows`, -1: none
 
 
-def load(path: str | Path, run_docs: list[Document], wait: float = 0.0) -> StoreContext | None:
+def load(path: str | Path, run_docs: list[Document], wait: float = 0.0, sketch_key: str | None = None,
+         num_perm: int = 128, story_key: str | None = None) -> StoreContext | None:
     """The store's documents, copy pairs and stories around the run's documents; None when
     the store is missing or empty (the run is then a plain run).
 
@@ -52,6 +60,13 @@ def load(path: str | Path, run_docs: list[Document], wait: float = 0.0) -> Store
         The run's own documents, as ingested.
     wait : float
         Seconds to wait for a store another process is writing.
+    sketch_key : str, optional
+        The run's `io.sketches.sketch_key`: stored sketches made with it are read (None:
+        none is, every document is sketched).
+    num_perm : int
+        MinHash permutations of the run (the width of a stored signature).
+    story_key : str, optional
+        The run's `io.storyfeatures.story_key`: stored story features made with it are read.
 
     Returns
     -------
@@ -76,7 +91,80 @@ def load(path: str | Path, run_docs: list[Document], wait: float = 0.0) -> Store
         for source, h in s.chrome():
             chrome.setdefault(source, set()).add(int(h))
         formula = s.formula()
-    return merge(stored, pairs, stories, run_docs, chrome, formula)
+        rows = from_table(s.sketches(sketch_key), num_perm) if sketch_key is not None else None
+        story = s.story_features(story_key).to_pydict() if story_key is not None else None
+    ctx = merge(stored, pairs, stories, run_docs, chrome, formula)
+    if rows is not None:
+        attach_sketches(ctx, rows)
+    if story is not None:
+        attach_story_features(ctx, story, len(run_docs))
+    return ctx
+
+
+def attach_story_features(ctx: StoreContext, rows: dict, n_run: int) -> None:
+    """Point each union document that is not new at its stored story features, if it has
+    some of its title and text (the store checked its own; a run document with a stored
+    text may bring another title)."""
+    row = {d: k for k, d in enumerate(rows["doc_id"])}
+    first_run = len(ctx.docs) - n_run
+    of = np.full(len(ctx.docs), -1, dtype=np.int64)
+    for i, d in enumerate(ctx.docs):
+        k = row.get(d.doc_id, -1)
+        if k < 0 or ctx.new[i]:
+            continue
+        if i >= first_run and rows["text_md5"][k] != story_digest(d.title, d.text):
+            continue
+        of[i] = k
+    ctx.story_rows, ctx.story_of = rows, of
+
+
+def attach_sketches(ctx: StoreContext, rows: SketchRows) -> None:
+    """Point each union document that is not new at its stored sketch, if it has one."""
+    row = {d: k for k, d in enumerate(rows.doc_ids)}
+    ctx.sketches = rows
+    ctx.sketch_of = np.array([-1 if ctx.new[i] else row.get(d.doc_id, -1) for i, d in enumerate(ctx.docs)],
+                             dtype=np.int64)
+
+
+def fill_sketch(n: int, rows: SketchRows | None, sketch_of: np.ndarray | None, fresh: stages.SketchBatch,
+                todo: np.ndarray) -> stages.SketchBatch:
+    """The union's sketch: stored rows where `sketch_of` points at one, `fresh` (the sketch
+    of the documents `todo`, in that order) for the others.
+
+    Parameters
+    ----------
+    n : int
+        Documents of the union.
+    rows : SketchRows or None
+        The stored sketches (None: every document is in `todo`).
+    sketch_of : numpy.ndarray or None
+        Per document its row in `rows`, -1 where it was sketched now.
+    fresh : SketchBatch
+        The sketch of the documents `todo`.
+    todo : numpy.ndarray
+        Indices of the documents sketched now, ascending.
+
+    Returns
+    -------
+    SketchBatch
+        One entry per document, in union order.
+    """
+    if len(todo) == n:
+        return fresh
+    where = np.full(n, -1, dtype=np.int64)
+    where[todo] = np.arange(len(todo))
+    num_perm = fresh.signatures.shape[1] if len(todo) else rows.signatures.shape[1]
+    sig = np.empty((n, num_perm), dtype=np.uint32)
+    stored = np.flatnonzero(where < 0)
+    sig[todo] = fresh.signatures
+    sig[stored] = rows.signatures[sketch_of[stored]]
+    hashes, anchors, lines = [], [], []
+    for i, k in enumerate(where.tolist()):
+        src, k = (fresh, k) if k >= 0 else (rows, int(sketch_of[i]))
+        hashes.append(src.content_hashes[k])
+        anchors.append(src.anchors[k])
+        lines.append(src.lines[k])
+    return stages.SketchBatch(hashes, sig, anchors, lines)
 
 
 def holds_documents(store) -> bool:

@@ -5,7 +5,9 @@ Run folder:
   .retold.lock (while a run holds the folder: its pid)
   stages/run.stamp.json stages/ingest.issues.json stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
-  stages/compare/chunk-*.done stages/chrome.parquet (the store keeps it)
+  stages/compare/chunk-*.done stages/chrome.parquet, stages/sketches.parquet (the sketches
+  made by the run), stages/story_features.parquet (the story features computed by the run):
+  the store keeps them
   incremental runs (--store holding documents, engine/incremental.py): the stage files above
   under stages/store-<digest>/ (one per stored state), and stages/formula.npy,
   stages/dropped.parquet, stages/families.store.parquet for the store
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import threading
 import time
@@ -36,10 +39,12 @@ from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io.readers import input_accounting, iter_documents, write_rejects
+from ..io.sketches import SKETCH_FILE, sketch_key, to_table
+from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
-from . import incremental, stages
+from . import incremental, stages, storycache
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 
@@ -394,11 +399,11 @@ class LocalEngine:
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
         timings["ingest"] = time.perf_counter() - t
-        _DOCS, _CFG = docs, self.cfg
+        _CFG = self.cfg
         _PROFILES.clear()  # keyed by document index: never valid across runs
         t = time.perf_counter()
-        with self._pool(len(docs)) as pool:
-            batch = self._sketch(docs, st, pool)
+        batch, sketched = self._sketch_union(docs, st, out, inc)
+        _DOCS = docs
         timings["sketch"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -414,6 +419,8 @@ class LocalEngine:
         if len(cand.exact_pairs):
             rep[cand.exact_pairs[:, 1]] = cand.exact_pairs[:, 0]
         sb = self._stories(docs, batch, cand, rep, st, inc)
+        if st != out / "stages" and (st / STORY_FILE).is_file():  # the store reads them from stages/
+            shutil.copyfile(st / STORY_FILE, out / "stages" / STORY_FILE)
         write_parquet_atomic(_chrome_table(_CHROME), out / "stages" / CHROME_FILE)  # kept in the store
         dropped = out / "stages" / DROPPED_FILE
         dropped.unlink(missing_ok=True)
@@ -428,6 +435,9 @@ class LocalEngine:
 
         t = time.perf_counter()
         counts = self._finish(docs, cand, st, out, rel_counts, rep, sb, inc, n_run)
+        if inc is not None:  # stored documents whose stored sketch or features could not be used, and new ones
+            counts["sketched_documents"] = sketched
+            counts.update(self.story_counts)
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
@@ -484,7 +494,8 @@ class LocalEngine:
         if store is None:
             return None
         try:
-            return incremental.load(store, docs, wait=STORE_WAIT)
+            return incremental.load(store, docs, wait=STORE_WAIT, sketch_key=sketch_key(self.cfg, __version__),
+                                    num_perm=self.cfg.num_perm, story_key=story_key(self.cfg, __version__))
         except RetoldError as e:
             if e.code is not Err.E050:
                 raise
@@ -513,19 +524,42 @@ class LocalEngine:
         write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues], done)
         return docs, issues
 
-    def _sketch(self, docs, st, pool) -> stages.SketchBatch:
+    def _sketch_union(self, docs, st, out, inc) -> tuple[stages.SketchBatch, int]:
+        """The sketch stage (`_sketch`) of every document, reading the sketch of a stored one
+        from the store where it holds one (`inc.sketches`); the sketches made now go to
+        stages/sketches.parquet for the store. Returns the sketch and how many documents
+        were sketched now."""
+        global _DOCS
+        todo = (np.flatnonzero(inc.sketch_of < 0) if inc is not None and inc.sketch_of is not None
+                else np.arange(len(docs)))
+        _DOCS = [docs[i] for i in todo.tolist()]  # what the pool's shard tasks read
+        with self._pool(len(todo)) as pool:
+            batch = self._sketch(docs, st, pool, inc, todo)
+        write_parquet_atomic(to_table([docs[i].doc_id for i in todo.tolist()], [docs[i].text for i in todo.tolist()],
+                                      [batch.content_hashes[i] for i in todo.tolist()], batch.signatures[todo],
+                                      [batch.anchors[i] for i in todo.tolist()], [batch.lines[i] for i in todo.tolist()],
+                                      sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
+        return batch, int(len(todo))
+
+    def _sketch(self, docs, st, pool, inc=None, todo=None) -> stages.SketchBatch:
+        """The sketch of `docs` (stages/sketch.npz once made): the documents `todo` (all when
+        None) are sketched, the others read from the store's rows (`inc.sketches`)."""
         path = st / "sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
             return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
                                       _ragged(z["anchor_flat"], z["anchor_lengths"]),
                                       _ragged(z["line_flat"], z["line_lengths"]))
-        parts = self._sharded(stages.sketch, docs, pool)
-        batch = stages.SketchBatch(
+        todo = np.arange(len(docs)) if todo is None else todo
+        parts = self._sharded(stages.sketch, [docs[i] for i in todo.tolist()], pool) if len(todo) else \
+            [stages.SketchBatch([], np.zeros((0, self.cfg.num_perm), np.uint32), [], [])]
+        fresh = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
             np.concatenate([p.signatures for p in parts]),
             [a for p in parts for a in p.anchors],
             [x for p in parts for x in p.lines])
+        batch = incremental.fill_sketch(len(docs), None if inc is None else inc.sketches,
+                                        None if inc is None else inc.sketch_of, fresh, todo)
         anchor_flat, anchor_lengths = _flat(batch.anchors)
         line_flat, line_lengths = _flat(batch.lines)
         tmp = path.with_suffix(".tmp.npz")
@@ -573,27 +607,58 @@ class LocalEngine:
         stored stories (`story.stream_extend`)."""
         global _FORMULA, _UNSEEN
         path = st / "stories.npz"
+        self.story_counts = {}
         if path.exists() and (st / "formula.npy").exists():
             _FORMULA = np.load(st / "formula.npy", allow_pickle=False)
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
+        global _DOCS
         sources = [d.source for d in docs]
-        docs = stages.story_documents(docs, self.cfg)  # headlines without the site's name
-        # the per-document work of each pass (event features, the article text) on the workers
+        given = docs  # as ingested: what compare reads (_DOCS) after this stage
+        titled = stages.story_documents(docs, self.cfg)  # headlines without the site's name
+        rows, story_of = (inc.story_rows, inc.story_of) if inc is not None else (None, None)
+        if story_of is not None:
+            # a stored row holds the features of the title the model read when it was made
+            # (its digest is of that title): one whose title loses a site segment now is
+            # made again
+            story_of = np.where([t is not d for t, d in zip(titled, docs)], -1, story_of)
+        docs = titled
+        # the per-document work of each pass (event features, the article text) on the workers;
+        # an incremental run takes the stored documents' features from the store
+        known = storycache.stored_first(rows, story_of, rep)
+        reps = storycache.representatives(rep).tolist()
+        self.story_counts = {"story_features_computed": sum(known is None or known[i] is None for i in reps)}
         with self._pool(len(docs)) as pool:
-            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool))  # for formula
+            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool),
+                                       features=known)  # for formula
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
         _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
                                                            [d.date for d in docs]))
-        with self._pool(len(docs)) as pool:  # forked now, so workers see what to blank
-            texts = self._article_texts(docs, pool)
-            article = [d if t is None else Document(d.doc_id, t, d.title, d.date, d.source, d.url)
-                       for d, t in zip(docs, texts)]
-            unchanged = np.array([t is None for t in texts], dtype=bool)
-            sb = stages.stories(article, rep, self.cfg, first, unchanged, self._story_mapper(pool))
+        keep = self.cfg.anchor_n == self.cfg.shingle_n and self.cfg.story_embed_weight <= 0
+        plan = storycache.plan_article(docs, batch.anchors, batch.lines, rep, _UNSEEN, _CHROME, keep, rows, story_of)
+        # the article text of each representative whose article features are not stored (the
+        # model reads no other document's)
+        todo = [i for i in reps if not plan.reuse[i]]
+        _DOCS = [docs[i] for i in todo]
+        try:
+            with self._pool(len(todo)) as pool:  # forked now, so workers see what to blank
+                texts = self._article_texts(_DOCS, pool)
+                article = list(docs)
+                for i, t in zip(todo, texts):
+                    plan.unchanged[i] = t is None
+                    if t is not None:
+                        d = docs[i]
+                        article[i] = Document(d.doc_id, t, d.title, d.date, d.source, d.url)
+                sb = stages.stories(article, rep, self.cfg, first, plan.unchanged, self._story_mapper(pool),
+                                    plan.known)
+        finally:
+            _DOCS = given
+        self.story_counts["article_texts_computed"] = len(todo)
+        write_parquet_atomic(storycache.rows(docs, rep, first.features, sb.model.features, plan,
+                                             story_key(self.cfg, __version__)), st / STORY_FILE)
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)

@@ -243,27 +243,31 @@ class StoryBatch:
 
 
 def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-                unchanged: np.ndarray | None = None, mapper=None) -> StoryModel:
+                unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryModel:
     """The corpus story model over exact-group representatives. With `earlier` (a model of
     the same documents) and `unchanged` (per document: same text as there), the event
-    features of unchanged documents are taken from it, not computed again. `mapper`: an
-    ordered map (a worker pool's imap) the features are computed with."""
+    features of unchanged documents are taken from it, not computed again; `features` (per
+    document, None where unknown) gives those of other documents (an incremental run's
+    stored ones). `mapper`: an ordered map (a worker pool's imap) the features are computed
+    with."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     known = None
     if earlier is not None and unchanged is not None and earlier.features is not None:
         known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.features)]
+    if features is not None:
+        known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
     return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known,
                        mapper, keys=[d.doc_id for d in sub])
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-            unchanged: np.ndarray | None = None, mapper=None) -> StoryBatch:
+            unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryBatch:
     """The story model (`story_model`) and the story label of each representative."""
     reps = np.flatnonzero(rep == np.arange(len(rep)))
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
-    model = story_model(docs, rep, cfg, earlier, unchanged, mapper)
+    model = story_model(docs, rep, cfg, earlier, unchanged, mapper, features)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

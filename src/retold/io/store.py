@@ -6,7 +6,9 @@ documents and families are upserted by doc_id, a field the new run has no value 
 the stored one (a later run of the same articles from .txt files, which have no titles or
 dates, does not blank what a JSONL run stored); pairs, passages and edits are replaced per
 document pair (a later run's analysis of a pair supersedes the earlier one, whichever side
-it calls `a`); run.json becomes a row of `runs`. Every value reaches SQL as a parameter;
+it calls `a`); run.json becomes a row of `runs`; the per-document sketches and story
+features the run computed (`stages/sketches.parquet`, `stages/story_features.parquet`) replace
+the stored rows of their documents. Every value reaches SQL as a parameter;
 only identifiers from the fixed schema (or Parquet column names, quoted) are spliced in.
 """
 from __future__ import annotations
@@ -24,6 +26,8 @@ import pyarrow.parquet as pq
 
 from ..errors import Err, RetoldError
 from ..model import RELATIONS
+from .sketches import SKETCH_FILE
+from .storyfeatures import STORY_FILE
 
 _S, _F, _I = "VARCHAR", "DOUBLE", "BIGINT"
 SCHEMA: dict[str, list[tuple[str, str]]] = {
@@ -44,6 +48,15 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     # site chrome (text/boilerplate.py) of the corpus, per source: an incremental run
     # (engine/incremental.py) compares a stored pair again when its site's chrome changed
     "chrome": [("source", _S), ("hash", "UBIGINT")],
+    # per-document sketch (io/sketches.py): an incremental run reads a stored document's
+    # sketch here instead of tokenising its text again; valid for one text (text_md5) and one
+    # version and set of sketch options (key)
+    "sketches": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("content_hash", _S),
+                 ("signature", "BLOB"), ("anchors", "BLOB"), ("lines", "BLOB")],
+    # story event features per document (io/storyfeatures.py): an incremental run reads a
+    # stored document's features here; valid for one title and text (text_md5) and one key
+    "story_features": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("features", _S),
+                       ("article_ctx", _S), ("article", _S)],
     "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
              ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
 }
@@ -59,7 +72,7 @@ _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .pa
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
           "edits": "a, b, a_start, b_start", "families": "doc_id", "runs": "ingested, run_id",
-          "chrome": "source, hash"}
+          "chrome": "source, hash", "sketches": "doc_id", "story_features": "doc_id"}
 
 
 class Store:
@@ -133,6 +146,12 @@ class Store:
                 self._run("INSERT INTO chrome SELECT source, hash FROM read_parquet(?)", [str(chrome)], chrome)
             if formula:
                 added["formula"] = formula
+            sketches = run_dir / "stages" / SKETCH_FILE
+            if sketches.is_file() and _has_columns(sketches):
+                added["sketches"] = self._replace_rows("sketches", "doc_id", sketches)
+            story = run_dir / "stages" / STORY_FILE
+            if story.is_file() and _has_columns(story):
+                added["story_features"] = self._replace_rows("story_features", "doc_id", story)
             self._record_run(run, run_dir)
             self.con.commit()
         except BaseException:
@@ -156,6 +175,40 @@ class Store:
         finally:
             self.con.unregister("_new_formula")
         return self.con.execute("SELECT count(*) FROM formula").fetchall()[0][0] - before
+
+    def _replace_rows(self, table: str, key: str, f: Path) -> int:
+        """Replace every stored row whose `key` the Parquet file has by the file's rows (the
+        first of a repeated key, in file order)."""
+        k = _ident(key)
+        cols = ", ".join(_ident(c) for c in self._columns(table))
+        self._run(f"DELETE FROM {_ident(table)} WHERE {k} IN (SELECT {k} FROM read_parquet(?))", [str(f)], f)
+        return _rowcount(self._run(
+            f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM read_parquet(?, file_row_number = true) "
+            f"QUALIFY row_number() OVER (PARTITION BY {k} ORDER BY file_row_number) = 1", [str(f)], f))
+
+    def sketches(self, key: str) -> pa.Table:
+        """The stored sketches made with `key` (io/sketches.py) of the text each document has
+        now (a sketch of a replaced text is left out); none in a store made before them."""
+        if "sketches" not in self._tables():
+            return pa.table({c: pa.array([], pa.binary() if t == "BLOB" else pa.string())
+                             for c, t in SCHEMA["sketches"]})
+        return self.con.sql(
+            "SELECT s.* FROM sketches AS s JOIN documents AS d ON d.doc_id = s.doc_id "
+            "WHERE s.key = ? AND s.text_md5 = md5(d.text)", params=[key]).to_arrow_table()
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+
+    def story_features(self, key: str) -> pa.Table:
+        """The stored story features made with `key` (io/storyfeatures.py) of the title and
+        text each document has now, with that digest; none in a store made before them."""
+        if "story_features" not in self._tables():
+            return pa.table({c: pa.array([], pa.string()) for c, _ in SCHEMA["story_features"]})
+        return self.con.sql(
+            "SELECT f.* FROM story_features AS f JOIN documents AS d ON d.doc_id = f.doc_id "
+            "WHERE f.key = ? AND f.text_md5 = md5(coalesce(d.title, '') || chr(0) || d.text)",
+            params=[key]).to_arrow_table()
 
     def _drop_pairs(self, f: Path) -> None:
         """Delete every stored row of the pairs listed in `f` (a, b; either order)."""

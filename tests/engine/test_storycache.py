@@ -1,0 +1,57 @@
+"""Story features kept in the store (engine/storycache.py): which a run takes from there."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from retold.config import Config
+from retold.engine import stages, storycache
+from retold.io.storyfeatures import decode, to_table
+from retold.model import Document
+
+TEXTS = ["Police said the fire started at the mill on Monday. Anyone with information should call.\nSubscribe now",
+         "The mill fire on Monday was put out by noon, police said.\nSubscribe now"]
+
+
+def _docs():
+    return [Document(f"d{i}", t, "Mill fire", "2024-01-0" + str(i + 1), "site.example", None)
+            for i, t in enumerate(TEXTS)]
+
+
+def _stored(docs, batch, unseen, chrome, article):
+    plan = storycache.plan_article(docs, batch.anchors, batch.lines, np.arange(len(docs)), unseen, chrome, True)
+    plan.unchanged[:] = [a is None for a in article]
+    first = [Counter({"w:mill": 1.0}) for _ in docs]
+    return to_table([d.doc_id for d in docs], [d.title for d in docs], [d.text for d in docs], first,
+                    plan.context, article, "k").to_pydict()
+
+
+def test_stored_article_features_are_taken_while_the_document_s_context_is_the_same():
+    docs = _docs()
+    batch = stages.sketch([d.text for d in docs], Config())
+    unseen = np.sort(batch.anchors[0][:2])  # two n-grams of the first document are read past
+    rows = _stored(docs, batch, unseen, {}, [Counter({"w:police": 2.0}), None])
+    of = np.arange(len(docs))
+    plan = storycache.plan_article(docs, batch.anchors, batch.lines, of, unseen, {}, True, rows, of)
+    assert plan.reuse.tolist() == [True, True]
+    assert plan.known[0] == Counter({"w:police": 2.0}) and plan.known[1] is None
+    assert plan.unchanged.tolist() == [False, True]
+    # the first document's last line became chrome: its article text is made again
+    chrome = {"site.example": {int(batch.lines[0][-1])}}
+    plan = storycache.plan_article(docs, batch.anchors, batch.lines, of, unseen, chrome, True, rows, of)
+    assert plan.reuse.tolist() == [False, bool(int(batch.lines[0][-1]) not in batch.lines[1].tolist())]
+    # another read-past n-gram of the second document's: made again too
+    more = np.sort(np.concatenate([unseen, batch.anchors[1][:1]]))
+    plan = storycache.plan_article(docs, batch.anchors, batch.lines, of, more, {}, True, rows, of)
+    assert not plan.reuse[1]
+    # nothing is kept where the sketch's n-grams are not the blanked ones
+    assert not storycache.plan_article(docs, batch.anchors, batch.lines, of, unseen, {}, False, rows, of).reuse.any()
+
+
+def test_features_keep_their_order_through_a_row():
+    f = Counter()
+    for k in ("w:zeta", "e:alpha", "n:3", "w:beta"):
+        f[k] += 1.5
+    assert list(decode(to_table(["a"], [None], ["x"], [f], ["c"], [None], "k").column("features")[0].as_py())) \
+        == ["w:zeta", "e:alpha", "n:3", "w:beta"]
