@@ -187,3 +187,29 @@ def test_stream_assignment_keeps_known_labels_and_extends_them():
     sim = np.array([[0, 0], [0, 0], [0.9, 0.01], [0.01, 0]], dtype=float)
     labels = stream_stories(Neighbours(index, sim), np.arange(4), 0.12, known=np.array([0, 1, -1, -1]))
     assert labels.tolist() == [0, 1, 1, 2]
+
+
+def test_a_title_segment_that_becomes_site_chrome_is_read_again(tmp_path):
+    """Two stored titles of one site end in its name; a third makes the name the site's title
+    chrome, so the stored features of the first two (made with the name read) are not used."""
+    import json
+    lines = [json.loads(x) for x in DEMO.read_text(encoding="utf-8").splitlines()[:40]]
+
+    def write(name, rows, titles):
+        recs = [{"id": r["id"], "text": r["text"], "title": titles.get(k), "date": r.get("date"),
+                 "source": "ledger.example" if k in titles else r.get("source")} for k, r in enumerate(rows)]
+        (tmp_path / name).write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+        return tmp_path / name
+
+    a = write("a.jsonl", lines[:30], {0: "Dam bursts - The Valley Ledger", 1: "Mayor quits - The Valley Ledger"})
+    computed = {}
+    for case, late in (("other", "Flood warning - Hill Gazette"), ("third", "Flood warning - The Valley Ledger")):
+        store = tmp_path / f"{case}.duckdb"
+        retold.run([a], out=tmp_path / f"{case}-a", store=store)
+        if case == "other":
+            again = retold.run([a], out=tmp_path / "again", store=store)
+            assert again.counts["story_features_computed"] == 0  # nothing changed: all stored
+        b = write(f"b-{case}.jsonl", lines[30:], {0: late})
+        computed[case] = retold.run([b], out=tmp_path / f"{case}-b", store=store).counts["story_features_computed"]
+    # the third title makes "The Valley Ledger" chrome: the two stored items are read again
+    assert computed["third"] == computed["other"] + 2
