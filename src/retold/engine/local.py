@@ -44,6 +44,7 @@ from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
+from ..schema import EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA, PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
 from . import incremental, stages, storycache
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
@@ -52,25 +53,6 @@ CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough 
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
 STORE_WAIT = 60.0  # seconds a finished run waits for a --store another process is writing
 
-PAIR_SCHEMA = pa.schema([
-    ("a", pa.string()), ("b", pa.string()), ("relation", pa.string()),
-    ("resemblance", pa.float64()), ("containment_a", pa.float64()), ("containment_b", pa.float64()),
-    ("story", pa.float64()), ("direction", pa.string()), ("direction_confidence", pa.float64()),
-    ("direction_evidence", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
-    ("residual", pa.float64()), ("parallel", pa.float64()), ("reworded", pa.float64()),
-    ("identity", pa.float64()), ("anchors", pa.int64()), ("facts", pa.float64()),
-    ("specific", pa.float64()), ("fact_cover", pa.float64()),
-])
-PASSAGE_SCHEMA = pa.schema([
-    ("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
-    ("b_start", pa.int64()), ("b_end", pa.int64()), ("identity", pa.float64()),
-])
-EDIT_SCHEMA = pa.schema([
-    ("a", pa.string()), ("b", pa.string()), ("type", pa.string()), ("a_start", pa.int64()),
-    ("a_end", pa.int64()), ("b_start", pa.int64()), ("b_end", pa.int64()),
-    ("a_text", pa.string()), ("b_text", pa.string()),
-])
-FAMILY_SCHEMA = pa.schema([("doc_id", pa.string()), ("family_id", pa.string()), ("story_id", pa.string())])
 
 
 @dataclass
@@ -383,7 +365,7 @@ class LocalEngine:
 
     def _run(self, inputs: list[str], out: Path, store: str | Path | None, force: bool,
              report: bool) -> RunResult:
-        global _DOCS, _CFG, _CHROME, _FORMULA
+        global _DOCS, _CFG, _CHROME
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
         self._prepare_out(out, inputs, force)

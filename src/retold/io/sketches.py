@@ -16,12 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from ..schema import SKETCHES as SCHEMA
+
 SKETCH_FILE = "sketches.parquet"  # stages/: the sketches a run made, for the store
-SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("key", pa.string()), ("text_md5", pa.string()),
-    ("content_hash", pa.string()), ("signature", pa.binary()), ("anchors", pa.binary()),
-    ("lines", pa.binary()),
-])
 _U4, _U8 = np.dtype("<u4"), np.dtype("<u8")
 
 

@@ -26,40 +26,10 @@ import pyarrow.parquet as pq
 
 from ..errors import Err, RetoldError
 from ..model import RELATIONS
+from ..schema import STORE_TABLES as SCHEMA
 from .sketches import SKETCH_FILE
 from .storyfeatures import STORY_FILE
 
-_S, _F, _I = "VARCHAR", "DOUBLE", "BIGINT"
-SCHEMA: dict[str, list[tuple[str, str]]] = {
-    "documents": [("doc_id", _S), ("text", _S), ("title", _S), ("date", _S), ("source", _S),
-                  ("url", _S), ("origin", _S), ("chars", _I)],
-    "pairs": [("a", _S), ("b", _S), ("relation", _S), ("resemblance", _F),
-              ("containment_a", _F), ("containment_b", _F), ("story", _F), ("direction", _S),
-              ("direction_confidence", _F), ("coverage_a", _F), ("coverage_b", _F),
-              ("residual", _F), ("anchors", _I)],
-    "passages": [("a", _S), ("b", _S), ("a_start", _I), ("a_end", _I), ("b_start", _I),
-                 ("b_end", _I), ("identity", _F)],
-    "edits": [("a", _S), ("b", _S), ("type", _S), ("a_start", _I), ("a_end", _I),
-              ("b_start", _I), ("b_end", _I), ("a_text", _S), ("b_text", _S)],
-    "families": [("doc_id", _S), ("family_id", _S), ("story_id", _S)],
-    # n-gram hashes the corpus taught as formula (sketch/formula.py): what `compare --store`
-    # reads so that a pair compared on its own still knows the corpus's banal phrasing
-    "formula": [("hash", "UBIGINT")],
-    # site chrome (text/boilerplate.py) of the corpus, per source: an incremental run
-    # (engine/incremental.py) compares a stored pair again when its site's chrome changed
-    "chrome": [("source", _S), ("hash", "UBIGINT")],
-    # per-document sketch (io/sketches.py): an incremental run reads a stored document's
-    # sketch here instead of tokenising its text again; valid for one text (text_md5) and one
-    # version and set of sketch options (key)
-    "sketches": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("content_hash", _S),
-                 ("signature", "BLOB"), ("anchors", "BLOB"), ("lines", "BLOB")],
-    # story event features per document (io/storyfeatures.py): an incremental run reads a
-    # stored document's features here; valid for one title and text (text_md5) and one key
-    "story_features": [("doc_id", _S), ("key", _S), ("text_md5", _S), ("features", _S),
-                       ("article_ctx", _S), ("article", _S)],
-    "runs": [("run_id", _S), ("started", _S), ("finished", _S), ("config_json", _S),
-             ("counts_json", _S), ("ingested", "TIMESTAMP DEFAULT current_timestamp")],
-}
 # ART indexes for the lookups by document a query or a page makes: without them each lookup
 # scans the table (a query's 22 documents from a 100k store: 33 ms warm, 8 ms with them)
 INDEXES: dict[str, tuple[str, ...]] = {"documents": ("doc_id",), "families": ("doc_id",)}

@@ -21,11 +21,9 @@ from collections import Counter
 import numpy as np
 import pyarrow as pa
 
+from ..schema import STORY_FEATURES as SCHEMA
+
 STORY_FILE = "story_features.parquet"  # stages/: the features a run computed, for the store
-SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("key", pa.string()), ("text_md5", pa.string()),
-    ("features", pa.string()), ("article_ctx", pa.string()), ("article", pa.string()),
-])
 
 
 def story_key(cfg, version: str) -> str:

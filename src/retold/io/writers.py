@@ -18,12 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model import Document
+from ..schema import DOCUMENTS as DOCUMENTS_SCHEMA
 
-DOCUMENTS_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("text", pa.string()), ("title", pa.string()),
-    ("date", pa.string()), ("source", pa.string()), ("url", pa.string()),
-    ("origin", pa.string()), ("chars", pa.int64()),
-])
 
 
 def write_parquet_atomic(table: pa.Table, path: str | os.PathLike[str]) -> Path:
