@@ -46,6 +46,7 @@ from ..io.writers import documents_table, write_json_atomic, write_parquet_atomi
 from ..model import RELATIONS, Comparison, Document
 from ..schema import EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA, PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
 from . import incremental, stages, storycache
+from .processes import die_with_parent
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 
@@ -84,21 +85,11 @@ def _worker_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pool.terminate() ends a worker at once
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while the parent forked
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
     if _LOCK is not None:
         _LOCK.close_in_child()
-
-
-def _die_with_parent() -> None:
-    """Linux: have the kernel kill this process when its parent dies (best effort elsewhere)."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _shard_task(stage, bounds: tuple[int, int]):

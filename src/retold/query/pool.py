@@ -41,8 +41,8 @@ def formula_key(formula: np.ndarray | None) -> tuple:
 def _init(cfg: Config, parent: int) -> None:
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    from ..engine.local import _die_with_parent
-    _die_with_parent()
+    from ..engine.processes import die_with_parent
+    die_with_parent()
     if os.getppid() != parent:  # the server died before the line above took effect
         os._exit(1)
     _STATE.clear()
