@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import signal
 import sys
@@ -74,7 +75,14 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM (`kill PID`, a scheduler's time limit), stopped like Ctrl-C."""
 
 
+_MAIN_PID = os.getpid()
+
+
 def _raise_terminated(signum, frame) -> None:
+    if os.getpid() != _MAIN_PID:
+        # a pool worker forked a moment ago still has this handler until its initializer
+        # runs; the pool stopping it is not an error of the run: end quietly
+        os._exit(128 + signum)
     raise _Terminated
 
 
