@@ -76,8 +76,11 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
                                min_sources, min_span_days)
             # ... and repeated on one of those sites: a widget sits beside many of a site's
             # articles, a reprinted background paragraph once per site that reprints it
+            # (counted over the rows of `wide` grams only: sorting every gram again costs memory)
             doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-            wide = np.intersect1d(wide, _spread_at_least(flat[known], doc[known], site[known], 2))
+            pos = np.minimum(np.searchsorted(wide, flat), max(len(wide) - 1, 0))
+            sel = known & (wide[pos] == flat) if len(wide) else np.zeros(len(flat), dtype=bool)
+            wide = _spread_at_least(flat[sel], doc[sel], site[sel], 2)
             found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
     if days is not None and min_windows > 0:
         # a recurring report (a weekly tender, a daily market close) is one "story" to the
