@@ -107,6 +107,16 @@ class Config:
     story_stream_link: float = 0.09  # threshold of the online assignment (tuned, GVA clean half 0)
     story_tau_days: float = 7.0  # publication-date distance at which the time factor decays 1/e
     story_time_floor: float = 0.3  # the time factor never falls below this (follow-ups, trials)
+    # pairs published more than story_specific_after_days apart keep their story similarity
+    # only with story_specific_count of shared specific evidence (a feature counts
+    # min(1, story_specific_df / its document frequency)^2: a name, a street block), and
+    # story_specific_floor of it with none: one neighbourhood's shootings months apart share
+    # the place, not the victim (tuned on the tuning splits; README "Stories",
+    # benchmarks/results/2026-11-30-story-specific.json)
+    story_specific_df: int = 10
+    story_specific_count: float = 4.0
+    story_specific_floor: float = 0.35
+    story_specific_after_days: float = 1.0
     story_edge_floor: float = 0.02  # graph edges weaker than this are dropped (memory)
     story_query_terms: int = 40  # strongest features of a document used to search neighbours
     story_max_df: float = 0.02  # features in more than this share of documents are not indexed
@@ -201,6 +211,8 @@ RANGES: dict[str, Range] = {
     "story_time_floor": SHARE, "story_edge_floor": SHARE, "story_query_terms": COUNT,
     "story_max_df": Range(0, 1, lo_open=True), "story_min_index_df": COUNT, "story_max_index_df": COUNT,
     "story_candidates": COUNT, "story_embed_weight": SHARE,
+    "story_specific_df": COUNT, "story_specific_count": Range(0, lo_open=True), "story_specific_floor": SHARE,
+    "story_specific_after_days": Range(0),
     "sentence_match": SHARE, "sentence_match_gap": SHARE, "sentence_gap_min_words": Range(0),
     "name_similarity": SHARE, "chrome_date_share": SHARE,
     "workers": Range(0, 1024), "batch_docs": COUNT,

@@ -17,7 +17,8 @@ from ..explain.direction import parse_date
 from .features import event_features
 from .graph import story_graph
 from .linkage import average_linkage_cuts
-from .neighbours import Neighbours, direct_similarity, pair_cosine, story_neighbours, time_factor
+from .neighbours import (Neighbours, Specificity, direct_similarity, evidence_factor, pair_cosine,
+                         specific_features, story_neighbours, time_factor)
 from .stream import stream_stories
 from .vectors import StoryVectors, vectorize
 
@@ -84,6 +85,12 @@ def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> n
     return centered(embed(list(texts), titles=list(titles)))
 
 
+def specificity(cfg: Config) -> Specificity:
+    """The story_specific_* options."""
+    return Specificity(cfg.story_specific_df, cfg.story_specific_count, cfg.story_specific_floor,
+                       cfg.story_specific_after_days)
+
+
 def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None,
             dense: np.ndarray | None = None) -> Neighbours:
     n = vec.matrix.shape[0]
@@ -91,7 +98,7 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
     return story_neighbours(vec.matrix, vec.df, days, cfg.story_k, tau=cfg.story_tau_days,
                             floor=cfg.story_time_floor, query_terms=cfg.story_query_terms,
                             max_df=max_df, candidates=cfg.story_candidates, order=order,
-                            dense=dense, dense_weight=cfg.story_embed_weight)
+                            dense=dense, dense_weight=cfg.story_embed_weight, specificity=specificity(cfg))
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
@@ -183,11 +190,15 @@ def stream_extend(model: StoryModel, known: np.ndarray, cfg: Config) -> np.ndarr
 
 def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.ndarray:
     """Story similarity of arbitrary document pairs, defined as on the graph's edges: the
-    pair's own cosine x time factor blended with its shared-neighbour similarity."""
+    pair's own cosine x time factor x specific-evidence factor blended with its
+    shared-neighbour similarity."""
     if len(pairs) == 0:
         return np.zeros(0)
     i, j = pairs[:, 0], pairs[:, 1]
+    spec = specificity(cfg)
+    rare = specific_features(model.vectors.matrix, model.vectors.df, spec.max_df)
     direct = direct_similarity(model.vectors.matrix, i, j, model.dense, cfg.story_embed_weight) * time_factor(
-        model.days[i], model.days[j], cfg.story_tau_days, cfg.story_time_floor)
+        model.days[i], model.days[j], cfg.story_tau_days, cfg.story_time_floor) * evidence_factor(
+        rare, model.days, i, j, spec)
     shared = pair_cosine(model.profiles, i, j)
     return np.clip((1 - cfg.story_mix) * direct + cfg.story_mix * shared, 0.0, 1.0)
