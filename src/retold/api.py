@@ -53,20 +53,12 @@ def run(inputs: list[str | Path] | str | Path, out: str | Path, config: Config |
     `master` without the spark engine."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    from .errors import Err, RetoldError
-    if engine == "spark":
-        from .engine.spark import SparkEngine
-        return SparkEngine(config or Config(), reporter, master=master).run(list(inputs), out, store=store,
-                                                                            force=force)
-    if engine != "local":
-        raise RetoldError(Err.E030, "engine", f"{engine!r}; use 'local' or 'spark'")
-    if master is not None:
-        raise RetoldError(Err.E030, "master", "a Spark master URL applies to --engine spark only")
-    return LocalEngine(config or Config(), reporter).run(list(inputs), out, store=store, force=force)
+    return _engine(config, reporter, engine, master).run(list(inputs), out, store=store, force=force)
 
 
 def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config | None = None,
-          force: bool = False, reporter: Reporter | None = None) -> RunResult:
+          force: bool = False, reporter: Reporter | None = None, engine: str = "local",
+          master: str | None = None) -> RunResult:
     """Near-duplicate mode: the job of a MinHash deduplicator, with retold's readers, errors
     and run folder.
 
@@ -83,6 +75,11 @@ def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config
         `max_bucket` apply.
     force : bool
         Start again from nothing.
+    engine : {"local", "spark"}
+        "spark" computes the sketch (token hashes, n-gram sets, MinHash) on PySpark, local mode
+        or the cluster at `master`; the run folder is the same (errors as in `run`).
+    master : str, optional
+        Spark master URL for the spark engine.
 
     Returns
     -------
@@ -94,4 +91,17 @@ def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    return LocalEngine(config or Config(), reporter).dedup(list(inputs), out, force=force)
+    return _engine(config, reporter, engine, master).dedup(list(inputs), out, force=force)
+
+
+def _engine(config: Config | None, reporter: Reporter | None, engine: str, master: str | None):
+    """The engine a run or a dedup asked for (E030: an unknown one, or a master without spark)."""
+    from .errors import Err, RetoldError
+    if engine == "spark":
+        from .engine.spark import SparkEngine
+        return SparkEngine(config or Config(), reporter, master=master)
+    if engine != "local":
+        raise RetoldError(Err.E030, "engine", f"{engine!r}; use 'local' or 'spark'")
+    if master is not None:
+        raise RetoldError(Err.E030, "master", "a Spark master URL applies to --engine spark only")
+    return LocalEngine(config or Config(), reporter)

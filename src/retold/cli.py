@@ -187,6 +187,8 @@ def dedup(
     config: Optional[Path] = typer.Option(None, help="TOML file with options (near_threshold, num_perm, shingle_n)."),
     force: bool = typer.Option(False, "--force", help="Recompute every stage, ignoring earlier output."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+    engine: str = typer.Option("local", help="Engine: local (this machine's cores) or spark (PySpark: pip install 'retold[spark]')."),
+    master: Optional[str] = typer.Option(None, help="Spark master URL for --engine spark (default: local mode, local[N] with N = workers)."),
 ) -> None:
     """Near-duplicate mode: exact and near-duplicate pairs (word n-gram Jaccard at least
     near_threshold) and families of copies, as MinHash deduplicators find them."""
@@ -195,7 +197,7 @@ def dedup(
     try:
         cfg = load_config(config)
         reporter = None if quiet else RichReporter(err)
-        result = dedup_api(inputs, out_dir, cfg, force=force, reporter=reporter)
+        result = dedup_api(inputs, out_dir, cfg, force=force, reporter=reporter, engine=engine, master=master)
     except RetoldError as e:
         _stop(reporter)
         _fail(e)
@@ -203,8 +205,11 @@ def dedup(
     except KeyboardInterrupt:
         _stop(reporter)
         again = ["retold", "dedup", *map(str, inputs), "--out", str(out_dir)]
-        if config is not None:
-            again += ["--config", str(config)]
+        for flag, val in (("--config", config), ("--master", master)):
+            if val is not None:
+                again += [flag, str(val)]
+        if engine != "local":
+            again += ["--engine", engine]
         _interrupted(str(out_dir), again + (["--quiet"] if quiet else []), False)
         return
     except OSError as e:

@@ -200,3 +200,20 @@ def test_an_unknown_engine_or_a_master_without_spark_is_a_config_error(tmp_path)
         with pytest.raises(RetoldError) as e:
             retold.run([DEMO], out=tmp_path / "a", **kw)
         assert e.value.code is Err.E030
+
+
+def test_dedup_on_spark_finds_the_local_pairs_and_families(spark, tmp_path):
+    local_out, spark_out = tmp_path / "local", tmp_path / "spark"
+    retold.dedup([DEMO], out=local_out, config=Config(workers=1))
+    res = CliRunner().invoke(app, ["dedup", str(DEMO), "--out", str(spark_out), "--engine", "spark",
+                                   "--master", "local[2]", "-q"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((spark_out / "run.json").read_text())["engine"] == "spark"
+    for name in ("pairs", "families", "documents"):
+        a, b = _rows(local_out, name), _rows(spark_out, name)
+        assert len(a) == len(b) and len(a) > 0, name
+        assert [r[0] for r in a] == [r[0] for r in b], name
+        assert all(x == pytest.approx(y, abs=1e-9) for (_, x), (_, y) in zip(a, b)), name
+    with pytest.raises(RetoldError) as e:
+        retold.dedup([DEMO], out=tmp_path / "x", master="local[2]")
+    assert e.value.code is Err.E030
