@@ -1,11 +1,15 @@
 """Build the benchmark news corpus (Reuters-21578 + BBC News) as JSONL.
 
     python benchmarks/corpus.py [--docs N]      # writes .bench/news-<N>.jsonl
+    python benchmarks/corpus.py --big           # writes .bench/big-<N>.jsonl (about 114k)
 
 Records: {"id", "text", "title", "date", "source"}. The two collections are interleaved in
 proportion (about one BBC article per nine Reuters stories), so that "the first N" is a
-representative sample of both at any N. The data is research-use only: it is read from
-../shared/data and never copied into the project.
+representative sample of both at any N. `--big` (for scale) takes the news corpus, the GVA
+articles (one per distinct doc_id, with a url) and the ECB+ documents, skips empty texts, adds
+three variants of each original with round(0.03 x words) of its words dropped at random (seeded
+by id; ids "<id>~v1".."<id>~v3") and shuffles them once (seed 7): 4 x 28,436 = 113,744 docs.
+The data is research-use only: it is read from ../shared/data and never copied into the project.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import gzip
 import html
 import json
 import os
+import random
 import re
 import sys
 from collections.abc import Iterator
@@ -124,12 +129,51 @@ def _check_data(data: Path) -> None:
         raise FileNotFoundError(msg)
 
 
-def build(docs: int | None = None, out_dir: Path = BENCH_DIR, data: Path = DATA) -> Path:
-    """Write the first `docs` records (all if None) to out_dir/news-<N>.jsonl; reuse if present."""
-    records = list(news_docs(data))
+def story_docs(data: Path = DATA) -> Iterator[dict]:
+    """GVA articles (one per distinct doc_id) and ECB+ documents, as retold input records."""
+    seen = set()
+    gva = data / "stories" / "gva-gun-violence-incidents" / "articles.jsonl"
+    with open(gva, encoding="utf-8") as f:
+        for r in map(json.loads, f):
+            if r["doc_id"] not in seen:
+                seen.add(r["doc_id"])
+                yield {"id": r["doc_id"], "text": r["text"] or "", "title": r["title"] or None,
+                       "date": r["dct"], "url": r["uri"], "source": "gva"}
+    with open(data / "stories" / "ecbplus" / "docs.jsonl", encoding="utf-8") as f:
+        for r in map(json.loads, f):
+            yield {"id": r["doc_id"], "text": r["text"], "title": None, "date": None,
+                   "source": "ecbplus"}
+
+
+def drop_words(text: str, share: float, rng: random.Random) -> str:
+    """text without round(share * words) of its words (each with its trailing whitespace)."""
+    chunks = re.findall(r"\S+\s*", text)
+    gone = set(rng.sample(range(len(chunks)), round(share * len(chunks))))
+    return "".join(c for i, c in enumerate(chunks) if i not in gone).strip()
+
+
+def big_docs(data: Path = DATA, variants: int = 3, share: float = 0.03) -> list[dict]:
+    """News + GVA + ECB+ originals with `variants` word-dropped copies each, shuffled (seed 7)."""
+    out = []
+    for r in (*news_docs(data), *story_docs(data)):
+        if not r["text"].strip():
+            continue
+        out.append(r)
+        for v in range(1, variants + 1):
+            rng = random.Random(f"{r['id']}~v{v}")
+            out.append({**r, "id": f"{r['id']}~v{v}", "text": drop_words(r["text"], share, rng)})
+    random.Random(7).shuffle(out)
+    return out
+
+
+def build(docs: int | None = None, out_dir: Path = BENCH_DIR, data: Path = DATA,
+          big: bool = False) -> Path:
+    """Write the first `docs` records (all if None) to out_dir/news-<N>.jsonl (big-<N>.jsonl
+    with `big`); reuse if present."""
+    records = big_docs(data) if big else list(news_docs(data))
     if docs is not None:
         records = records[:docs]
-    out = out_dir / f"news-{len(records)}.jsonl"
+    out = out_dir / f"{'big' if big else 'news'}-{len(records)}.jsonl"
     if out.exists() and sum(1 for _ in out.open(encoding="utf-8")) == len(records):
         return out
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,8 +188,10 @@ def build(docs: int | None = None, out_dir: Path = BENCH_DIR, data: Path = DATA)
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None, help="first N documents (default all)")
+    ap.add_argument("--big", action="store_true",
+                    help="news + GVA + ECB+ with three word-dropped variants each (about 114k)")
     args = ap.parse_args(argv)
-    path = build(args.docs)
+    path = build(args.docs, big=args.big)
     print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
 
 
