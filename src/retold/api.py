@@ -94,8 +94,9 @@ def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config
     return _engine(config, reporter, engine, master).dedup(list(inputs), out, force=force)
 
 
-def _engine(config: Config | None, reporter: Reporter | None, engine: str, master: str | None):
-    """The engine a run or a dedup asked for (E030: an unknown one, or a master without spark)."""
+def _engine(config: Config | None, reporter: Reporter | None, engine: str, master: str | None) -> LocalEngine:
+    """The engine a run or a dedup asked for (SparkEngine is a LocalEngine whose maps go to
+    Spark); E030: an unknown engine, or a master without spark."""
     from .errors import Err, RetoldError
     if engine == "spark":
         from .engine.spark import SparkEngine
