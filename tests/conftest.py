@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from . import gate
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -21,3 +23,8 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Merge the figures this session pinned (tests/gate.py) into .bench/quality-gate.json."""
+    gate.write()
