@@ -508,9 +508,10 @@ class LocalEngine:
         _DOCS = [docs[i] for i in todo.tolist()]  # what the pool's shard tasks read
         with self._pool(len(todo)) as pool:
             batch = self._sketch(docs, st, pool, inc, todo)
-        write_parquet_atomic(to_table([docs[i].doc_id for i in todo.tolist()], [docs[i].text for i in todo.tolist()],
-                                      [batch.content_hashes[i] for i in todo.tolist()], batch.signatures[todo],
-                                      [batch.anchors[i] for i in todo.tolist()], [batch.lines[i] for i in todo.tolist()],
+        made = todo.tolist()
+        write_parquet_atomic(to_table([docs[i].doc_id for i in made], [docs[i].text for i in made],
+                                      [batch.content_hashes[i] for i in made], batch.signatures[todo],
+                                      [batch.anchors[i] for i in made], [batch.lines[i] for i in made],
                                       sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
         return batch, int(len(todo))
 

@@ -29,11 +29,12 @@ import scipy.sparse as sp
 
 @dataclass(frozen=True)
 class Specificity:
-    """How a pair published apart must share specific features (module docstring)."""
-    max_df: int = 10
-    count: float = 4.0
-    floor: float = 0.35
-    after_days: float = 1.0
+    """How a pair published apart must share specific features (module docstring); the
+    values are the story_specific_* options (`story.specificity(cfg)`)."""
+    max_df: int
+    count: float
+    floor: float
+    after_days: float
 
 
 @dataclass
