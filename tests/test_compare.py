@@ -173,6 +173,29 @@ def test_one_source_retelling_its_item_days_later_is_a_follow_up_not_a_version()
     assert rel("2024-02-26", "wire.example") == "reuse"  # whichever side is earlier
 
 
+def test_a_lead_reporting_a_new_figure_or_another_actor_is_not_a_version():
+    # Same wire, same day, the lead lined up with the morning item's: a version when the lead
+    # re-tells its figures (in any spelling), the next stage when it states a figure the
+    # morning item never does, another firm's item when it opens with a name its headline
+    # repeats and the morning item never names.
+    def rel(lead_b, title_b=None, source="wire.example"):
+        return retold.compare(Document("a", LEAD_FIRST, date="2024-03-04T09:10", source="wire.example"),
+                              Document("b", lead_b + " " + LEAD_BACKGROUND, title_b, "2024-03-04T15:40",
+                                       source=source)).relation
+    version = "Brannock Steel will shut its Ulvik rolling mill in March, with the loss of 640 jobs, the company said."
+    assert rel(version) == "rewrite"
+    spelt = ("Brannock Steel will shut its Ulvik rolling mill in March after losing 31,000,000 crowns "
+             "last year, the company said.")
+    assert rel(spelt) == "rewrite"  # "31 million" in the morning item
+    further = ("Brannock Steel will shut its Ulvik rolling mill in March, with the loss of a further 215 "
+               "jobs, the company said.")
+    assert rel(further) != "rewrite"
+    assert rel(further, source="other.example") == "rewrite"  # a reposter may change a figure
+    other = "Holt Metals will shut its Ulvik rolling mill in March, with the loss of 640 jobs, the company said."
+    assert rel(other, "Holt Metals to shut Ulvik mill") != "rewrite"
+    assert rel(other) == "rewrite"  # a name the headline does not repeat need not be the actor
+
+
 def test_one_sources_new_item_retelling_a_part_of_the_last_is_not_a_version():
     # Published the same day by one wire: the lead and one background sentence of the morning
     # item re-told, then three sentences of new news. A version re-tells most of its item

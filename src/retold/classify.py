@@ -57,7 +57,7 @@ class Evidence:
     length_ratio: float = 1.0  # article sentences of the shorter side over the longer's
     same_source: bool = False  # both documents name one source (site, wire)
     facts_both: bool = True  # both sides have enough facts for fact_cover to say "refilled"
-    lead_kept: bool = True  # the later side's lead has a counterpart (compare._lead_kept)
+    lead_kept: bool = True  # the later side's lead re-tells the earlier (compare._lead_kept)
     days_apart: float | None = None  # publication dates' distance (None: a date is missing)
 
 

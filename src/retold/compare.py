@@ -16,8 +16,8 @@ from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
-from .text.facts import fact_mask, mentions
-from .text.normalise import FLAG_FIGURE, FLAG_UPPER, Tokens, content_hash, tokenize
+from .text.facts import fact_mask, figure_values, mentions
+from .text.normalise import FLAG_FIGURE, FLAG_UPPER, FLAG_WORD, Tokens, content_hash, tokenize
 from .text.shingle import shingles
 
 EXPLAINED = ("near_duplicate", "reuse", "rewrite", "template")
@@ -151,17 +151,51 @@ def _sentences_of(p: Profile, tps, side: str) -> np.ndarray:
 
 
 def _lead_kept(pa: Profile, pb: Profile, pair_a: np.ndarray, pair_b: np.ndarray, cfg: Config) -> bool:
-    """Does the later article's lead (its first sentence of article text) have a counterpart
-    in the earlier one (a matched sentence or an aligned passage: masks `pair_a`, `pair_b`)?
-    An update or a second version of an item re-tells its news; a new item of a running story
-    opens with its own news and re-tells the earlier one only as background. Undated: either."""
+    """Does the later article's lead (its first sentence of article text) re-tell the earlier
+    one? An update or a second version of an item re-tells its news; a new item of a running
+    story opens with its own news and re-tells the earlier one only as background. Undated:
+    either side's lead will do.
+
+    The lead re-tells the earlier article when it has a counterpart there (a matched sentence or
+    an aligned passage: masks `pair_a`, `pair_b`), states no figure the earlier never states
+    (the next stage of an item reports one: a further 20 mln after the first 17 mln, the close
+    after the midday prices) and does not open with an actor its headline names and the
+    earlier never names (another firm's or party's item in the same words).
+    """
     da, db = parse_date(pa.doc.date), parse_date(pb.doc.date)
-    sides = [(pb, pair_b)] if da and db and da < db else [(pa, pair_a)] if da and db and db < da \
-        else [(pa, pair_a), (pb, pair_b)]
-    for p, paired in sides:
+    sides = [(pb, pair_b, pa)] if da and db and da < db else [(pa, pair_a, pb)] if da and db and db < da \
+        else [(pa, pair_a, pb), (pb, pair_b, pa)]
+    for p, paired, other in sides:
         k = lead(p.doc.text, p.tokens, p.sentences, cfg)
-        if k is None or paired[p.sentences[k].t0:p.sentences[k].t1].any():
+        if k is None:
             return True
+        s = p.sentences[k]
+        if paired[s.t0:s.t1].any() and not _new_figures(p, s, other) and not _new_actor(p, s, other):
+            return True
+    return False
+
+
+def _new_figures(p: Profile, s: Sent, other: Profile) -> bool:
+    """Does sentence `s` of `p` state a figure (outside formula) whose value `other` never states,
+    in its text or title ("two mln" states 2,000,000)?"""
+    keys = p.tokens.keys
+    idx = [i for i in range(s.t0, s.t1) if keys[i][:1].isdigit() and not p.formula[i]]
+    if not idx:
+        return False
+    known = figure_values(other.tokens.keys) | figure_values(tokenize(other.doc.title or "").keys)
+    return any(not (figure_values(keys, [i]) & known) for i in idx)
+
+
+def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
+    """Does sentence `s` of `p` open with a name (one of its first three words, capitalised)
+    that `p`'s headline repeats and `other` never names, in its text or title, even respelt?"""
+    title = set(tokenize(p.doc.title or "").keys)
+    keys, flags = p.tokens.keys, p.tokens.flags
+    for i in range(s.t0, min(s.t1, s.t0 + 3)):
+        if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
+            k = keys[i]
+            return k in title and k not in set(other.tokens.keys) \
+                and k not in set(tokenize(other.doc.title or "").keys) and not other.names(k)
     return False
 
 

@@ -9,6 +9,9 @@ capital there says nothing ("Police said ...").
 from __future__ import annotations
 
 import difflib
+import json
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -51,3 +54,37 @@ def mentions(fact: str, words: list[str]) -> bool:
     close = difflib.get_close_matches(fact, [w for w in words if abs(len(w) - len(fact)) <= max(2, len(fact) // 3)
                                              and not w[:1].isdigit()][:MAX_FUZZY * 4], n=1, cutoff=NAME_MATCH)
     return bool(close)
+
+
+@lru_cache(maxsize=1)
+def _numbers() -> tuple[dict[str, float], dict[str, float]]:
+    data = json.loads(resources.files("retold").joinpath("data", "numbers.json").read_text(encoding="utf-8"))
+    return data["words"], data["scales"]
+
+
+def _value(key: str, words: dict[str, float]) -> float | None:
+    """The number a token key states: digits (with thousands commas), a fraction, a number word."""
+    if not key[:1].isdigit():
+        return words.get(key)
+    key = key.replace(",", "")
+    num, _, den = key.partition("/")
+    try:
+        return float(num) / float(den) if den else float(num)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def figure_values(keys: list[str], idx=None) -> set[float]:
+    """The values the figures of a text state, each also times the scale word after it, so
+    "two mln" and "2,000,000" state one value. `idx`: the token positions to read (default: all;
+    number words count only there, a figure's own scale word is read wherever it is)."""
+    words, scales = _numbers()
+    out: set[float] = set()
+    for i in range(len(keys)) if idx is None else idx:
+        v = _value(keys[i], words)
+        if v is None:
+            continue
+        out.add(round(float(v), 6))
+        if i + 1 < len(keys) and keys[i + 1] in scales:
+            out.add(round(v * scales[keys[i + 1]], 6))
+    return out
