@@ -32,7 +32,7 @@ def write() -> None:
         return
     old = json.loads(GATE_FILE.read_text()) if GATE_FILE.exists() else {"figures": {}}
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+        rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True,
                              text=True, timeout=10).stdout.strip() or None
     except (OSError, subprocess.TimeoutExpired):
         rev = None

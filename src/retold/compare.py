@@ -16,6 +16,7 @@ from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
+from .text.contact import contact_tokens
 from .text.facts import fact_mask, figure_values, mentions
 from .text.normalise import FLAG_FIGURE, FLAG_UPPER, FLAG_WORD, Tokens, content_hash, tokenize
 from .text.shingle import shingles
@@ -47,6 +48,7 @@ class Profile:
     name_words: list[str]  # sorted words a respelt name of the other side may be (_name_words)
     seeds: SeedIndex  # the aligner's seed n-grams, sorted
     headlines: np.ndarray  # per token: on a line that reads as a title (headline_tokens)
+    contact: np.ndarray  # per token: in a sentence giving a phone number or an address (text/contact.py)
     # fact -> does one of name_words name it loosely: the same document meets the same names
     # pair after pair, and the fuzzy match is the costly part of _fact_cover
     _named: dict = field(default_factory=dict, repr=False, compare=False)
@@ -75,7 +77,8 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
                    bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
                    sum(not s.chrome for s in sents), grams, form, facts, _name_words(toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
-                   headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share))
+                   headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share),
+                   contact_tokens(doc.text, toks, sents))
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -340,9 +343,11 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     ev = Evidence(
         exact=exact,
         # characters of shared specific text: evidence tokens' own characters
-        chars=int((ta.ends - ta.starts + 1)[ea].sum()),
-        coverage_a=float(ea.sum() / max(1, (~pa.chrome).sum())),
-        coverage_b=float(eb.sum() / max(1, (~pb.chrome).sum())),
+        # a contact line (a tip line, a press office's number) counts contact_weight of its
+        # length: one office's closing lines recur on its unrelated cases, too few to learn
+        chars=int(round(((ta.ends - ta.starts + 1) * np.where(pa.contact, cfg.contact_weight, 1.0))[ea].sum())),
+        coverage_a=float(np.where(pa.contact, cfg.contact_weight, 1.0)[ea].sum() / max(1, (~pa.chrome).sum())),
+        coverage_b=float(np.where(pb.contact, cfg.contact_weight, 1.0)[eb].sum() / max(1, (~pb.chrome).sum())),
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
         same_source=bool(a.source) and a.source == b.source,
         facts_both=cover_both,
