@@ -1,5 +1,7 @@
 import json
 
+import numpy as np
+
 import retold
 from retold import Document
 from retold.config import Config
@@ -214,3 +216,23 @@ def test_one_sources_new_item_retelling_a_part_of_the_last_is_not_a_version():
     assert rel("wire.example") == "reuse"
     assert rel("other.example") == "rewrite"
     assert rel("wire.example", Config(rewrite_version_parallel=0.35)) == "rewrite"  # the rule decides
+
+
+def test_parallel_sentences_keep_a_name_moved_next_door_and_an_age_spelt_out():
+    # A tracker page teases a report in other words: its lead names the victim the report names
+    # one sentence later, and spells the age out. Those facts are kept; the same form filled in
+    # for another victim in another neighbourhood keeps none of them.
+    import sys
+    cmp = sys.modules["retold.compare"]
+    cfg = Config()
+    report = cmp.profile(Document("a", "A 14-year-old boy was shot on Sunday in Fenwick. Police named "
+                                       "him as Dario Venn of Tamsin Street."), cfg)
+
+    def counts(text):
+        tease = cmp.profile(Document("b", text), cfg)
+        none = np.zeros(0, dtype=bool)
+        kept, total = cmp._fact_counts(report, tease, [], [(0, 0, 0.7)], none, none)
+        return kept.tolist(), total.tolist()
+    # [figures, names] over both sides: "14" (kept as "Fourteen"); Sunday and Fenwick on both, Dario, Venn
+    assert counts("Fourteen-year-old Dario Venn was shot on Sunday in Fenwick.") == ([1, 6], [1, 6])
+    assert counts("Seventeen-year-old Omar Kitt was shot on Sunday in Belmont.") == ([0, 2], [1, 6])

@@ -219,7 +219,8 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
     """The facts of what lines up, [figures, names]: how many the other side keeps and how
     many there are. Inside an aligned passage a fact is kept when a shared n-gram covers
     it or the other side's span names it (a respelt name too); between two parallel
-    sentences when the other sentence names it. A copy keeps its facts however it is
+    sentences when the other sentence names it (a figure in any spelling; a name also in the
+    sentences either side of it). A copy keeps its facts however it is
     reworded; a template filled in for another day or company changes its figures or its
     names while the labels around them ("Bank of Japan", "Swiss francs") stay."""
     kept = np.zeros(2, dtype=np.int64)  # [figures, names]
@@ -227,28 +228,42 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
     ka, kb = pa.tokens.keys, pb.tokens.keys
     in_a = np.zeros(len(pa.tokens), dtype=bool)
     in_b = np.zeros(len(pb.tokens), dtype=bool)
-    units = [(t.a0, t.a1, t.b0, t.b1, True) for t in tps]
-    units += [(pa.sentences[i].t0, pa.sentences[i].t1, pb.sentences[j].t0, pb.sentences[j].t1, False)
+    # (a0, a1, b0, b1, passage, names_a, names_b): the spans, and for two parallel sentences the
+    # words around the other one where a name counts as kept (a reworded lead moves "Malik
+    # Causey" into the next sentence; a form filled in for another firm names it nowhere near)
+    na, nb = len(pa.sentences), len(pb.sentences)
+    units = [(t.a0, t.a1, t.b0, t.b1, True, None, None) for t in tps]
+    units += [(pa.sentences[i].t0, pa.sentences[i].t1, pb.sentences[j].t0, pb.sentences[j].t1, False,
+               set(kb[pb.sentences[max(0, j - 1)].t0:pb.sentences[min(nb - 1, j + 1)].t1]),
+               set(ka[pa.sentences[max(0, i - 1)].t0:pa.sentences[min(na - 1, i + 1)].t1]))
               for i, j, _ in strict]
-    for a0, a1, b0, b1, passage in units:
+    for a0, a1, b0, b1, passage, near_b, near_a in units:
         fa, fb = _fact_tokens(pa, a0, a1), _fact_tokens(pb, b0, b1)
         if not passage:  # facts of a sentence inside a passage are counted there already
             fa, fb = fa[~in_a[fa]], fb[~in_b[fb]]
         if len(fa) == 0 and len(fb) == 0:
             continue
-        for facts, covered, keys, other in ((fa, covered_a, ka, set(kb[b0:b1])),
-                                            (fb, covered_b, kb, set(ka[a0:a1]))):
+        for facts, covered, keys, other, near, other_keys in (
+                (fa, covered_a, ka, set(kb[b0:b1]), near_b, kb[b0:b1]),
+                (fb, covered_b, kb, set(ka[a0:a1]), near_a, ka[a0:a1])):
             loose = sorted(other - set(keys[x] for x in facts.tolist()))
+            values = None
             for x in facts.tolist():
                 kind = 0 if keys[x][:1].isdigit() else 1
                 total[kind] += 1
                 if passage and covered[x]:
                     kept[kind] += 1
-                elif (kind == 1 or not passage) and (keys[x] in other or mentions(keys[x], loose)):
-                    # inside a passage a figure must sit where the other side has it (a
-                    # table filled in again reuses its figures in other places); a name may
-                    # be respelt
-                    kept[kind] += 1
+                elif kind == 1 and (keys[x] in other or (near is not None and keys[x] in near)
+                                    or mentions(keys[x], loose)):
+                    kept[kind] += 1  # a name may be respelt, or moved next door
+                elif kind == 0 and not passage:
+                    # inside a passage a figure must sit where the other side has it (a table
+                    # filled in again reuses its figures in other places); between parallel
+                    # sentences it may be spelt out ("14-year-old", "Fourteen-year-old")
+                    if values is None:
+                        values = figure_values(other_keys)
+                    if keys[x] in other or figure_values(keys, [x]) & values:
+                        kept[kind] += 1
         if passage:
             in_a[a0:a1] = True
             in_b[b0:b1] = True
