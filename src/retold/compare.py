@@ -53,6 +53,22 @@ class Profile:
     # pair after pair, and the fuzzy match is the costly part of _fact_cover
     _named: dict = field(default_factory=dict, repr=False, compare=False)
 
+    _title_keys: frozenset | None = field(default=None, repr=False, compare=False)
+    _values: frozenset | None = field(default=None, repr=False, compare=False)
+
+    def title_keys(self) -> frozenset:
+        """The token keys of the record's title (computed once: asked pair after pair)."""
+        if self._title_keys is None:
+            self._title_keys = frozenset(tokenize(self.doc.title or "").keys)
+        return self._title_keys
+
+    def values(self) -> frozenset:
+        """The figure values the text and title state (`text.facts.figure_values`), once."""
+        if self._values is None:
+            self._values = frozenset(figure_values(self.tokens.keys)
+                                     | figure_values(tokenize(self.doc.title or "").keys))
+        return self._values
+
     def names(self, fact: str) -> bool:
         """Does this document name `fact` loosely (`text.facts.mentions` over name_words)?"""
         got = self._named.get(fact)
@@ -185,20 +201,19 @@ def _new_figures(p: Profile, s: Sent, other: Profile) -> bool:
     idx = [i for i in range(s.t0, s.t1) if keys[i][:1].isdigit() and not p.formula[i]]
     if not idx:
         return False
-    known = figure_values(other.tokens.keys) | figure_values(tokenize(other.doc.title or "").keys)
+    known = other.values()
     return any(not (figure_values(keys, [i]) & known) for i in idx)
 
 
 def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
     """Does sentence `s` of `p` open with a name (one of its first three words, capitalised)
     that `p`'s headline repeats and `other` never names, in its text or title, even respelt?"""
-    title = set(tokenize(p.doc.title or "").keys)
     keys, flags = p.tokens.keys, p.tokens.flags
     for i in range(s.t0, min(s.t1, s.t0 + 3)):
         if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
             k = keys[i]
-            return k in title and k not in set(other.tokens.keys) \
-                and k not in set(tokenize(other.doc.title or "").keys) and not other.names(k)
+            return k in p.title_keys() and k not in other.tokens.keys and k not in other.title_keys() \
+                and not other.names(k)
     return False
 
 
