@@ -114,6 +114,17 @@ def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict
     return path, counts
 
 
+def _by_documents(tbl: pa.Table, index: dict[str, int]) -> pa.Table:
+    """Rows in the order of their pair's documents (lower index first), a pair's own rows in
+    the order they came: the tables read the same whatever order the pairs were compared in."""
+    if tbl.num_rows == 0:
+        return tbl
+    ia = np.array([index[x] for x in tbl.column("a").to_pylist()], dtype=np.int64)
+    ib = np.array([index[x] for x in tbl.column("b").to_pylist()], dtype=np.int64)
+    lo, hi = np.minimum(ia, ib), np.maximum(ia, ib)
+    return tbl.take(pa.array(np.lexsort((np.arange(len(lo)), hi, lo))))
+
+
 def _relation_counts(comps: list[Comparison]) -> dict:
     out: dict[str, int] = {}
     for c in comps:
@@ -679,8 +690,8 @@ class LocalEngine:
             yield path
 
     def _compare(self, cand, st, pool) -> dict:
-        # Pairs sorted by first document so consecutive pairs reuse cached tokens.
-        order = np.lexsort((cand.pairs[:, 1], cand.pairs[:, 0])) if len(cand.pairs) else np.zeros(0, int)
+        # pairs that share documents together, so consecutive pairs reuse cached profiles
+        order = stages.compare_order(cand.pairs, int(cand.pairs.max()) + 1 if len(cand.pairs) else 0)
         pairs, anchors = cand.pairs[order], cand.anchors[order]
         tasks = []
         for k, lo in enumerate(range(0, len(pairs), CHUNK_PAIRS)):
@@ -703,10 +714,11 @@ class LocalEngine:
         ids = [d.doc_id for d in docs]
         n = len(docs)
         tables = {}
+        index = {d: i for i, d in enumerate(ids)}
         for name, schema in (("pairs", PAIR_SCHEMA), ("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
             files = sorted((st / "compare").glob(f"chunk-*.{name}.parquet"))
             parts = [pq.read_table(f) for f in files]
-            tables[name] = pa.concat_tables(parts) if parts else schema.empty_table()
+            tables[name] = _by_documents(pa.concat_tables(parts), index) if parts else schema.empty_table()
         exact = self._exact_tables(docs, cand.exact_pairs)
         for name in ("pairs", "passages"):
             tables[name] = pa.concat_tables([exact[name], tables[name]])
@@ -716,7 +728,6 @@ class LocalEngine:
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
         self.reporter.stage("cluster")
-        index = {d: i for i, d in enumerate(ids)}
         pt = tables["pairs"]
         ia = np.array([index[a] for a in pt.column("a").to_pylist()], dtype=np.int64)
         ib = np.array([index[b] for b in pt.column("b").to_pylist()], dtype=np.int64)

@@ -139,6 +139,25 @@ WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")
 PROFILE_CACHE = 4096  # documents whose per-pair work is kept per worker
 
 
+def compare_order(pairs: np.ndarray, n_docs: int) -> np.ndarray:
+    """The order to compare candidate pairs in: a permutation of `pairs` ((m, 2) document
+    indexes) that keeps pairs sharing documents together, so a worker profiles each document
+    about once while it is cached (`compare_pairs`). Documents are numbered by reverse
+    Cuthill-McKee on the candidate graph (which puts linked documents near each other) and the
+    pairs sorted by their two numbers. On the 21k news run a document is profiled 1.2 times
+    instead of 1.6 (README Speed); the results do not depend on the order."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+    g = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs)).tocsr()
+    g = (g + g.T).tocsr()
+    pos = np.empty(n_docs, dtype=np.int64)
+    pos[reverse_cuthill_mckee(g, symmetric_mode=True)] = np.arange(n_docs)
+    q = np.sort(pos[pairs], axis=1)
+    return np.lexsort((q[:, 1], q[:, 0]))
+
+
 def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, cfg: Config,
                   token_cache: dict | None = None,
                   chrome: dict[str, set[int]] | None = None,
