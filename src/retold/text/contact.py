@@ -16,14 +16,27 @@ import numpy as np
 
 from .normalise import Tokens
 
-_CONTACT = re.compile(
+# Three patterns, each asked only where it can match: one alternation over every kind, tried
+# at every character of every text, cost a tenth of a document's whole profile.
+_PHONE = re.compile(
+    r"(?=[\d(+])(?:"  # a phone number starts with a digit, "(" or "+"
     r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"  # (912) 234-2020, 253 856-5808, 909-387-3589
     r"|\b1-8\d\d-[\dA-Za-z]{2,4}-?[\dA-Za-z]{0,5}\b"  # 1-800-78-CRIME, 1-888-222-TIPS
     r"|(?<![\d,.-])\b\d{3}-\d{4}\b(?![\d-])"  # 554-1111 (a local number)
-    r"|\+\d{1,3} \(?\d{1,4}\)? \d{3,4}[ -]?\d{3,4}\b"  # +44 20 7946 0958
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # an e-mail address
-    r"|\bhttps?://\S+|\bwww\.[\w-]+\.\S+",  # a web address
+    r"|\+\d{1,3} \(?\d{1,4}\)? \d{3,4}[ -]?\d{3,4}\b)"  # +44 20 7946 0958
 )
+_MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_WEB = re.compile(r"\bhttps?://\S+|\bwww\.[\w-]+\.\S+")
+
+
+def _hits(text: str) -> list[int]:
+    """Start offsets of the contact details in `text`."""
+    out = [m.start() for m in _PHONE.finditer(text)]
+    if "@" in text:
+        out += [m.start() for m in _MAIL.finditer(text)]
+    if "www." in text or "http" in text:
+        out += [m.start() for m in _WEB.finditer(text)]
+    return out
 
 
 def contact_tokens(text: str, toks: Tokens, sentences) -> np.ndarray:
@@ -32,7 +45,7 @@ def contact_tokens(text: str, toks: Tokens, sentences) -> np.ndarray:
     m = np.zeros(len(toks), dtype=bool)
     if len(toks) == 0:
         return m
-    hits = [x.start() for x in _CONTACT.finditer(text)]
+    hits = _hits(text)
     if not hits:
         return m
     starts = toks.starts
