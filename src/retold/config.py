@@ -144,6 +144,9 @@ class Config:
     # --- engine -----------------------------------------------------------------------------------
     workers: int = 0  # 0 = all cores
     batch_docs: int = 2000  # documents per shard
+    max_memory_gb: float = 0.0  # a run whose measured peak line (io/limits.py: 0.63 GB + 78 bytes a
+    # character of text) is above this stops after ingest with E062; 0: the memory available when
+    # the run starts (README Limits)
 
     def __post_init__(self) -> None:
         """Every value is checked when the object is built (type, range, choice)."""
@@ -153,8 +156,8 @@ class Config:
                 raise RetoldError(Err.E030, "Config", problem)
 
     def fingerprint(self) -> str:
-        """Hash of every option that changes results (not workers/batch size)."""
-        d = {k: v for k, v in asdict(self).items() if k not in ("workers", "batch_docs")}
+        """Hash of every option that changes results (not workers, batch size or memory budget)."""
+        d = {k: v for k, v in asdict(self).items() if k not in ("workers", "batch_docs", "max_memory_gb")}
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,7 +222,7 @@ RANGES: dict[str, Range] = {
     "story_specific_after_days": Range(0),
     "sentence_match": SHARE, "sentence_match_gap": SHARE, "sentence_gap_min_words": Range(0),
     "name_similarity": SHARE, "chrome_date_share": SHARE,
-    "workers": Range(0, 1024), "batch_docs": COUNT,
+    "workers": Range(0, 1024), "batch_docs": COUNT, "max_memory_gb": Range(0),
 }
 
 

@@ -54,6 +54,7 @@ class Err(str, Enum):
     # the spark engine (issue 12)
     E060 = "the spark engine needs PySpark, which is not installed|pip install 'retold[spark]' (or run with --engine local)"
     E061 = "the spark engine could not start Spark (no Java runtime found, or the session failed to start)|install Java 17 or later (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME, and check --master; or run with --engine local"
+    E062 = "the run would need more memory than it may use (its peak grows with the text it holds)|split the input into separate runs of at most the number of documents named (separate --out, no shared --store), or raise max_memory_gb in the config if the machine has the memory"
 
     @property
     def message(self) -> str:

@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..config import Config
 from ..errors import Err, RetoldError, RetoldIssue
+from ..io import limits
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
@@ -383,6 +384,10 @@ class LocalEngine:
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
         timings["ingest"] = time.perf_counter() - t
+        # every text and its sketch stay in memory: stop now rather than be killed hours later
+        too_big = limits.run_memory_check(sum(len(d.text) for d in docs), len(docs), self.cfg.max_memory_gb)
+        if too_big:
+            raise RetoldError(Err.E062, str(out), too_big)
         _CFG = self.cfg
         _PROFILES.clear()  # keyed by document index: never valid across runs
         t = time.perf_counter()

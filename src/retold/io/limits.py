@@ -155,3 +155,48 @@ __all__ = [
     "MAX_LINE_BYTES", "MAX_TEXT_BYTES", "MAX_WARC_RECORD_BYTES", "NotRegularFile",
     "file_type_name", "open_input", "open_regular", "read_capped",
 ]
+
+
+# A whole run's peak memory (the summed RSS of the process tree, two workers), measured on the
+# first 5,000 / 10,000 / 21,268 BBC + Reuters documents (4.6 / 9.6 / 20.9 million characters):
+# 0.99 / 1.33 / 2.25 GB, a line of 0.63 GB plus 78 bytes a character of text
+# (benchmarks/results/2026-11-30-memory-scale.json; README Limits). A run holds every text and
+# its sketch in memory, so this is what to plan by.
+RUN_MEMORY_FIXED = 630 * 2**20
+RUN_MEMORY_PER_CHAR = 78
+
+
+def run_memory_estimate(total_chars: int) -> int:
+    """Bytes a run over `total_chars` characters of text is expected to peak at."""
+    return RUN_MEMORY_FIXED + RUN_MEMORY_PER_CHAR * int(total_chars)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the machine has available now (Linux's MemAvailable; None where it
+    cannot be read)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def run_memory_check(total_chars: int, n_docs: int, max_gb: float) -> str | None:
+    """None when a run of `n_docs` documents over `total_chars` characters fits in `max_gb`
+    gigabytes (0: the memory available now); else why not and how many documents would."""
+    budget = max_gb * 2**30 if max_gb > 0 else available_memory()
+    need = run_memory_estimate(total_chars)
+    if budget is None or need <= budget:
+        return None
+    per_doc = RUN_MEMORY_PER_CHAR * total_chars / max(1, n_docs)
+    fits = max(0, int((budget - RUN_MEMORY_FIXED) / per_doc)) if per_doc > 0 else n_docs
+    where = f"max_memory_gb = {max_gb:g}" if max_gb > 0 else "available on this machine now"
+    return (f"{n_docs:,} documents, {total_chars:,} characters: about {need / 2**30:.1f} GB "
+            f"(0.63 GB + 78 bytes a character, README Limits), over {budget / 2**30:.1f} GB "
+            f"({where}); about {fits:,} such documents fit")
