@@ -150,11 +150,6 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
     return data[:cap], len(data) > cap
 
 
-__all__ = [
-    "GZIP_BOMB_FLOOR", "GzipBomb", "MAX_DOCUMENT_CHARS", "MAX_GZIP_RATIO", "MAX_HTML_BYTES",
-    "MAX_LINE_BYTES", "MAX_TEXT_BYTES", "MAX_WARC_RECORD_BYTES", "NotRegularFile",
-    "file_type_name", "open_input", "open_regular", "read_capped",
-]
 
 
 # A whole run's peak memory (the summed RSS of the process tree, two workers), measured on the
@@ -200,3 +195,11 @@ def run_memory_check(total_chars: int, n_docs: int, max_gb: float) -> str | None
     return (f"{n_docs:,} documents, {total_chars:,} characters: about {need / 2**30:.1f} GB "
             f"(0.63 GB + 78 bytes a character, README Limits), over {budget / 2**30:.1f} GB "
             f"({where}); about {fits:,} such documents fit")
+
+
+__all__ = [
+    "GZIP_BOMB_FLOOR", "GzipBomb", "MAX_DOCUMENT_CHARS", "MAX_GZIP_RATIO", "MAX_HTML_BYTES",
+    "MAX_LINE_BYTES", "MAX_TEXT_BYTES", "MAX_WARC_RECORD_BYTES", "NotRegularFile",
+    "RUN_MEMORY_FIXED", "RUN_MEMORY_PER_CHAR", "available_memory", "file_type_name", "open_input",
+    "open_regular", "read_capped", "run_memory_check", "run_memory_estimate",
+]
