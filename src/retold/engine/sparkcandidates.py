@@ -11,6 +11,7 @@ import numpy as np
 from ..config import Config
 from ..sketch.lsh import band_buckets, lsh_params
 from . import stages
+from .storycache import representatives
 
 
 def _bucket_rows(bands: int, rows: int, shard: tuple[int, np.ndarray]):
@@ -99,9 +100,8 @@ def candidates(spark, batch: stages.SketchBatch, dates: list[str | None], cfg: C
         Pairs sorted by (a, b), as `stages.candidates` returns them.
     """
     from pyspark.sql import functions as F
-    n = len(batch.content_hashes)
     rep, exact = stages.exact_groups(batch.content_hashes, dates, ids)
-    reps = np.flatnonzero(rep == np.arange(n))
+    reps = representatives(rep)
     lsh = lsh_pairs(spark, batch.signatures[reps], cfg, slices).withColumn("anchors", F.lit(0).cast("long"))
     anc = anchor_pairs(spark, [batch.anchors[i] for i in reps], cfg, slices)
     # one row per pair, keeping its anchor count (0 when only LSH found it)

@@ -20,6 +20,7 @@ from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokeniz
 from ..text.shingle import shingles
 from ..text.titles import learn_title_chrome, strip_title
 from ..errors import Err, RetoldError
+from .storycache import representatives
 from ..story import StoryModel, batch_stories, build_model, day_numbers, stream_model, stream_stories
 
 
@@ -81,9 +82,8 @@ def exact_groups(content_hashes: list[str], dates: list[str | None],
 
 def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
                ids: list[str] | None = None) -> Candidates:
-    n = len(batch.content_hashes)
     rep, exact = exact_groups(batch.content_hashes, dates, ids)
-    reps = np.flatnonzero(rep == np.arange(n))
+    reps = representatives(rep)
     lsh = lsh_candidates(batch.signatures[reps], cfg.near_threshold, cfg.max_bucket, cfg.lsh_fp_weight)
     anc_pairs, anc_counts = anchor_candidates([batch.anchors[i] for i in reps], cfg.anchor_max_df,
                                               cfg.min_anchors, cfg.max_candidates_per_doc)
@@ -124,7 +124,7 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.n
     LSH banded for recall (`dedup_lsh_recall` at the threshold itself) proposes them from the
     signatures, the n-gram sets decide (no false positive is left).
     Returns (m, 2) document indices (a < b) and their Jaccard."""
-    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    reps = representatives(rep)
     params = recall_params(cfg.near_threshold, cfg.num_perm, cfg.dedup_lsh_recall)
     cand = lsh_candidates(sk.signatures[reps], cfg.near_threshold, cfg.max_bucket, params=params)
     cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
@@ -187,7 +187,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     groups of `model` (one row per exact-group representative, in document order): across
     sites over a loose cut of the stories (`formula_story_link`), within one site over the
     stories as reported (`story_link`; `site_labels` when they are already cut)."""
-    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    reps = representatives(rep)
     site = _site_codes([sources[i] for i in reps])
     if site_labels is None:
         site_labels = batch_stories(model, cfg.story_link, also=[cfg.formula_story_link])
@@ -209,7 +209,7 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
     shared by several sites, or one site's tip line or paywall notice, does not make unrelated
     reports one story. `days`: per representative (StoryModel.days); `dates`: every
     document's date (none: the per-site rule sees no dates and finds nothing)."""
-    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    reps = representatives(rep)
     syndicated = syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
                                   cfg.formula_min_sources, days, cfg.formula_min_span_days)
     # every document with its own site and date, not its exact group's representative (which
@@ -269,7 +269,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
     document, None where unknown) gives those of other documents (an incremental run's
     stored ones). `mapper`: an ordered map (a worker pool's imap) the features are computed
     with."""
-    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    reps = representatives(rep)
     sub = [docs[i] for i in reps]
     known = None
     if earlier is not None and unchanged is not None and earlier.features is not None:
@@ -283,7 +283,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
             unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryBatch:
     """The story model (`story_model`) and the story label of each representative."""
-    reps = np.flatnonzero(rep == np.arange(len(rep)))
+    reps = representatives(rep)
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
     model = story_model(docs, rep, cfg, earlier, unchanged, mapper, features)
