@@ -44,6 +44,10 @@ STORY_FEATURES = pa.schema([
     ("features", pa.string()), ("article_ctx", pa.string()), ("article", pa.string()),
 ])
 
+# --- stage files the store reads from a run folder (io/store.py) --------------------------
+CHROME = pa.schema([("source", pa.string()), ("hash", pa.uint64())])  # stages/chrome.parquet
+DROPPED = pa.schema([("a", pa.string()), ("b", pa.string())])  # stages/dropped.parquet
+
 # --- the store (io/store.py): DuckDB column types of every stored table ------------------
 _S, _F, _I = "VARCHAR", "DOUBLE", "BIGINT"
 STORE_TABLES: dict[str, list[tuple[str, str]]] = {

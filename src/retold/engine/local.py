@@ -45,7 +45,8 @@ from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
-from ..schema import EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA, PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
+from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
+from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
 from . import incremental, stages, storycache
 from .processes import die_with_parent
 from .progress import Reporter
@@ -470,8 +471,7 @@ class LocalEngine:
         keep = incremental.to_compare(cand, inc, moved)
         inc.family_edges, drop = incremental.stale_pairs(inc, cand, keep)
         write_parquet_atomic(pa.table({"a": [docs[i].doc_id for i, _ in drop],
-                                       "b": [docs[j].doc_id for _, j in drop]},
-                                      schema=pa.schema([("a", pa.string()), ("b", pa.string())])),
+                                       "b": [docs[j].doc_id for _, j in drop]}, schema=DROPPED_SCHEMA),
                              out / "stages" / DROPPED_FILE)
         sb.pair_scores = sb.pair_scores[keep]
         return incremental.select(cand, keep, inc.new), sb
@@ -907,7 +907,7 @@ def _watch(pool, results):
 def _chrome_table(chrome: dict[str, set[int]]) -> pa.Table:
     """Site chrome as (source, line hash) rows, sorted, for the store."""
     rows = sorted((src, h) for src, lines in chrome.items() for h in lines)
-    return pa.table({"source": [r[0] for r in rows], "hash": pa.array([r[1] for r in rows], pa.uint64())})
+    return pa.table({"source": [r[0] for r in rows], "hash": [r[1] for r in rows]}, schema=CHROME_SCHEMA)
 
 
 def _probe_store(path: Path) -> None:
