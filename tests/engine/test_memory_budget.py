@@ -38,6 +38,7 @@ def test_the_check_names_how_many_documents_fit():
     msg = limits.run_memory_check(10_000_000, 10_000, need / 2**30 / 2)
     fits = int(msg.rsplit("about ", 1)[1].split()[0].replace(",", ""))
     assert 0 < fits < 10_000
+    assert "not even" in limits.run_memory_check(10_000_000, 10_000, 0.1)  # under the fixed part
     assert limits.available_memory() is None or limits.available_memory() > 0
 
 

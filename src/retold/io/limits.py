@@ -192,9 +192,11 @@ def run_memory_check(total_chars: int, n_docs: int, max_gb: float) -> str | None
     per_doc = RUN_MEMORY_PER_CHAR * total_chars / max(1, n_docs)
     fits = max(0, int((budget - RUN_MEMORY_FIXED) / per_doc)) if per_doc > 0 else n_docs
     where = f"max_memory_gb = {max_gb:g}" if max_gb > 0 else "available on this machine now"
+    fit = (f"about {fits:,} such documents fit" if fits > 0 else
+           f"not even the {RUN_MEMORY_FIXED / 2**30:.2f} GB every run needs fits")
     return (f"{n_docs:,} documents, {total_chars:,} characters: about {need / 2**30:.1f} GB "
             f"(0.63 GB + 78 bytes a character, README Limits), over {budget / 2**30:.1f} GB "
-            f"({where}); about {fits:,} such documents fit")
+            f"({where}); {fit}")
 
 
 __all__ = [
