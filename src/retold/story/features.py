@@ -44,6 +44,26 @@ def _starts_sentence(gap: str) -> bool:
     return bool(g) and g[-1] in ".!?:"
 
 
+# key -> (kind, number feature or None, word feature or None); kind 0: a figure, 1: a word that
+# is no feature (a function word, too short), 2: a content word. The same keys come back in
+# every document: building their feature strings once halves the loop below.
+_INFO: dict[str, tuple[int, str | None, str | None]] = {}
+_INFO_MAX = 1 << 20  # keys remembered (a vocabulary this big is a crawl's junk)
+
+
+def _info(key: str) -> tuple[int, str | None, str | None]:
+    got = _INFO.get(key)
+    if got is None:
+        if key[0].isdigit():
+            got = (0, "n:" + key.replace(",", ""), None)
+        else:
+            num = "n:" + NUMBER_WORDS[key] if key in NUMBER_WORDS else None
+            got = (1, num, None) if key in STOPWORDS or len(key) < 3 else (2, num, "w:" + stem(key))
+        if len(_INFO) < _INFO_MAX:
+            _INFO[key] = got
+    return got
+
+
 def event_features(text: str, title: str | None = None, name_weight: float = 3.0) -> Counter:
     """Feature -> count (names count `name_weight` extra) for one document."""
     out: Counter = Counter()
@@ -54,16 +74,13 @@ def event_features(text: str, title: str | None = None, name_weight: float = 3.0
         starts, ends = toks.starts.tolist(), toks.ends.tolist()
         prev_name = None  # (token index, key) of a name just before
         for k, key in enumerate(toks.keys):
-            if key[0].isdigit():
-                out["n:" + key.replace(",", "")] += 1
+            kind, num, word = _info(key)
+            if num is not None:
+                out[num] += 1
+            if kind != 2:
                 prev_name = None
                 continue
-            if key in NUMBER_WORDS:
-                out["n:" + NUMBER_WORDS[key]] += 1
-            if key in STOPWORDS or len(key) < 3:
-                prev_name = None
-                continue
-            out["w:" + stem(key)] += 1
+            out[word] += 1
             s = starts[k]
             # sentence starts only matter for capitalised words: test those alone
             if (part[s].isupper() and not part[s:ends[k]].isupper()
