@@ -7,6 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from retold import schema
+
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
 
@@ -27,23 +29,9 @@ def write_table(path: Path, rows: list[dict], schema: pa.Schema) -> None:
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
 
 
-DOC_SCHEMA = pa.schema([("doc_id", pa.string()), ("text", pa.string()), ("title", pa.string()),
-                        ("date", pa.string()), ("source", pa.string()), ("url", pa.string()),
-                        ("origin", pa.string()), ("chars", pa.int64())])
-PAIR_SCHEMA = pa.schema([("a", pa.string()), ("b", pa.string()), ("relation", pa.string()),
-                         ("resemblance", pa.float64()), ("containment_a", pa.float64()),
-                         ("containment_b", pa.float64()), ("story", pa.float64()),
-                         ("direction", pa.string()), ("direction_confidence", pa.float64()),
-                         ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
-                         ("residual", pa.float64()), ("anchors", pa.int64())])
-PASSAGE_SCHEMA = pa.schema([("a", pa.string()), ("b", pa.string()), ("a_start", pa.int64()),
-                            ("a_end", pa.int64()), ("b_start", pa.int64()), ("b_end", pa.int64()),
-                            ("identity", pa.float64())])
-EDIT_SCHEMA = pa.schema([("a", pa.string()), ("b", pa.string()), ("type", pa.string()),
-                         ("a_start", pa.int64()), ("a_end", pa.int64()), ("b_start", pa.int64()),
-                         ("b_end", pa.int64()), ("a_text", pa.string()), ("b_text", pa.string())])
-FAMILY_SCHEMA = pa.schema([("doc_id", pa.string()), ("family_id", pa.string()),
-                           ("story_id", pa.string())])
+# the product's own table schemas: a fake run is shaped by the contract, not by a copy of it
+DOC_SCHEMA, PAIR_SCHEMA = schema.DOCUMENTS, schema.PAIRS
+PASSAGE_SCHEMA, EDIT_SCHEMA, FAMILY_SCHEMA = schema.PASSAGES, schema.EDITS, schema.FAMILIES
 
 
 def pair_row(a: str, b: str, relation: str, score: float, **extra) -> dict:

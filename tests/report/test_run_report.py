@@ -140,7 +140,9 @@ def test_extra_columns_other_id_types_and_evidence(run_dir):
     pairs = pairs.append_column("something_new", pa.array(["x"] * pairs.num_rows))
     assert pairs["relation"].to_pylist()[1] == "reuse"
     evidence = [None, ["B has injected junk words", "<b>A</b> is longer"], None]
-    pairs = pairs.append_column("direction_evidence", pa.array(evidence, pa.list_(pa.string())))
+    # a pipeline that writes its evidence as a list, not as the contract's "; "-joined string
+    pairs = pairs.set_column(pairs.schema.get_field_index("direction_evidence"), "direction_evidence",
+                             pa.array(evidence, pa.list_(pa.string())))
     pq.write_table(pairs, run_dir / "pairs.parquet")
     card = cards(render_run_report(run_dir))[0]
     assert "B has injected junk words" in card and "&lt;b&gt;A&lt;/b&gt; is longer" in card
