@@ -222,16 +222,15 @@ def test_parallel_sentences_keep_a_name_moved_next_door_and_an_age_spelt_out():
     # A tracker page teases a report in other words: its lead names the victim the report names
     # one sentence later, and spells the age out. Those facts are kept; the same form filled in
     # for another victim in another neighbourhood keeps none of them.
-    import sys
-    cmp = sys.modules["retold.compare"]
+    from retold.compare import _fact_counts, profile
     cfg = Config()
-    report = cmp.profile(Document("a", "A 14-year-old boy was shot on Sunday in Fenwick. Police named "
+    report = profile(Document("a", "A 14-year-old boy was shot on Sunday in Fenwick. Police named "
                                        "him as Dario Venn of Tamsin Street."), cfg)
 
     def counts(text):
-        tease = cmp.profile(Document("b", text), cfg)
+        tease = profile(Document("b", text), cfg)
         none = np.zeros(0, dtype=bool)
-        kept, total = cmp._fact_counts(report, tease, [], [(0, 0, 0.7)], none, none)
+        kept, total = _fact_counts(report, tease, [], [(0, 0, 0.7)], none, none)
         return kept.tolist(), total.tolist()
     # [figures, names] over both sides: "14" (kept as "Fourteen"); Sunday and Fenwick on both, Dario, Venn
     assert counts("Fourteen-year-old Dario Venn was shot on Sunday in Fenwick.") == ([1, 6], [1, 6])

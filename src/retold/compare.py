@@ -53,20 +53,27 @@ class Profile:
     # pair after pair, and the fuzzy match is the costly part of _fact_cover
     _named: dict = field(default_factory=dict, repr=False, compare=False)
 
+    # what the lead test asks of the other side pair after pair, computed once
+    _title: list[str] | None = field(default=None, repr=False, compare=False)
     _title_keys: frozenset | None = field(default=None, repr=False, compare=False)
     _values: frozenset | None = field(default=None, repr=False, compare=False)
 
+    def title_tokens(self) -> list[str]:
+        """The token keys of the record's title, in order."""
+        if self._title is None:
+            self._title = tokenize(self.doc.title or "").keys
+        return self._title
+
     def title_keys(self) -> frozenset:
-        """The token keys of the record's title (computed once: asked pair after pair)."""
+        """The token keys of the record's title, as a set."""
         if self._title_keys is None:
-            self._title_keys = frozenset(tokenize(self.doc.title or "").keys)
+            self._title_keys = frozenset(self.title_tokens())
         return self._title_keys
 
     def values(self) -> frozenset:
-        """The figure values the text and title state (`text.facts.figure_values`), once."""
+        """The figure values the text and title state (`text.facts.figure_values`)."""
         if self._values is None:
-            self._values = frozenset(figure_values(self.tokens.keys)
-                                     | figure_values(tokenize(self.doc.title or "").keys))
+            self._values = frozenset(figure_values(self.tokens.keys) | figure_values(self.title_tokens()))
         return self._values
 
     def names(self, fact: str) -> bool:
@@ -243,35 +250,34 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
     ka, kb = pa.tokens.keys, pb.tokens.keys
     in_a = np.zeros(len(pa.tokens), dtype=bool)
     in_b = np.zeros(len(pb.tokens), dtype=bool)
-    # (a0, a1, b0, b1, passage, names_a, names_b): the spans, and for two parallel sentences the
-    # words around the other one where a name counts as kept (a reworded lead moves "Malik
-    # Causey" into the next sentence; a form filled in for another firm names it nowhere near)
-    na, nb = len(pa.sentences), len(pb.sentences)
-    units = [(t.a0, t.a1, t.b0, t.b1, True, None, None) for t in tps]
-    units += [(pa.sentences[i].t0, pa.sentences[i].t1, pb.sentences[j].t0, pb.sentences[j].t1, False,
-               set(kb[pb.sentences[max(0, j - 1)].t0:pb.sentences[min(nb - 1, j + 1)].t1]),
-               set(ka[pa.sentences[max(0, i - 1)].t0:pa.sentences[min(na - 1, i + 1)].t1]))
+    # (a0, a1, b0, b1, passage, i, j): the spans, and for two parallel sentences their indexes,
+    # for the words around the other one where a name counts as kept (a reworded lead moves
+    # "Malik Causey" into the next sentence; a form filled in for another firm names it nowhere near)
+    units = [(t.a0, t.a1, t.b0, t.b1, True, -1, -1) for t in tps]
+    units += [(pa.sentences[i].t0, pa.sentences[i].t1, pb.sentences[j].t0, pb.sentences[j].t1, False, i, j)
               for i, j, _ in strict]
-    for a0, a1, b0, b1, passage, near_b, near_a in units:
+    for a0, a1, b0, b1, passage, i, j in units:
         fa, fb = _fact_tokens(pa, a0, a1), _fact_tokens(pb, b0, b1)
         if not passage:  # facts of a sentence inside a passage are counted there already
             fa, fb = fa[~in_a[fa]], fb[~in_b[fb]]
         if len(fa) == 0 and len(fb) == 0:
             continue
-        for facts, covered, keys, other, near, other_keys in (
-                (fa, covered_a, ka, set(kb[b0:b1]), near_b, kb[b0:b1]),
-                (fb, covered_b, kb, set(ka[a0:a1]), near_a, ka[a0:a1])):
+        for facts, covered, keys, other, other_p, k, other_keys in (
+                (fa, covered_a, ka, set(kb[b0:b1]), pb, j, kb[b0:b1]),
+                (fb, covered_b, kb, set(ka[a0:a1]), pa, i, ka[a0:a1])):
             loose = sorted(other - set(keys[x] for x in facts.tolist()))
-            values = None
+            values = near = None
             for x in facts.tolist():
                 kind = 0 if keys[x][:1].isdigit() else 1
                 total[kind] += 1
                 if passage and covered[x]:
                     kept[kind] += 1
-                elif kind == 1 and (keys[x] in other or (near is not None and keys[x] in near)
-                                    or mentions(keys[x], loose)):
-                    kept[kind] += 1  # a name may be respelt, or moved next door
-                elif kind == 0 and not passage:
+                elif kind == 1:
+                    if keys[x] not in other and not passage and near is None:
+                        near = _around(other_p, k)
+                    if keys[x] in other or (near is not None and keys[x] in near) or mentions(keys[x], loose):
+                        kept[kind] += 1  # a name may be respelt, or moved next door
+                elif not passage:
                     # inside a passage a figure must sit where the other side has it (a table
                     # filled in again reuses its figures in other places); between parallel
                     # sentences it may be spelt out ("14-year-old", "Fourteen-year-old")
@@ -283,6 +289,12 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
             in_a[a0:a1] = True
             in_b[b0:b1] = True
     return kept, total
+
+
+def _around(p: Profile, k: int) -> set[str]:
+    """The token keys of sentence `k` of `p` and of the sentences either side of it."""
+    s = p.sentences
+    return set(p.tokens.keys[s[max(0, k - 1)].t0:s[min(len(s) - 1, k + 1)].t1])
 
 
 def _fact_agreement(kept: np.ndarray, total: np.ndarray, min_facts: int = 6) -> float | None:
@@ -370,14 +382,16 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         fact_cover=cover,
         specific=float((ea.sum() + eb.sum()) / max(1, ma.sum() + mb.sum())),
     )
+    # a contact line (a tip line, a press office's number) counts contact_weight of its length:
+    # one office's closing lines recur on its unrelated cases, too few times to learn as formula
+    weight_a = np.where(pa.contact, cfg.contact_weight, 1.0)
+    weight_b = np.where(pb.contact, cfg.contact_weight, 1.0)
     ev = Evidence(
         exact=exact,
         # characters of shared specific text: evidence tokens' own characters
-        # a contact line (a tip line, a press office's number) counts contact_weight of its
-        # length: one office's closing lines recur on its unrelated cases, too few to learn
-        chars=int(round(((ta.ends - ta.starts + 1) * np.where(pa.contact, cfg.contact_weight, 1.0))[ea].sum())),
-        coverage_a=float(np.where(pa.contact, cfg.contact_weight, 1.0)[ea].sum() / max(1, (~pa.chrome).sum())),
-        coverage_b=float(np.where(pb.contact, cfg.contact_weight, 1.0)[eb].sum() / max(1, (~pb.chrome).sum())),
+        chars=int(round(((ta.ends - ta.starts + 1) * weight_a)[ea].sum())),
+        coverage_a=float(weight_a[ea].sum() / max(1, (~pa.chrome).sum())),
+        coverage_b=float(weight_b[eb].sum() / max(1, (~pb.chrome).sum())),
         length_ratio=min(pa.n_sentences, pb.n_sentences) / max(1, pa.n_sentences, pb.n_sentences),
         same_source=bool(a.source) and a.source == b.source,
         facts_both=cover_both,

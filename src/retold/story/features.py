@@ -48,7 +48,7 @@ def _starts_sentence(gap: str) -> bool:
 # is no feature (a function word, too short), 2: a content word. The same keys come back in
 # every document: building their feature strings once halves the loop below.
 _INFO: dict[str, tuple[int, str | None, str | None]] = {}
-_INFO_MAX = 1 << 20  # keys remembered (a vocabulary this big is a crawl's junk)
+_INFO_MAX = 1 << 18  # keys remembered, as many as `stem` caches (bounded memory per worker)
 
 
 def _info(key: str) -> tuple[int, str | None, str | None]:
