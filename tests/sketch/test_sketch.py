@@ -79,3 +79,32 @@ def test_recall_params_propose_a_pair_at_the_threshold_with_the_asked_chance():
         # one more row per band would miss the target: the banding is the most selective one
         more = 128 // (rows + 1)
         assert 1 - (1 - threshold ** (rows + 1)) ** more < recall
+
+
+def test_token_signatures_equal_signatures_of_the_shingles():
+    from retold.sketch.minhash import token_signatures
+    from retold.text.shingle import shingles
+    rng = np.random.default_rng(4)
+    docs = [rng.integers(0, 2**63, size=n, dtype=np.uint64) for n in (0, 1, 3, 5, 6, 40, 400)]
+    docs.append(np.tile(docs[-1][:10], 8))  # repeated n-grams count once
+    offsets = np.cumsum([0] + [len(d) for d in docs])
+    got = token_signatures(np.concatenate(docs), offsets, 5, num_perm=64, seed=2)
+    want = signatures([shingles(d, 5) for d in docs], num_perm=64, seed=2)
+    assert np.array_equal(got, want)
+    assert (got[0] == 0xFFFFFFFF).all() and not (got[1] == 0xFFFFFFFF).all()
+
+
+def test_pair_jaccards_are_exact():
+    from retold.classify import shingle_overlap
+    from retold.sketch.jaccard import pair_jaccards
+    from retold.text.shingle import shingles
+    rng = np.random.default_rng(5)
+    base = rng.integers(0, 50, size=300, dtype=np.uint64)  # a small vocabulary: repeated n-grams
+    docs = [base, np.concatenate([base[:200], rng.integers(0, 50, size=100, dtype=np.uint64)]),
+            base[:3], np.zeros(0, dtype=np.uint64), base[::-1].copy()]
+    offsets = np.cumsum([0] + [len(d) for d in docs])
+    pairs = np.array([(0, 1), (0, 2), (2, 3), (1, 4), (0, 0)])
+    got = pair_jaccards(np.concatenate(docs), offsets, 5, pairs)
+    want = [shingle_overlap(shingles(docs[i], 5), shingles(docs[j], 5))[0] for i, j in pairs]
+    assert np.allclose(got, want) and got[-1] == 1.0 and got[2] == 0.0
+    assert 0 < got[0] < 1

@@ -18,6 +18,7 @@ stage (the final tables), the report and the store are cheap and done again on e
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -45,6 +46,7 @@ from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
+from ..text.tokenscan import scan_texts
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
 from . import incremental, stages, storycache
@@ -351,19 +353,17 @@ class LocalEngine:
         return run_info
 
     def _dedup_sketch(self, docs, st, pool) -> stages.DedupSketch:
+        """The sketch of every document; its checkpoint keeps the content hashes and the
+        signatures (the costly part), not the token hashes, which are scanned again on a
+        resume (writing them took longer than that)."""
         path = st / "dedup_sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
-            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"],
-                                      _ragged(z["shingle_flat"], z["shingle_lengths"]))
-        parts = self._sharded(stages.dedup_sketch, docs, pool)
-        sk = stages.DedupSketch([h for p in parts for h in p.content_hashes],
-                                np.concatenate([p.signatures for p in parts]),
-                                [x for p in parts for x in p.shingles])
-        flat, lengths = _flat(sk.shingles)
+            tokens, offsets = scan_texts([d.text for d in docs])
+            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"], tokens, offsets)
+        sk = stages.DedupSketch.concat(self._sharded(stages.dedup_sketch, docs, pool))
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures,
-                 shingle_flat=flat, shingle_lengths=lengths)
+        np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures)
         os.replace(tmp, path)
         return sk
 
@@ -504,12 +504,14 @@ class LocalEngine:
             return docs, issues
         issues: list[RetoldIssue] = []
         docs = []
-        for d in iter_documents(inputs, issues):
-            docs.append(d)
-            self.reporter.advance()
-        if not docs:
-            raise RetoldError(Err.E021, ", ".join(inputs))
-        write_parquet_atomic(documents_table(docs), out / "documents.parquet")
+        with _collector_paused():
+            for d in iter_documents(inputs, issues):
+                docs.append(d)
+                self.reporter.advance()
+            if not docs:
+                raise RetoldError(Err.E021, ", ".join(inputs))
+            table = documents_table(docs)
+        write_parquet_atomic(table, out / "documents.parquet")
         write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues], done)
         return docs, issues
 
@@ -818,6 +820,20 @@ class LocalEngine:
                              b_end=len(b.text), identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while documents are read: they are many long-lived
+    objects and no cycles, and its passes over them were a quarter of ingest's time (110k
+    documents: reading 4.2 -> 3.5 s, their table 1.5 -> 0.6 s)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

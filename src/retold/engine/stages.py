@@ -14,10 +14,12 @@ from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
 from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams
 from ..sketch.lsh import lsh_candidates, recall_params
-from ..sketch.minhash import signatures
+from ..sketch.jaccard import pair_jaccards
+from ..sketch.minhash import signatures, token_signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokenize
 from ..text.shingle import shingles
+from ..text.tokenscan import scan_texts
 from ..text.titles import learn_title_chrome, strip_title
 from ..errors import Err, RetoldError
 from .storycache import representatives
@@ -102,21 +104,31 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
 @dataclass
 class DedupSketch:
     """What near-duplicate mode needs of each document: its content hash, its MinHash
-    signature and its distinct word n-gram hashes (for the exact Jaccard of a candidate)."""
+    signature and its token hashes (`text.tokenscan`: the n-gram sets are made from them for
+    the documents in a candidate pair only)."""
 
     content_hashes: list[str]
     signatures: np.ndarray  # (n, num_perm) uint32
-    shingles: list[np.ndarray]  # sorted distinct n-gram hashes per document
+    tokens: np.ndarray  # uint64, every document's token hashes, flat
+    offsets: np.ndarray  # int64 (n + 1,): document d's tokens are tokens[offsets[d]:offsets[d + 1]]
+
+    @staticmethod
+    def concat(parts: list["DedupSketch"]) -> "DedupSketch":
+        """One sketch of shards made in order."""
+        shift = np.cumsum([0] + [len(p.tokens) for p in parts[:-1]], dtype=np.int64)
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + k for p, k in zip(parts, shift)]).astype(np.int64)
+        return DedupSketch([h for p in parts for h in p.content_hashes],
+                           np.concatenate([p.signatures for p in parts]),
+                           np.concatenate([p.tokens for p in parts]), offsets)
 
 
 def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
-    """Tokenise and hash once: content hash, n-gram set and signature of each text."""
-    hashes, sets = [], []
-    for text in texts:
-        h = token_hashes(text)
-        hashes.append(hash_of_tokens(h))
-        sets.append(np.unique(shingles(h, cfg.shingle_n)))
-    return DedupSketch(hashes, signatures(sets, cfg.num_perm, cfg.seed), sets)
+    """Tokenise and hash once (compiled scan, `text.tokenscan`): content hash, token hashes
+    and signature of each text."""
+    tokens, offsets = scan_texts(texts)
+    hashes = [hash_of_tokens(tokens[lo:hi]) for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    return DedupSketch(hashes, token_signatures(tokens, offsets, cfg.shingle_n, cfg.num_perm, cfg.seed),
+                       tokens, offsets)
 
 
 def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
@@ -130,7 +142,7 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.n
     cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
-    sims = np.array([shingle_overlap(sk.shingles[i], sk.shingles[j], unique=True)[0] for i, j in cand.tolist()])
+    sims = pair_jaccards(sk.tokens, sk.offsets, cfg.shingle_n, cand)
     keep = sims >= cfg.near_threshold
     return cand[keep], sims[keep]
 

@@ -1,18 +1,21 @@
-"""MinHash signatures for many documents at once.
+"""MinHash signatures for many documents at once, compiled (numba).
 
-All shingles of a batch are hashed together (one numpy pass per group of permutations)
-and reduced per document with `minimum.reduceat`, instead of one numpy call per document.
 Permutation k is h_k(x) = (a_k * x + b_k) mod 2^64, keeping the high 32 bits
 (multiply-shift hashing, a_k odd): the shingle hashes are already well mixed 64-bit values,
 so two cheap operations per element give min-wise behaviour as good as a full mixer
-(tests/sketch checks the estimates).
+(tests/sketch checks the estimates). One compiled loop over all documents' shingles fills
+the signature matrix in place: no temporary per permutation block, no call per document.
 """
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
+from ..text.shingle import _M1, _M2, _MUL
 
 EMPTY = np.uint32(0xFFFFFFFF)
+_S32 = np.uint64(32)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def salts(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -22,23 +25,63 @@ def salts(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def signatures(shingle_sets: list[np.ndarray], num_perm: int = 128, seed: int = 1,
-               perm_block: int = 16) -> np.ndarray:
+@njit(cache=True, inline="always")
+def _fold(row, x, a, b):
+    for p in range(len(a)):  # branch-free, so the loop is vectorised (2.3x the if-store)
+        row[p] = min(row[p], np.uint32((a[p] * x + b[p]) >> _S32))
+
+
+@njit(cache=True)
+def _sign_sets(flat, offsets, a, b, sig):
+    for d in range(len(offsets) - 1):
+        row = sig[d]
+        for i in range(offsets[d], offsets[d + 1]):
+            _fold(row, flat[i], a, b)
+
+
+@njit(cache=True)
+def _sign_tokens(tokens, offsets, n, a, b, sig):
+    """`_sign_sets` of each document's word n-gram hashes (`text.shingle.shingles`, computed
+    here as they are folded in, so they are never stored)."""
+    for d in range(len(offsets) - 1):
+        lo, hi = offsets[d], offsets[d + 1]
+        if hi == lo:
+            continue
+        m = min(n, hi - lo)
+        row = sig[d]
+        for s in range(lo, hi - m + 1):
+            acc = np.uint64(0)
+            for k in range(m):
+                acc = (acc * _MUL) ^ tokens[s + k]
+            x = acc + np.uint64(m)
+            x = x ^ (x >> _S30)
+            x = x * _M1
+            x = x ^ (x >> _S27)
+            x = x * _M2
+            _fold(row, x ^ (x >> _S31), a, b)
+
+
+def signatures(shingle_sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """uint32 signatures, shape (len(shingle_sets), num_perm). An empty set gets all-EMPTY."""
-    n_docs = len(shingle_sets)
-    sig = np.full((n_docs, num_perm), EMPTY, dtype=np.uint32)
-    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=n_docs)
-    nonempty = np.flatnonzero(lengths)
-    if len(nonempty) == 0:
+    sig = np.full((len(shingle_sets), num_perm), EMPTY, dtype=np.uint32)
+    if not len(shingle_sets):
         return sig
-    flat = np.concatenate([shingle_sets[i] for i in nonempty]).astype(np.uint64, copy=False)
-    starts = np.concatenate(([0], np.cumsum(lengths[nonempty])[:-1]))
-    mul, add = salts(num_perm, seed)
-    with np.errstate(over="ignore"):
-        for p0 in range(0, num_perm, perm_block):
-            a, b = mul[p0:p0 + perm_block, None], add[p0:p0 + perm_block, None]
-            hashed = (flat[None, :] * a + b) >> np.uint64(32)
-            sig[nonempty, p0:p0 + len(a)] = np.minimum.reduceat(hashed, starts, axis=1).T.astype(np.uint32)
+    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    flat = np.concatenate(shingle_sets).astype(np.uint64, copy=False) if offsets[-1] else np.zeros(0, np.uint64)
+    a, b = salts(num_perm, seed)
+    _sign_sets(flat, offsets, a, b, sig)
+    return sig
+
+
+def token_signatures(tokens: np.ndarray, offsets: np.ndarray, n: int, num_perm: int = 128,
+                     seed: int = 1) -> np.ndarray:
+    """The signatures of each document's word n-grams, from its token hashes: document d's
+    tokens are tokens[offsets[d]:offsets[d + 1]]. Equal to `signatures` of the documents'
+    `shingles(tokens, n)`."""
+    sig = np.full((len(offsets) - 1, num_perm), EMPTY, dtype=np.uint32)
+    a, b = salts(num_perm, seed)
+    _sign_tokens(tokens.astype(np.uint64, copy=False), offsets.astype(np.int64, copy=False), n, a, b, sig)
     return sig
 
 

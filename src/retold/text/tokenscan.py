@@ -1,0 +1,155 @@
+"""The tokeniser compiled: the token key hashes of many texts in one pass (numba).
+
+`normalise.tokenize` splits with a regex and looks each token up in a Python vocabulary:
+right for stages that need the keys themselves, but most of a near-duplicate run's time.
+Here the same tokens (`normalise.TOKEN_RE`: numbers with their separators, words with inner
+apostrophes) are found by a compiled scan over the texts' code points, and a token made only
+of ASCII characters is hashed as it is scanned (its key is the lower-cased token without
+apostrophes). Any other token is keyed in Python (`normalise.token_key`: NFKC, casefold, no
+diacritics) and its key hashed by the same function, so a key has one hash whichever path
+it took. The hash (FNV-1a over the key's code points, then splitmix64) is not the blake2b
+hash of `normalise`: the two never meet in one table (near-duplicate mode uses only this
+one; `tests/text/test_tokenscan.py` checks the tokens and keys agree with `tokenize`).
+
+Compiled once per machine (numba's on-disk cache, beside this file), so only a first run
+pays for it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+from numba import njit
+
+from .normalise import TOKEN_RE, token_key
+
+_WORD, _DIGIT = np.uint8(1), np.uint8(2)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_SEPARATOR = "\x00"  # between texts: not a word character, so no token spans two texts
+
+# The scanner's character classes must be the regex's: check the pattern has not moved on.
+assert TOKEN_RE.pattern == r"\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*", "tokenscan mirrors TOKEN_RE: update both"
+
+
+@lru_cache(maxsize=2)
+def char_classes(limit: int = 0x110000) -> np.ndarray:
+    """uint8 per code point below `limit`: 1 if the regex's \\w matches it, 2 if \\d does
+    too. Asked of Python's own `re`, so the scan splits exactly as `TOKEN_RE` does (the
+    basic plane's table takes 30 ms to make, all of Unicode's 0.5 s: asked only for texts
+    with a character beyond the basic plane)."""
+    every = "".join(map(chr, range(limit)))
+    word = re.sub(r"\w", "\x01", re.sub(r"\W", "\x00", every))
+    digit = re.sub(r"\d", "\x02", re.sub(r"\D", "\x00", every))
+    return (np.frombuffer(word.encode("latin-1"), dtype=np.uint8)
+            | np.frombuffer(digit.encode("latin-1"), dtype=np.uint8))
+
+
+@njit(cache=True, inline="always")
+def _mix(h):
+    h = h ^ (h >> _S30)
+    h = h * _M1
+    h = h ^ (h >> _S27)
+    h = h * _M2
+    return h ^ (h >> _S31)
+
+
+@njit(cache=True)
+def key_hash_points(points: np.ndarray) -> np.uint64:
+    """The hash of one key given as its code points."""
+    h = _FNV_OFFSET
+    for c in points:
+        h = (h ^ np.uint64(c)) * _FNV_PRIME
+    return _mix(h)
+
+
+@njit(cache=True)
+def _token_end(cps, i, end, cls):
+    """Where the token starting at i (a word character) ends, as `TOKEN_RE` decides: a
+    number takes separator + digits while a digit follows; a word takes apostrophe + word
+    characters while a word character follows."""
+    if cls[cps[i]] & _DIGIT:
+        i += 1
+        while i < end and cls[cps[i]] & _DIGIT:
+            i += 1
+        while i + 1 < end and (cps[i] == 46 or cps[i] == 44 or cps[i] == 58 or cps[i] == 47) \
+                and cls[cps[i + 1]] & _DIGIT:
+            i += 2
+            while i < end and cls[cps[i]] & _DIGIT:
+                i += 1
+        return i
+    i += 1
+    while i < end and cls[cps[i]] & _WORD:
+        i += 1
+    while i + 1 < end and (cps[i] == 39 or cps[i] == 0x2019) and cls[cps[i + 1]] & _WORD:
+        i += 2
+        while i < end and cls[cps[i]] & _WORD:
+            i += 1
+    return i
+
+
+@njit(cache=True)
+def _scan(cps, cls, hashes, starts, ends, other):
+    """Fill each token's span and, for an all-ASCII token, its key hash, `other` where
+    Python must key it (a character outside ASCII); returns the number of tokens. The
+    arrays are as long as `cps` (a bound no text reaches; pages never written cost no memory)."""
+    k, i, end = 0, 0, len(cps)
+    while i < end:
+        if not cls[cps[i]] & _WORD:
+            i += 1
+            continue
+        j = _token_end(cps, i, end, cls)
+        h = _FNV_OFFSET
+        ascii_only = True
+        for p in range(i, j):
+            c = cps[p]
+            if c >= 128:
+                ascii_only = False
+                break
+            if c == 39:  # the key has no apostrophes
+                continue
+            if 65 <= c <= 90:
+                c += 32
+            h = (h ^ np.uint64(c)) * _FNV_PRIME
+        hashes[k] = _mix(h) if ascii_only else np.uint64(0)
+        other[k] = not ascii_only
+        starts[k], ends[k] = i, j
+        k += 1
+        i = j
+    return k
+
+
+@lru_cache(maxsize=1 << 20)
+def key_hash(key: str) -> int:
+    """`key_hash_points` of a key given as a string (cached: the non-ASCII tokens of a
+    corpus are few distinct keys)."""
+    return int(key_hash_points(np.frombuffer(key.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)))
+
+
+def scan_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token key hashes of every text, flat, and where each text's tokens start.
+
+    Returns (hashes uint64, offsets int64 of length len(texts) + 1): text t's tokens are
+    hashes[offsets[t]:offsets[t + 1]], the same tokens `normalise.tokenize(texts[t])` finds,
+    with keys hashed by `key_hash`."""
+    joined = _SEPARATOR.join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = char_classes(0x10000 if not len(cps) or int(cps.max()) < 0x10000 else 0x110000)
+    hashes = np.empty(len(cps), dtype=np.uint64)
+    starts = np.empty(len(cps), dtype=np.int64)
+    ends = np.empty(len(cps), dtype=np.int64)
+    other = np.empty(len(cps), dtype=np.bool_)
+    n = _scan(cps, cls, hashes, starts, ends, other)
+    hashes, starts = hashes[:n].copy(), starts[:n]
+    for k in np.flatnonzero(other[:n]).tolist():
+        hashes[k] = key_hash(token_key(joined[starts[k]:ends[k]]))
+    # text t starts after t separators and the lengths of the texts before it
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]], dtype=np.int64) if texts else np.zeros(0, np.int64)
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    offsets[:-1] = np.searchsorted(starts, text_starts)
+    offsets[-1] = n
+    return hashes, offsets
