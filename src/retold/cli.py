@@ -1,6 +1,7 @@
 """Command line: thin typer wrappers over the library API."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shlex
@@ -382,7 +383,21 @@ def serve_cmd(
 
 
 def main() -> None:
-    app()
+    """The `retold` command. When it is done the process ends without tearing its modules
+    down: the atexit handlers run and the streams are flushed, then os._exit. Unloading
+    numba's compiled code took 0.6 s of every run, a tenth of a dedup of 21k documents."""
+    try:
+        app()
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    if code is not None and not isinstance(code, int):  # sys.exit("message")
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

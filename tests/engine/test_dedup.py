@@ -100,3 +100,16 @@ def test_cli_prints_counts_and_takes_a_threshold(tmp_path):
     assert "near-duplicate pairs" in res.output
     pairs = pq.read_table(tmp_path / "r" / "pairs.parquet").to_pylist()
     assert all(p["resemblance"] >= 0.9 for p in pairs)
+
+
+def test_shard_sketches_concatenate_to_the_whole():
+    from retold.config import Config
+    from retold.engine import stages
+    texts = [json.loads(line)["text"] for line in DEMO.read_text().splitlines()[:40]]
+    texts += [texts[3] + " " + texts[3], "short", ""]  # repeated n-grams, fewer than n tokens, none
+    cfg = Config()
+    whole = stages.dedup_sketch(texts, cfg)
+    parts = stages.DedupSketch.concat([stages.dedup_sketch(texts[lo:lo + 7], cfg) for lo in range(0, len(texts), 7)])
+    assert parts.content_hashes == whole.content_hashes
+    assert np.array_equal(parts.signatures, whole.signatures)
+    assert np.array_equal(parts.sets, whole.sets) and np.array_equal(parts.starts, whole.starts)

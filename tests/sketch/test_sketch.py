@@ -96,7 +96,7 @@ def test_token_signatures_equal_signatures_of_the_shingles():
 
 def test_pair_jaccards_are_exact():
     from retold.classify import shingle_overlap
-    from retold.sketch.jaccard import pair_jaccards
+    from retold.sketch.jaccard import ngram_sets, pair_jaccards
     from retold.text.shingle import shingles
     rng = np.random.default_rng(5)
     base = rng.integers(0, 50, size=300, dtype=np.uint64)  # a small vocabulary: repeated n-grams
@@ -104,7 +104,11 @@ def test_pair_jaccards_are_exact():
             base[:3], np.zeros(0, dtype=np.uint64), base[::-1].copy()]
     offsets = np.cumsum([0] + [len(d) for d in docs])
     pairs = np.array([(0, 1), (0, 2), (2, 3), (1, 4), (0, 0)])
-    got = pair_jaccards(np.concatenate(docs), offsets, 5, pairs)
+    flat, starts = ngram_sets(np.concatenate(docs), offsets, 5)
+    assert starts[-1] == len(flat)  # no room left after the last set (shards are concatenated)
+    for d, doc in enumerate(docs):  # sorted, distinct, the shingles' hashes
+        assert np.array_equal(flat[starts[d]:starts[d + 1]], np.unique(shingles(doc, 5)))
+    got = pair_jaccards(flat, starts, pairs)
     want = [shingle_overlap(shingles(docs[i], 5), shingles(docs[j], 5))[0] for i, j in pairs]
     assert np.allclose(got, want) and got[-1] == 1.0 and got[2] == 0.0
     assert 0 < got[0] < 1

@@ -41,3 +41,10 @@ def test_distinct_keys_get_distinct_hashes():
     words = [f"w{i}" for i in range(20000)]
     hashes, _ = scan_texts([" ".join(words)])
     assert len(np.unique(hashes)) == len(words)
+
+
+def test_python_key_hash_is_the_compiled_one():
+    from retold.text.tokenscan import key_hash_points
+    for key in ["", "a", "jansa", "raisi", "café", "𝟙𝟚", "\ud800x", "x" * 300]:
+        points = np.frombuffer(key.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        assert key_hash(key) == int(key_hash_points(points))

@@ -46,6 +46,7 @@ from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
+from ..sketch.jaccard import ngram_sets
 from ..text.tokenscan import scan_texts
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
@@ -301,13 +302,17 @@ class LocalEngine:
         st = out / "stages"
         t = time.perf_counter()
         self.reporter.stage("ingest")
-        docs, issues = self._ingest(inputs, out, st)
-        timings["ingest"] = time.perf_counter() - t
-        _DOCS, _CFG = docs, self.cfg
-        t = time.perf_counter()
-        with self._pool(len(docs)) as pool:
-            sk = self._dedup_sketch(docs, st, pool)
-        timings["sketch"] = time.perf_counter() - t
+        _DOCS, _CFG = [], self.cfg
+        # the pool starts before ingest so that each shard is sketched while the next is read
+        with self._pool(PARALLEL_MIN_DOCS) as pool:
+            early = (_ShardFeeder(pool, stages.dedup_sketch, self.cfg, self.cfg.batch_docs)
+                     if pool is not None and not (st / "dedup_sketch.npz").exists() else None)
+            docs, issues = self._ingest(inputs, out, st, early.add if early else None)
+            timings["ingest"] = time.perf_counter() - t
+            _DOCS = docs
+            t = time.perf_counter()
+            sk = self._dedup_sketch(docs, st, pool, early)
+        timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
         t = time.perf_counter()
         self.reporter.stage("candidates")
         rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], [d.doc_id for d in docs])
@@ -352,16 +357,31 @@ class LocalEngine:
         write_json_atomic(run_info, out / "run.json")
         return run_info
 
-    def _dedup_sketch(self, docs, st, pool) -> stages.DedupSketch:
-        """The sketch of every document; its checkpoint keeps the content hashes and the
-        signatures (the costly part), not the token hashes, which are scanned again on a
-        resume (writing them took longer than that)."""
+    def _dedup_sketch(self, docs, st, pool, early: "_ShardFeeder | None" = None) -> stages.DedupSketch:
+        """The sketch of every document (from the shards `early` sent during ingest when it
+        sent any); its checkpoint keeps the content hashes and the signatures (the costly
+        part), not the n-gram sets, which are made again on a resume (writing them took
+        longer than that)."""
         path = st / "dedup_sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
             tokens, offsets = scan_texts([d.text for d in docs])
-            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"], tokens, offsets)
-        sk = stages.DedupSketch.concat(self._sharded(stages.dedup_sketch, docs, pool))
+            return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"],
+                                      *ngram_sets(tokens, offsets, self.cfg.shingle_n))
+        if early is None:
+            parts = self._sharded(stages.dedup_sketch, docs, pool)
+        elif not early.sent and len(docs) < PARALLEL_MIN_DOCS:  # the workers hold no documents
+            parts = self._sharded(stages.dedup_sketch, docs, None)
+        else:
+            if not early.sent and not early.texts:  # the documents came back from the run folder
+                for d in docs:
+                    early.add(d)
+            self.reporter.stage("sketch", len(docs))
+            parts = []
+            for n, part in early.results():
+                parts.append(part)
+                self.reporter.advance(n)
+        sk = stages.DedupSketch.concat(parts)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures)
         os.replace(tmp, path)
@@ -493,7 +513,9 @@ class LocalEngine:
             self._store_unread = True
             return None
 
-    def _ingest(self, inputs, out, st) -> tuple[list[Document], list[RetoldIssue]]:
+    def _ingest(self, inputs, out, st, on_doc=None) -> tuple[list[Document], list[RetoldIssue]]:
+        """Read every input (or the documents a finished ingest wrote); `on_doc` is called
+        with each document as it is read (not when they come back from the run folder)."""
         done = st / "ingest.issues.json"
         if done.exists() and (out / "documents.parquet").exists():
             issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
@@ -507,6 +529,8 @@ class LocalEngine:
         with _collector_paused():
             for d in iter_documents(inputs, issues):
                 docs.append(d)
+                if on_doc is not None:
+                    on_doc(d)
                 self.reporter.advance()
             if not docs:
                 raise RetoldError(Err.E021, ", ".join(inputs))
@@ -901,6 +925,41 @@ def _kill_workers(pool) -> None:
 def _mapper(pool):
     """An ordered map over the pool's workers that fails if one dies; None without a pool."""
     return (lambda f, tasks: _watch(pool, pool.imap(f, tasks))) if pool is not None else None
+
+
+class _ShardFeeder:
+    """Sends the texts of every `size` documents to the pool as ingest reads them, so the
+    workers sketch while the parent reads on (the parent's reading and the workers'
+    sketching overlap; the texts go to the workers by pipe, not by fork)."""
+
+    def __init__(self, pool, stage, cfg: Config, size: int):
+        self.pool, self.stage, self.cfg, self.size = pool, stage, cfg, size
+        self.texts: list[str] = []
+        self.pending: list[tuple[int, object]] = []
+        self.sent = 0
+
+    def add(self, doc: Document) -> None:
+        self.texts.append(doc.text)
+        if len(self.texts) >= self.size:
+            self._send()
+
+    def _send(self) -> None:
+        if self.texts:
+            self.pending.append((len(self.texts), self.pool.apply_async(self.stage, (self.texts, self.cfg))))
+            self.sent += len(self.texts)
+            self.texts = []
+
+    def results(self):
+        """(documents, stage result) of each shard, in order; E058 if a worker dies."""
+        self._send()
+        pids = {p.pid for p in self.pool._pool}
+        for n, res in self.pending:
+            while not res.ready():
+                res.wait(1.0)
+                if not res.ready() and {p.pid for p in self.pool._pool} != pids:
+                    dead = ", ".join(str(p) for p in sorted(pids - {p.pid for p in self.pool._pool})) or "?"
+                    raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost")
+            yield n, res.get()
 
 
 def _watch(pool, results):

@@ -14,7 +14,7 @@ from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
 from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams
 from ..sketch.lsh import lsh_candidates, recall_params
-from ..sketch.jaccard import pair_jaccards
+from ..sketch.jaccard import ngram_sets, pair_jaccards
 from ..sketch.minhash import signatures, token_signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokenize
@@ -104,31 +104,31 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
 @dataclass
 class DedupSketch:
     """What near-duplicate mode needs of each document: its content hash, its MinHash
-    signature and its token hashes (`text.tokenscan`: the n-gram sets are made from them for
-    the documents in a candidate pair only)."""
+    signature and its word n-gram set (`sketch.jaccard.ngram_sets`: sorted distinct hashes),
+    for the exact Jaccard of a candidate pair."""
 
     content_hashes: list[str]
     signatures: np.ndarray  # (n, num_perm) uint32
-    tokens: np.ndarray  # uint64, every document's token hashes, flat
-    offsets: np.ndarray  # int64 (n + 1,): document d's tokens are tokens[offsets[d]:offsets[d + 1]]
+    sets: np.ndarray  # uint64, every document's n-gram set, flat
+    starts: np.ndarray  # int64 (n + 1,): document d's set is sets[starts[d]:starts[d + 1]]
 
     @staticmethod
     def concat(parts: list["DedupSketch"]) -> "DedupSketch":
         """One sketch of shards made in order."""
-        shift = np.cumsum([0] + [len(p.tokens) for p in parts[:-1]], dtype=np.int64)
-        offsets = np.concatenate([[0]] + [p.offsets[1:] + k for p, k in zip(parts, shift)]).astype(np.int64)
+        shift = np.cumsum([0] + [len(p.sets) for p in parts[:-1]], dtype=np.int64)
+        starts = np.concatenate([[0]] + [p.starts[1:] + k for p, k in zip(parts, shift)]).astype(np.int64)
         return DedupSketch([h for p in parts for h in p.content_hashes],
                            np.concatenate([p.signatures for p in parts]),
-                           np.concatenate([p.tokens for p in parts]), offsets)
+                           np.concatenate([p.sets for p in parts]), starts)
 
 
 def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
-    """Tokenise and hash once (compiled scan, `text.tokenscan`): content hash, token hashes
-    and signature of each text."""
+    """Tokenise and hash once (compiled scan, `text.tokenscan`): content hash, signature and
+    n-gram set of each text."""
     tokens, offsets = scan_texts(texts)
     hashes = [hash_of_tokens(tokens[lo:hi]) for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
-    return DedupSketch(hashes, token_signatures(tokens, offsets, cfg.shingle_n, cfg.num_perm, cfg.seed),
-                       tokens, offsets)
+    sig = token_signatures(tokens, offsets, cfg.shingle_n, cfg.num_perm, cfg.seed)
+    return DedupSketch(hashes, sig, *ngram_sets(tokens, offsets, cfg.shingle_n))
 
 
 def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +142,7 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.n
     cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
-    sims = pair_jaccards(sk.tokens, sk.offsets, cfg.shingle_n, cand)
+    sims = pair_jaccards(sk.sets, sk.starts, cand)
     keep = sims >= cfg.near_threshold
     return cand[keep], sims[keep]
 

@@ -1,8 +1,8 @@
-"""Exact word n-gram Jaccard of candidate pairs, from the documents' token hashes (numba).
+"""Exact word n-gram Jaccard of candidate pairs (numba).
 
-Near-duplicate mode keeps each document's token hashes, not its n-gram sets: the sets are
-made here only for documents in a candidate pair (sorted, distinct; the same hashes as
-`text.shingle.shingles`), and each pair's intersection is one merge of two sorted runs.
+Each document's n-gram set is made from its token hashes as one sorted run of distinct
+hashes (the same hashes as `text.shingle.shingles`), in the sketch stage's workers; a
+pair's intersection is then one merge of two sorted runs.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _sets(tokens, offsets, n, docs):
                     w += 1
             pos = w
         starts[j + 1] = pos
-    return out, starts
+    return out[:pos].copy(), starts  # repeated n-grams left room at the end
 
 
 @njit(cache=True)
@@ -74,13 +74,18 @@ def _merge(flat, starts, slot_a, slot_b):
     return sims
 
 
-def pair_jaccards(tokens: np.ndarray, offsets: np.ndarray, n: int, pairs: np.ndarray) -> np.ndarray:
-    """Jaccard of the word n-gram sets of each pair ((m, 2) document indices); document d's
-    token hashes are tokens[offsets[d]:offsets[d + 1]]. A document shorter than n tokens has
-    one n-gram of all its tokens (as `shingles`); an empty one has Jaccard 0 with anything."""
+def ngram_sets(tokens: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every document's distinct word n-gram hashes, sorted, flat, and where each starts:
+    document d's are flat[starts[d]:starts[d + 1]]. Document d's token hashes are
+    tokens[offsets[d]:offsets[d + 1]]; one shorter than n tokens has one n-gram of them all."""
+    docs = np.arange(len(offsets) - 1, dtype=np.int64)
+    return _sets(tokens.astype(np.uint64, copy=False), offsets.astype(np.int64, copy=False), n, docs)
+
+
+def pair_jaccards(flat: np.ndarray, starts: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Jaccard of each pair ((m, 2) document indices) of the sets `ngram_sets` made; an
+    empty set has Jaccard 0 with anything."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
-    docs, slots = np.unique(np.asarray(pairs, dtype=np.int64).ravel(), return_inverse=True)
-    flat, starts = _sets(tokens.astype(np.uint64, copy=False), offsets.astype(np.int64, copy=False), n, docs)
-    slots = slots.reshape(-1, 2)
-    return _merge(flat, starts, np.ascontiguousarray(slots[:, 0]), np.ascontiguousarray(slots[:, 1]))
+    pairs = np.asarray(pairs, dtype=np.int64)
+    return _merge(flat, starts, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from numba import njit
 
 from ..text.shingle import mix64
 
@@ -53,36 +54,43 @@ def pairs_from_groups(group_keys: np.ndarray, members: np.ndarray, max_group: in
     if len(group_keys) == 0:
         return np.zeros((0, 2), dtype=np.int64)
     order = np.lexsort((members, group_keys))
-    k, m = group_keys[order], members[order]
-    bounds = np.flatnonzero(np.diff(k)) + 1
-    starts = np.concatenate(([0], bounds))
-    sizes = np.diff(np.concatenate((starts, [len(k)])))
-    out = []
-    for size in np.unique(sizes):
-        if size < 2:
-            continue
-        sel = starts[sizes == size]
-        if size > max_group:
-            first = np.repeat(m[sel], size - 1)
-            rest = (sel[:, None] + np.arange(1, size)[None, :]).ravel()
-            out.append(np.stack([first, m[rest]], axis=1))
-            continue
-        iu, ju = np.triu_indices(size, k=1)
-        block = m[sel[:, None] + np.arange(size)[None, :]]  # (groups, size)
-        out.append(np.stack([block[:, iu].ravel(), block[:, ju].ravel()], axis=1))
-    if not out:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out).astype(np.int64)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.sort(pairs, axis=1)
+    return _group_pairs(group_keys[order], members[order].astype(np.int64), max_group)
+
+
+@njit(cache=True)
+def _group_pairs(keys, members, max_group):
+    """`pairs_from_groups` over members sorted by (key, member): one pass to count, one to
+    fill (the numpy version's per-size blocks took 0.65 s for 2.3M bucket rows)."""
+    total, start = 0, 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            size = i - start
+            total += size - 1 if size > max_group else size * (size - 1) // 2
+            start = i
+    out = np.empty((total, 2), dtype=np.int64)
+    k, start = 0, 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            size = i - start
+            for x in range(start, i):
+                for y in range(x + 1, i):
+                    out[k, 0], out[k, 1] = members[x], members[y]
+                    k += 1
+                if size > max_group:
+                    break  # a star from the first member
+            start = i
+    keep = out[:, 0] != out[:, 1]
+    return out[keep]
 
 
 def unique_pairs(pairs: np.ndarray, n_docs: int, return_counts: bool = False):
-    keys = pairs[:, 0] * np.int64(n_docs) + pairs[:, 1]
-    res = np.unique(keys, return_counts=return_counts)
-    uk = res[0] if return_counts else res
+    """Distinct rows of `pairs` ((m, 2), each lo < hi), sorted; with their counts if asked.
+    A sort and a diff: np.unique's hashing took 30x as long on 0.5M pairs."""
+    keys = np.sort(pairs[:, 0] * np.int64(n_docs) + pairs[:, 1])
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
+    uk = keys[first]
     up = np.stack([uk // n_docs, uk % n_docs], axis=1)
-    return (up, res[1]) if return_counts else up
+    return (up, np.diff(np.append(first, len(keys)))) if return_counts else up
 
 
 def recall_params(threshold: float, num_perm: int, recall: float) -> tuple[int, int]:

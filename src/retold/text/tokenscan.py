@@ -16,8 +16,11 @@ pays for it.
 """
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -39,9 +42,31 @@ assert TOKEN_RE.pattern == r"\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*", "tokenscan mi
 @lru_cache(maxsize=2)
 def char_classes(limit: int = 0x110000) -> np.ndarray:
     """uint8 per code point below `limit`: 1 if the regex's \\w matches it, 2 if \\d does
-    too. Asked of Python's own `re`, so the scan splits exactly as `TOKEN_RE` does (the
-    basic plane's table takes 30 ms to make, all of Unicode's 0.5 s: asked only for texts
-    with a character beyond the basic plane)."""
+    too. Asked of Python's own `re`, so the scan splits exactly as `TOKEN_RE` does. The
+    basic plane's table takes 30 ms to make; all of Unicode's takes 0.5 s, so it is asked only
+    for texts with a character beyond the basic plane and kept on disk beside numba's cache
+    (per Unicode version)."""
+    if limit <= 0x10000:
+        return _classes(limit)
+    cache = Path(__file__).parent / "__pycache__" / f"tokenscan-classes-{unicodedata.unidata_version}.npy"
+    try:
+        table = np.load(cache)
+        if len(table) == limit:
+            return table
+    except (OSError, ValueError):
+        pass
+    table = _classes(limit)
+    try:  # best effort: a read-only install just makes it again next time
+        cache.parent.mkdir(exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, table)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return table
+
+
+def _classes(limit: int) -> np.ndarray:
     every = "".join(map(chr, range(limit)))
     word = re.sub(r"\w", "\x01", re.sub(r"\W", "\x00", every))
     digit = re.sub(r"\d", "\x02", re.sub(r"\D", "\x00", every))
@@ -123,11 +148,21 @@ def _scan(cps, cls, hashes, starts, ends, other):
     return k
 
 
+_MASK = (1 << 64) - 1
+
+
 @lru_cache(maxsize=1 << 20)
 def key_hash(key: str) -> int:
-    """`key_hash_points` of a key given as a string (cached: the non-ASCII tokens of a
-    corpus are few distinct keys)."""
-    return int(key_hash_points(np.frombuffer(key.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)))
+    """`key_hash_points` of a key given as a string, in plain Python (a call into compiled
+    code costs more than this for a word; cached: the non-ASCII tokens are few keys)."""
+    h = int(_FNV_OFFSET)
+    for ch in key:
+        h = ((h ^ ord(ch)) * int(_FNV_PRIME)) & _MASK
+    h ^= h >> 30
+    h = (h * int(_M1)) & _MASK
+    h ^= h >> 27
+    h = (h * int(_M2)) & _MASK
+    return h ^ (h >> 31)
 
 
 def scan_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
