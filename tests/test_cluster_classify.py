@@ -98,3 +98,17 @@ def test_template_keeps_the_wording_and_changes_the_facts():
 def test_reuse_links_families_only_through_copies():
     fam, story = cluster(["a", "b", "c", "d"], [(0, 1, "rewrite"), (1, 2, "reuse"), (2, 3, "template")])
     assert fam[0] == fam[1] and fam[2] != fam[1] and fam[3] != fam[2]
+
+
+def test_components_group_as_scipy_does():
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n, m = int(rng.integers(1, 60)), int(rng.integers(1, 80))
+        edges = rng.integers(0, n, size=(m, 2))
+        got = components(n, edges)
+        _, want = connected_components(coo_matrix((np.ones(m), (edges[:, 0], edges[:, 1])), shape=(n, n)),
+                                       directed=False)
+        # the same partition (labels themselves mean nothing)
+        assert np.array_equal(got[:, None] == got[None, :], want[:, None] == want[None, :])

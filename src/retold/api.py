@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .compare import as_document, compare_documents
 from .config import Config
-from .engine.local import LocalEngine, RunResult
 from .engine.progress import Reporter
 from .model import Comparison, Document
+
+if TYPE_CHECKING:
+    from .engine.local import LocalEngine, RunResult
+# the compare and engine modules are imported by the verbs that use them (start-up time)
 
 
 def compare(a: Document | str, b: Document | str, config: Config | None = None,
@@ -25,6 +28,7 @@ def compare(a: Document | str, b: Document | str, config: Config | None = None,
         formula (police formulas, wire templates, tip lines) then counts as no evidence of
         copying, as it does inside a run. Without it every shared phrase counts.
     """
+    from .compare import as_document, compare_documents
     formula = None
     if store is not None:
         from .io.store import Store
@@ -97,6 +101,7 @@ def dedup(inputs: list[str | Path] | str | Path, out: str | Path, config: Config
 def _engine(config: Config | None, reporter: Reporter | None, engine: str, master: str | None) -> LocalEngine:
     """The engine a run or a dedup asked for (SparkEngine is a LocalEngine whose maps go to
     Spark); E030: an unknown engine, or a master without spark."""
+    from .engine.local import LocalEngine
     from .errors import Err, RetoldError
     if engine == "spark":
         from .engine.spark import SparkEngine

@@ -45,6 +45,10 @@ STORY_FEATURES = pa.schema([
 ])
 
 # --- stage files the store reads from a run folder (io/store.py) --------------------------
+# stage files a run leaves for the store (io/store.py reads them from stages/)
+UNION_FAMILIES = "families.store.parquet"
+CHROME_FILE = "chrome.parquet"  # stages/: the run's chrome, source and line hash
+DROPPED_FILE = "dropped.parquet"  # stages/: stored pairs an incremental run found stale (a, b)
 CHROME = pa.schema([("source", pa.string()), ("hash", pa.uint64())])  # stages/chrome.parquet
 DROPPED = pa.schema([("a", pa.string()), ("b", pa.string())])  # stages/dropped.parquet
 

@@ -43,11 +43,11 @@ from ..io import limits
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
-from ..io.store import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..model import RELATIONS, Comparison, Document
 from ..sketch.jaccard import ngram_sets
 from ..text.tokenscan import scan_texts
+from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
 from . import incremental, stages, storycache

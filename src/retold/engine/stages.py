@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
-from ..compare import compare_profiles, profile
 from ..classify import shingle_overlap
 from ..config import Config
 from ..explain.direction import parse_date
@@ -23,7 +23,11 @@ from ..text.tokenscan import scan_texts
 from ..text.titles import learn_title_chrome, strip_title
 from ..errors import Err, RetoldError
 from .storycache import representatives
-from ..story import StoryModel, batch_stories, build_model, day_numbers, stream_model, stream_stories
+
+if TYPE_CHECKING:
+    from ..story import StoryModel
+# compare and story are imported where they are used: near-duplicate mode needs neither, and
+# they were a third of its start-up
 
 
 @dataclass
@@ -175,6 +179,7 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
                   chrome: dict[str, set[int]] | None = None,
                   formula: np.ndarray | None = None) -> list[Comparison]:
     """Compare each pair; per-document profiles are computed once and cached (bounded)."""
+    from ..compare import compare_profiles
     cache = token_cache if token_cache is not None else {}
     out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
@@ -190,6 +195,7 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
 
 def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
              formula: np.ndarray | None = None):
+    from ..compare import profile
     return profile(doc, cfg, (chrome or {}).get(doc.source or ""), formula)
 
 
@@ -199,6 +205,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     groups of `model` (one row per exact-group representative, in document order): across
     sites over a loose cut of the stories (`formula_story_link`), within one site over the
     stories as reported (`story_link`; `site_labels` when they are already cut)."""
+    from ..story import batch_stories
     reps = representatives(rep)
     site = _site_codes([sources[i] for i in reps])
     if site_labels is None:
@@ -221,6 +228,7 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
     shared by several sites, or one site's tip line or paywall notice, does not make unrelated
     reports one story. `days`: per representative (StoryModel.days); `dates`: every
     document's date (none: the per-site rule sees no dates and finds nothing)."""
+    from ..story import day_numbers
     reps = representatives(rep)
     syndicated = syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
                                   cfg.formula_min_sources, days, cfg.formula_min_span_days)
@@ -281,6 +289,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
     document, None where unknown) gives those of other documents (an incremental run's
     stored ones). `mapper`: an ordered map (a worker pool's imap) the features are computed
     with."""
+    from ..story import build_model
     reps = representatives(rep)
     sub = [docs[i] for i in reps]
     known = None
@@ -295,6 +304,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
             unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryBatch:
     """The story model (`story_model`) and the story label of each representative."""
+    from ..story import batch_stories, stream_model, stream_stories
     reps = representatives(rep)
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]

@@ -35,9 +35,7 @@ from .storyfeatures import STORY_FILE
 INDEXES: dict[str, tuple[str, ...]] = {"documents": ("doc_id",), "families": ("doc_id",)}
 # An incremental run (engine/incremental.py) writes the family and story of every document of
 # the store here: a new copy can merge stored families, and families.parquet lists only the run's.
-UNION_FAMILIES = "families.store.parquet"
-CHROME_FILE = "chrome.parquet"  # stages/: the run's chrome, source and line hash
-DROPPED_FILE = "dropped.parquet"  # stages/: stored pairs an incremental run found stale (a, b)
+from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES  # noqa: E402,F401  (names the store reads)
 _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .parquet each
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",
