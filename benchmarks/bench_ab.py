@@ -7,7 +7,8 @@ this checkout's virtualenv (so both use the same dependencies), `retold run` at 
 on the same corpus (default: the 21k news corpus of `benchmarks/corpus.py`). Runs alternate
 (old, new, old, new, ...) so that a noisy machine weighs on both alike. Prints the wall time
 of each run, measured from outside, and its stage timings from `run.json`; NEW_REV defaults
-to the working tree.
+to the working tree. Then says whether the two revisions' first runs wrote the same pairs
+and families (row for row).
 """
 from __future__ import annotations
 
@@ -43,6 +44,17 @@ def _run(src: Path, corpus: Path, out: Path) -> tuple[float, dict]:
     return wall, json.loads((out / "run.json").read_text())["timings"]
 
 
+def _same(a: Path, b: Path) -> str:
+    """'identical' or how the two tables differ."""
+    import pyarrow.parquet as pq
+    ta, tb = pq.read_table(a), pq.read_table(b)
+    if ta.equals(tb):
+        return f"identical ({ta.num_rows} rows)"
+    ra = {tuple(r.values()) for r in ta.to_pylist()}
+    rb = {tuple(r.values()) for r in tb.to_pylist()}
+    return f"differ: {len(ra - rb)} rows only in old, {len(rb - ra)} only in new (of {ta.num_rows} / {tb.num_rows})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("old")
@@ -60,6 +72,8 @@ def main() -> None:
                 for name, src in sources.items():
                     wall, timings = _run(src, args.corpus, tmp / f"run-{name}-{k}")
                     print(f"{name} run {k + 1}: wall {wall:.1f} s; stages {timings}", flush=True)
+            for table in ("pairs", "families"):
+                print(f"{table}: {_same(tmp / 'run-old-0' / f'{table}.parquet', tmp / 'run-new-0' / f'{table}.parquet')}")
         finally:
             for name, rev in (("old", args.old), ("new", args.new)):
                 if rev is not None:
