@@ -956,9 +956,8 @@ class _ShardFeeder:
         for n, res in self.pending:
             while not res.ready():
                 res.wait(1.0)
-                if not res.ready() and {p.pid for p in self.pool._pool} != pids:
-                    dead = ", ".join(str(p) for p in sorted(pids - {p.pid for p in self.pool._pool})) or "?"
-                    raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost")
+                if not res.ready():
+                    _check_workers(self.pool, pids)
             yield n, res.get()
 
 
@@ -973,10 +972,16 @@ def _watch(pool, results):
         except StopIteration:
             return
         except mp.TimeoutError:
-            now = {p.pid for p in pool._pool}
-            if now != pids:
-                dead = ", ".join(str(p) for p in sorted(pids - now)) or "?"
-                raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost") from None
+            _check_workers(pool, pids)
+
+
+def _check_workers(pool, pids: set[int]) -> None:
+    """E058 if a worker of `pool` is not one of `pids` any more (it died; multiprocessing
+    replaces it but never finishes its task)."""
+    now = {p.pid for p in pool._pool}
+    if now != pids:
+        dead = ", ".join(str(p) for p in sorted(pids - now)) or "?"
+        raise RetoldError(Err.E058, f"worker pid {dead}", "its task was lost") from None
 
 
 def _chrome_table(chrome: dict[str, set[int]]) -> pa.Table:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
-from ..classify import shingle_overlap
 from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
@@ -17,7 +16,7 @@ from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.jaccard import ngram_sets, pair_jaccards
 from ..sketch.minhash import signatures, token_signatures
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
-from ..text.normalise import content_hash, hash_of_tokens, token_hashes, tokenize
+from ..text.normalise import content_hash, hash_of_tokens, tokenize
 from ..text.shingle import shingles
 from ..text.tokenscan import scan_texts
 from ..text.titles import learn_title_chrome, strip_title

@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..text.shingle import _M1, _M2, _MUL
-
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+from ..text.shingle import shingle_at
 
 
 @njit(cache=True)
@@ -30,15 +28,7 @@ def _sets(tokens, offsets, n, docs):
         if hi > lo:
             m = min(n, hi - lo)
             for s in range(lo, hi - m + 1):
-                acc = np.uint64(0)
-                for k in range(m):
-                    acc = (acc * _MUL) ^ tokens[s + k]
-                x = acc + np.uint64(m)
-                x = x ^ (x >> _S30)
-                x = x * _M1
-                x = x ^ (x >> _S27)
-                x = x * _M2
-                out[pos] = x ^ (x >> _S31)
+                out[pos] = shingle_at(tokens, s, m)
                 pos += 1
             out[first:pos].sort()
             w = first + 1  # keep each value once

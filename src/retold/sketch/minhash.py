@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..text.shingle import _M1, _M2, _MUL
+from ..text.shingle import shingle_at
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _S32 = np.uint64(32)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def salts(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -50,15 +49,7 @@ def _sign_tokens(tokens, offsets, n, a, b, sig):
         m = min(n, hi - lo)
         row = sig[d]
         for s in range(lo, hi - m + 1):
-            acc = np.uint64(0)
-            for k in range(m):
-                acc = (acc * _MUL) ^ tokens[s + k]
-            x = acc + np.uint64(m)
-            x = x ^ (x >> _S30)
-            x = x * _M1
-            x = x ^ (x >> _S27)
-            x = x * _M2
-            _fold(row, x ^ (x >> _S31), a, b)
+            _fold(row, shingle_at(tokens, s, m), a, b)
 
 
 def signatures(shingle_sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np.ndarray:

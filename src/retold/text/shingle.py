@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -15,6 +16,27 @@ def mix64(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(27))
     x = x * _M2
     return x ^ (x >> np.uint64(31))
+
+
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
+@njit(cache=True, inline="always")
+def mix64_one(x):
+    """`mix64` of one value, for compiled loops."""
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
+
+
+@njit(cache=True, inline="always")
+def shingle_at(tokens, s, m):
+    """The hash `shingles` gives the window of m tokens starting at tokens[s], for compiled
+    loops that fold n-grams in as they make them."""
+    acc = np.uint64(0)
+    for k in range(m):
+        acc = (acc * _MUL) ^ tokens[s + k]
+    return mix64_one(acc + np.uint64(m))
 
 
 def shingles(hashes: np.ndarray, n: int) -> np.ndarray:

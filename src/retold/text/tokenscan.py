@@ -26,13 +26,11 @@ import numpy as np
 from numba import njit
 
 from .normalise import TOKEN_RE, token_key
+from .shingle import _M1, _M2, mix64_one
 
 _WORD, _DIGIT = np.uint8(1), np.uint8(2)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _SEPARATOR = "\x00"  # between texts: not a word character, so no token spans two texts
 
 # The scanner's character classes must be the regex's: check the pattern has not moved on.
@@ -74,22 +72,13 @@ def _classes(limit: int) -> np.ndarray:
             | np.frombuffer(digit.encode("latin-1"), dtype=np.uint8))
 
 
-@njit(cache=True, inline="always")
-def _mix(h):
-    h = h ^ (h >> _S30)
-    h = h * _M1
-    h = h ^ (h >> _S27)
-    h = h * _M2
-    return h ^ (h >> _S31)
-
-
 @njit(cache=True)
 def key_hash_points(points: np.ndarray) -> np.uint64:
     """The hash of one key given as its code points."""
     h = _FNV_OFFSET
     for c in points:
         h = (h ^ np.uint64(c)) * _FNV_PRIME
-    return _mix(h)
+    return mix64_one(h)
 
 
 @njit(cache=True)
@@ -140,7 +129,7 @@ def _scan(cps, cls, hashes, starts, ends, other):
             if 65 <= c <= 90:
                 c += 32
             h = (h ^ np.uint64(c)) * _FNV_PRIME
-        hashes[k] = _mix(h) if ascii_only else np.uint64(0)
+        hashes[k] = mix64_one(h) if ascii_only else np.uint64(0)
         other[k] = not ascii_only
         starts[k], ends[k] = i, j
         k += 1
