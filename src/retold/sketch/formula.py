@@ -13,6 +13,7 @@ events is not.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 EMPTY = np.zeros(0, dtype=np.uint64)
 
@@ -63,34 +64,49 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     flat, lengths = _flatten(doc_grams)
     if len(flat) == 0:
         return EMPTY
-    story = np.repeat(np.asarray(stories, dtype=np.int64), lengths)
-    found = _spread_at_least(flat, story, np.zeros(len(flat), dtype=np.int64), min_stories)
+    # every row in gram order once: each count below reads runs of equal grams, and a subset
+    # of sorted rows stays sorted
+    by_gram = np.argsort(flat, kind="stable")
+    flat = flat[by_gram]
+    doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[by_gram]
+
+    def per_row(values, dtype=np.int64):
+        return np.asarray(values, dtype=dtype)[doc]
+    story = per_row(stories)
+    found = _spread_at_least(flat, story, np.zeros(len(flat), dtype=np.int64), min_stories, True)
     if sources is not None and (min_site_stories > 0 or min_sources > 0):
-        site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
+        site = per_row(sources)
         known = site >= 0
         if min_site_stories > 0:
-            own = story if site_stories is None else np.repeat(np.asarray(site_stories, dtype=np.int64), lengths)
-            found = np.union1d(found, _spread_at_least(flat[known], own[known], site[known], min_site_stories))
+            own = story if site_stories is None else per_row(site_stories)
+            found = _union(found, _spread_at_least(flat[known], own[known], site[known], min_site_stories, True))
         if min_sources > 0 and days is not None:
-            wide = _syndicated(flat, site, np.repeat(np.asarray(days, dtype=np.float64), lengths),
-                               min_sources, min_span_days)
+            wide = _syndicated(flat, site, per_row(days, np.float64), min_sources, min_span_days, True)
             # ... and repeated on one of those sites: a widget sits beside many of a site's
             # articles, a reprinted background paragraph once per site that reprints it
             # (counted over the rows of `wide` grams only: sorting every gram again costs memory)
-            doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
             pos = np.minimum(np.searchsorted(wide, flat), max(len(wide) - 1, 0))
             sel = known & (wide[pos] == flat) if len(wide) else np.zeros(len(flat), dtype=bool)
-            wide = _spread_at_least(flat[sel], doc[sel], site[sel], 2)
-            found = np.union1d(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2)))
+            wide = _spread_at_least(flat[sel], doc[sel], site[sel], 2, True)
+            found = _union(found, np.intersect1d(wide, _spread_at_least(flat, story, np.zeros_like(story), 2, True),
+                                                 assume_unique=True))
     if days is not None and min_windows > 0:
         # a recurring report (a weekly tender, a daily market close) is one "story" to the
         # story model, but its wording comes back week after week: count the weeks of a story
         d = np.asarray(days, dtype=np.float64)
         week = np.where(np.isnan(d), -1, np.floor(np.nan_to_num(d) / window_days)).astype(np.int64)
         window = np.asarray(stories, dtype=np.int64) * 1_000_003 + week
-        found = np.union1d(found, _spread_at_least(flat, np.repeat(window, lengths),
-                                                   np.zeros(len(flat), dtype=np.int64), min_windows))
+        found = _union(found, _spread_at_least(flat, per_row(window), np.zeros(len(flat), dtype=np.int64),
+                                               min_windows, True))
     return found
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of two sorted distinct arrays (np.union1d hashes: 5x slower)."""
+    both = np.sort(np.concatenate((a, b)))
+    keep = np.ones(len(both), dtype=bool)
+    keep[1:] = both[1:] != both[:-1]
+    return both[keep]
 
 
 def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float) -> np.ndarray:
@@ -154,13 +170,13 @@ def _flatten(doc_grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _syndicated(flat: np.ndarray, site: np.ndarray, days: np.ndarray, min_sources: int,
-                min_span: float) -> np.ndarray:
+                min_span: float, presorted: bool = False) -> np.ndarray:
     """Grams on `min_sources` known sites whose dated documents lie over `min_span` days apart
-    (flat arrays: one row per document and gram)."""
+    (flat arrays: one row per document and gram; `presorted`: in gram order)."""
     known = site >= 0
     zero = np.zeros(int(known.sum()), dtype=np.int64)
-    wide = _spread_at_least(flat[known], site[known], zero, min_sources)
-    return np.intersect1d(wide, _lasting(flat, days, min_span))
+    wide = _spread_at_least(flat[known], site[known], zero, min_sources, presorted)
+    return np.intersect1d(wide, _lasting(flat, days, min_span), assume_unique=True)
 
 
 def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> str:
@@ -181,20 +197,49 @@ def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> 
     return "".join(out)
 
 
-def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: int) -> np.ndarray:
-    """Grams found in at least k distinct stories of one site (site all zeros: overall)."""
+def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: int,
+                     presorted: bool = False) -> np.ndarray:
+    """Grams found in at least k distinct stories of one site (site all zeros: overall);
+    `presorted`: the rows are already in gram order."""
     if len(grams) == 0:
         return EMPTY
-    order = np.lexsort((story, site, grams))
-    g, si, st = grams[order], site[order], story[order]
-    new = np.ones(len(g), dtype=bool)
-    new[1:] = (g[1:] != g[:-1]) | (si[1:] != si[:-1]) | (st[1:] != st[:-1])
-    g, si = g[new], si[new]
-    head = np.ones(len(g), dtype=bool)
-    head[1:] = (g[1:] != g[:-1]) | (si[1:] != si[:-1])
-    bounds = np.concatenate((np.flatnonzero(head), [len(g)]))
-    spread = np.diff(bounds)
-    return np.unique(g[bounds[:-1][spread >= k]])
+    if not presorted:
+        order = np.argsort(grams, kind="stable")
+        grams, story, site = grams[order], story[order], site[order]
+    return _spread_sorted(np.ascontiguousarray(grams, dtype=np.uint64), np.ascontiguousarray(story, dtype=np.int64),
+                          np.ascontiguousarray(site, dtype=np.int64), int(k))
+
+
+@njit(cache=True)
+def _spread_sorted(grams, story, site, k):
+    # one pass over the runs of equal grams; only a run of k rows or more can qualify, and
+    # most grams occur once (a lexsort of all three keys took 4.6 s of a 21k-document run)
+    found = np.empty(len(grams), dtype=np.uint64)
+    m = 0
+    n = len(grams)
+    a = 0
+    while a < n:
+        b = a + 1
+        while b < n and grams[b] == grams[a]:
+            b += 1
+        if b - a >= k:
+            st = story[a:b]
+            si = site[a:b]
+            o = np.argsort(st, kind="mergesort")
+            o = o[np.argsort(si[o], kind="mergesort")]  # by site, then story
+            distinct = 0
+            for r in range(len(o)):
+                x = o[r]
+                if r == 0 or si[x] != si[o[r - 1]]:
+                    distinct = 1
+                elif st[x] != st[o[r - 1]]:
+                    distinct += 1
+                if distinct >= k:
+                    found[m] = grams[a]
+                    m += 1
+                    break
+        a = b
+    return found[:m].copy()
 
 
 def covered_by(grams: np.ndarray, hashes: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
