@@ -1,6 +1,8 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from retold.text.normalise import content_hash, normalise, token_key, tokenize
+from retold.text.normalise import FLAG_UPPER, TOKEN_RE, _VOCAB, content_hash, normalise, token_key, tokenize
 from retold.text.sentences import sentences
 from retold.text.shingle import shingles
 
@@ -53,3 +55,36 @@ def test_sentences_split_on_end_punctuation_and_keep_abbreviations():
     assert spans[-1] == "Dark Mode"
     paras = [s.paragraph for s in sentences(text)]
     assert paras[-1] == paras[0] + 1
+
+
+# characters the token rules turn on: digits and their separators, apostrophes, accents,
+# ligatures, full-width and other-script digits, characters beyond the basic plane, a lone
+# surrogate
+_ALPHABET = st.sampled_from(list("aZ9 .,:/'’_-\n\x00éÉßﬁ２٣") + ["\U0001d7d9", "\U0001f600", "İ", "Σ", "ς", "\ud800"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ALPHABET, max_size=60))
+def test_tokenize_finds_what_the_regex_finds(text):
+    # the compiled scan against TOKEN_RE itself: same spans, keys and entries
+    t = tokenize(text)
+    found = list(TOKEN_RE.finditer(text))
+    assert t.starts.tolist() == [m.start() for m in found]
+    assert t.ends.tolist() == [m.end() for m in found]
+    assert t.keys == [token_key(m.group()) for m in found]
+    assert all(_VOCAB.keys[i] == k for i, k in zip(t.ids.tolist(), t.keys))
+
+
+def test_vocabulary_keeps_raw_tokens_apart_and_starts_afresh(monkeypatch):
+    # raw tokens differing only in case or accent are separate entries with one key
+    t = tokenize("Jansa JANSA Janša jansa Jansa")
+    assert len(set(t.ids.tolist())) == 4 and t.ids[0] == t.ids[-1]
+    assert len(set(t.keys)) == 1
+    assert t.flags[0] & FLAG_UPPER and not t.flags[3] & FLAG_UPPER
+    # past the bound the vocabulary and its table start afresh; tokens still come out right
+    monkeypatch.setattr(_VOCAB, "MAX", len(_VOCAB.keys) + 3)
+    words = " ".join(f"fresh{i}" for i in range(10))
+    again = tokenize(words)
+    assert again.keys == [f"fresh{i}" for i in range(10)]
+    assert len(_VOCAB.keys) == 10
+    assert tokenize("Jansa").keys == ["jansa"]

@@ -46,6 +46,7 @@ class Tokens:
     ends: np.ndarray
     shapes: np.ndarray | None = None  # uint64: the hash, or one constant for numbers and date words
     flags: np.ndarray | None = None  # uint8 per token: the FLAG_* bits of its vocabulary entry
+    ids: np.ndarray | None = None  # int64: this process's vocabulary entry of each token (valid until it starts afresh)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -79,7 +80,6 @@ def _flags(token: str, key: str) -> int:
     return f
 
 
-_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", re.UNICODE)
 NUMBER_SHAPE = 0x5A17  # the shape of any number or date word: "Jan 12" and "Aug 15" agree
 DATE_WORDS = frozenset(
     "january february march april may june july august september october november december "
@@ -89,7 +89,9 @@ DATE_WORDS = frozenset(
 
 class _Vocabulary:
     """Raw token -> id, with the key, hash and shape of each id in flat arrays, so a text's
-    hashes are one numpy gather. Per process; ids never leave it."""
+    hashes are one numpy gather. Per process; ids never leave it. The compiled scan
+    (`charscan`) finds a text's tokens and their ids through a table of raw-token hashes;
+    only a token the process has not seen is looked at in Python."""
 
     MAX = 2_000_000  # distinct raw tokens before starting afresh (bounded memory)
 
@@ -102,6 +104,7 @@ class _Vocabulary:
         self.hashes = np.zeros(1024, dtype=np.uint64)
         self.shapes = np.zeros(1024, dtype=np.uint64)
         self.flags = np.zeros(1024, dtype=np.uint8)
+        self.table = None  # charscan.RawTable, made on the first scan
 
     def learn(self, token: str) -> int:
         i = len(self.keys)
@@ -118,40 +121,49 @@ class _Vocabulary:
         self.index[token] = i
         return i
 
-    def ids(self, toks: list[str]) -> list[int]:
-        if len(self.index) + len(toks) > self.MAX:
-            self.reset()
-        got = list(map(self.index.get, toks))  # C-speed lookups; None for new tokens
-        if None in got:
-            got = [i if i is not None else (self.index.get(t) if t in self.index else self.learn(t))
-                   for t, i in zip(toks, got)]
-        return got
+    def scan(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The id, start and end (character offsets) of every token of `text`."""
+        from . import charscan
+        if self.table is None:
+            self.table = charscan.RawTable()
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        m = len(cps)
+        starts, ends = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+        ids = np.empty(m, dtype=np.int64)
+        h1s, h2s = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.uint64)
+        t = self.table
+        cls = charscan.char_classes(0x10000) if text.isascii() else charscan.classes_for(cps)
+        n = charscan.scan_ids(cps, cls, t.k1, t.k2, t.val, starts, ends, ids, h1s, h2s)
+        ids, starts, ends = ids[:n], starts[:n], ends[:n]
+        new = np.flatnonzero(ids < 0)
+        if len(new):
+            if self.keys and len(self.keys) + len(new) > self.MAX:
+                self.reset()  # the ids above were of the old table: scan again
+                return self.scan(text)
+            for k in new.tolist():
+                token = text[starts[k]:ends[k]]
+                i = self.index.get(token)
+                ids[k] = self.learn(token) if i is None else i
+            self.table.add(h1s[new], h2s[new], ids[new])
+        return ids, starts, ends
 
 
 _VOCAB = _Vocabulary()
 
 
 def tokenize(text: str) -> Tokens:
-    # One regex split (separators and tokens alternate) and a cumulative sum of part
-    # lengths give every span at once: far cheaper than a Match object per token.
-    parts = _SPLIT_RE.split(text)
-    toks = parts[1::2]
-    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    ends_all = np.cumsum(lens)
-    starts = (ends_all - lens)[1::2]
-    ends = ends_all[1::2]
+    """The tokens of `text` (`TOKEN_RE`): keys, hashes, spans, shapes and flags."""
     v = _VOCAB
-    ids = v.ids(toks)
-    arr = np.array(ids, dtype=np.int64)
-    keys = list(map(v.keys.__getitem__, ids))
-    return Tokens(keys, v.hashes[arr], starts, ends, v.shapes[arr], v.flags[arr])
+    ids, starts, ends = v.scan(text)
+    keys = list(map(v.keys.__getitem__, ids.tolist()))
+    return Tokens(keys, v.hashes[ids], starts, ends, v.shapes[ids], v.flags[ids], ids)
 
 
 def token_hashes(text: str) -> np.ndarray:
     """The hash of each token of `text` (what `tokenize(text).hashes` holds), without the
-    spans, keys and shapes: all near-duplicate mode needs."""
+    spans, keys and shapes."""
     v = _VOCAB
-    ids = np.array(v.ids(_SPLIT_RE.split(text)[1::2]), dtype=np.int64)  # may grow v.hashes
+    ids, _, _ = v.scan(text)
     return v.hashes[ids]
 
 

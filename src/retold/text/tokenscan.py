@@ -1,11 +1,10 @@
-"""The tokeniser compiled: the token key hashes of many texts in one pass (numba).
+"""The token key hashes of many texts in one compiled pass (numba): near-duplicate mode.
 
-`normalise.tokenize` splits with a regex and looks each token up in a Python vocabulary:
-right for stages that need the keys themselves, but most of a near-duplicate run's time.
-Here the same tokens (`normalise.TOKEN_RE`: numbers with their separators, words with inner
-apostrophes) are found by a compiled scan over the texts' code points, and a token made only
-of ASCII characters is hashed as it is scanned (its key is the lower-cased token without
-apostrophes). Any other token is keyed in Python (`normalise.token_key`: NFKC, casefold, no
+`normalise.tokenize` gives each token its key, spans and vocabulary entry: right for stages
+that need the keys themselves, more than near-duplicate mode needs. Here the same tokens
+(`charscan`'s scan of `normalise.TOKEN_RE`) are found over many texts at once, and a token
+made only of ASCII characters is hashed as it is scanned (its key is the lower-cased token
+without apostrophes). Any other token is keyed in Python (`normalise.token_key`: NFKC, casefold, no
 diacritics) and its key hashed by the same function, so a key has one hash whichever path
 it took. The hash (FNV-1a over the key's code points, then splitmix64) is not the blake2b
 hash of `normalise`: the two never meet in one table (near-duplicate mode uses only this
@@ -16,60 +15,16 @@ pays for it.
 """
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from numba import njit
 
-from .normalise import TOKEN_RE, token_key
+from .charscan import _FNV_OFFSET, _FNV_PRIME, _WORD, _token_end, classes_for
+from .normalise import token_key
 from .shingle import _M1, _M2, mix64_one
 
-_WORD, _DIGIT = np.uint8(1), np.uint8(2)
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-_FNV_PRIME = np.uint64(0x100000001B3)
 _SEPARATOR = "\x00"  # between texts: not a word character, so no token spans two texts
-
-# The scanner's character classes must be the regex's: check the pattern has not moved on.
-assert TOKEN_RE.pattern == r"\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*", "tokenscan mirrors TOKEN_RE: update both"
-
-
-@lru_cache(maxsize=2)
-def char_classes(limit: int = 0x110000) -> np.ndarray:
-    """uint8 per code point below `limit`: 1 if the regex's \\w matches it, 2 if \\d does
-    too. Asked of Python's own `re`, so the scan splits exactly as `TOKEN_RE` does. The
-    basic plane's table takes 30 ms to make; all of Unicode's takes 0.5 s, so it is asked only
-    for texts with a character beyond the basic plane and kept on disk beside numba's cache
-    (per Unicode version)."""
-    if limit <= 0x10000:
-        return _classes(limit)
-    cache = Path(__file__).parent / "__pycache__" / f"tokenscan-classes-{unicodedata.unidata_version}.npy"
-    try:
-        table = np.load(cache)
-        if len(table) == limit:
-            return table
-    except (OSError, ValueError):
-        pass
-    table = _classes(limit)
-    try:  # best effort: a read-only install just makes it again next time
-        cache.parent.mkdir(exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(tmp, table)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
-    return table
-
-
-def _classes(limit: int) -> np.ndarray:
-    every = "".join(map(chr, range(limit)))
-    word = re.sub(r"\w", "\x01", re.sub(r"\W", "\x00", every))
-    digit = re.sub(r"\d", "\x02", re.sub(r"\D", "\x00", every))
-    return (np.frombuffer(word.encode("latin-1"), dtype=np.uint8)
-            | np.frombuffer(digit.encode("latin-1"), dtype=np.uint8))
 
 
 @njit(cache=True)
@@ -79,31 +34,6 @@ def key_hash_points(points: np.ndarray) -> np.uint64:
     for c in points:
         h = (h ^ np.uint64(c)) * _FNV_PRIME
     return mix64_one(h)
-
-
-@njit(cache=True)
-def _token_end(cps, i, end, cls):
-    """Where the token starting at i (a word character) ends, as `TOKEN_RE` decides: a
-    number takes separator + digits while a digit follows; a word takes apostrophe + word
-    characters while a word character follows."""
-    if cls[cps[i]] & _DIGIT:
-        i += 1
-        while i < end and cls[cps[i]] & _DIGIT:
-            i += 1
-        while i + 1 < end and (cps[i] == 46 or cps[i] == 44 or cps[i] == 58 or cps[i] == 47) \
-                and cls[cps[i + 1]] & _DIGIT:
-            i += 2
-            while i < end and cls[cps[i]] & _DIGIT:
-                i += 1
-        return i
-    i += 1
-    while i < end and cls[cps[i]] & _WORD:
-        i += 1
-    while i + 1 < end and (cps[i] == 39 or cps[i] == 0x2019) and cls[cps[i + 1]] & _WORD:
-        i += 2
-        while i < end and cls[cps[i]] & _WORD:
-            i += 1
-    return i
 
 
 @njit(cache=True)
@@ -162,7 +92,7 @@ def scan_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     with keys hashed by `key_hash`."""
     joined = _SEPARATOR.join(texts)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    cls = char_classes(0x10000 if not len(cps) or int(cps.max()) < 0x10000 else 0x110000)
+    cls = classes_for(cps)
     hashes = np.empty(len(cps), dtype=np.uint64)
     starts = np.empty(len(cps), dtype=np.int64)
     ends = np.empty(len(cps), dtype=np.int64)
