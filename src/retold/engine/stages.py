@@ -11,7 +11,8 @@ from ..config import Config
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
-from ..sketch.formula import blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams
+from ..sketch.formula import (blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams,
+                              union_sorted)
 from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.jaccard import ngram_sets, pair_jaccards
 from ..sketch.minhash import signatures, token_signatures
@@ -234,8 +235,8 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
     # every document with its own site and date, not its exact group's representative (which
     # one represents the group depends on the input order)
     own_days = day_numbers(dates) if dates is not None else np.full(len(rep), np.nan)
-    return np.union1d(syndicated, site_lasting_grams(list(batch.anchors), _site_codes(list(sources)),
-                                                     own_days, cfg.formula_min_span_days))
+    return union_sorted(syndicated, site_lasting_grams(list(batch.anchors), _site_codes(list(sources)),
+                                                       own_days, cfg.formula_min_span_days))
 
 
 def story_documents(docs: list[Document], cfg: Config) -> list[Document]:

@@ -97,28 +97,32 @@ def pair_cosine(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     if len(rows) == 0:
         return np.zeros(0)
     if not x.has_sorted_indices:
-        x = x.sorted_indices()
-    return _row_dots(x.indptr, x.indices, x.data, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+        x.sort_indices()  # in place, once per matrix: the same matrix, its rows' entries in order
+    return _row_dots(x.indptr, x.indices, x.data, np.asarray(rows, dtype=np.int64),
+                     np.asarray(cols, dtype=np.int64), x.shape[1])
 
 
 @njit(cache=True)
-def _row_dots(indptr, indices, data, rows, cols):
-    # one merge of two sorted rows per pair: slicing both row sets out and multiplying them
-    # (scipy) cost several times as much
+def _row_dots(indptr, indices, data, rows, cols, width):
+    # the row of rows[t] spread over a dense vector while it repeats (a document's candidates
+    # come together), so each product walks the other row alone; its products are added in
+    # column order (a zero adds nothing), the order of a merge of the two rows
     out = np.zeros(len(rows))
+    dense = np.zeros(width)
+    held = -1
     for p in range(len(rows)):
-        i, i_end = indptr[rows[p]], indptr[rows[p] + 1]
-        j, j_end = indptr[cols[p]], indptr[cols[p] + 1]
+        r = rows[p]
+        if r != held:
+            if held >= 0:
+                for t in range(indptr[held], indptr[held + 1]):
+                    dense[indices[t]] = 0.0
+            for t in range(indptr[r], indptr[r + 1]):
+                dense[indices[t]] = data[t]
+            held = r
+        c = cols[p]
         total = 0.0
-        while i < i_end and j < j_end:
-            if indices[i] < indices[j]:
-                i += 1
-            elif indices[i] > indices[j]:
-                j += 1
-            else:
-                total += data[i] * data[j]
-                i += 1
-                j += 1
+        for t in range(indptr[c], indptr[c + 1]):
+            total += data[t] * dense[indices[t]]
         out[p] = total
     return out
 
@@ -144,27 +148,62 @@ def _top_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: i
 
 def _candidates(part: sp.spmatrix, r0: int, m: int, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The m best-scoring columns of each row of a block product, leaving out the document
-    itself and (with order) later arrivals. argpartition per row: a sort of the whole block
-    cost 90% of the search at 100k documents."""
+    itself and (with order) later arrivals; ties go to the lower column, and each row's come
+    out best first."""
     part = sp.csr_matrix(part)
-    lengths = np.diff(part.indptr)
-    glob = np.repeat(np.arange(part.shape[0], dtype=np.int64) + r0, lengths)
-    vals = part.data.copy()
-    bad = part.indices == glob
-    if order is not None:
-        bad |= order[part.indices] >= order[glob]
-    vals[bad] = -1.0
-    rows_out, cols_out = [], []
-    for r in np.flatnonzero(lengths).tolist():
-        a, b = part.indptr[r], part.indptr[r + 1]
-        v = vals[a:b]
-        pick = np.argpartition(-v, m)[:m] if b - a > m else np.arange(b - a)
-        pick = pick[v[pick] > 0]
-        rows_out.append(np.full(len(pick), r, dtype=np.int64))
-        cols_out.append(part.indices[a:b][pick].astype(np.int64))
-    if not rows_out:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows_out), np.concatenate(cols_out)
+    rank = np.zeros(0, dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    return _best_columns(part.indptr.astype(np.int64), part.indices.astype(np.int64), part.data.astype(np.float64),
+                         r0, m, rank, order is not None)
+
+
+@njit(cache=True)
+def _best_columns(indptr, indices, data, r0, m, rank, causal):
+    # a selection per row (np.partition), not a sort: a sort of the whole block cost 90% of
+    # the search at 100k documents
+    n_rows = len(indptr) - 1
+    total = 0
+    for r in range(n_rows):
+        total += min(m, indptr[r + 1] - indptr[r])
+    rows_out = np.empty(total, dtype=np.int64)
+    cols_out = np.empty(total, dtype=np.int64)
+    out = 0
+    for r in range(n_rows):
+        a, b = indptr[r], indptr[r + 1]
+        if a == b:
+            continue
+        me = r + r0
+        vals = np.empty(b - a)
+        cols = np.empty(b - a, dtype=np.int64)
+        n = 0
+        for t in range(a, b):
+            c = indices[t]
+            if data[t] > 0 and c != me and not (causal and rank[c] >= rank[me]):
+                vals[n] = data[t]
+                cols[n] = c
+                n += 1
+        vals, cols = vals[:n], cols[:n]
+        if n > m:
+            # the m-th largest value; all above it, then the lowest columns at it
+            cut = np.partition(vals, n - m)[n - m]
+            keep = np.empty(m, dtype=np.int64)
+            k = 0
+            for t in range(n):
+                if vals[t] > cut:
+                    keep[k] = t
+                    k += 1
+            at = np.flatnonzero(vals == cut)
+            at = at[np.argsort(cols[at], kind="mergesort")]
+            for t in at[:m - k]:
+                keep[k] = t
+                k += 1
+            vals, cols = vals[keep], cols[keep]
+        best = np.argsort(cols, kind="mergesort")
+        best = best[np.argsort(-vals[best], kind="mergesort")]
+        for t in best:
+            rows_out[out] = r
+            cols_out[out] = cols[t]
+            out += 1
+    return rows_out[:out], cols_out[:out]
 
 
 def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int, *, tau: float,
