@@ -118,14 +118,16 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float) -> np.ndarray:
-    """Grams whose dated documents lie more than `min_span` days apart."""
+def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float, presorted: bool = False) -> np.ndarray:
+    """Grams whose dated documents lie more than `min_span` days apart (`presorted`: the rows
+    are in gram order)."""
     dated = ~np.isnan(days)
     g, d = grams[dated], days[dated]
     if len(g) == 0:
         return EMPTY
-    order = np.argsort(g, kind="stable")
-    g, d = g[order], d[order]
+    if not presorted:
+        order = np.argsort(g, kind="stable")
+        g, d = g[order], d[order]
     head = np.concatenate(([0], np.flatnonzero(g[1:] != g[:-1]) + 1))
     span = np.maximum.reduceat(d, head) - np.minimum.reduceat(d, head)
     return g[head[span > min_span]]
@@ -141,8 +143,10 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
     flat, lengths = _flatten(doc_grams)
     if len(flat) == 0:
         return EMPTY
-    return _syndicated(flat, np.repeat(np.asarray(sources, dtype=np.int64), lengths),
-                       np.repeat(np.asarray(days, dtype=np.float64), lengths), min_sources, min_span_days)
+    by_gram = np.argsort(flat, kind="stable")  # once, for both counts
+    doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[by_gram]
+    return _syndicated(flat[by_gram], np.asarray(sources, dtype=np.int64)[doc],
+                       np.asarray(days, dtype=np.float64)[doc], min_sources, min_span_days, True)
 
 
 def site_lasting_grams(doc_grams: list[np.ndarray], sources: np.ndarray, days: np.ndarray,
@@ -185,7 +189,7 @@ def _syndicated(flat: np.ndarray, site: np.ndarray, days: np.ndarray, min_source
     known = site >= 0
     zero = np.zeros(int(known.sum()), dtype=np.int64)
     wide = _spread_at_least(flat[known], site[known], zero, min_sources, presorted)
-    return np.intersect1d(wide, _lasting(flat, days, min_span), assume_unique=True)
+    return np.intersect1d(wide, _lasting(flat, days, min_span, presorted), assume_unique=True)
 
 
 def blank(text: str, starts: np.ndarray, ends: np.ndarray, mask: np.ndarray) -> str:
