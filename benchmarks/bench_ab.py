@@ -1,6 +1,7 @@
 """Whole-pipeline wall time of two commits, side by side in one session.
 
     .venv/bin/python benchmarks/bench_ab.py OLD_REV [NEW_REV] [--corpus FILE.jsonl] [--repeat 2]
+        [--out FILE.json]
 
 Each revision is checked out into a temporary git worktree and run from its own `src` with
 this checkout's virtualenv (so both use the same dependencies), `retold run` at the defaults
@@ -8,11 +9,13 @@ on the same corpus (default: the 21k news corpus of `benchmarks/corpus.py`). Run
 (old, new, old, new, ...) so that a noisy machine weighs on both alike. Prints the wall time
 of each run, measured from outside, and its stage timings from `run.json`; NEW_REV defaults
 to the working tree. Then says whether the two revisions' first runs wrote the same pairs
-and families (row for row).
+and families (row for row); with --out, everything printed also goes to a JSON file (the
+revisions as commits, each run's wall time and stages, the comparison).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -44,6 +47,14 @@ def _run(src: Path, corpus: Path, out: Path) -> tuple[float, dict]:
     return wall, json.loads((out / "run.json").read_text())["timings"]
 
 
+def _commit(rev: str | None) -> str | None:
+    """The full commit id of a revision (None: the working tree)."""
+    if rev is None:
+        return None
+    return subprocess.run(["git", "-C", str(REPO), "rev-parse", rev], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def _same(a: Path, b: Path) -> str:
     """'identical' or how the two tables differ."""
     import pyarrow.parquet as pq
@@ -61,19 +72,28 @@ def main() -> None:
     ap.add_argument("new", nargs="?", default=None, help="default: the working tree")
     ap.add_argument("--corpus", type=Path, default=REPO / ".bench" / "news-21268.jsonl")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=None, help="also write the results to this JSON file")
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} is missing: build it with `python benchmarks/corpus.py`")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         sources = {"old": _source(args.old, tmp), "new": _source(args.new, tmp)}
+        result = {"date": dt.date.today().isoformat(), "corpus": str(args.corpus.relative_to(REPO))
+                  if args.corpus.is_relative_to(REPO) else str(args.corpus),
+                  "old": _commit(args.old), "new": _commit(args.new) or "working tree", "runs": [], "same": {}}
         try:
             for k in range(args.repeat):
                 for name, src in sources.items():
                     wall, timings = _run(src, args.corpus, tmp / f"run-{name}-{k}")
                     print(f"{name} run {k + 1}: wall {wall:.1f} s; stages {timings}", flush=True)
+                    result["runs"].append({"rev": name, "run": k + 1, "wall_s": round(wall, 2), "stages": timings})
             for table in ("pairs", "families"):
-                print(f"{table}: {_same(tmp / 'run-old-0' / f'{table}.parquet', tmp / 'run-new-0' / f'{table}.parquet')}")
+                result["same"][table] = _same(tmp / 'run-old-0' / f'{table}.parquet', tmp / 'run-new-0' / f'{table}.parquet')
+                print(f"{table}: {result['same'][table]}")
+            if args.out:
+                args.out.write_text(json.dumps(result, indent=1) + "\n")
+                print(f"saved {args.out}")
         finally:
             for name, rev in (("old", args.old), ("new", args.new)):
                 if rev is not None:
