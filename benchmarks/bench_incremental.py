@@ -145,7 +145,16 @@ def main() -> None:
             res["baseline_families_equal"] = _families(root / "base.duckdb") == inc
             res["baseline_pairs_equal"] = _compared(root / "base.duckdb") == _compared(root / "inc.duckdb")
         res["families_equal"] = {d: v[0] for d, v in union.items()} == {d: v[0] for d, v in inc.items()}
-        res["compared_pairs_equal"] = _compared(root / "union.duckdb") == _compared(root / "inc.duckdb")
+        cu, ci = _compared(root / "union.duckdb"), _compared(root / "inc.duckdb")
+        res["compared_pairs_equal"] = cu == ci
+        if cu != ci:  # how they differ: pairs one side lists, relations the two call otherwise
+            moved = sorted(k for k in cu.keys() & ci.keys() if cu[k] != ci[k])
+            res["compared_pairs_diff"] = {
+                "only_union": len(cu.keys() - ci.keys()), "only_incremental": len(ci.keys() - cu.keys()),
+                "relation_differs": len(moved), "of": len(cu),
+                "examples": [{"pair": list(k), "union": cu[k], "incremental": ci[k]} for k in moved[:10]]
+                + [{"pair": list(k), "union": cu[k], "incremental": None} for k in sorted(cu.keys() - ci.keys())[:5]]
+                + [{"pair": list(k), "union": None, "incremental": ci[k]} for k in sorted(ci.keys() - cu.keys())[:5]]}
         p, rc, f = bcubed({d: v[1] for d, v in inc.items()}, {d: v[1] for d, v in union.items()})
         res["stories_bcubed_vs_union"] = {"p": round(p, 3), "r": round(rc, 3), "f1": round(f, 3),
                                           "stories_incremental": len({v[1] for v in inc.values()}),
@@ -155,8 +164,10 @@ def main() -> None:
                                         "peak_rss": round(inc_m["peak_rss_mb"] / full_m["peak_rss_mb"], 3)}
     doc = {"date": dt.date.today().isoformat(), "corpus": corpus, "documents": len(lines), "new": args.new,
            "seed": args.seed, "machine": {"cpus": os.cpu_count(), "load_at_end": os.getloadavg()}, **res}
-    for k in ("families_equal", "compared_pairs_equal", "stories_bcubed_vs_union", "incremental_over_full"):
-        print(k, json.dumps(res[k]))
+    for k in ("families_equal", "compared_pairs_equal", "compared_pairs_diff", "stories_bcubed_vs_union",
+              "incremental_over_full"):
+        if k in res:
+            print(k, json.dumps(res[k]))
     if args.out:
         args.out.write_text(json.dumps(doc, indent=2) + "\n")
         print(f"written {args.out}")
