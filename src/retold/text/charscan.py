@@ -1,8 +1,8 @@
 """The tokeniser's scan, compiled (numba): where each token of a text starts and ends.
 
-Tokens are `normalise.TOKEN_RE`'s (numbers with their separators, words with inner apostrophes); the
-scan finds the same ones by walking the text's code points with the regex engine's own
-character classes (`char_classes`). `normalise.tokenize` uses it with a table from each raw
+Tokens are `normalise.TOKEN_RE`'s (numbers with their separators, words with inner
+apostrophes); the scan finds the same ones by walking the text's code points with the regex
+engine's own character classes (`char_classes`). `normalise.tokenize` uses it with a table from each raw
 token to its vocabulary entry (`scan_ids`), so a text's tokens, spans and vocabulary entries
 come out of one compiled pass and only a token the process has not seen before is looked at
 in Python; `tokenscan` uses it to hash the keys of many texts at once.
@@ -69,7 +69,6 @@ def _classes(limit: int) -> np.ndarray:
             | np.frombuffer(digit.encode("latin-1"), dtype=np.uint8))
 
 
-
 @njit(cache=True)
 def _token_end(cps, i, end, cls):
     """Where the token starting at i (a word character) ends, as `TOKEN_RE` decides: a
@@ -93,6 +92,15 @@ def _token_end(cps, i, end, cls):
         while i < end and cls[cps[i]] & _WORD:
             i += 1
     return i
+
+
+@njit(cache=True, inline="always")
+def next_token(cps, i, cls):
+    """The span (start, end) of the first token at or after i; (len, len) when none is left."""
+    end = len(cps)
+    while i < end and not cls[cps[i]] & _WORD:
+        i += 1
+    return (i, _token_end(cps, i, end, cls)) if i < end else (end, end)
 
 
 def classes_for(cps: np.ndarray) -> np.ndarray:
@@ -129,19 +137,16 @@ def scan_ids(cps, cls, k1, k2, val, starts, ends, ids, h1s, h2s):
     """Every token of one text: its span, its entry in the table (k1, k2 -> val; -1 where
     the table has not got it) and its two raw hashes (to add it). Returns the number of
     tokens; the output arrays are as long as `cps`."""
-    k, i, end = 0, 0, len(cps)
-    while i < end:
-        if not cls[cps[i]] & _WORD:
-            i += 1
-            continue
-        j = _token_end(cps, i, end, cls)
+    k, i, j = 0, 0, 0
+    while True:
+        i, j = next_token(cps, j, cls)
+        if i == j:
+            return k
         h1, h2 = _raw_hashes(cps, i, j)
         ids[k] = _find(k1, k2, val, h1, h2)
         h1s[k], h2s[k] = h1, h2
         starts[k], ends[k] = i, j
         k += 1
-        i = j
-    return k
 
 
 @njit(cache=True)

@@ -46,7 +46,7 @@ class Tokens:
     ends: np.ndarray
     shapes: np.ndarray | None = None  # uint64: the hash, or one constant for numbers and date words
     flags: np.ndarray | None = None  # uint8 per token: the FLAG_* bits of its vocabulary entry
-    ids: np.ndarray | None = None  # int64: this process's vocabulary entry of each token (valid until it starts afresh)
+    ids: np.ndarray | None = None  # int64: each token's entry in this process's vocabulary (until it resets)
 
     def __len__(self) -> int:
         return len(self.keys)

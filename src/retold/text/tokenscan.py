@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from .charscan import _FNV_OFFSET, _FNV_PRIME, _WORD, _token_end, classes_for
+from .charscan import _FNV_OFFSET, _FNV_PRIME, classes_for, next_token
 from .normalise import token_key
 from .shingle import _M1, _M2, mix64_one
 
@@ -41,12 +41,11 @@ def _scan(cps, cls, hashes, starts, ends, other):
     """Fill each token's span and, for an all-ASCII token, its key hash, `other` where
     Python must key it (a character outside ASCII); returns the number of tokens. The
     arrays are as long as `cps` (a bound no text reaches; pages never written cost no memory)."""
-    k, i, end = 0, 0, len(cps)
-    while i < end:
-        if not cls[cps[i]] & _WORD:
-            i += 1
-            continue
-        j = _token_end(cps, i, end, cls)
+    k, i, j = 0, 0, 0
+    while True:
+        i, j = next_token(cps, j, cls)
+        if i == j:
+            return k
         h = _FNV_OFFSET
         ascii_only = True
         for p in range(i, j):
@@ -63,8 +62,6 @@ def _scan(cps, cls, hashes, starts, ends, other):
         other[k] = not ascii_only
         starts[k], ends[k] = i, j
         k += 1
-        i = j
-    return k
 
 
 _MASK = (1 << 64) - 1
