@@ -7,6 +7,8 @@
 import sys
 import types
 
+from ._lazy import lazy_attributes
+
 __version__ = "0.1.0"
 
 # The API is imported on first use (PEP 562): `retold dedup` and `retold --version` need only
@@ -17,17 +19,7 @@ _API = {"compare": "api", "dedup": "api", "run": "api", "Config": "config", "loa
 __all__ = [*_API, "__version__"]
 
 
-def __getattr__(name: str):
-    if name in _API:
-        import importlib
-        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'retold' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = lazy_attributes(__name__, _API, globals())
 
 
 class _Package(types.ModuleType):

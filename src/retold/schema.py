@@ -45,7 +45,8 @@ STORY_FEATURES = pa.schema([
 ])
 
 # --- stage files the store reads from a run folder (io/store.py) --------------------------
-# stage files a run leaves for the store (io/store.py reads them from stages/)
+# an incremental run (engine/incremental.py) writes the family and story of every document of
+# the store here: a new copy can merge stored families, and families.parquet lists only the run's
 UNION_FAMILIES = "families.store.parquet"
 CHROME_FILE = "chrome.parquet"  # stages/: the run's chrome, source and line hash
 DROPPED_FILE = "dropped.parquet"  # stages/: stored pairs an incremental run found stale (a, b)

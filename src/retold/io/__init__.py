@@ -1,4 +1,5 @@
 """Reading inputs, writing run files atomically, and the DuckDB store."""
+from .._lazy import lazy_attributes
 
 # imported on first use (PEP 562): the store's DuckDB is not needed to read inputs
 _NAMES = {"extract_html": "readers", "file_doc_id": "readers", "file_kind": "readers",
@@ -9,10 +10,4 @@ _NAMES = {"extract_html": "readers", "file_doc_id": "readers", "file_kind": "rea
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name: str):
-    if name in _NAMES:
-        import importlib
-        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'retold.io' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())

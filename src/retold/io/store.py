@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from ..errors import Err, RetoldError
 from ..model import RELATIONS
+from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import STORE_TABLES as SCHEMA
 from .sketches import SKETCH_FILE
 from .storyfeatures import STORY_FILE
@@ -33,9 +34,6 @@ from .storyfeatures import STORY_FILE
 # ART indexes for the lookups by document a query or a page makes: without them each lookup
 # scans the table (a query's 22 documents from a 100k store: 33 ms warm, 8 ms with them)
 INDEXES: dict[str, tuple[str, ...]] = {"documents": ("doc_id",), "families": ("doc_id",)}
-# An incremental run (engine/incremental.py) writes the family and story of every document of
-# the store here: a new copy can merge stored families, and families.parquet lists only the run's.
-from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES  # noqa: E402,F401  (names the store reads)
 _RUN_TABLES = ("documents", "pairs", "passages", "edits", "families")  # one .parquet each
 _PAIR_TABLES = ("pairs", "passages", "edits")
 _ORDER = {"documents": "doc_id", "pairs": "a, b", "passages": "a, b, a_start, b_start",

@@ -103,11 +103,8 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
 
 
 def union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Sorted distinct values of two sorted distinct arrays (np.union1d hashes them: 5x slower)."""
-    both = np.sort(np.concatenate((a, b)))
-    keep = np.ones(len(both), dtype=bool)
-    keep[1:] = both[1:] != both[:-1]
-    return both[keep]
+    """Sorted distinct values of two arrays (np.union1d hashes them: 5x slower)."""
+    return _distinct(np.concatenate((a, b)))
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
