@@ -315,13 +315,13 @@ class LocalEngine:
         timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
         t = time.perf_counter()
         self.reporter.stage("candidates")
-        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], [d.doc_id for d in docs])
-        near, sims = stages.near_duplicates(sk, rep, self.cfg)
+        ids = [d.doc_id for d in docs]
+        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], ids)
+        near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
         timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
         self.reporter.stage("cluster")
         pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
-        ids = [d.doc_id for d in docs]
         edges = [(i, j, "exact") for i, j in exact.tolist()] + [(i, j, "near_duplicate") for i, j in near.tolist()]
         fam, _ = stages.cluster(ids, edges)
         write_parquet_atomic(pairs, out / "pairs.parquet")

@@ -11,7 +11,6 @@ import numpy as np
 from ..config import Config
 from ..sketch.lsh import band_buckets, lsh_params
 from . import stages
-from .storycache import representatives
 
 
 def _bucket_rows(bands: int, rows: int, shard: tuple[int, np.ndarray]):
@@ -69,7 +68,8 @@ def anchor_pairs(spark, anchors: list[np.ndarray], cfg: Config, slices: int):
     shared = (rare.alias("x").join(rare.alias("y"), "g").where(F.col("x.m") < F.col("y.m"))
               .groupBy(F.col("x.m").alias("a"), F.col("y.m").alias("b")).agg(F.count("*").alias("anchors"))
               .where(F.col("anchors") >= cfg.min_anchors))
-    # ties in the cap go to the lower partner index, as in anchors._cap_per_doc's stable sort
+    # ties in the cap go to the lower partner row (rows in id order: `stages.canonical_reps`),
+    # as in anchors._cap_per_doc's stable sort
     by_a = Window.partitionBy("a").orderBy(F.col("anchors").desc(), F.col("b"))
     by_b = Window.partitionBy("b").orderBy(F.col("anchors").desc(), F.col("a"))
     cap = cfg.max_candidates_per_doc
@@ -101,7 +101,7 @@ def candidates(spark, batch: stages.SketchBatch, dates: list[str | None], cfg: C
     """
     from pyspark.sql import functions as F
     rep, exact = stages.exact_groups(batch.content_hashes, dates, ids)
-    reps = representatives(rep)
+    reps = stages.canonical_reps(rep, ids)
     lsh = lsh_pairs(spark, batch.signatures[reps], cfg, slices).withColumn("anchors", F.lit(0).cast("long"))
     anc = anchor_pairs(spark, [batch.anchors[i] for i in reps], cfg, slices)
     # one row per pair, keeping its anchor count (0 when only LSH found it)
@@ -109,5 +109,4 @@ def candidates(spark, batch: stages.SketchBatch, dates: list[str | None], cfg: C
     if not rows:
         return stages.Candidates(np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), exact)
     got = np.array([(r["a"], r["b"], r["anchors"]) for r in rows], dtype=np.int64)
-    got = got[np.lexsort((got[:, 1], got[:, 0]))]
-    return stages.Candidates(reps[got[:, :2]], got[:, 2].copy(), exact)
+    return stages.Candidates(*stages.to_documents(reps, got[:, :2], got[:, 2].copy()), exact)

@@ -86,10 +86,32 @@ def exact_groups(content_hashes: list[str], dates: list[str | None],
     return rep, exact
 
 
+def canonical_reps(rep: np.ndarray, ids: list[str] | None) -> np.ndarray:
+    """The exact-group representatives (`representatives`) ordered by document id when ids
+    are given: the candidate searches break ties by row (the anchor cap keeps the lower rows
+    among equally anchored partners, an oversized LSH bucket is a star from its first row),
+    so rows in id order make the candidates the same in any input order."""
+    reps = representatives(rep)
+    if ids is None:
+        return reps
+    return reps[np.argsort(np.array([ids[i] for i in reps], dtype=object), kind="stable")]
+
+
+def to_documents(reps: np.ndarray, pairs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows of `reps` as document-index pairs (a < b) sorted by (a, b), with the
+    value of each pair carried along."""
+    docs = np.sort(reps[pairs], axis=1)
+    order = np.lexsort((docs[:, 1], docs[:, 0]))
+    return docs[order], values[order]
+
+
 def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
                ids: list[str] | None = None) -> Candidates:
+    """Candidate pairs: rows sharing an LSH band, or at least `min_anchors` rare anchors
+    (each row keeping its `max_candidates_per_doc` best-anchored partners), among the
+    exact-group representatives; the same pairs in any input order when `ids` is given."""
     rep, exact = exact_groups(batch.content_hashes, dates, ids)
-    reps = representatives(rep)
+    reps = canonical_reps(rep, ids)
     lsh = lsh_candidates(batch.signatures[reps], cfg.near_threshold, cfg.max_bucket, cfg.lsh_fp_weight)
     anc_pairs, anc_counts = anchor_candidates([batch.anchors[i] for i in reps], cfg.anchor_max_df,
                                               cfg.min_anchors, cfg.max_candidates_per_doc)
@@ -102,7 +124,7 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
     order = np.lexsort((-allc, keys))
     keys, allp, allc = keys[order], allp[order], allc[order]
     first = np.concatenate(([True], keys[1:] != keys[:-1]))
-    return Candidates(reps[allp[first]], allc[first], exact)
+    return Candidates(*to_documents(reps, allp[first], allc[first]), exact)
 
 
 @dataclass
@@ -135,17 +157,20 @@ def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
     return DedupSketch(hashes, sig, *ngram_sets(tokens, offsets, cfg.shingle_n))
 
 
-def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
+def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
+                    ids: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of exact-group representatives whose n-gram Jaccard is at least `near_threshold`:
     LSH banded for recall (`dedup_lsh_recall` at the threshold itself) proposes them from the
-    signatures, the n-gram sets decide (no false positive is left).
-    Returns (m, 2) document indices (a < b) and their Jaccard."""
-    reps = representatives(rep)
+    signatures, the n-gram sets decide (no false positive is left). With `ids`, the same
+    pairs in any input order (`canonical_reps`).
+    Returns (m, 2) document indices (a < b, sorted) and their Jaccard."""
+    reps = canonical_reps(rep, ids)
     params = recall_params(cfg.near_threshold, cfg.num_perm, cfg.dedup_lsh_recall)
     cand = lsh_candidates(sk.signatures[reps], cfg.near_threshold, cfg.max_bucket, params=params)
-    cand = reps[np.asarray(cand, dtype=np.int64).reshape(-1, 2)]
+    cand = np.asarray(cand, dtype=np.int64).reshape(-1, 2)
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+    cand, _ = to_documents(reps, cand, np.zeros(len(cand)))
     sims = pair_jaccards(sk.sets, sk.starts, cand)
     keep = sims >= cfg.near_threshold
     return cand[keep], sims[keep]
