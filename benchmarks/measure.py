@@ -1,6 +1,8 @@
 """Run a benchmark child and measure it from outside: wall time, peak RSS of its whole
-process tree (psutil polling, summed over processes, so forked workers count), the child's
-own ru_maxrss and CPU time. Shared by the bench_* scripts."""
+process tree (psutil polling, summed over processes, so forked workers count and the pages
+they share with the parent count once per process), peak PSS of the tree (each shared page
+split among its sharers: the tree's real footprint), the child's own ru_maxrss and CPU time.
+Shared by the bench_* scripts."""
 from __future__ import annotations
 
 import os
@@ -11,7 +13,7 @@ from pathlib import Path
 
 
 def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
-            timeout: float | None = None) -> dict:
+            timeout: float | None = None, pss_every: int = 10) -> dict:
     import psutil
 
     err_path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,7 +21,7 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
         root = psutil.Process(proc.pid)
-        peak, timed_out = 0, False
+        peak, peak_pss, tick, timed_out = 0, 0, 0, False
         while True:
             pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -39,12 +41,23 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
                 except psutil.Error:
                     pass
             peak = max(peak, rss)
+            tick += 1
+            if tick % pss_every == 1:  # reading smaps costs more than the RSS poll
+                pss = 0
+                for p in procs:
+                    try:
+                        pss += p.memory_full_info().pss
+                    except (psutil.Error, AttributeError):
+                        pass
+                peak_pss = max(peak_pss, pss)
             time.sleep(interval)
     code = os.waitstatus_to_exitcode(status)
     stderr = err_path.read_text(errors="replace")
     return {
         "wall_s": round(wall, 3),
         "peak_rss_mb": round(peak / 2**20, 1),
+        # sampled every pss_every polls: a short spike between samples may be missed
+        "peak_pss_mb": round(peak_pss / 2**20, 1),
         # ru_maxrss of the child (Linux: KiB), max over it and the descendants it waited for
         "ru_maxrss_mb": round(ru.ru_maxrss / 1024, 1),
         "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),

@@ -134,7 +134,8 @@ class _Vocabulary:
         t = self.table
         cls = charscan.char_classes(0x10000) if text.isascii() else charscan.classes_for(cps)
         n = charscan.scan_ids(cps, cls, t.k1, t.k2, t.val, starts, ends, ids, h1s, h2s)
-        ids, starts, ends = ids[:n], starts[:n], ends[:n]
+        # copies, not views: a view would keep the arrays sized for every character alive
+        ids, starts, ends = ids[:n].copy(), starts[:n].copy(), ends[:n].copy()
         new = np.flatnonzero(ids < 0)
         if len(new):
             if self.keys and len(self.keys) + len(new) > self.MAX:
