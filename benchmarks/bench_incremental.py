@@ -20,6 +20,7 @@ go to that JSON file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -115,6 +116,7 @@ def main() -> None:
                     help="src/ of another retold checkout: its incremental run on a copy of the store")
     ap.add_argument("--out", type=Path, default=None, help="results JSON")
     ap.add_argument("--workdir", type=Path, default=None, help="where the runs go (default: a temp folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the runs and stores (printed at the end)")
     args = ap.parse_args()
     if args.docs:
         lines = grown_corpus(args.docs)
@@ -124,7 +126,8 @@ def main() -> None:
         corpus = Path(args.corpus).name
     random.Random(args.seed).shuffle(lines)
     src = REPO / "src"
-    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+    kept = tempfile.mkdtemp(dir=args.workdir) if args.keep else None
+    with (contextlib.nullcontext(kept) if kept else tempfile.TemporaryDirectory(dir=args.workdir)) as tmp:
         root = Path(tmp)
         parts = {"old": lines[:-args.new], "new": lines[-args.new:], "all": lines}
         for name, part in parts.items():
@@ -171,6 +174,8 @@ def main() -> None:
     if args.out:
         args.out.write_text(json.dumps(doc, indent=2) + "\n")
         print(f"written {args.out}")
+    if kept:
+        print(f"runs and stores kept in {kept}")
 
 
 if __name__ == "__main__":
