@@ -816,8 +816,7 @@ class LocalEngine:
             i, j = int(sb.reps[u]), int(sb.reps[v])
             if story[i] != story[j] or (min(i, j), max(i, j)) in seen or (new is not None and not (new[i] or new[j])):
                 continue
-            if stages.earlier(docs[j].date, docs[i].date):
-                i, j = j, i
+            i, j = stages.oriented(docs, i, j)
             d = direction(docs[i].date, docs[j].date, [], docs[i].doc_id, docs[j].doc_id)
             row = dict(a=docs[i].doc_id, b=docs[j].doc_id, relation="same_story", story=round(w, 4),
                        direction=d.source, direction_confidence=d.confidence,
@@ -876,8 +875,7 @@ def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.
     from ..explain.direction import direction
     rows = {k: [] for k in PAIR_SCHEMA.names}
     for (i, j), sim in zip(near.tolist(), sims.tolist()):
-        if stages.earlier(docs[j].date, docs[i].date):
-            i, j = j, i
+        i, j = stages.oriented(docs, i, j)
         a, b = docs[i], docs[j]
         d = direction(a.date, b.date, [], a.doc_id, b.doc_id)
         if d.source == "unknown":  # no text is compared in this mode: only dates could tell

@@ -208,13 +208,17 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
     cache = token_cache if token_cache is not None else {}
     out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
-        if earlier(docs[j].date, docs[i].date):
-            i, j = j, i  # a is the earlier document, so edits read as changes made by the copy
+        i, j = oriented(docs, i, j)
         if len(cache) > PROFILE_CACHE and (i not in cache or j not in cache):
             cache.clear()  # bounded memory; pairs come sorted by a, so a stays hot
         pi, pj = (cache[x] if x in cache else cache.setdefault(x, _profile(docs[x], cfg, chrome, formula))
                   for x in (i, j))
-        out.append(compare_profiles(pi, pj, cfg, anchors=k, formula=formula))
+        c = compare_profiles(pi, pj, cfg, anchors=k, formula=formula)
+        if c.direction.source == "b":
+            # no date told (oriented put the earlier-dated first), the text did: b came
+            # first, so its edits are read from b
+            c = compare_profiles(pj, pi, cfg, anchors=k, formula=formula)
+        out.append(c)
     return out
 
 
@@ -295,6 +299,17 @@ def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np
 def earlier(x: str | None, y: str | None) -> bool:
     dx, dy = parse_date(x), parse_date(y)
     return bool(dx and dy and dx < dy)
+
+
+def oriented(docs: list[Document], i: int, j: int) -> tuple[int, int]:
+    """The pair (i, j) as compared: the earlier-dated document first (edits then read as
+    changes made by the copy), else the smaller id, never the input order (comparison is not
+    symmetric: evidence characters are counted on the first side). `compare_pairs` turns an
+    undated pair round when the text says the second came first."""
+    di, dj = docs[i], docs[j]
+    if earlier(dj.date, di.date) or (not earlier(di.date, dj.date) and dj.doc_id < di.doc_id):
+        return j, i
+    return i, j
 
 
 @dataclass
