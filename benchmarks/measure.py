@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
-            timeout: float | None = None, pss_every: int = 10) -> dict:
+            timeout: float | None = None, pss_interval: float = 5.0) -> dict:
     import psutil
 
     err_path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,7 +21,7 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
         root = psutil.Process(proc.pid)
-        peak, peak_pss, tick, timed_out = 0, 0, 0, False
+        peak, peak_pss, next_pss, timed_out = 0, 0, 0.0, False
         while True:
             pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -41,8 +41,10 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
                 except psutil.Error:
                     pass
             peak = max(peak, rss)
-            tick += 1
-            if tick % pss_every == 1:  # reading smaps costs more than the RSS poll
+            # the kernel walks every page table for PSS (~60 ms for a 2 GB process): taken
+            # every few seconds, or the poll would eat a core of this 2-core machine
+            if time.perf_counter() >= next_pss:
+                next_pss = time.perf_counter() + pss_interval
                 pss = 0
                 for p in procs:
                     try:
@@ -56,7 +58,7 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
     return {
         "wall_s": round(wall, 3),
         "peak_rss_mb": round(peak / 2**20, 1),
-        # sampled every pss_every polls: a short spike between samples may be missed
+        # sampled every pss_interval seconds: a spike between samples is missed
         "peak_pss_mb": round(peak_pss / 2**20, 1),
         # ru_maxrss of the child (Linux: KiB), max over it and the descendants it waited for
         "ru_maxrss_mb": round(ru.ru_maxrss / 1024, 1),
