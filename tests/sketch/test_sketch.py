@@ -69,6 +69,30 @@ def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
     assert counts.tolist() == [6]
 
 
+def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch):
+    from retold.sketch import anchors as mod
+    monkeypatch.setattr(mod, "CHUNK_DOCS", 7)  # several chunks, one of them short
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        pool = rng.integers(0, 2**63, size=300, dtype=np.int64).astype(np.uint64)
+        docs = [np.unique(rng.choice(pool, size=rng.integers(0, 40))) for _ in range(30)]
+        # the plain way: every n-gram's documents, the pairs of those in 2..max_df documents
+        owners: dict[int, list[int]] = {}
+        for d, grams in enumerate(docs):
+            for g in grams.tolist():
+                owners.setdefault(g, []).append(d)
+        shared: dict[tuple[int, int], int] = {}
+        for ds in owners.values():
+            if 2 <= len(ds) <= 4:
+                for x in range(len(ds)):
+                    for y in range(x + 1, len(ds)):
+                        shared[(ds[x], ds[y])] = shared.get((ds[x], ds[y]), 0) + 1
+        want = {k: v for k, v in shared.items() if v >= 2}
+        pairs, counts = anchor_candidates(docs, max_df=4, min_shared=2, max_per_doc=1000)
+        assert dict(zip(map(tuple, pairs.tolist()), counts.tolist())) == want
+        assert len(want) > 10  # the draw shares enough to test something
+
+
 def test_recall_params_propose_a_pair_at_the_threshold_with_the_asked_chance():
     from retold.sketch.lsh import recall_params
 
