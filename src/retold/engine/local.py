@@ -450,6 +450,10 @@ class LocalEngine:
             counts.update(self.story_counts)
         counts["formula_ngrams"] = int(len(_FORMULA))
         timings["cluster"] = time.perf_counter() - t
+        # the report and the store read the run folder: the texts, sketches and pairs held
+        # here go before them (at 101k they were 2.5 GB under the store's own memory)
+        del docs, batch, cand, sb, rep, inc
+        _release_run_state()
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
         if report:
             t = time.perf_counter()
@@ -857,6 +861,22 @@ def _collector_paused():
     finally:
         if was:
             gc.enable()
+
+
+def _release_run_state() -> None:
+    """Drop what the stages left in module state and give the freed heap back to the
+    system (glibc keeps freed small blocks otherwise), so the steps after the pipeline do
+    not run on top of it."""
+    global _DOCS, _CHROME, _FORMULA, _UNSEEN
+    _DOCS, _CHROME = [], {}
+    _FORMULA = _UNSEEN = np.zeros(0, dtype=np.uint64)
+    _PROFILES.clear()
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is freed, only kept mapped
+        pass
 
 
 def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
