@@ -467,7 +467,7 @@ class LocalEngine:
         self.reporter.stage("store")
         from ..io.store import Store
         try:
-            with Store(store, wait=STORE_WAIT) as s:
+            with Store(store, wait=STORE_WAIT, memory_gb=self.cfg.store_memory_gb) as s:
                 if self._store_unread and incremental.holds_documents(s):
                     raise RetoldError(Err.E050, str(store), "it was in use when this run started, so the "
                                       "run's documents were not matched against the stored ones")

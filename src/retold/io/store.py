@@ -50,13 +50,16 @@ class Store:
 
     A store another process holds is waited for up to `wait` seconds, then refused with
     E050 (never DuckDB's own lock error); a file that is not a DuckDB database is E057.
+    `memory_gb` > 0 bounds DuckDB's memory (it spills to `<store>.tmp` past it; the engine
+    passes the config's `store_memory_gb`); 0 leaves DuckDB's default.
     """
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, wait: float = 0.0):
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, wait: float = 0.0,
+                 memory_gb: float = 0.0):
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = _connect(self.path, read_only, wait)
+        self.con = _connect(self.path, read_only, wait, memory_gb)
         if not read_only:
             try:
                 self._create_tables()
@@ -329,12 +332,14 @@ class Store:
 
 
 # --- helpers -------------------------------------------------------------------------------
-def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection, waiting up to `wait` seconds for another process's lock."""
+def _connect(path: Path, read_only: bool, wait: float, memory_gb: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, waiting up to `wait` seconds for another process's lock; with
+    `memory_gb` > 0 DuckDB holds at most that much and spills the rest to disk."""
     deadline = time.monotonic() + wait
+    config = {"memory_limit": f"{int(memory_gb * 1024)}MB"} if memory_gb > 0 else {}
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.Error as e:
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             if "lock" in msg.lower():
