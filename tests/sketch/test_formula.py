@@ -114,3 +114,26 @@ def test_recurring_report_counts_its_weeks_when_asked():
     days = np.array([0.0, 1.0, 8.0, 15.0, 29.0])
     assert formula_grams(docs, stories, 3, None, 0, 0, None, days, 30.0, 4, 7.0).tolist() == [3]
     assert formula_grams(docs, stories, 3, None, 0, 0, None, days, 30.0, 0, 7.0).tolist() == []
+
+
+def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch):
+    from retold.sketch import formula as mod
+    rng = np.random.default_rng(11)
+    # 400 documents drawing from a small pool of grams spread over the whole hash space, so
+    # that every rule finds some, with sources, dates and stories of their own
+    pool = rng.integers(0, 2**64 - 1, size=600, dtype=np.uint64)
+    docs = [np.unique(rng.choice(pool, size=int(rng.integers(1, 30)))) for _ in range(400)]
+    stories = rng.integers(0, 60, size=400)
+    sources = rng.integers(-1, 12, size=400)
+    days = np.where(rng.random(400) < 0.1, np.nan, rng.uniform(0, 400, size=400))
+
+    def every_rule():
+        return (mod.formula_grams(docs, stories, 3, sources, 2, 3, None, days, 30.0, 2, 7.0),
+                mod.syndicated_grams(docs, sources, 3, days, 30.0),
+                mod.site_lasting_grams(docs, sources, days, 30.0))
+    whole = every_rule()
+    monkeypatch.setattr(mod, "PART_ROWS", 50)  # about 6,000 rows: 128 parts
+    parts = every_rule()
+    for w, p in zip(whole, parts):
+        assert len(w) > 5  # each rule found something to compare
+        assert np.array_equal(w, p)

@@ -12,6 +12,8 @@ events is not.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numba import njit
 
@@ -61,14 +63,19 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     window_days : float
         Width of those windows.
     """
-    flat, lengths = _flatten(doc_grams)
-    if len(flat) == 0:
-        return EMPTY
+    return _in_parts(doc_grams, partial(_formula_rows, stories, min_stories, sources, min_site_stories,
+                                        min_sources, site_stories, days, min_span_days, min_windows,
+                                        window_days))
+
+
+def _formula_rows(stories, min_stories, sources, min_site_stories, min_sources, site_stories, days,
+                  min_span_days, min_windows, window_days, flat: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """`formula_grams` over rows (n-gram, document) holding every row of their n-grams."""
     # every row in gram order once: each count below reads runs of equal grams, and a subset
     # of sorted rows stays sorted
     by_gram = np.argsort(flat, kind="stable")
     flat = flat[by_gram]
-    doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[by_gram]
+    doc = doc[by_gram]
 
     def per_row(values, dtype=np.int64):
         return np.asarray(values, dtype=dtype)[doc]
@@ -137,11 +144,12 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
     like before the stories say whether the articles beside it are related."""
     if min_sources <= 0:
         return EMPTY
-    flat, lengths = _flatten(doc_grams)
-    if len(flat) == 0:
-        return EMPTY
+    return _in_parts(doc_grams, partial(_syndicated_rows, sources, days, min_sources, min_span_days))
+
+
+def _syndicated_rows(sources, days, min_sources, min_span_days, flat, doc) -> np.ndarray:
     by_gram = np.argsort(flat, kind="stable")  # once, for both counts
-    doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[by_gram]
+    doc = doc[by_gram]
     return _syndicated(flat[by_gram], np.asarray(sources, dtype=np.int64)[doc],
                        np.asarray(days, dtype=np.float64)[doc], min_sources, min_span_days, True)
 
@@ -153,11 +161,12 @@ def site_lasting_grams(doc_grams: list[np.ndarray], sources: np.ndarray, days: n
     say whether the articles beside it are related. Such wording is read past by the story
     model, so that it cannot make two of the site's unrelated reports one story (and then,
     being in one story, escape the per-site formula rule)."""
-    flat, lengths = _flatten(doc_grams)
-    if len(flat) == 0:
-        return EMPTY
-    site = np.repeat(np.asarray(sources, dtype=np.int64), lengths)
-    d = np.repeat(np.asarray(days, dtype=np.float64), lengths)
+    return _in_parts(doc_grams, partial(_site_lasting_rows, sources, days, min_span_days))
+
+
+def _site_lasting_rows(sources, days, min_span_days, flat, doc) -> np.ndarray:
+    site = np.asarray(sources, dtype=np.int64)[doc]
+    d = np.asarray(days, dtype=np.float64)[doc]
     known = site >= 0
     flat, site, d = flat[known], site[known], d[known]
     with np.errstate(over="ignore"):  # one key per (gram, site); a collision only blanks more
@@ -177,6 +186,32 @@ def _flatten(doc_grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if lengths.sum() == 0:
         return EMPTY, lengths
     return np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams]), lengths
+
+
+PART_ROWS = 4_000_000  # (n-gram, document) rows a formula rule sorts and spreads at a time
+
+
+def _in_parts(doc_grams: list[np.ndarray], rule) -> np.ndarray:
+    """`rule(flat, doc)` (sorted n-grams of rows given as n-gram hashes and their documents)
+    over ranges of the hash space, `PART_ROWS` rows or so at a time, joined in order. Every
+    rule counts the rows of one n-gram at a time, so the ranges are independent, and the
+    sort and per-row arrays of a rule are never made for the whole corpus (formula took
+    2 GB of them at 101k documents)."""
+    flat, lengths = _flatten(doc_grams)
+    if len(flat) == 0:
+        return EMPTY
+    doc = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    parts = 1
+    while parts < 256 and len(flat) > parts * PART_ROWS:
+        parts *= 2
+    if parts == 1:
+        return rule(flat, doc)
+    part = (flat >> np.uint64(56)).astype(np.uint8) // (256 // parts)  # the top bits
+    out = []
+    for p in range(parts):
+        sel = part == p
+        out.append(rule(flat[sel], doc[sel]))
+    return np.concatenate(out)  # each part's n-grams are below the next part's
 
 
 def _syndicated(flat: np.ndarray, site: np.ndarray, days: np.ndarray, min_sources: int,
