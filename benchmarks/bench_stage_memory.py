@@ -1,0 +1,137 @@
+"""Where a run's memory goes: the peak of each stage and of the story stage's steps.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_stage_memory.py [--docs 101000 | --corpus FILE.jsonl]
+        [--out FILE.json]
+
+Runs `LocalEngine.run` in this process (two workers, shipped defaults, no report) on the news
+grown to N documents as `bench_incremental.py` grows it (`--docs`), or on a JSONL file. A
+thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
+forked workers, each shared page split among its sharers) every 3 s; each sample is charged to
+the stage running then, or to the story stage's step (story model, formula, syndicated text,
+article texts, the rows for the store) or the store's intake while one runs. Prints and
+writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
+page table (~60 ms for a 2 GB process), hence its slower pace; a spike shorter than the
+pace is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+STEPS = {"stages": ("story_model", "formula", "syndicated", "stories"),
+         "storycache": ("plan_article", "rows")}
+
+
+class _Sampler:
+    def __init__(self):
+        import psutil
+        self.me = psutil.Process()
+        self.where = "start"
+        self.peaks: dict[str, dict[str, float]] = {}
+        self.steps: list[dict] = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def rss(self) -> float:
+        return self.me.memory_info().rss / 2**30
+
+    def pss(self) -> float:
+        import psutil
+        total = 0
+        for p in [self.me] + self.me.children(recursive=True):
+            try:
+                total += p.memory_full_info().pss
+            except psutil.Error:
+                pass
+        return total / 2**30
+
+    def _loop(self):
+        last_pss = 0.0
+        while not self._stop:
+            peak = self.peaks.setdefault(self.where, {"parent_rss_gb": 0.0, "tree_pss_gb": None})
+            peak["parent_rss_gb"] = max(peak["parent_rss_gb"], self.rss())
+            if time.monotonic() - last_pss >= 3.0:  # None: no PSS sample fell in this stage
+                last_pss = time.monotonic()
+                peak["tree_pss_gb"] = max(peak["tree_pss_gb"] or 0.0, self.pss())
+            time.sleep(0.25)
+
+    def wrap(self, owner, name: str):
+        f = getattr(owner, name)
+
+        @functools.wraps(f)
+        def step(*a, **k):
+            outer, before, t = self.where, self.rss(), time.perf_counter()
+            self.where = name
+            try:
+                return f(*a, **k)
+            finally:
+                self.where = outer
+                self.steps.append({"step": name, "rss_in_gb": round(before, 2), "rss_out_gb": round(self.rss(), 2),
+                                   "seconds": round(time.perf_counter() - t, 1)})
+        setattr(owner, name, step)
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=None, help="grow the news corpus to this many documents")
+    ap.add_argument("--corpus", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    from retold.config import Config
+    from retold.engine import local, stages, storycache
+    from retold.engine.progress import Reporter
+    from retold.io import store
+
+    sampler = _Sampler()
+    for n in STEPS["stages"]:
+        sampler.wrap(stages, n)
+    for n in STEPS["storycache"]:
+        sampler.wrap(storycache, n)
+    sampler.wrap(local.LocalEngine, "_article_texts")
+    sampler.wrap(store.Store, "ingest_run")
+
+    class Stages(Reporter):
+        def stage(self, name, total=None):
+            sampler.where = name
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.corpus is not None:
+            corpus, label = args.corpus, args.corpus.name
+        else:
+            from bench_incremental import grown_corpus
+            n = args.docs or 21268
+            corpus = Path(tmp) / "corpus.jsonl"
+            corpus.write_text("\n".join(grown_corpus(n)) + "\n", encoding="utf-8")
+            label = f"news grown to {n} (bench_incremental.grown_corpus)"
+        sampler._thread.start()
+        t = time.perf_counter()
+        res = local.LocalEngine(Config(workers=2), Stages()).run([corpus], Path(tmp) / "run", report=False)
+        wall = time.perf_counter() - t
+        sampler._stop = True
+    peaks = {k: {m: None if v is None else round(v, 2) for m, v in p.items()} for k, p in sampler.peaks.items()}
+    doc = {"date": dt.date.today().isoformat(), "corpus": label, "documents": res.counts["documents"],
+           "wall_s": round(wall, 1), "peak_tree_pss_gb": max(p["tree_pss_gb"] or 0.0 for p in peaks.values()),
+           "peak_parent_rss_gb": max(p["parent_rss_gb"] for p in peaks.values()),
+           "by_stage": peaks, "steps": sampler.steps}
+    for k, p in peaks.items():
+        pss = "  -  " if p["tree_pss_gb"] is None else f"{p['tree_pss_gb']:5.2f}"
+        print(f"{k:16s} parent RSS {p['parent_rss_gb']:5.2f} GB   tree PSS {pss} GB")
+    print(f"wall {doc['wall_s']} s; peak tree PSS {doc['peak_tree_pss_gb']} GB, parent RSS {doc['peak_parent_rss_gb']} GB")
+    if args.out:
+        args.out.write_text(json.dumps(doc, indent=2) + "\n")
+        print(f"written {args.out}")
+    return doc
+
+
+if __name__ == "__main__":
+    main()
