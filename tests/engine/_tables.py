@@ -16,10 +16,12 @@ def groups(run: Path, column: str) -> set[frozenset[str]]:
 
 
 def pairs(run: Path) -> set[tuple]:
-    """Pairs as an unordered id pair, relation and the scores input order cannot move."""
+    """Pairs as reported (a, b: the orientation no longer follows the input order), with
+    relation, direction and the scores input order cannot move (not `story`: see
+    test_determinism)."""
     out = set()
     for r in pq.read_table(run / "pairs.parquet").to_pylist():
-        a, b = sorted((r["a"], r["b"]))
-        out.add((a, b, r["relation"]) + tuple(None if r[k] is None else round(r[k], 4)
-                                              for k in ("resemblance", "fact_cover")))
+        out.add((r["a"], r["b"], r["relation"], r["direction"]) + tuple(
+            None if r[k] is None else round(r[k], 4)
+            for k in ("resemblance", "containment_a", "containment_b", "coverage_a", "coverage_b", "fact_cover")))
     return out

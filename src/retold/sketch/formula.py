@@ -63,13 +63,14 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
     window_days : float
         Width of those windows.
     """
-    return _in_parts(doc_grams, partial(_formula_rows, stories, min_stories, sources, min_site_stories,
-                                        min_sources, site_stories, days, min_span_days, min_windows,
-                                        window_days))
+    return _in_parts(doc_grams, partial(
+        _formula_rows, stories=stories, min_stories=min_stories, sources=sources,
+        min_site_stories=min_site_stories, min_sources=min_sources, site_stories=site_stories,
+        days=days, min_span_days=min_span_days, min_windows=min_windows, window_days=window_days))
 
 
-def _formula_rows(stories, min_stories, sources, min_site_stories, min_sources, site_stories, days,
-                  min_span_days, min_windows, window_days, flat: np.ndarray, doc: np.ndarray) -> np.ndarray:
+def _formula_rows(flat: np.ndarray, doc: np.ndarray, *, stories, min_stories, sources, min_site_stories,
+                  min_sources, site_stories, days, min_span_days, min_windows, window_days) -> np.ndarray:
     """`formula_grams` over rows (n-gram, document) holding every row of their n-grams."""
     # every row in gram order once: each count below reads runs of equal grams, and a subset
     # of sorted rows stays sorted
@@ -144,10 +145,11 @@ def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sourc
     like before the stories say whether the articles beside it are related."""
     if min_sources <= 0:
         return EMPTY
-    return _in_parts(doc_grams, partial(_syndicated_rows, sources, days, min_sources, min_span_days))
+    return _in_parts(doc_grams, partial(_syndicated_rows, sources=sources, days=days,
+                                        min_sources=min_sources, min_span_days=min_span_days))
 
 
-def _syndicated_rows(sources, days, min_sources, min_span_days, flat, doc) -> np.ndarray:
+def _syndicated_rows(flat, doc, *, sources, days, min_sources, min_span_days) -> np.ndarray:
     by_gram = np.argsort(flat, kind="stable")  # once, for both counts
     doc = doc[by_gram]
     return _syndicated(flat[by_gram], np.asarray(sources, dtype=np.int64)[doc],
@@ -161,10 +163,11 @@ def site_lasting_grams(doc_grams: list[np.ndarray], sources: np.ndarray, days: n
     say whether the articles beside it are related. Such wording is read past by the story
     model, so that it cannot make two of the site's unrelated reports one story (and then,
     being in one story, escape the per-site formula rule)."""
-    return _in_parts(doc_grams, partial(_site_lasting_rows, sources, days, min_span_days))
+    return _in_parts(doc_grams, partial(_site_lasting_rows, sources=sources, days=days,
+                                        min_span_days=min_span_days))
 
 
-def _site_lasting_rows(sources, days, min_span_days, flat, doc) -> np.ndarray:
+def _site_lasting_rows(flat, doc, *, sources, days, min_span_days) -> np.ndarray:
     site = np.asarray(sources, dtype=np.int64)[doc]
     d = np.asarray(days, dtype=np.float64)[doc]
     known = site >= 0
