@@ -429,6 +429,7 @@ def child_retold(docs: list[dict], mode: str, check: bool) -> dict:
     from retold.story import neighbours as N
     from retold.story import stream as S
     from retold.story import vectors as V
+    from retold.story.featurerows import FeatureRows
 
     sampler = RssSampler()
     timer = Timer(sampler)
@@ -444,7 +445,7 @@ def child_retold(docs: list[dict], mode: str, check: bool) -> dict:
     with timer("features"):
         feats = [F.event_features(t, h, cfg.story_name_weight) for t, h in zip(texts, titles)]
     with timer("vectorise"):
-        vec = V.vectorize(feats)
+        vec = V.vectorize(FeatureRows.build(feats))
     del feats
     with timer("dates"):
         days = day_numbers(dates)

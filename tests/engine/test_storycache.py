@@ -35,7 +35,7 @@ def test_stored_article_features_are_taken_while_the_document_s_context_is_the_s
     of = np.arange(len(docs))
     plan = storycache.plan_article(docs, batch.anchors, batch.lines, of, unseen, {}, True, rows, of)
     assert plan.reuse.tolist() == [True, True]
-    assert plan.known[0] == Counter({"w:police": 2.0}) and plan.known[1] is None
+    assert plan.known[0].as_dict() == {"w:police": 2.0} and plan.known[1] is None
     assert plan.unchanged.tolist() == [False, True]
     # the first document's last line became chrome: its article text is made again
     chrome = {"site.example": {int(batch.lines[0][-1])}}

@@ -436,6 +436,8 @@ class LocalEngine:
         dropped.unlink(missing_ok=True)
         if inc is not None:
             cand, sb = self._incremental_pairs(inc, docs, batch, cand, sb, out)
+        del batch  # compare and the last stage read no sketch (0.5 GB at 101k documents)
+        _trim_heap()
         timings["stories"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -452,7 +454,7 @@ class LocalEngine:
         timings["cluster"] = time.perf_counter() - t
         # the report and the store read the run folder: the texts, sketches and pairs held
         # here go before them (at 101k they were 2.5 GB under the store's own memory)
-        del docs, batch, cand, sb, rep, inc
+        del docs, cand, sb, rep, inc
         _release_run_state()
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
         if report:
@@ -587,7 +589,10 @@ class LocalEngine:
                  anchor_flat=anchor_flat, anchor_lengths=anchor_lengths,
                  line_flat=line_flat, line_lengths=line_lengths)
         os.replace(tmp, path)
-        return batch
+        # views of the two flat arrays, not one small array per document: the same bytes, in
+        # two blocks the system gets back whole when the run lets the sketch go
+        return stages.SketchBatch(batch.content_hashes, batch.signatures, _ragged(anchor_flat, anchor_lengths),
+                                  _ragged(line_flat, line_lengths))
 
     def _sharded(self, stage, docs: list[Document], pool) -> list:
         """A sketch stage (texts, cfg -> batch) over shards of `batch_docs` documents (on the
@@ -871,6 +876,12 @@ def _release_run_state() -> None:
     _DOCS, _CHROME = [], {}
     _FORMULA = _UNSEEN = np.zeros(0, dtype=np.uint64)
     _PROFILES.clear()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Collect, and give freed heap back to the system (glibc keeps freed small blocks
+    mapped otherwise, and forked workers would start from them)."""
     gc.collect()
     try:
         import ctypes

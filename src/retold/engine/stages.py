@@ -334,7 +334,7 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
     sub = [docs[i] for i in reps]
     known = None
     if earlier is not None and unchanged is not None and earlier.features is not None:
-        known = [f if unchanged[i] else None for i, f in zip(reps.tolist(), earlier.features)]
+        known = [earlier.features.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
     if features is not None:
         known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
     return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known,

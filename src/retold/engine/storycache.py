@@ -15,6 +15,7 @@ import numpy as np
 
 from ..io.storyfeatures import article_context, decode, to_table
 from ..model import Document
+from ..story.featurerows import FeatureRows
 
 
 @dataclass
@@ -23,7 +24,7 @@ class ArticlePlan:
 
     context: list[str | None]  # article_context of each representative (None: not kept)
     reuse: np.ndarray  # bool: article features taken from the store
-    known: list  # the stored article features where reused and not None, else None
+    known: list  # FeatureRef to the stored article features where reused and not None, else None
     unchanged: np.ndarray  # bool: article text = text (where reused: as stored)
 
 
@@ -47,14 +48,17 @@ def stored_first(story_rows: dict | None, story_of: np.ndarray | None, rep: np.n
     Returns
     -------
     list or None
-        None when nothing is stored.
+        A `FeatureRef` per document with stored features, else None; None when nothing is
+        stored.
     """
     if story_rows is None or story_of is None:
         return None
     out: list = [None] * len(rep)
-    for i in representatives(rep).tolist():
-        if story_of[i] >= 0:
-            out[i] = decode(story_rows["features"][story_of[i]])
+    have = [i for i in representatives(rep).tolist() if story_of[i] >= 0]
+    # decoded one at a time into flat rows: a Counter per stored document would hold 15 KB each
+    stored = FeatureRows.build(decode(story_rows["features"][story_of[i]]) for i in have)
+    for r, i in enumerate(have):
+        out[i] = stored.ref(r)
     return out
 
 
@@ -92,6 +96,7 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
     unchanged = np.ones(n, dtype=bool)
     if not keep:
         return ArticlePlan(context, reuse, known, unchanged)
+    stored = []  # (document, its stored article features)
     for i in representatives(rep).tolist():
         context[i] = article_context(anchors[i], lines[i], unseen, chrome.get(docs[i].source or ""))
         k = -1 if story_of is None else int(story_of[i])
@@ -99,7 +104,11 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
             reuse[i] = True
             art = story_rows["article"][k]
             unchanged[i] = art is None
-            known[i] = None if art is None else decode(art)
+            if art is not None:
+                stored.append((i, art))
+    rows = FeatureRows.build(decode(art) for _, art in stored)
+    for r, (i, _) in enumerate(stored):
+        known[i] = rows.ref(r)
     return ArticlePlan(context, reuse, known, unchanged)
 
 
@@ -113,7 +122,7 @@ def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan:
         The union.
     rep : numpy.ndarray
         Exact-group representative per document.
-    first, second : list of Counter
+    first, second : FeatureRows
         Features of each model row (representative) in the first and second pass.
     plan : ArticlePlan
         The run's second pass (`unchanged` filled in for every representative).
@@ -126,7 +135,8 @@ def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan:
     """
     reps = representatives(rep)
     write = [(r, i) for r, i in enumerate(reps.tolist()) if not plan.reuse[i]]
+    # each row's features made into a dict as its JSON is written, not all of them at once
     return to_table([docs[i].doc_id for _, i in write], [docs[i].title for _, i in write],
-                    [docs[i].text for _, i in write], [first[r] for r, _ in write],
+                    [docs[i].text for _, i in write], (first[r] for r, _ in write),
                     [plan.context[i] for _, i in write],
-                    [None if plan.unchanged[i] else second[r] for r, i in write], key)
+                    (None if plan.unchanged[i] else second[r] for r, i in write), key)

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from ..config import Config
 from ..explain.direction import parse_date
+from .featurerows import FeatureRef, FeatureRows, FeatureVocab
 from .features import event_features
 from .graph import story_graph
 from .linkage import average_linkage_cuts
@@ -35,7 +36,7 @@ class StoryModel:
     weights: np.ndarray  # (m,) story similarity of each edge
     profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
     dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
-    features: list | None = None  # event features per document (a second pass reuses them)
+    features: FeatureRows | None = None  # event features per document (a second pass reuses them)
     cuts: dict = field(default_factory=dict)  # threshold -> batch story labels, once computed
 
 
@@ -62,19 +63,23 @@ def _features_chunk(task: tuple[list[str], list[str | None], float]) -> list:
 
 
 def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
-                known: Sequence | None = None, mapper: Callable | None = None) -> list:
-    """Event features of each document; an entry of `known` that is not None is used as it
-    is (the engine passes the features of texts a second story pass left unchanged).
+                known: Sequence | None = None, mapper: Callable | None = None) -> FeatureRows:
+    """Event features of each document as `FeatureRows`; an entry of `known` that is not None
+    (a mapping feature -> weight, or a `FeatureRef`: the engine passes the features of texts
+    a second story pass left unchanged, and stored ones) is used as it is.
     `mapper(function, tasks)`: an ordered map (a worker pool's imap) to spread the work."""
     known = list(known) if known is not None else [None] * len(texts)
+    # the vocabulary of the rows referred to, so their rows are copied as ids
+    vocab = next((k.rows.vocab for k in known if isinstance(k, FeatureRef)), None)
+    vocab = FeatureVocab() if vocab is None else vocab
     todo = [i for i, f in enumerate(known) if f is None]
     tasks = [([texts[i] for i in todo[k:k + FEATURE_CHUNK]], [titles[i] for i in todo[k:k + FEATURE_CHUNK]],
               cfg.story_name_weight) for k in range(0, len(todo), FEATURE_CHUNK)]
     done = (mapper or map)(_features_chunk, tasks)
-    for k, chunk in zip(range(0, len(todo), FEATURE_CHUNK), done):
-        for i, f in zip(todo[k:k + FEATURE_CHUNK], chunk):
-            known[i] = f
-    return known
+    made = FeatureRows.build((f for chunk in done for f in chunk), vocab)
+    for r, i in enumerate(todo):
+        known[i] = made.ref(r)
+    return FeatureRows.build(known, vocab)
 
 
 def _dense(texts: Sequence[str], titles: Sequence[str | None], cfg: Config) -> np.ndarray | None:
@@ -114,13 +119,13 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
         else np.arange(len(texts))
     inv = np.empty_like(perm)
     inv[perm] = np.arange(len(perm))
-    vec = vectorize([feats[i] for i in perm.tolist()])
+    vec = vectorize(feats, perm)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
     nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm])
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
     # back to input order: rows by inv, document indices by perm
-    vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.vocab, vec.df)
+    vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.df)
     index = np.where(nb.index >= 0, perm[np.maximum(nb.index, 0)], -1)[inv]
     nb = Neighbours(index, nb.sim[inv])
     e = perm[edges] if len(edges) else edges

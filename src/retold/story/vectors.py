@@ -2,36 +2,52 @@
 document frequency, L2-normalised, so a dot product is a cosine."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+from .featurerows import FeatureRows
+
 
 @dataclass
 class StoryVectors:
     matrix: sp.csr_matrix  # (n_docs, n_features), rows of unit length (or zero)
-    vocab: dict[str, int]
     df: np.ndarray  # documents per feature
 
 
-def vectorize(features: list[Counter]) -> StoryVectors:
-    vocab: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for f in features:
-        for key, count in f.items():
-            indices.append(vocab.setdefault(key, len(vocab)))
-            data.append(count)
-        indptr.append(len(indices))
-    n = len(features)
-    x = sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                       np.asarray(indptr, dtype=np.int64)), shape=(n, len(vocab)))
+def vectorize(rows: FeatureRows, order: np.ndarray | None = None) -> StoryVectors:
+    """TF-IDF rows of `rows` taken in `order` (default as they are). Features are numbered by
+    first use in that order, each document's in the order found: the column order, and so
+    the order sparse products add in, is a function of the documents and their order only.
+
+    Parameters
+    ----------
+    rows : FeatureRows
+    order : numpy.ndarray, optional
+        Row of `rows` for each row of the matrix.
+
+    Returns
+    -------
+    StoryVectors
+    """
+    order = np.arange(len(rows)) if order is None else np.asarray(order, dtype=np.int64)
+    n = len(order)
+    lengths = np.diff(rows.indptr)[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    take = np.repeat(rows.indptr[:-1][order] - indptr[:-1], lengths) + np.arange(indptr[-1])
+    ids = rows.ids[take]
+    uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    column = np.empty(len(uniq), dtype=np.int64)
+    column[np.argsort(first, kind="stable")] = np.arange(len(uniq))
+    x = sp.csr_matrix((rows.weights[take].astype(np.float64), column[inverse].astype(np.int64), indptr),
+                      shape=(n, len(uniq)))
     x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=len(vocab))
+    df = np.bincount(x.indices, minlength=len(uniq))
     idf = np.log((n + 1) / (df + 1)) + 1  # smoothed; a feature in every document still counts a little
     x.data = (1 + np.log(x.data)) * idf[x.indices]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x = sp.csr_matrix(sp.diags(1 / norms) @ x)
-    return StoryVectors(x, vocab, df)
+    return StoryVectors(x, df)

@@ -1,0 +1,135 @@
+"""Event features of many documents in flat arrays.
+
+A `Counter` per document (what `features.event_features` returns) weighs about 15 KB at news
+length: its dict and a copy of every key string it came back from a worker with. A story
+model over 100,000 documents held 1.5 GB of them per pass. Here each document's features
+are ids into one vocabulary shared by the rows of a run, and their weights: about 1 KB.
+Rows keep each document's features in the order they were found, which the story vocabulary
+follows (`vectors.vectorize` numbers features by first use).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class FeatureVocab:
+    """Feature string <-> id, ids in order of first use; shared by the rows of one run so a
+    row moves from one table to another as its ids."""
+
+    __slots__ = ("keys", "index")
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def ids(self, keys: Iterable[str]) -> list[int]:
+        """The id of each key, new keys numbered as they come."""
+        index, out = self.index, []
+        for k in keys:
+            i = index.get(k)
+            if i is None:
+                i = index[k] = len(self.keys)
+                self.keys.append(k)
+            out.append(i)
+        return out
+
+
+@dataclass(frozen=True)
+class FeatureRef:
+    """Row `row` of `rows`: a document's known features, given without copying them."""
+
+    rows: "FeatureRows"
+    row: int
+
+    def as_dict(self) -> dict[str, float]:
+        return self.rows[self.row]
+
+
+class FeatureRows:
+    """Per document, its event features: `ids[indptr[i]:indptr[i + 1]]` (into `vocab`) and
+    their `weights`.
+
+    Parameters
+    ----------
+    vocab : FeatureVocab
+    indptr : numpy.ndarray
+        int64, one more than there are documents.
+    ids : numpy.ndarray
+        int64 feature ids, each document's in the order its features were found.
+    weights : numpy.ndarray
+        float64, one per id.
+    """
+
+    def __init__(self, vocab: FeatureVocab, indptr: np.ndarray, ids: np.ndarray, weights: np.ndarray):
+        self.vocab, self.indptr, self.ids, self.weights = vocab, indptr, ids, weights
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def __getitem__(self, i: int) -> dict[str, float]:
+        """Document i's features as feature -> weight, in their order."""
+        lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        keys = self.vocab.keys
+        return {keys[k]: w for k, w in zip(self.ids[lo:hi].tolist(), self.weights[lo:hi].tolist())}
+
+    def ref(self, i: int) -> FeatureRef:
+        return FeatureRef(self, i)
+
+    @classmethod
+    def build(cls, entries: Iterable[Mapping[str, float] | FeatureRef], vocab: FeatureVocab | None = None
+              ) -> "FeatureRows":
+        """Rows from per-document features: mappings (a Counter, a stored row) or references
+        to rows of other tables (copied as ids when they share `vocab`).
+
+        Parameters
+        ----------
+        entries : iterable
+            Per document, a mapping feature -> weight or a `FeatureRef`; consumed one by
+            one, so a generator of Counters never holds more than one.
+        vocab : FeatureVocab, optional
+            The vocabulary to number features in (default a new one).
+        """
+        vocab = vocab if vocab is not None else FeatureVocab()
+        lengths: list[int] = []
+        id_parts: list[np.ndarray] = []
+        weight_parts: list[np.ndarray] = []
+        ids: list[int] = []
+        weights: list[float] = []
+
+        def flush() -> None:
+            if ids:
+                id_parts.append(np.array(ids, dtype=np.int64))
+                weight_parts.append(np.array(weights, dtype=np.float64))
+                ids.clear()
+                weights.clear()
+
+        for e in entries:
+            if isinstance(e, FeatureRef):
+                src = e.rows
+                lo, hi = int(src.indptr[e.row]), int(src.indptr[e.row + 1])
+                if src.vocab is vocab:
+                    flush()
+                    id_parts.append(src.ids[lo:hi])
+                    weight_parts.append(src.weights[lo:hi])
+                else:
+                    ids.extend(vocab.ids(src.vocab.keys[k] for k in src.ids[lo:hi].tolist()))
+                    weights.extend(src.weights[lo:hi].tolist())
+                lengths.append(hi - lo)
+            else:
+                ids.extend(vocab.ids(e.keys()))
+                weights.extend(e.values())
+                lengths.append(len(e))
+                if len(ids) > 1 << 16:
+                    flush()
+        flush()
+        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        return cls(vocab, indptr,
+                   np.concatenate(id_parts) if id_parts else np.zeros(0, np.int64),
+                   np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))

@@ -1,0 +1,91 @@
+"""Event features held as flat rows (story/featurerows.py) and the TF-IDF vectors made from
+them (story/vectors.py): the same numbers, in the same columns, as per-document Counters."""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from retold.config import Config
+from retold.story import features_of
+from retold.story.featurerows import FeatureRef, FeatureRows, FeatureVocab
+from retold.story.features import event_features
+from retold.story.vectors import vectorize
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
+
+
+def _demo(n: int = 80) -> tuple[list[str], list[str | None]]:
+    rows = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()[:n]]
+    return [r["text"] for r in rows], [r.get("title") for r in rows]
+
+
+def _reference(features: list[Counter]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """TF-IDF as one dict per document gives it: columns numbered by first use."""
+    vocab: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for f in features:
+        for key, count in f.items():
+            indices.append(vocab.setdefault(key, len(vocab)))
+            data.append(count)
+        indptr.append(len(indices))
+    n = len(features)
+    x = sp.csr_matrix((np.asarray(data, float), np.asarray(indices, np.int64), np.asarray(indptr, np.int64)),
+                      shape=(n, len(vocab)))
+    x.sum_duplicates()
+    df = np.bincount(x.indices, minlength=len(vocab))
+    x.data = (1 + np.log(x.data)) * (np.log((n + 1) / (df + 1)) + 1)[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1 / norms) @ x), df
+
+
+def test_rows_give_back_each_documents_features_in_their_order():
+    texts, titles = _demo()
+    counters = [event_features(t, h) for t, h in zip(texts, titles)] + [Counter()]
+    rows = FeatureRows.build(counters)
+    assert len(rows) == len(counters)
+    for r, c in zip(range(len(rows)), counters):
+        assert list(rows[r].items()) == [(k, float(v)) for k, v in c.items()]
+    assert len(rows.vocab) == len({k for c in counters for k in c})  # one id per feature
+    assert rows.ids.nbytes + rows.weights.nbytes < 16 * sum(map(len, counters)) + 1
+
+
+def test_vectors_equal_the_per_document_counters_in_any_row_order():
+    texts, titles = _demo()
+    counters = [event_features(t, h) for t, h in zip(texts, titles)] + [Counter()]
+    rows = FeatureRows.build(counters)
+    order = np.arange(len(counters))
+    random.Random(3).shuffle(order)
+    for o in (None, order):
+        got = vectorize(rows, o)
+        want, df = _reference(counters if o is None else [counters[i] for i in o])
+        assert np.array_equal(got.df, df)
+        assert np.array_equal(got.matrix.indptr, want.indptr) and np.array_equal(got.matrix.indices, want.indices)
+        assert np.array_equal(got.matrix.data, want.data)  # bit for bit: the same sums in the same order
+
+
+def test_known_rows_are_taken_as_they_are_from_any_vocabulary():
+    texts, titles = _demo(30)
+    cfg = Config()
+    everything = features_of(texts, titles, cfg)
+    other = FeatureRows.build([event_features(texts[5], titles[5])])  # its own vocabulary
+    known: list = [None] * len(texts)
+    known[2] = everything.ref(2)
+    known[5] = FeatureRef(other, 0)
+    known[7] = {"w:invented": 2.0}  # a stored row: used as given, not computed
+    calls = []
+
+    def mapper(f, tasks):
+        calls.append(sum(len(t[0]) for t in tasks))
+        return map(f, tasks)
+    got = features_of(texts, titles, cfg, known, mapper)
+    assert calls == [len(texts) - 3]
+    assert got.vocab is everything.vocab  # the referred rows' vocabulary: copied as ids
+    for i in range(len(texts)):
+        assert got[i] == ({"w:invented": 2.0} if i == 7 else everything[i]), i
+    assert FeatureVocab().ids(["a", "b", "a"]) == [0, 1, 0]
