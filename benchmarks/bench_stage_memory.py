@@ -4,7 +4,8 @@
         [--out FILE.json]
 
 Runs `LocalEngine.run` in this process (two workers, shipped defaults, no report) on the news
-grown to N documents as `bench_incremental.py` grows it (`--docs`), or on a JSONL file. A
+grown to N documents as `bench_incremental.py` grows it (`--docs`, grown by a child process so
+this one never holds it), or on a JSONL file. A
 thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
 forked workers, each shared page split among its sharers) every 3 s; each sample is charged to
 the stage running then, or to the story stage's step (story model, formula, syndicated text,
@@ -20,6 +21,7 @@ import datetime as dt
 import functools
 import json
 import sys
+import subprocess
 import tempfile
 import threading
 import time
@@ -108,10 +110,14 @@ def main() -> dict:
         if args.corpus is not None:
             corpus, label = args.corpus, args.corpus.name
         else:
-            from bench_incremental import grown_corpus
             n = args.docs or 21268
             corpus = Path(tmp) / "corpus.jsonl"
-            corpus.write_text("\n".join(grown_corpus(n)) + "\n", encoding="utf-8")
+            # grown in a child process: the corpus held here (~0.3 GB at 101k) would count in
+            # every figure, as glibc keeps the freed heap
+            subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                            "from pathlib import Path; from bench_incremental import grown_corpus; "
+                            "Path(sys.argv[2]).write_text('\\n'.join(grown_corpus(int(sys.argv[3]))) + '\\n', "
+                            "encoding='utf-8')", str(HERE), str(corpus), str(n)], check=True)
             label = f"news grown to {n} (bench_incremental.grown_corpus)"
         sampler._thread.start()
         t = time.perf_counter()
