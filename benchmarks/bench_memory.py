@@ -1,12 +1,15 @@
-"""Peak memory of `retold run` at several corpus sizes: the per-run bound the README states.
+"""Peak memory of `retold run` at several corpus sizes: the per-run bound the README states
+and `io/limits.py` enforces.
 
-    .venv/bin/python benchmarks/bench_memory.py [--sizes 5000,10000,21268]
+    .venv/bin/python benchmarks/bench_memory.py [--sizes 10000,25000,50000,101000]
 
-Each size is the first N documents of the news corpus (benchmarks/corpus.py), run at the
-shipped defaults in a fresh subprocess; the peak is the summed RSS of the process tree
-(measure.py: forked workers count, pages they share with the parent count twice) and the
-parent's own ru_maxrss. A least-squares line through the sizes gives the fixed cost and the
-cost per document. Results: benchmarks/results/<date>-memory-scale.json.
+Each size is the news corpus grown to N documents as bench_incremental.py grows it (the real
+BBC + Reuters articles over 300 characters, then altered copies of them), run at the shipped
+defaults in a fresh subprocess. The peak is the process tree's PSS (measure.py: pages forked
+workers share with the parent counted once), with the summed RSS and the parent's ru_maxrss
+beside it. Least-squares lines through the sizes give the fixed cost and the cost per
+document and per character of text (what the run's own check reads). Results:
+benchmarks/results/<date>-memory-scale.json.
 """
 from __future__ import annotations
 
@@ -21,31 +24,43 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-import corpus  # noqa: E402  (sibling module)
+from bench_incremental import grown_corpus  # noqa: E402  (sibling module)
 from measure import measure  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="5000,10000,21268", help="comma list of document counts")
+    ap.add_argument("--sizes", default="10000,25000,50000,101000", help="comma list of document counts")
+    ap.add_argument("--out", type=Path, default=None, help="results JSON (default results/<date>-memory-scale.json)")
     args = ap.parse_args(argv)
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
-        inp = corpus.build(n)
+        inp = REPO / ".bench" / f"grown-{n}.jsonl"
+        lines = grown_corpus(n)
+        inp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        chars = sum(len(json.loads(line)["text"]) for line in lines)
+        del lines
         run = REPO / ".bench" / f"mem-run-{n}"
-        r = measure([str(REPO / ".venv" / "bin" / "retold"), "run", str(inp), "--out", str(run), "--force", "-q"],
+        r = measure([sys.executable, "-m", "retold.cli", "run", str(inp), "--out", str(run), "--force", "-q"],
                     REPO / ".bench" / f"mem-run-{n}.stderr", REPO)
-        rows.append({"docs": n, **{k: r[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "ru_maxrss_mb", "returncode")}})
+        if r["returncode"] != 0:
+            sys.exit(f"the run of {n} documents failed: {r['stderr_tail']}")
+        rows.append({"docs": n, "chars": chars, **{k: r[k] for k in
+                     ("wall_s", "cpu_s", "peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb", "returncode")}})
         print(json.dumps(rows[-1]), flush=True)
-    x = np.array([r["docs"] for r in rows], dtype=float)
     fit = {}
-    for key in ("peak_rss_mb", "ru_maxrss_mb"):
-        slope, icpt = np.polyfit(x, [r[key] for r in rows], 1)
-        fit[key] = {"fixed_mb": round(float(icpt), 1), "kb_per_doc": round(float(slope) * 1024, 1)}
+    for key in ("peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb"):
+        y = [r[key] for r in rows]
+        per_doc, fixed = np.polyfit([r["docs"] for r in rows], y, 1)
+        per_char, fixed_c = np.polyfit([r["chars"] for r in rows], y, 1)
+        fit[key] = {"fixed_mb": round(float(fixed), 1), "kb_per_doc": round(float(per_doc) * 1024, 1),
+                    "fixed_mb_by_chars": round(float(fixed_c), 1),
+                    "bytes_per_char": round(float(per_char) * 2**20, 1)}
     print(json.dumps(fit))
-    out = HERE / "results" / f"{dt.date.today()}-memory-scale.json"
-    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": "news (benchmarks/corpus.py), first N",
+    out = args.out or HERE / "results" / f"{dt.date.today()}-memory-scale.json"
+    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": "news grown to N (bench_incremental.grown_corpus)",
                                "rows": rows, "fit": fit}, indent=1))
+    print(f"written {out}")
     return {"rows": rows, "fit": fit}
 
 

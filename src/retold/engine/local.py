@@ -420,6 +420,7 @@ class LocalEngine:
         self.reporter.stage("candidates")
         cand = self._candidates(batch, docs, st)
         _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
+        _trim_heap()  # before the story stage forks its workers
         timings["candidates"] = time.perf_counter() - t
 
         # Stories come before compare: formula is wording found across many stories.
@@ -561,6 +562,7 @@ class LocalEngine:
                                       [batch.content_hashes[i] for i in made], batch.signatures[todo],
                                       [batch.anchors[i] for i in made], [batch.lines[i] for i in made],
                                       sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
+        _trim_heap()  # the shards' arrays and the table just written: 0.5 GB kept mapped at 101k
         return batch, int(len(todo))
 
     def _sketch(self, docs, st, pool, inc=None, todo=None) -> stages.SketchBatch:
@@ -668,6 +670,7 @@ class LocalEngine:
         # model reads no other document's)
         todo = [i for i in reps if not plan.reuse[i]]
         _DOCS = [docs[i] for i in todo]
+        _trim_heap()  # before the pool forks
         try:
             with self._pool(len(todo)) as pool:  # forked now, so workers see what to blank
                 texts = self._article_texts(_DOCS, pool)
@@ -682,8 +685,12 @@ class LocalEngine:
         finally:
             _DOCS = given
         self.story_counts["article_texts_computed"] = len(todo)
-        write_parquet_atomic(storycache.rows(docs, rep, first.features, sb.model.features, plan,
+        first_features = first.features  # the rest of the first model is done with
+        del first, article, texts
+        _trim_heap()
+        write_parquet_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
                                              story_key(self.cfg, __version__)), st / STORY_FILE)
+        del first_features
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)
