@@ -3,7 +3,7 @@
     PYTHONPATH=src .venv/bin/python benchmarks/bench_stage_memory.py [--docs 101000 | --corpus FILE.jsonl]
         [--out FILE.json]
 
-Runs `LocalEngine.run` in this process (two workers, shipped defaults, no report) on the news
+Runs `LocalEngine.run` in this process (two workers, shipped defaults, the report too) on the news
 grown to N documents as `bench_incremental.py` grows it (`--docs`, grown by a child process so
 this one never holds it), or on a JSONL file. A
 thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
@@ -121,7 +121,7 @@ def main() -> dict:
             label = f"news grown to {n} (bench_incremental.grown_corpus)"
         sampler._thread.start()
         t = time.perf_counter()
-        res = local.LocalEngine(Config(workers=2), Stages()).run([corpus], Path(tmp) / "run", report=False)
+        res = local.LocalEngine(Config(workers=2), Stages()).run([corpus], Path(tmp) / "run")
         wall = time.perf_counter() - t
         sampler._stop = True
     peaks = {k: {m: None if v is None else round(v, 2) for m, v in p.items()} for k, p in sampler.peaks.items()}
