@@ -33,12 +33,13 @@ def test_a_run_over_its_memory_budget_stops_after_ingest_with_a_code(tmp_path):
 
 
 def test_the_check_names_how_many_documents_fit():
-    need = limits.run_memory_estimate(10_000_000)
-    assert limits.run_memory_check(10_000_000, 10_000, need / 2**30) is None
-    msg = limits.run_memory_check(10_000_000, 10_000, need / 2**30 / 2)
+    chars = 100_000_000  # 10,000 documents of 10,000 characters: the part per character dominates
+    need = limits.run_memory_estimate(chars)
+    assert limits.run_memory_check(chars, 10_000, need / 2**30) is None
+    msg = limits.run_memory_check(chars, 10_000, need / 2**30 / 2)
     fits = int(msg.rsplit("about ", 1)[1].split()[0].replace(",", ""))
     assert 0 < fits < 10_000
-    assert "not even" in limits.run_memory_check(10_000_000, 10_000, 0.1)  # under the fixed part
+    assert "not even" in limits.run_memory_check(chars, 10_000, 0.1)  # under the fixed part
     assert limits.available_memory() is None or limits.available_memory() > 0
 
 

@@ -152,13 +152,15 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
 
 
 
-# A whole run's peak memory (the summed RSS of the process tree, two workers), measured on the
-# first 5,000 / 10,000 / 21,268 BBC + Reuters documents (4.6 / 9.6 / 20.9 million characters):
-# 0.99 / 1.33 / 2.25 GB, a line of 0.63 GB plus 78 bytes a character of text
-# (benchmarks/results/2026-11-30-memory-scale.json; README Limits). A run holds every text and
-# its sketch in memory, so this is what to plan by.
-RUN_MEMORY_FIXED = 630 * 2**20
-RUN_MEMORY_PER_CHAR = 78
+# A whole run's peak memory: the PSS of the process tree (two workers; pages they share with
+# the parent counted once), measured on the news grown to 10,000 / 25,000 / 50,000 / 101,000
+# documents (11.6 / 28.3 / 56.2 / 119.4 million characters): 0.76 / 1.04 / 1.58 / 2.47 GB, a
+# line of 0.61 GB plus 16.6 bytes a character of text (benchmarks/bench_memory.py,
+# benchmarks/results/2026-11-30-memory-scale-pss.json; README Limits). The check takes a fifth
+# more per character than the line, for corpora of longer documents than the news. A run
+# holds every text and its sketch in memory, so this is what to plan by.
+RUN_MEMORY_FIXED = 610 * 2**20
+RUN_MEMORY_PER_CHAR = 20
 
 
 def run_memory_estimate(total_chars: int) -> int:
@@ -195,7 +197,7 @@ def run_memory_check(total_chars: int, n_docs: int, max_gb: float) -> str | None
     fit = (f"about {fits:,} such documents fit" if fits > 0 else
            f"not even the {RUN_MEMORY_FIXED / 2**30:.2f} GB every run needs fits")
     return (f"{n_docs:,} documents, {total_chars:,} characters: about {need / 2**30:.1f} GB "
-            f"(0.63 GB + 78 bytes a character, README Limits), over {budget / 2**30:.1f} GB "
+            f"({RUN_MEMORY_FIXED / 2**30:.2f} GB + {RUN_MEMORY_PER_CHAR} bytes a character, README Limits), over {budget / 2**30:.1f} GB "
             f"({where}); {fit}")
 
 
