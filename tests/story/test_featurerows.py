@@ -89,3 +89,17 @@ def test_known_rows_are_taken_as_they_are_from_any_vocabulary():
     for i in range(len(texts)):
         assert got[i] == ({"w:invented": 2.0} if i == 7 else everything[i]), i
     assert FeatureVocab().ids(["a", "b", "a"]) == [0, 1, 0]
+
+
+def test_chunks_made_in_other_vocabularies_join_as_one_table():
+    """What the workers send (a chunk's rows in the worker's own vocabulary, pickled) joins
+    into the rows one vocabulary gives the same documents."""
+    import pickle
+    texts, titles = _demo(60)
+    counters = [event_features(t, h) for t, h in zip(texts, titles)]
+    chunks = [pickle.loads(pickle.dumps(FeatureRows.build(counters[k:k + 25]))) for k in range(0, 60, 25)]
+    whole = FeatureRows.build(counters)
+    joined = FeatureRows.concat(chunks)
+    assert len(joined) == 60 and joined.ids.dtype == np.int32
+    assert [joined[i] for i in range(60)] == [whole[i] for i in range(60)]
+    assert joined.vocab.keys == whole.vocab.keys  # numbered in the same first-use order

@@ -656,8 +656,10 @@ class LocalEngine:
         reps = storycache.representatives(rep).tolist()
         self.story_counts = {"story_features_computed": sum(known is None or known[i] is None for i in reps)}
         with self._pool(len(docs)) as pool:
-            first = stages.story_model(docs, rep, self.cfg, mapper=self._story_mapper(pool),
-                                       features=known)  # for formula
+            feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
+        # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
+        first = stages.story_model(docs, rep, self.cfg, feats)  # for formula
+        del feats, known
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -680,14 +682,16 @@ class LocalEngine:
                     if t is not None:
                         d = docs[i]
                         article[i] = Document(d.doc_id, t, d.title, d.date, d.source, d.url)
-                sb = stages.stories(article, rep, self.cfg, first, plan.unchanged, self._story_mapper(pool),
-                                    plan.known)
+                feats = stages.story_features(article, rep, self.cfg, first, plan.unchanged,
+                                              self._story_mapper(pool), plan.known)
         finally:
             _DOCS = given
-        self.story_counts["article_texts_computed"] = len(todo)
         first_features = first.features  # the rest of the first model is done with
-        del first, article, texts
+        del first, texts
         _trim_heap()
+        sb = stages.stories(article, rep, self.cfg, feats)
+        del article, feats
+        self.story_counts["article_texts_computed"] = len(todo)
         write_parquet_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
                                              story_key(self.cfg, __version__)), st / STORY_FILE)
         del first_features

@@ -321,15 +321,15 @@ class StoryBatch:
     model: StoryModel  # graph edges and weights, and what scores any pair; kept in memory
 
 
-def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-                unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryModel:
-    """The corpus story model over exact-group representatives. With `earlier` (a model of
-    the same documents) and `unchanged` (per document: same text as there), the event
-    features of unchanged documents are taken from it, not computed again; `features` (per
-    document, None where unknown) gives those of other documents (an incremental run's
-    stored ones). `mapper`: an ordered map (a worker pool's imap) the features are computed
-    with."""
-    from ..story import build_model
+def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
+                   unchanged: np.ndarray | None = None, mapper=None, features: list | None = None):
+    """The event features of the exact-group representatives (`story.FeatureRows`, one row per
+    representative, in document order). With `earlier` (a model of the same documents) and
+    `unchanged` (per document: same text as there), those of unchanged documents are taken
+    from it, not computed again; `features` (per document, None where unknown) gives those of
+    other documents (an incremental run's stored ones). `mapper`: an ordered map (a worker
+    pool's imap) the others are computed with."""
+    from ..story import features_of
     reps = representatives(rep)
     sub = [docs[i] for i in reps]
     known = None
@@ -337,18 +337,28 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: Sto
         known = [earlier.features.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
     if features is not None:
         known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
-    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, known,
-                       mapper, keys=[d.doc_id for d in sub])
+    return features_of([d.text for d in sub], [d.title for d in sub], cfg, known, mapper)
 
 
-def stories(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
-            unchanged: np.ndarray | None = None, mapper=None, features: list | None = None) -> StoryBatch:
-    """The story model (`story_model`) and the story label of each representative."""
+def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryModel:
+    """The corpus story model over exact-group representatives, from their `story_features`
+    (computed here, in this process, when not given)."""
+    from ..story import build_model
+    reps = representatives(rep)
+    sub = [docs[i] for i in reps]
+    rows = features if features is not None else story_features(docs, rep, cfg)
+    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, rows,
+                       keys=[d.doc_id for d in sub])
+
+
+def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryBatch:
+    """The story model (`story_model`, over `features` when given) and the story label of
+    each representative."""
     from ..story import batch_stories, stream_model, stream_stories
     reps = representatives(rep)
     sub = [docs[i] for i in reps]
     texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
-    model = story_model(docs, rep, cfg, earlier, unchanged, mapper, features)
+    model = story_model(docs, rep, cfg, features)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

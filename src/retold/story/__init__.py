@@ -57,17 +57,24 @@ def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
 FEATURE_CHUNK = 500  # documents per task when a mapper spreads the features over workers
 
 
-def _features_chunk(task: tuple[list[str], list[str | None], float]) -> list:
+def _features_chunk(task: tuple[list[str], list[str | None], float]) -> FeatureRows:
+    """A chunk's features as rows of the worker's own vocabulary (the parent renumbers the
+    chunk's distinct features, not every document's)."""
     texts, titles, weight = task
-    return [event_features(t, h, weight) for t, h in zip(texts, titles)]
+    return FeatureRows.build(event_features(t, h, weight) for t, h in zip(texts, titles))
 
 
 def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
                 known: Sequence | None = None, mapper: Callable | None = None) -> FeatureRows:
-    """Event features of each document as `FeatureRows`; an entry of `known` that is not None
-    (a mapping feature -> weight, or a `FeatureRef`: the engine passes the features of texts
-    a second story pass left unchanged, and stored ones) is used as it is.
+    """Event features of each document as `FeatureRows`. `known`: rows of every document
+    (returned as they are), or per document None or its features (a mapping feature ->
+    weight, or a `FeatureRef`: the engine passes the features of texts a second story pass
+    left unchanged, and stored ones), used as they are.
     `mapper(function, tasks)`: an ordered map (a worker pool's imap) to spread the work."""
+    if isinstance(known, FeatureRows):  # every document's, already made
+        if len(known) != len(texts):
+            raise ValueError(f"features for {len(known)} documents, {len(texts)} given")
+        return known
     known = list(known) if known is not None else [None] * len(texts)
     # the vocabulary of the rows referred to, so their rows are copied as ids
     vocab = next((k.rows.vocab for k in known if isinstance(k, FeatureRef)), None)
@@ -76,7 +83,9 @@ def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
     tasks = [([texts[i] for i in todo[k:k + FEATURE_CHUNK]], [titles[i] for i in todo[k:k + FEATURE_CHUNK]],
               cfg.story_name_weight) for k in range(0, len(todo), FEATURE_CHUNK)]
     done = (mapper or map)(_features_chunk, tasks)
-    made = FeatureRows.build((f for chunk in done for f in chunk), vocab)
+    made = FeatureRows.concat(done, vocab)
+    if len(todo) == len(known):  # none was known: no second copy
+        return made
     for r, i in enumerate(todo):
         known[i] = made.ref(r)
     return FeatureRows.build(known, vocab)
@@ -109,8 +118,9 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
                 cfg: Config, features: Sequence | None = None, mapper: Callable | None = None,
                 keys: Sequence[str] | None = None) -> StoryModel:
-    """The corpus story model; `features`: event features already known per document (None
-    where they must be computed); `mapper`: an ordered map to compute them on workers;
+    """The corpus story model; `features`: every document's event features (`FeatureRows`), or
+    those known per document (None where they must be computed); `mapper`: an ordered map to
+    compute them on workers;
     `keys`: a unique key per document (its id). With keys the model is built in key order and
     returned in input order, so the same documents in another order give the same model
     (neighbour search breaks ties by position, and the vocabulary follows first use)."""

@@ -19,18 +19,24 @@ class FeatureVocab:
     """Feature string <-> id, ids in order of first use; shared by the rows of one run so a
     row moves from one table to another as its ids."""
 
-    __slots__ = ("keys", "index")
+    __slots__ = ("keys", "_index")
 
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.index: dict[str, int] = {}
+    def __init__(self, keys: list[str] | None = None) -> None:
+        self.keys: list[str] = keys if keys is not None else []
+        self._index: dict[str, int] | None = None if keys else {}
 
     def __len__(self) -> int:
         return len(self.keys)
 
+    def __reduce__(self):
+        # the keys only: a worker's rows come back to be renumbered, which reads no index
+        return FeatureVocab, (self.keys,)
+
     def ids(self, keys: Iterable[str]) -> list[int]:
         """The id of each key, new keys numbered as they come."""
-        index, out = self.index, []
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self.keys)}
+        index, out = self._index, []
         for k in keys:
             i = index.get(k)
             if i is None:
@@ -61,7 +67,8 @@ class FeatureRows:
     indptr : numpy.ndarray
         int64, one more than there are documents.
     ids : numpy.ndarray
-        int64 feature ids, each document's in the order its features were found.
+        int32 feature ids (a vocabulary of 2**31 strings would not fit in memory), each
+        document's in the order its features were found.
     weights : numpy.ndarray
         float64, one per id.
     """
@@ -80,6 +87,27 @@ class FeatureRows:
 
     def ref(self, i: int) -> FeatureRef:
         return FeatureRef(self, i)
+
+    @classmethod
+    def concat(cls, parts: Iterable["FeatureRows"], vocab: FeatureVocab | None = None) -> "FeatureRows":
+        """The rows of `parts` one after the other, numbered in `vocab` (default a new one):
+        a part of another vocabulary (a worker's chunk) is renumbered as a whole, one lookup
+        per distinct feature of the part, not one per feature of each document."""
+        vocab = vocab if vocab is not None else FeatureVocab()
+        lengths, id_parts, weight_parts = [], [], []
+        for part in parts:
+            ids = part.ids
+            if part.vocab is not vocab and len(ids):
+                ids = np.array(vocab.ids(part.vocab.keys), dtype=np.int32)[ids]
+            lengths.append(np.diff(part.indptr))
+            id_parts.append(ids)
+            weight_parts.append(part.weights)
+        indptr = np.zeros(sum(map(len, lengths)) + 1, dtype=np.int64)
+        if lengths:
+            np.cumsum(np.concatenate(lengths), out=indptr[1:])
+        return cls(vocab, indptr,
+                   np.concatenate(id_parts).astype(np.int32, copy=False) if id_parts else np.zeros(0, np.int32),
+                   np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))
 
     @classmethod
     def build(cls, entries: Iterable[Mapping[str, float] | FeatureRef], vocab: FeatureVocab | None = None
@@ -104,7 +132,7 @@ class FeatureRows:
 
         def flush() -> None:
             if ids:
-                id_parts.append(np.array(ids, dtype=np.int64))
+                id_parts.append(np.array(ids, dtype=np.int32))
                 weight_parts.append(np.array(weights, dtype=np.float64))
                 ids.clear()
                 weights.clear()
@@ -131,5 +159,5 @@ class FeatureRows:
         indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         return cls(vocab, indptr,
-                   np.concatenate(id_parts) if id_parts else np.zeros(0, np.int64),
+                   np.concatenate(id_parts) if id_parts else np.zeros(0, np.int32),
                    np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
 from .featurerows import FeatureRows
 
@@ -37,17 +38,31 @@ def vectorize(rows: FeatureRows, order: np.ndarray | None = None) -> StoryVector
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     take = np.repeat(rows.indptr[:-1][order] - indptr[:-1], lengths) + np.arange(indptr[-1])
-    ids = rows.ids[take]
-    uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    column = np.empty(len(uniq), dtype=np.int64)
-    column[np.argsort(first, kind="stable")] = np.arange(len(uniq))
-    x = sp.csr_matrix((rows.weights[take].astype(np.float64), column[inverse].astype(np.int64), indptr),
-                      shape=(n, len(uniq)))
+    column, n_cols = _first_use(rows.ids[take], len(rows.vocab))
+    x = sp.csr_matrix((rows.weights[take], column, indptr), shape=(n, n_cols))
+    del take, column
     x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=len(uniq))
+    df = np.bincount(x.indices, minlength=n_cols)
     idf = np.log((n + 1) / (df + 1)) + 1  # smoothed; a feature in every document still counts a little
     x.data = (1 + np.log(x.data)) * idf[x.indices]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x = sp.csr_matrix(sp.diags(1 / norms) @ x)
     return StoryVectors(x, df)
+
+
+@njit(cache=True)
+def _first_use(ids: np.ndarray, n_vocab: int) -> tuple[np.ndarray, int]:
+    """Each id's column, columns numbered in order of first use (one pass: sorting the
+    corpus's ids took 0.4 GB and most of the time at 100k documents)."""
+    col = np.full(n_vocab, -1, dtype=np.int32)
+    out = np.empty(len(ids), dtype=np.int32)
+    k = 0
+    for t in range(len(ids)):
+        c = col[ids[t]]
+        if c < 0:
+            c = k
+            col[ids[t]] = k
+            k += 1
+        out[t] = c
+    return out, k
