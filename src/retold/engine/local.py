@@ -887,13 +887,14 @@ def _release_run_state() -> None:
     _DOCS, _CHROME = [], {}
     _FORMULA = _UNSEEN = np.zeros(0, dtype=np.uint64)
     _PROFILES.clear()
+    gc.collect()
     _trim_heap()
 
 
 def _trim_heap() -> None:
-    """Collect, and give freed heap back to the system (glibc keeps freed small blocks
-    mapped otherwise, and forked workers would start from them)."""
-    gc.collect()
+    """Give freed heap back to the system (glibc keeps freed small blocks mapped otherwise,
+    and forked workers would start from them). No collection: what the stages drop has no
+    cycles, and a pass over a big run's objects costs a tenth of a second each time."""
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
