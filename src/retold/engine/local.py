@@ -220,6 +220,10 @@ class LocalEngine:
         # be printed and lost (the run would go on); it is raised on the line that lets it in.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         pool = None
+        # What the parent holds goes out of the collector's sight while the workers live: a
+        # worker's collection would write to every object it inherited (its header) and so
+        # copy every page of them (0.2 GB a worker at 101k documents).
+        gc.freeze()
         try:
             pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -231,6 +235,8 @@ class LocalEngine:
             if pool is not None:
                 _stop_pool(pool, at_once=isinstance(e, RetoldError) and e.code is Err.E058)
             raise
+        finally:
+            gc.unfreeze()
 
     def _prepare_out(self, out: Path, inputs: list[str], force: bool, mode: str = "run") -> None:
         """Check the run folder belongs to this mode, configuration and input set (or reset
