@@ -1,7 +1,7 @@
 """Peak memory of `retold run` at several corpus sizes: the per-run bound the README states
 and `io/limits.py` enforces.
 
-    .venv/bin/python benchmarks/bench_memory.py [--sizes 10000,25000,50000,101000]
+    .venv/bin/python benchmarks/bench_memory.py [--sizes 10000,25000,50000,101000 | --input FILE.jsonl]
 
 Each size is the news corpus grown to N documents as bench_incremental.py grows it (the real
 BBC + Reuters articles over 300 characters, then altered copies of them), run at the shipped
@@ -31,14 +31,19 @@ from measure import measure  # noqa: E402
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,25000,50000,101000", help="comma list of document counts")
+    ap.add_argument("--input", type=Path, action="append", default=[],
+                    help="a JSONL corpus to measure as it is (repeatable; replaces --sizes)")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default results/<date>-memory-scale.json)")
     args = ap.parse_args(argv)
     rows = []
-    for n in (int(x) for x in args.sizes.split(",")):
-        inp = REPO / ".bench" / f"grown-{n}.jsonl"
-        lines = grown_corpus(n)
-        inp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        chars = sum(len(json.loads(line)["text"]) for line in lines)
+    for n in args.input or [int(x) for x in args.sizes.split(",")]:
+        if isinstance(n, Path):
+            inp, lines = n, n.read_text(encoding="utf-8").splitlines()
+        else:
+            inp = REPO / ".bench" / f"grown-{n}.jsonl"
+            lines = grown_corpus(n)
+            inp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        n, chars = len(lines), sum(len(json.loads(line)["text"]) for line in lines)
         del lines
         run = REPO / ".bench" / f"mem-run-{n}"
         r = measure([sys.executable, "-m", "retold.cli", "run", str(inp), "--out", str(run), "--force", "-q"],
@@ -49,7 +54,7 @@ def main(argv: list[str] | None = None) -> dict:
                      ("wall_s", "cpu_s", "peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb", "returncode")}})
         print(json.dumps(rows[-1]), flush=True)
     fit = {}
-    for key in ("peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb"):
+    for key in ("peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb") if len(rows) > 1 else ():
         y = [r[key] for r in rows]
         per_doc, fixed = np.polyfit([r["docs"] for r in rows], y, 1)
         per_char, fixed_c = np.polyfit([r["chars"] for r in rows], y, 1)
@@ -58,7 +63,8 @@ def main(argv: list[str] | None = None) -> dict:
                     "bytes_per_char": round(float(per_char) * 2**20, 1)}
     print(json.dumps(fit))
     out = args.out or HERE / "results" / f"{dt.date.today()}-memory-scale.json"
-    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": "news grown to N (bench_incremental.grown_corpus)",
+    corpus = ", ".join(p.name for p in args.input) or "news grown to N (bench_incremental.grown_corpus)"
+    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": corpus,
                                "rows": rows, "fit": fit}, indent=1))
     print(f"written {out}")
     return {"rows": rows, "fit": fit}
