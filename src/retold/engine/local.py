@@ -222,7 +222,7 @@ class LocalEngine:
         pool = None
         # What the parent holds goes out of the collector's sight while the workers live: a
         # worker's collection would write to every object it inherited (its header) and so
-        # copy every page of them (0.2 GB a worker at 101k documents).
+        # copy every page of them (two workers of the story features pass: 0.28 GB at 101k).
         gc.freeze()
         try:
             pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init, initargs=(os.getpid(),))
@@ -443,7 +443,7 @@ class LocalEngine:
         dropped.unlink(missing_ok=True)
         if inc is not None:
             cand, sb = self._incremental_pairs(inc, docs, batch, cand, sb, out)
-        del batch  # compare and the last stage read no sketch (0.5 GB at 101k documents)
+        del batch  # compare and the last stage read no sketch
         _trim_heap()
         timings["stories"] = time.perf_counter() - t
 
@@ -568,7 +568,7 @@ class LocalEngine:
                                       [batch.content_hashes[i] for i in made], batch.signatures[todo],
                                       [batch.anchors[i] for i in made], [batch.lines[i] for i in made],
                                       sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
-        _trim_heap()  # the shards' arrays and the table just written: 0.5 GB kept mapped at 101k
+        _trim_heap()  # the shards' arrays and the table just written
         return batch, int(len(todo))
 
     def _sketch(self, docs, st, pool, inc=None, todo=None) -> stages.SketchBatch:

@@ -2,7 +2,7 @@
 
 A `Counter` per document (what `features.event_features` returns) weighs about 15 KB at news
 length: its dict and a copy of every key string it came back from a worker with. A story
-model over 100,000 documents held 1.5 GB of them per pass. Here each document's features
+model over 100,000 documents held about 1.5 GB of them per pass. Here each document's features
 are ids into one vocabulary shared by the rows of a run, and their weights: about 1 KB.
 Rows keep each document's features in the order they were found, which the story vocabulary
 follows (`vectors.vectorize` numbers features by first use).
