@@ -154,8 +154,8 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
 
 # A whole run's peak memory: the PSS of the process tree (two workers; pages they share with
 # the parent counted once), measured on the news grown to 10,000 / 25,000 / 50,000 / 101,000
-# documents (11.6 / 28.3 / 56.2 / 119.4 million characters): 0.76 / 1.04 / 1.58 / 2.47 GB, a
-# line of 0.61 GB plus 16.6 bytes a character of text (benchmarks/bench_memory.py,
+# documents (11.6 / 28.3 / 56.2 / 119.4 million characters): 0.74 / 1.01 / 1.54 / 2.41 GiB, a
+# line of 0.59 GiB plus 16.6 bytes a character of text (benchmarks/bench_memory.py,
 # benchmarks/results/2026-11-30-memory-scale-pss.json; README Limits). The check takes a fifth
 # more per character than the line, for corpora of longer documents than the news. A run
 # holds every text and its sketch in memory, so this is what to plan by.

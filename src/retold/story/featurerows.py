@@ -102,12 +102,7 @@ class FeatureRows:
             lengths.append(np.diff(part.indptr))
             id_parts.append(ids)
             weight_parts.append(part.weights)
-        indptr = np.zeros(sum(map(len, lengths)) + 1, dtype=np.int64)
-        if lengths:
-            np.cumsum(np.concatenate(lengths), out=indptr[1:])
-        return cls(vocab, indptr,
-                   np.concatenate(id_parts).astype(np.int32, copy=False) if id_parts else np.zeros(0, np.int32),
-                   np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))
+        return cls._joined(vocab, np.concatenate(lengths) if lengths else [], id_parts, weight_parts)
 
     @classmethod
     def build(cls, entries: Iterable[Mapping[str, float] | FeatureRef], vocab: FeatureVocab | None = None
@@ -156,8 +151,14 @@ class FeatureRows:
                 if len(ids) > 1 << 16:
                     flush()
         flush()
+        return cls._joined(vocab, lengths, id_parts, weight_parts)
+
+    @classmethod
+    def _joined(cls, vocab: FeatureVocab, lengths, id_parts: list[np.ndarray],
+                weight_parts: list[np.ndarray]) -> "FeatureRows":
+        """Rows of the given lengths over the parts' ids and weights, one after the other."""
         indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         return cls(vocab, indptr,
-                   np.concatenate(id_parts) if id_parts else np.zeros(0, np.int32),
+                   np.concatenate(id_parts).astype(np.int32, copy=False) if id_parts else np.zeros(0, np.int32),
                    np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))
