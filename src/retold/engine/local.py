@@ -404,6 +404,7 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("ingest")
         docs, issues = self._ingest(inputs, out, st)
+        _trim_heap()  # the documents table, written and dropped
         n_run = len(docs)
         inc = self._incremental(store, docs)
         if inc is not None:  # the union with the store; its stage files depend on the store's state
@@ -898,9 +899,12 @@ def _release_run_state() -> None:
 
 
 def _trim_heap() -> None:
-    """Give freed heap back to the system (glibc keeps freed small blocks mapped otherwise,
-    and forked workers would start from them). No collection: what the stages drop has no
-    cycles, and a pass over a big run's objects costs a tenth of a second each time."""
+    """Give freed heap back to the system: Arrow's pool (mimalloc) and glibc's both keep
+    freed blocks mapped otherwise, and forked workers would start from them (the documents
+    table of 114k documents, written and dropped, left 0.3 GiB in Arrow's pool). No
+    collection: what the stages drop has no cycles, and a pass over a big run's objects
+    costs a tenth of a second each time."""
+    pa.default_memory_pool().release_unused()
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
