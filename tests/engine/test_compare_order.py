@@ -20,7 +20,7 @@ def test_compare_order_keeps_each_group_of_linked_documents_together():
 
 
 def test_tables_read_the_same_whatever_order_pairs_were_compared_in():
-    index = {"d0": 0, "d1": 1, "d2": 2}
+    index = pa.array(["d0", "d1", "d2"])  # the documents in input order
     rows = [("d2", "d1", 1), ("d0", "d2", 2), ("d1", "d0", 3), ("d0", "d2", 4)]
     tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]})
     assert _by_documents(tbl, index).column("k").to_pylist() == [3, 2, 4, 1]

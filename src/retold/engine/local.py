@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import __version__
@@ -119,13 +120,18 @@ def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict
     return path, counts
 
 
-def _by_documents(tbl: pa.Table, index: dict[str, int]) -> pa.Table:
+def _doc_index(column, ids: pa.Array) -> np.ndarray:
+    """The index in `ids` of each document id in `column`, looked up in Arrow (no Python
+    string per row: the edits of 114k documents are millions of rows)."""
+    return pc.index_in(column, value_set=ids).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _by_documents(tbl: pa.Table, ids: pa.Array) -> pa.Table:
     """Rows in the order of their pair's documents (lower index first), a pair's own rows in
     the order they came: the tables read the same whatever order the pairs were compared in."""
     if tbl.num_rows == 0:
         return tbl
-    ia = np.array([index[x] for x in tbl.column("a").to_pylist()], dtype=np.int64)
-    ib = np.array([index[x] for x in tbl.column("b").to_pylist()], dtype=np.int64)
+    ia, ib = _doc_index(tbl.column("a"), ids), _doc_index(tbl.column("b"), ids)
     lo, hi = np.minimum(ia, ib), np.maximum(ia, ib)
     return tbl.take(pa.array(np.lexsort((np.arange(len(lo)), hi, lo))))
 
@@ -702,6 +708,7 @@ class LocalEngine:
         write_parquet_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
                                              story_key(self.cfg, __version__)), st / STORY_FILE)
         del first_features
+        _trim_heap()  # the rows' table, written and dropped
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
                                   sb.labels if self.cfg.story_mode == "batch" else None)
@@ -769,35 +776,40 @@ class LocalEngine:
         return counts
 
     def _finish(self, docs, cand, st, out, rel_counts, rep, sb, inc=None, n_run=None) -> dict:
+        self.reporter.stage("cluster")
         ids = [d.doc_id for d in docs]
+        id_array = pa.array(ids, pa.string())
         n = len(docs)
-        tables = {}
-        index = {d: i for i, d in enumerate(ids)}
-        for name, schema in (("pairs", PAIR_SCHEMA), ("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+        exact = self._exact_tables(docs, cand.exact_pairs)
+        # passages and edits are written one at a time, as soon as they are sorted: together
+        # with their sorting they were the run's peak at 114k documents
+        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA), ("pairs", PAIR_SCHEMA)):
             files = sorted((st / "compare").glob(f"chunk-*.{name}.parquet"))
             parts = [pq.read_table(f) for f in files]
-            tables[name] = _by_documents(pa.concat_tables(parts), index) if parts else schema.empty_table()
-        exact = self._exact_tables(docs, cand.exact_pairs)
-        for name in ("pairs", "passages"):
-            tables[name] = pa.concat_tables([exact[name], tables[name]])
+            tbl = _by_documents(pa.concat_tables(parts), id_array) if parts else schema.empty_table()
+            del parts
+            if name in exact:
+                tbl = pa.concat_tables([exact[name], tbl])
+            if name == "pairs":  # written once the stories are known
+                pt = tbl
+            else:
+                write_parquet_atomic(tbl, out / f"{name}.parquet")
+                del tbl
+                _trim_heap()
 
         # stories: the corpus model over exact-group representatives, members follow theirs
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
-        self.reporter.stage("cluster")
-        pt = tables["pairs"]
-        ia = np.array([index[a] for a in pt.column("a").to_pylist()], dtype=np.int64)
-        ib = np.array([index[b] for b in pt.column("b").to_pylist()], dtype=np.int64)
+        ia, ib = _doc_index(pt.column("a"), id_array), _doc_index(pt.column("b"), id_array)
         rels = pt.column("relation").to_pylist()
         family_edges = [(i, j, r) for i, j, r in zip(ia.tolist(), ib.tolist(), rels) if r != "same_story"]
         if inc is not None:
             family_edges += inc.family_edges
         fam, story = stages.cluster(ids, family_edges, stages.chain_edges(label, np.arange(n)))
-        tables["pairs"], dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand,
-                                                     None if inc is None else inc.new)
-        for name, tbl in tables.items():
-            write_parquet_atomic(tbl, out / f"{name}.parquet")
+        pt, dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand,
+                                        None if inc is None else inc.new)
+        write_parquet_atomic(pt, out / "pairs.parquet")
         every = pa.table({"doc_id": ids, "family_id": fam, "story_id": story}, schema=FAMILY_SCHEMA)
         union_file = out / "stages" / UNION_FAMILIES
         if inc is None:
@@ -809,7 +821,7 @@ class LocalEngine:
             write_parquet_atomic(every.slice(n - n_run), out / "families.parquet")
             write_parquet_atomic(every, union_file)
         by_rel = {r: 0 for r in RELATIONS}
-        for r in tables["pairs"].column("relation").to_pylist():
+        for r in pt.column("relation").to_pylist():
             by_rel[r] += 1
         # compared pairs the pair rule called same_story but the corpus model put in two stories
         by_rel["unrelated"] = rel_counts.get("unrelated", 0) + dropped
