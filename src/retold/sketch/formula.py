@@ -199,21 +199,25 @@ def _in_parts(doc_grams: list[np.ndarray], rule) -> np.ndarray:
     over ranges of the hash space, `PART_ROWS` rows or so at a time, joined in order. Every
     rule counts the rows of one n-gram at a time, so the ranges are independent, and the
     sort and per-row arrays of a rule are never made for the whole corpus (formula took
-    2 GB of them at 101k documents)."""
+    2 GB of them at 101k documents). Only the joined hashes are whole-corpus sized: a row's
+    range comes from a byte view of its hash and its document from the part's positions."""
     flat, lengths = _flatten(doc_grams)
     if len(flat) == 0:
         return EMPTY
-    doc = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
     parts = 1
     while parts < 256 and len(flat) > parts * PART_ROWS:
         parts *= 2
     if parts == 1:
-        return rule(flat, doc)
-    part = (flat >> np.uint64(56)).astype(np.uint8) // (256 // parts)  # the top bits
+        return rule(flat, np.repeat(np.arange(len(lengths), dtype=np.int32), lengths))
+    starts = np.cumsum(lengths) - lengths
+    # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus array)
+    top = flat.view(np.uint8)[7::8] if np.little_endian else flat.view(np.uint8)[0::8]
+    part = top // np.uint8(256 // parts)
     out = []
     for p in range(parts):
-        sel = part == p
-        out.append(rule(flat[sel], doc[sel]))
+        pos = np.flatnonzero(part == p)
+        doc = (np.searchsorted(starts, pos, side="right") - 1).astype(np.int32)
+        out.append(rule(flat[pos], doc))
     return np.concatenate(out)  # each part's n-grams are below the next part's
 
 
