@@ -13,7 +13,7 @@ import pytest
 from retold.errors import Err, RetoldIssue
 from retold.io import writers
 from retold.io.writers import (DOCUMENTS_SCHEMA, documents_table, write_json_atomic,
-                               write_parquet_atomic, write_text_atomic)
+                               write_parquet_atomic, write_parquet_parts_atomic, write_text_atomic)
 from retold.model import Document
 
 
@@ -67,6 +67,27 @@ def test_killed_parquet_write_keeps_old_file(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert pq.read_table(target).column("a").to_pylist() == ["x"]
     assert [p.name for p in tmp_path.iterdir()] == ["pairs.parquet"]
+
+
+def test_parts_written_in_order_and_a_failed_part_keeps_the_old_file(tmp_path):
+    schema = pa.schema([("a", pa.string())])
+    target = tmp_path / "rows.parquet"
+
+    def parts(values):  # lazily, as the engine makes them
+        for v in values:
+            yield pa.table({"a": v}, schema=schema)
+    write_parquet_parts_atomic(parts([["x", "y"], [], ["z"]]), schema, target)
+    assert pq.read_table(target).column("a").to_pylist() == ["x", "y", "z"]
+    write_parquet_parts_atomic(parts([]), schema, tmp_path / "empty.parquet")  # no part: the schema alone
+    assert pq.read_table(tmp_path / "empty.parquet").schema == schema
+
+    def failing():
+        yield pa.table({"a": ["new"]}, schema=schema)
+        raise ValueError("a part could not be made")
+    with pytest.raises(ValueError):
+        write_parquet_parts_atomic(failing(), schema, target)
+    assert pq.read_table(target).column("a").to_pylist() == ["x", "y", "z"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.parquet", "rows.parquet"]
 
 
 def test_documents_table_schema_and_chars(tmp_path):

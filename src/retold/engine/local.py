@@ -44,13 +44,15 @@ from ..io import limits
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
-from ..io.writers import documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
+from ..io.writers import PART_ROWS, documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
+from ..io.writers import write_parquet_parts_atomic
 from ..model import RELATIONS, Comparison, Document
 from ..sketch.jaccard import ngram_sets
 from ..text.tokenscan import scan_texts
 from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
-from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA
+from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA, SKETCHES as SKETCH_SCHEMA
+from ..schema import STORY_FEATURES as STORY_SCHEMA
 from . import incremental, stages, storycache
 from .processes import die_with_parent
 from .progress import Reporter
@@ -570,11 +572,12 @@ class LocalEngine:
         _DOCS = [docs[i] for i in todo.tolist()]  # what the pool's shard tasks read
         with self._pool(len(todo)) as pool:
             batch = self._sketch(docs, st, pool, inc, todo)
-        made = todo.tolist()
-        write_parquet_atomic(to_table([docs[i].doc_id for i in made], [docs[i].text for i in made],
-                                      [batch.content_hashes[i] for i in made], batch.signatures[todo],
-                                      [batch.anchors[i] for i in made], [batch.lines[i] for i in made],
-                                      sketch_key(self.cfg, __version__)), out / "stages" / SKETCH_FILE)
+        key, step = sketch_key(self.cfg, __version__), PART_ROWS
+        parts = (to_table([docs[i].doc_id for i in made], [docs[i].text for i in made],
+                          [batch.content_hashes[i] for i in made], batch.signatures[made],
+                          [batch.anchors[i] for i in made], [batch.lines[i] for i in made], key)
+                 for made in (todo[lo:lo + step].tolist() for lo in range(0, len(todo), step)))
+        write_parquet_parts_atomic(parts, SKETCH_SCHEMA, out / "stages" / SKETCH_FILE)
         _trim_heap()  # the shards' arrays and the table just written
         return batch, int(len(todo))
 
@@ -705,8 +708,8 @@ class LocalEngine:
         sb = stages.stories(article, rep, self.cfg, feats)
         del article, feats
         self.story_counts["article_texts_computed"] = len(todo)
-        write_parquet_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
-                                             story_key(self.cfg, __version__)), st / STORY_FILE)
+        write_parquet_parts_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
+                                                   story_key(self.cfg, __version__)), STORY_SCHEMA, st / STORY_FILE)
         del first_features
         _trim_heap()  # the rows' table, written and dropped
         # batch labels are the stories as reported: the per-site rule counts those

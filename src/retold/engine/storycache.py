@@ -15,6 +15,7 @@ import numpy as np
 
 from ..io.storyfeatures import article_context, decode, to_table
 from ..model import Document
+from ..io.writers import PART_ROWS
 from ..story.featurerows import FeatureRows
 
 
@@ -112,7 +113,8 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
     return ArticlePlan(context, reuse, known, unchanged)
 
 
-def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan: ArticlePlan, key: str):
+def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan: ArticlePlan, key: str,
+         part_rows: int = PART_ROWS):
     """The story feature rows of the representatives whose features were not all taken from
     the store (`plan.reuse` False), for stages/story_features.parquet.
 
@@ -128,15 +130,20 @@ def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan:
         The run's second pass (`unchanged` filled in for every representative).
     key : str
         `io.storyfeatures.story_key` of the run.
+    part_rows : int
+        Rows per table yielded.
 
-    Returns
-    -------
+    Yields
+    ------
     pyarrow.Table
+        `part_rows` rows at a time, in `io.storyfeatures.SCHEMA` (the JSON of a whole run's
+        features, as Python strings, was 0.4 GB at 114k documents).
     """
     reps = representatives(rep)
     write = [(r, i) for r, i in enumerate(reps.tolist()) if not plan.reuse[i]]
-    # each row's features made into a dict as its JSON is written, not all of them at once
-    return to_table([docs[i].doc_id for _, i in write], [docs[i].title for _, i in write],
-                    [docs[i].text for _, i in write], (first[r] for r, _ in write),
-                    [plan.context[i] for _, i in write],
-                    (None if plan.unchanged[i] else second[r] for r, i in write), key)
+    for lo in range(0, len(write), part_rows):
+        part = write[lo:lo + part_rows]
+        yield to_table([docs[i].doc_id for _, i in part], [docs[i].title for _, i in part],
+                       [docs[i].text for _, i in part], (first[r] for r, _ in part),
+                       [plan.context[i] for _, i in part],
+                       (None if plan.unchanged[i] else second[r] for r, i in part), key)

@@ -27,6 +27,20 @@ def write_parquet_atomic(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     return _atomic_write(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
+PART_ROWS = 4096  # rows of a table for the store made at a time (a row holds KBs of features or n-grams)
+
+
+def write_parquet_parts_atomic(parts: Iterable[pa.Table], schema: pa.Schema,
+                               path: str | os.PathLike[str]) -> Path:
+    """Write the tables `parts` (each in `schema`), one after the other, as one Parquet file
+    at `path` atomically: a caller that makes its parts lazily holds one at a time."""
+    def write(fh):
+        with pq.ParquetWriter(fh, schema, compression="zstd") as writer:
+            for part in parts:
+                writer.write_table(part)
+    return _atomic_write(path, write)
+
+
 def write_json_atomic(obj: Any, path: str | os.PathLike[str]) -> Path:
     """Write `obj` as indented UTF-8 JSON atomically (datetimes, Paths, sets, dataclasses ok)."""
     text = json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n"
