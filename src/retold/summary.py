@@ -6,8 +6,6 @@ overrides shown as visible escapes (`text/safe.py`), so an id holding ESC [2J or
 cannot clear the screen, plant a link or reverse the line."""
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -57,22 +55,16 @@ def print_summary(con: Console, result) -> None:
     for r in ORDER + ("unrelated",):
         t.add_row(r, str(c["pairs_by_relation"].get(r, 0)))
     con.print(t)
-    fam = result.table("families").to_pylist()
-    docs = {d["doc_id"]: d for d in result.table("documents").select(["doc_id", "title", "date"]).to_pylist()}
-    sizes = Counter(f["family_id"] for f in fam)
-    big = [(k, v) for k, v in sizes.most_common(5) if v > 1]
+    big = _largest_families(result)
     if big:
         t = Table(title="largest families")
         t.add_column("family")
         t.add_column("docs", justify="right")
         t.add_column("first by date")
-        for fid, n in big:
-            members = [f["doc_id"] for f in fam if f["family_id"] == fid]
-            first = min(members, key=lambda d: (docs[d]["date"] or "9999", d))
-            t.add_row(_s(fid), str(n), _s(_clip(f"{first}: {docs[first]['title'] or ''}", 70)))
+        for fid, n, first, title in big:
+            t.add_row(_s(fid), str(n), _s(_clip(f"{first}: {title or ''}", 70)))
         con.print(t)
-    pairs = result.table("pairs").to_pylist()
-    pick = _explained_pair(pairs, result)
+    pick = _explained_pair(result)
     if pick:
         con.print(f"\n[bold]one explained pair[/bold] ({pick[0]['relation']}): "
                   f"{_s(pick[0]['a'])} ↔ {_s(pick[0]['b'])}")
@@ -90,17 +82,61 @@ def print_summary(con: Console, result) -> None:
     con.print(f"\nreport: {_s(str(result.out / 'report.html'))}")
 
 
-def _explained_pair(pairs, result):
-    """The rewrite (else reuse, else reprint) with the most kinds of edits: the best showcase."""
-    edits = result.table("edits").to_pylist()
-    by_pair: dict = {}
-    for e in edits:
-        by_pair.setdefault((e["a"], e["b"]), []).append(e)
-    for rel in ("rewrite", "reuse", "near_duplicate"):
-        cands = [p for p in pairs if p["relation"] == rel and (p["a"], p["b"]) in by_pair]
-        if cands:
-            best = max(cands, key=lambda p: len({e["type"] for e in by_pair[(p["a"], p["b"])]}))
-            return best, by_pair[(best["a"], best["b"])]
+# The run's tables are read in Arrow, not as a dict per row: the edits of a 114k-document run
+# are millions of rows (as Python dicts, 1.3 GB over the rest of the run).
+
+def _largest_families(result, k: int = 5) -> list[tuple[str, int, str, str | None]]:
+    """(family, size, first member by date then id, its title) of the `k` largest families
+    of two or more documents; equal sizes in the order the families first appear."""
+    import numpy as np
+    import pyarrow.compute as pc
+    fam = result.table("families").select(["doc_id", "family_id"])
+    sizes = fam.group_by("family_id", use_threads=False).aggregate([("doc_id", "count")])
+    count = sizes.column("doc_id_count").to_numpy()
+    order = np.argsort(-count, kind="stable")[:k]  # groups come in order of first appearance
+    docs = result.table("documents").select(["doc_id", "title", "date"])
+    out = []
+    for g in order.tolist():
+        if count[g] < 2:
+            break
+        fid = sizes.column("family_id")[g].as_py()
+        members = fam.filter(pc.equal(fam.column("family_id"), fid)).column("doc_id")
+        rows = docs.filter(pc.is_in(docs.column("doc_id"), value_set=members.combine_chunks())).to_pylist()
+        first = min(rows, key=lambda d: (d["date"] or "9999", d["doc_id"]))
+        out.append((fid, int(count[g]), first["doc_id"], first["title"]))
+    return out
+
+
+def _explained_pair(result):
+    """The rewrite (else reuse, else reprint) with the most kinds of edits: the best showcase
+    (the first such pair in the pairs table), with its edits in their order."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    edits = result.table("edits").select(["a", "b", "type"])
+    if edits.num_rows == 0:
+        return None
+    pairs = result.table("pairs")
+    ids = pc.unique(pa.chunked_array(pairs.column("a").chunks + pairs.column("b").chunks
+                                     + edits.column("a").chunks + edits.column("b").chunks))
+
+    def pair_codes(t):  # one integer per row naming its pair
+        a, b = (pc.index_in(t.column(c), value_set=ids).to_numpy().astype(np.int64) for c in ("a", "b"))
+        return a * len(ids) + b
+    kind = pc.dictionary_encode(edits.column("type")).combine_chunks().indices.to_numpy().astype(np.int64)
+    k = int(kind.max()) + 1
+    edited, n_kinds = np.unique(np.unique(pair_codes(edits) * k + kind) // k, return_counts=True)
+    code = pair_codes(pairs)
+    at = np.minimum(np.searchsorted(edited, code), len(edited) - 1)
+    has = edited[at] == code
+    rel = pairs.column("relation").to_numpy()
+    for r in ("rewrite", "reuse", "near_duplicate"):
+        rows = np.flatnonzero((rel == r) & has)
+        if len(rows):
+            best = int(rows[np.argmax(n_kinds[at[rows]])])  # argmax: the first of the most
+            pair = pairs.slice(best, 1).to_pylist()[0]
+            mine = pc.and_(pc.equal(edits.column("a"), pair["a"]), pc.equal(edits.column("b"), pair["b"]))
+            return pair, result.table("edits").filter(mine).to_pylist()
     return None
 
 
