@@ -26,3 +26,34 @@ def test_tables_read_the_same_whatever_order_pairs_were_compared_in():
     assert _by_documents(tbl, index).column("k").to_pylist() == [3, 2, 4, 1]
     shuffled = tbl.take(pa.array([3, 0, 2, 1]))  # the same rows compared in another order
     assert _by_documents(shuffled, index).column("k").to_pylist() == [3, 4, 2, 1]  # a pair's rows keep theirs
+
+
+def test_chunk_files_sorted_out_of_core_as_in_memory(tmp_path):
+    import pyarrow.parquet as pq
+    import pytest
+
+    from retold.engine.tablesort import write_by_documents
+    ids = ["d0", "d1", "d2", "d3"]
+    rows = [("d2", "d1", 1), ("d0", "d2", 2), ("d3", "d0", 3), ("d0", "d2", 4), ("d1", "d3", 5), ("d3", "d0", 6)]
+    schema = pa.schema([("a", pa.string()), ("b", pa.string()), ("k", pa.int64())])
+    tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]}, schema=schema)
+    want = _by_documents(tbl, pa.array(ids)).column("k").to_pylist()
+    assert want == [2, 4, 3, 6, 1, 5]
+    head = pa.table({"a": ["d1"], "b": ["d1"], "k": [0]}, schema=schema)  # written first, as it is
+    # the same rows cut into chunk files two ways (one chunk's files named after the other's)
+    for cut in ([0, 2, 5, 6], [0, 6]):
+        folder = tmp_path / f"cut{len(cut)}"
+        (folder / "stages").mkdir(parents=True)
+        files = []
+        for k, (lo, hi) in enumerate(zip(cut, cut[1:])):
+            files.append(folder / f"chunk-{k:05d}.x.parquet")
+            pq.write_table(tbl.slice(lo, hi - lo), files[-1])
+        write_by_documents(files[::-1], ids, schema, folder / "x.parquet", folder / "stages", head)
+        got = pq.read_table(folder / "x.parquet")
+        assert got.schema == schema
+        assert got.column("k").to_pylist() == [0] + want
+        assert list((folder / "stages").iterdir()) == []  # the spill folder is gone
+    write_by_documents([], ids, schema, tmp_path / "none.parquet", tmp_path, None)
+    assert pq.read_table(tmp_path / "none.parquet").num_rows == 0
+    with pytest.raises(RuntimeError, match="names a document"):  # never drops a row silently
+        write_by_documents(files, ids[:3], schema, tmp_path / "lost.parquet", tmp_path)

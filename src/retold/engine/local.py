@@ -57,6 +57,7 @@ from . import incremental, stages, storycache
 from .processes import die_with_parent
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
+from .tablesort import write_by_documents
 
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
@@ -784,21 +785,13 @@ class LocalEngine:
         id_array = pa.array(ids, pa.string())
         n = len(docs)
         exact = self._exact_tables(docs, cand.exact_pairs)
-        # passages and edits are written one at a time, as soon as they are sorted: together
-        # with their sorting they were the run's peak at 114k documents
-        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA), ("pairs", PAIR_SCHEMA)):
-            files = sorted((st / "compare").glob(f"chunk-*.{name}.parquet"))
-            parts = [pq.read_table(f) for f in files]
-            tbl = _by_documents(pa.concat_tables(parts), id_array) if parts else schema.empty_table()
-            del parts
-            if name in exact:
-                tbl = pa.concat_tables([exact[name], tbl])
-            if name == "pairs":  # written once the stories are known
-                pt = tbl
-            else:
-                write_parquet_atomic(tbl, out / f"{name}.parquet")
-                del tbl
-                _trim_heap()
+        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+            write_by_documents(list((st / "compare").glob(f"chunk-*.{name}.parquet")), ids, schema,
+                               out / f"{name}.parquet", out / "stages", exact.get(name))
+        parts = [pq.read_table(f) for f in sorted((st / "compare").glob("chunk-*.pairs.parquet"))]
+        pt = pa.concat_tables([exact["pairs"], _by_documents(pa.concat_tables(parts), id_array) if parts
+                               else PAIR_SCHEMA.empty_table()])  # written once the stories are known
+        del parts
 
         # stories: the corpus model over exact-group representatives, members follow theirs
         row_of = np.full(n, -1, dtype=np.int64)
