@@ -321,20 +321,20 @@ class StoryBatch:
     model: StoryModel  # graph edges and weights, and what scores any pair; kept in memory
 
 
-def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier: StoryModel | None = None,
+def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=None,
                    unchanged: np.ndarray | None = None, mapper=None, features: list | None = None):
     """The event features of the exact-group representatives (`story.FeatureRows`, one row per
-    representative, in document order). With `earlier` (a model of the same documents) and
-    `unchanged` (per document: same text as there), those of unchanged documents are taken
-    from it, not computed again; `features` (per document, None where unknown) gives those of
+    representative, in document order). With `earlier` (the FeatureRows a story model of the
+    same documents read) and `unchanged` (per document: same text as there), those of
+    unchanged documents are taken from it, not computed again; `features` (per document, None where unknown) gives those of
     other documents (an incremental run's stored ones). `mapper`: an ordered map (a worker
     pool's imap) the others are computed with."""
     from ..story import features_of
     reps = representatives(rep)
     sub = [docs[i] for i in reps]
     known = None
-    if earlier is not None and unchanged is not None and earlier.features is not None:
-        known = [earlier.features.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
+    if earlier is not None and unchanged is not None:
+        known = [earlier.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
     if features is not None:
         known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
     return features_of([d.text for d in sub], [d.title for d in sub], cfg, known, mapper)
