@@ -48,6 +48,7 @@ from ..io.writers import PART_ROWS, documents_table, write_json_atomic, write_pa
 from ..io.writers import write_parquet_parts_atomic
 from ..model import RELATIONS, Comparison, Document
 from ..sketch.jaccard import ngram_sets
+from ..story.featurerows import FeatureRows
 from ..text.tokenscan import scan_texts
 from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
@@ -113,6 +114,36 @@ def _article_task(bounds: tuple[int, int]) -> list[str | None]:
     docs = _DOCS[lo:hi]
     return [a.text if a.text is not d.text else None
             for a, d in zip(stages.article_texts(docs, _CHROME, _UNSEEN, _CFG), docs)]
+
+
+def _article_features_task(bounds: tuple[int, int]) -> "ArticleChunk":
+    """The second story pass over the documents in bounds: `_article_task`, then the event
+    features of the texts it changed, so the article texts stay in the worker."""
+    lo, hi = bounds
+    return article_chunk(_article_task(bounds), [d.title for d in _DOCS[lo:hi]], _CFG)
+
+
+@dataclass
+class ArticleChunk:
+    """The second story pass over a run of documents: which ones blanking changed, their
+    event features and, when the model reads texts (embeddings), their article texts."""
+
+    changed: list[int]  # positions in the run whose article text is not the text
+    rows: "object"  # story.FeatureRows of the changed ones, in that order
+    texts: list[str] | None
+
+
+def article_chunk_task(task: tuple[list[str | None], list[str | None], Config]) -> ArticleChunk:
+    """`article_chunk` of one task (for an engine that maps tasks, not bounds of _DOCS)."""
+    return article_chunk(*task)
+
+
+def article_chunk(texts: list[str | None], titles: list[str | None], cfg: Config) -> ArticleChunk:
+    """An `ArticleChunk` from `_article_task`'s article texts (None: unchanged)."""
+    from ..story import features_chunk
+    changed = [k for k, t in enumerate(texts) if t is not None]
+    rows = features_chunk([texts[k] for k in changed], [titles[k] for k in changed], cfg.story_name_weight)
+    return ArticleChunk(changed, rows, [texts[k] for k in changed] if cfg.story_embed_weight > 0 else None)
 
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
@@ -694,20 +725,30 @@ class LocalEngine:
         first_features = first.features
         del first
         _trim_heap()  # before the pool forks
+        article = list(docs)  # the article texts, where the model reads them (embeddings)
+        known = list(plan.known) if plan.known is not None else [None] * len(docs)
         try:
             with self._pool(len(todo)) as pool:  # forked now, so workers see what to blank
-                texts = self._article_texts(_DOCS, pool)
-                article = list(docs)
-                for i, t in zip(todo, texts):
-                    plan.unchanged[i] = t is None
-                    if t is not None:
-                        d = docs[i]
-                        article[i] = Document(d.doc_id, t, d.title, d.date, d.source, d.url)
-                feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged,
-                                              self._story_mapper(pool), plan.known)
+                changed: list[int] = []
+
+                def chunks():
+                    for lo, hi, part in self._article_features(_DOCS, pool):
+                        plan.unchanged[todo[lo:hi]] = True
+                        for n, k in enumerate(part.changed):
+                            i = todo[lo + k]
+                            plan.unchanged[i] = False
+                            changed.append(i)
+                            if part.texts is not None:
+                                d = docs[i]
+                                article[i] = Document(d.doc_id, part.texts[n], d.title, d.date, d.source, d.url)
+                        yield part.rows
+                made = FeatureRows.concat(chunks(), first_features.vocab)
         finally:
             _DOCS = given
-        del texts
+        for j, i in enumerate(changed):
+            known[i] = made.ref(j)
+        feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
+        del made, known
         _trim_heap()
         sb = stages.stories(article, rep, self.cfg, feats)
         del article, feats
@@ -746,12 +787,13 @@ class LocalEngine:
         None to map in this process."""
         return _mapper(pool)
 
-    def _article_texts(self, docs: list[Document], pool) -> list[str | None]:
-        """Per document, its article text (`stages.article_texts` with _CHROME and _UNSEEN),
-        None where blanking left it as it was."""
-        size = self.cfg.batch_docs
-        bounds = [(lo, min(lo + size, len(docs))) for lo in range(0, len(docs), size)]
-        return [t for part in (_mapper(pool) or map)(_article_task, bounds) for t in part]
+    def _article_features(self, docs: list[Document], pool):
+        """The second story pass over `docs` (= _DOCS) in runs of FEATURE_CHUNK documents, in
+        order: (lo, hi, ArticleChunk) of each run, made on the workers."""
+        from ..story import FEATURE_CHUNK
+        bounds = [(lo, min(lo + FEATURE_CHUNK, len(docs))) for lo in range(0, len(docs), FEATURE_CHUNK)]
+        for (lo, hi), part in zip(bounds, (_mapper(pool) or map)(_article_features_task, bounds)):
+            yield lo, hi, part
 
     def _compare_chunks(self, tasks: list[tuple[Path, np.ndarray, np.ndarray]], pool):
         """Compare each task's pairs and write its chunk (`write_chunk`); yields each task's

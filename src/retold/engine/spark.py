@@ -131,6 +131,16 @@ class SparkEngine(LocalEngine):
         sc = self.spark.sparkContext
         return lambda f, tasks: sc.parallelize(tasks, max(1, len(tasks))).map(f).collect() if tasks else []
 
+    def _article_features(self, docs: list[Document], pool):
+        """The second story pass on Spark: the article texts (`_article_texts`), then the
+        event features of the changed ones, in the local engine's runs of documents."""
+        from ..story import FEATURE_CHUNK
+        texts = self._article_texts(docs, pool)
+        bounds = [(lo, min(lo + FEATURE_CHUNK, len(docs))) for lo in range(0, len(docs), FEATURE_CHUNK)]
+        tasks = [(texts[lo:hi], [d.title for d in docs[lo:hi]], self.cfg) for lo, hi in bounds]
+        for (lo, hi), part in zip(bounds, self._story_mapper(pool)(local.article_chunk_task, tasks)):
+            yield lo, hi, part
+
     def _article_texts(self, docs: list[Document], pool) -> list[str | None]:
         sc = self.spark.sparkContext
         size = max(1, min(self.cfg.batch_docs, -(-len(docs) // self._slices)))

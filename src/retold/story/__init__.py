@@ -57,11 +57,14 @@ def _vectors(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
 FEATURE_CHUNK = 500  # documents per task when a mapper spreads the features over workers
 
 
-def _features_chunk(task: tuple[list[str], list[str | None], float]) -> FeatureRows:
+def features_chunk(texts: Sequence[str], titles: Sequence[str | None], name_weight: float) -> FeatureRows:
     """A chunk's features as rows of the worker's own vocabulary (the parent renumbers the
     chunk's distinct features, not every document's)."""
-    texts, titles, weight = task
-    return FeatureRows.build(event_features(t, h, weight) for t, h in zip(texts, titles))
+    return FeatureRows.build(event_features(t, h, name_weight) for t, h in zip(texts, titles))
+
+
+def _features_chunk(task: tuple[list[str], list[str | None], float]) -> FeatureRows:
+    return features_chunk(*task)
 
 
 def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
