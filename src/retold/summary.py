@@ -83,7 +83,7 @@ def print_summary(con: Console, result) -> None:
 
 
 # The run's tables are read in Arrow, not as a dict per row: the edits of a 114k-document run
-# are millions of rows (as Python dicts, 1.3 GB over the rest of the run).
+# are millions of rows (as Python dicts: 3 GiB at 114k documents, more than the run itself).
 
 def _largest_families(result, k: int = 5) -> list[tuple[str, int, str, str | None]]:
     """(family, size, first member by date then id, its title) of the `k` largest families

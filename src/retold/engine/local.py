@@ -129,7 +129,7 @@ class ArticleChunk:
     event features and, when the model reads texts (embeddings), their article texts."""
 
     changed: list[int]  # positions in the run whose article text is not the text
-    rows: "object"  # story.FeatureRows of the changed ones, in that order
+    rows: FeatureRows  # the changed ones' event features, in that order (the worker's vocabulary)
     texts: list[str] | None
 
 
@@ -157,7 +157,10 @@ def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict
 def _doc_index(column, ids: pa.Array) -> np.ndarray:
     """The index in `ids` of each document id in `column`, looked up in Arrow (no Python
     string per row: the edits of 114k documents are millions of rows)."""
-    return pc.index_in(column, value_set=ids).to_numpy(zero_copy_only=False).astype(np.int64)
+    found = pc.index_in(column, value_set=ids)
+    if found.null_count:  # a row of a document the run does not hold: a bug, never skipped
+        raise RuntimeError(f"{found.null_count} rows name documents the run does not hold")
+    return found.to_numpy().astype(np.int64)
 
 
 def _by_documents(tbl: pa.Table, ids: pa.Array) -> pa.Table:
