@@ -7,7 +7,8 @@ Each size is the news corpus grown to N documents as bench_incremental.py grows 
 BBC + Reuters articles over 300 characters, then altered copies of them), run at the shipped
 defaults in a fresh subprocess, as a user runs it (with its summary). The peak is the process tree's PSS (measure.py: pages forked
 workers share with the parent counted once), with the summed RSS and the parent's ru_maxrss
-beside it. Least-squares lines through the sizes give the fixed cost and the cost per
+beside it, and the peak of each stage (the tree's PSS every second, placed by run.json's
+stage times). Least-squares lines through the sizes give the fixed cost and the cost per
 document and per character of text (what the run's own check reads). Results:
 benchmarks/results/<date>-memory-scale.json.
 """
@@ -26,6 +27,25 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench_incremental import grown_corpus  # noqa: E402  (sibling module)
 from measure import measure  # noqa: E402
+
+
+def by_stage(trace: list, timings: dict, start: float) -> dict:
+    """The peak PSS of the tree in each stage of run.json's `timings` (MiB, with the parent's
+    and the workers' parts at that moment), from a per-second `measure` trace. The stages are
+    placed end to end from `start` (clock time the run stamped its folder, just before
+    ingest), so a sample near a stage's edge may be charged to its neighbour; "start" is the
+    command's start-up and "after" what follows the store (the summary)."""
+    edges, t = [], start
+    for name, secs in timings.items():
+        t += secs
+        edges.append((name, t))
+    out: dict = {}
+    for at, own, workers in trace:
+        name = "start" if at < start else next((n for n, end in edges if at <= end), "after")
+        if own + workers > out.get(name, {}).get("tree_pss_mb", 0) * 2**20:
+            out[name] = {"tree_pss_mb": round((own + workers) / 2**20, 1),
+                         "parent_pss_mb": round(own / 2**20, 1), "workers_pss_mb": round(workers / 2**20, 1)}
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -48,12 +68,15 @@ def main(argv: list[str] | None = None) -> dict:
         run = REPO / ".bench" / f"mem-run-{n}"
         # as a user runs it: the summary it prints after the run reads the run's tables too
         # (with -q, a 3 GiB peak in it went unseen); the tree's PSS every second
+        trace: list = []
         r = measure([sys.executable, "-m", "retold.cli", "run", str(inp), "--out", str(run), "--force"],
-                    REPO / ".bench" / f"mem-run-{n}.stderr", REPO, pss_interval=1.0)
+                    REPO / ".bench" / f"mem-run-{n}.stderr", REPO, pss_interval=1.0, trace=trace)
         if r["returncode"] != 0:
             sys.exit(f"the run of {n} documents failed: {r['stderr_tail']}")
         rows.append({"docs": n, "chars": chars, **{k: r[k] for k in
-                     ("wall_s", "cpu_s", "peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb", "returncode")}})
+                     ("wall_s", "cpu_s", "peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb", "returncode")},
+                     "by_stage": by_stage(trace, json.loads((run / "run.json").read_text())["timings"],
+                                          (run / "stages" / "run.stamp.json").stat().st_mtime)})
         print(json.dumps(rows[-1]), flush=True)
     fit = {}
     for key in ("peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb") if len(rows) > 1 else ():

@@ -13,7 +13,9 @@ from pathlib import Path
 
 
 def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
-            timeout: float | None = None, pss_interval: float = 5.0) -> dict:
+            timeout: float | None = None, pss_interval: float = 5.0, trace: list | None = None) -> dict:
+    """`trace`, when given, gets one (clock time, parent PSS, workers' PSS) tuple, in seconds
+    since the epoch and bytes, for every PSS sample."""
     import psutil
 
     err_path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,13 +47,17 @@ def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
             # every few seconds, or the poll would eat a core of this 2-core machine
             if time.perf_counter() >= next_pss:
                 next_pss = time.perf_counter() + pss_interval
-                pss = 0
+                pss, own = 0, 0
                 for p in procs:
                     try:
-                        pss += p.memory_full_info().pss
+                        x = p.memory_full_info().pss
                     except (psutil.Error, AttributeError):
-                        pass
+                        continue
+                    pss += x
+                    own = x if p is root else own
                 peak_pss = max(peak_pss, pss)
+                if trace is not None:
+                    trace.append((time.time(), own, pss - own))
             time.sleep(interval)
     code = os.waitstatus_to_exitcode(status)
     stderr = err_path.read_text(errors="replace")
