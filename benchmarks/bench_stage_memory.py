@@ -9,7 +9,7 @@ this one never holds it), or on a JSONL file. A
 thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
 forked workers, each shared page split among its sharers) every 3 s; each sample is charged to
 the stage running then, or to the story stage's step (story model, formula, syndicated text,
-article texts, the rows for the store) or the store's intake while one runs. Prints and
+the second pass's article texts and features, the rows for the store) or the store's intake while one runs. Prints and
 writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
 page table (~60 ms for a 2 GB process), hence its slower pace; a spike shorter than the
 pace is missed.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import inspect
 import json
 import sys
 import subprocess
@@ -70,16 +71,32 @@ class _Sampler:
     def wrap(self, owner, name: str):
         f = getattr(owner, name)
 
-        @functools.wraps(f)
-        def step(*a, **k):
+        def enter():
             outer, before, t = self.where, self.rss(), time.perf_counter()
             self.where = name
-            try:
-                return f(*a, **k)
-            finally:
-                self.where = outer
-                self.steps.append({"step": name, "rss_in_gb": round(before, 2), "rss_out_gb": round(self.rss(), 2),
-                                   "seconds": round(time.perf_counter() - t, 1)})
+            return outer, before, t
+
+        def leave(outer, before, t):
+            self.where = outer
+            self.steps.append({"step": name, "rss_in_gb": round(before, 2), "rss_out_gb": round(self.rss(), 2),
+                               "seconds": round(time.perf_counter() - t, 1)})
+
+        if inspect.isgeneratorfunction(f):  # a step that yields as it goes: its iteration is the step
+            @functools.wraps(f)
+            def step(*a, **k):
+                state = enter()
+                try:
+                    yield from f(*a, **k)
+                finally:
+                    leave(*state)
+        else:
+            @functools.wraps(f)
+            def step(*a, **k):
+                state = enter()
+                try:
+                    return f(*a, **k)
+                finally:
+                    leave(*state)
         setattr(owner, name, step)
 
 
@@ -99,7 +116,7 @@ def main() -> dict:
         sampler.wrap(stages, n)
     for n in STEPS["storycache"]:
         sampler.wrap(storycache, n)
-    sampler.wrap(local.LocalEngine, "_article_texts")
+    sampler.wrap(local.LocalEngine, "_article_features")
     sampler.wrap(store.Store, "ingest_run")
 
     class Stages(Reporter):
