@@ -5,9 +5,9 @@ and `io/limits.py` enforces.
 
 Each size is the news corpus grown to N documents as bench_incremental.py grows it (the real
 BBC + Reuters articles over 300 characters, then altered copies of them), run at the shipped
-defaults in a fresh subprocess, as a user runs it (with its summary). The peak is the process tree's PSS (measure.py: pages forked
-workers share with the parent counted once), with the summed RSS and the parent's ru_maxrss
-beside it, and the peak of each stage (the tree's PSS every second, placed by run.json's
+defaults in a fresh subprocess, as a user runs it (with its summary). The peak is the
+process tree's PSS (measure.py: pages forked workers share with the parent counted once),
+with the summed RSS and the parent's ru_maxrss beside it, and the peak of each stage (the tree's PSS every second, placed by run.json's
 stage times). Least-squares lines through the sizes give the fixed cost and the cost per
 document and per character of text (what the run's own check reads). Results:
 benchmarks/results/<date>-memory-scale.json.

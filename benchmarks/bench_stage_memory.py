@@ -9,8 +9,8 @@ this one never holds it), or on a JSONL file. A
 thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
 forked workers, each shared page split among its sharers) every 3 s; each sample is charged to
 the stage running then, or to the story stage's step (story model, formula, syndicated text,
-the second pass's article texts and features, the rows for the store) or the store's intake while one runs. Prints and
-writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
+the second pass's article texts and features, the rows for the store) or the store's intake
+while one runs. Prints and writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
 page table (~60 ms for a 2 GB process), hence its slower pace; a spike shorter than the
 pace is missed.
 """

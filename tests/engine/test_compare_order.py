@@ -36,7 +36,8 @@ def test_chunk_files_sorted_out_of_core_as_in_memory(tmp_path):
     ids = ["d0", "d1", "d2", "d3"]
     rows = [("d2", "d1", 1), ("d0", "d2", 2), ("d3", "d0", 3), ("d0", "d2", 4), ("d1", "d3", 5), ("d3", "d0", 6)]
     schema = pa.schema([("a", pa.string()), ("b", pa.string()), ("k", pa.int64())])
-    tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]}, schema=schema)
+    tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]},
+                   schema=schema)
     want = _by_documents(tbl, pa.array(ids)).column("k").to_pylist()
     assert want == [2, 4, 3, 6, 1, 5]
     head = pa.table({"a": ["d1"], "b": ["d1"], "k": [0]}, schema=schema)  # written first, as it is

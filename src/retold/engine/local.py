@@ -756,8 +756,9 @@ class LocalEngine:
         sb = stages.stories(article, rep, self.cfg, feats)
         del article, feats
         self.story_counts["article_texts_computed"] = len(todo)
-        write_parquet_parts_atomic(storycache.rows(docs, rep, first_features, sb.model.features, plan,
-                                                   story_key(self.cfg, __version__)), STORY_SCHEMA, st / STORY_FILE)
+        feature_parts = storycache.rows(docs, rep, first_features, sb.model.features, plan,
+                                        story_key(self.cfg, __version__))
+        write_parquet_parts_atomic(feature_parts, STORY_SCHEMA, st / STORY_FILE)
         del first_features
         _trim_heap()  # the rows' table, written and dropped
         # batch labels are the stories as reported: the per-site rule counts those

@@ -326,9 +326,9 @@ def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=N
     """The event features of the exact-group representatives (`story.FeatureRows`, one row per
     representative, in document order). With `earlier` (the FeatureRows a story model of the
     same documents read) and `unchanged` (per document: same text as there), those of
-    unchanged documents are taken from it, not computed again; `features` (per document, None where unknown) gives those of
-    other documents (an incremental run's stored ones). `mapper`: an ordered map (a worker
-    pool's imap) the others are computed with."""
+    unchanged documents are taken from it, not computed again; `features` (per document,
+    None where unknown) gives those of other documents (an incremental run's stored ones).
+    `mapper`: an ordered map (a worker pool's imap) the others are computed with."""
     from ..story import features_of
     reps = representatives(rep)
     sub = [docs[i] for i in reps]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..io.storyfeatures import article_context, decode, to_table
-from ..model import Document
 from ..io.writers import PART_ROWS
+from ..model import Document
 from ..story.featurerows import FeatureRows
 
 
