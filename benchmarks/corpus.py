@@ -2,6 +2,7 @@
 
     python benchmarks/corpus.py [--docs N]      # writes .bench/news-<N>.jsonl
     python benchmarks/corpus.py --big           # writes .bench/big-<N>.jsonl (about 114k)
+    python benchmarks/corpus.py --spellings 9   # writes .bench/spelled-<N>.jsonl (about 1M)
 
 Records: {"id", "text", "title", "date", "source"}. The two collections are interleaved in
 proportion (about one BBC article per nine Reuters stories), so that "the first N" is a
@@ -9,6 +10,13 @@ representative sample of both at any N. `--big` (for scale) takes the news corpu
 articles (one per distinct doc_id, with a url) and the ECB+ documents, skips empty texts, adds
 three variants of each original with round(0.03 x words) of its words dropped at random (seeded
 by id; ids "<id>~v1".."<id>~v3") and shuffles them once (seed 7): 4 x 28,436 = 113,744 docs.
+`--spellings K` (for a million documents from 28k real texts) writes the big corpus K times:
+copy 0 as it is, copy k with every word outside the 400 most frequent (by document frequency
+in the originals, case-folded) respelled by a letter permutation of its own (vowels among
+vowels, consonants among consonants, case kept; digits, punctuation and layout unchanged;
+seeded by k; ids "<id>@k"). Each copy keeps the real texts' lengths, word frequencies, layout,
+numbers and reuse structure (reprints, the three variants), and copies share only common
+words and numbers, as unrelated articles do: 9 x 113,744 = 1,023,696 mostly distinct docs.
 The data is research-use only: it is read from ../shared/data and never copied into the project.
 """
 
@@ -166,14 +174,65 @@ def big_docs(data: Path = DATA, variants: int = 3, share: float = 0.03) -> list[
     return out
 
 
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_VOWELS, _CONSONANTS = "aeiou", "bcdfghjklmnpqrstvwxyz"
+
+
+def common_words(records: list[dict], top: int = 400) -> frozenset[str]:
+    """The `top` case-folded words found in the most of `records` (the originals)."""
+    df: dict[str, int] = {}
+    for r in records:
+        for w in set(_WORD_RE.findall(r["text"].lower())):
+            df[w] = df.get(w, 0) + 1
+    return frozenset(sorted(df, key=lambda w: (-df[w], w))[:top])
+
+
+def speller(k: int, keep: frozenset[str]):
+    """A function respelling a text in spelling k: words outside `keep` through a letter
+    permutation seeded by k (vowels to vowels, consonants to consonants, case kept)."""
+    rng = random.Random(f"spelling-{k}")
+    vowels, consonants = list(_VOWELS), list(_CONSONANTS)
+    rng.shuffle(vowels)
+    rng.shuffle(consonants)
+    src, dst = _VOWELS + _CONSONANTS, "".join(vowels + consonants)
+    table = str.maketrans(src + src.upper(), dst + dst.upper())
+    cache: dict[str, str] = {}
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        out = cache.get(w)
+        if out is None:
+            out = cache[w] = w if w.lower() in keep else w.translate(table)
+        return out
+
+    return lambda text: _WORD_RE.sub(word, text) if text else text
+
+
+def spelled_docs(data: Path = DATA, spellings: int = 9) -> Iterator[dict]:
+    """The big corpus `spellings` times, copy 0 as it is, copy k respelled (module docstring)."""
+    records = big_docs(data)
+    yield from records
+    keep = common_words([r for r in records if "~v" not in r["id"]])
+    for k in range(1, spellings):
+        spell = speller(k, keep)
+        for r in records:
+            yield {**r, "id": f"{r['id']}@{k}", "text": spell(r["text"]),
+                   "title": spell(r["title"])}
+
+
 def build(docs: int | None = None, out_dir: Path = BENCH_DIR, data: Path = DATA,
-          big: bool = False) -> Path:
+          big: bool = False, spellings: int = 0) -> Path:
     """Write the first `docs` records (all if None) to out_dir/news-<N>.jsonl (big-<N>.jsonl
-    with `big`); reuse if present."""
-    records = big_docs(data) if big else list(news_docs(data))
+    with `big`, spelled-<N>.jsonl with `spellings`); reuse if present."""
+    if spellings:
+        records = list(spelled_docs(data, spellings))
+        kind = "spelled"
+    else:
+        records = big_docs(data) if big else list(news_docs(data))
+        kind = "big" if big else "news"
     if docs is not None:
         records = records[:docs]
-    out = out_dir / f"{'big' if big else 'news'}-{len(records)}.jsonl"
+    out = out_dir / f"{kind}-{len(records)}.jsonl"
     if out.exists() and sum(1 for _ in out.open(encoding="utf-8")) == len(records):
         return out
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -190,8 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--docs", type=int, default=None, help="first N documents (default all)")
     ap.add_argument("--big", action="store_true",
                     help="news + GVA + ECB+ with three word-dropped variants each (about 114k)")
+    ap.add_argument("--spellings", type=int, default=0, metavar="K",
+                    help="the big corpus K times, copies 1..K-1 respelled (K=9: about 1M)")
     args = ap.parse_args(argv)
-    path = build(args.docs, big=args.big)
+    path = build(args.docs, big=args.big, spellings=args.spellings)
     print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
 
 
