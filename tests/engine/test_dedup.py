@@ -113,3 +113,27 @@ def test_shard_sketches_concatenate_to_the_whole():
     assert parts.content_hashes == whole.content_hashes
     assert np.array_equal(parts.signatures, whole.signatures)
     assert np.array_equal(parts.sets, whole.sets) and np.array_equal(parts.starts, whole.starts)
+
+
+def test_documents_written_beside_the_pairs_and_a_failed_write_fails_the_run(dedup_run, tmp_path,
+                                                                             monkeypatch):
+    _, out = dedup_run
+    records = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()]
+    docs = pq.read_table(out / "documents.parquet").to_pylist()
+    assert [(d["doc_id"], d["text"]) for d in docs] == [(r["id"], r["text"]) for r in records]
+    assert (out / "stages" / "ingest.issues.json").exists()
+
+    from retold.engine.local import LocalEngine
+
+    def broken(*args):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(LocalEngine, "_write_ingest", staticmethod(broken))
+    with pytest.raises(OSError, match="No space"):
+        retold.dedup([DEMO], tmp_path / "r")
+    # not declared finished, and ingest is read again on the next try
+    assert not (tmp_path / "r" / "run.json").exists()
+    assert not (tmp_path / "r" / "stages" / "ingest.issues.json").exists()
+    monkeypatch.undo()
+    retold.dedup([DEMO], tmp_path / "r")
+    assert (pq.read_table(tmp_path / "r" / "pairs.parquet").to_pylist()
+            == pq.read_table(out / "pairs.parquet").to_pylist())

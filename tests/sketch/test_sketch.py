@@ -136,3 +136,30 @@ def test_pair_jaccards_are_exact():
     want = [shingle_overlap(shingles(docs[i], 5), shingles(docs[j], 5))[0] for i, j in pairs]
     assert np.allclose(got, want) and got[-1] == 1.0 and got[2] == 0.0
     assert 0 < got[0] < 1
+
+
+def test_band_keys_fold_each_bands_rows_through_mix64():
+    """The compiled keys equal the definition: per band, a seed of band+1 folded with each
+    of its rows by x -> mix64(x ^ row), written here with numpy."""
+    from retold.sketch.lsh import band_buckets, band_keys
+    from retold.text.shingle import mix64
+    rng = np.random.default_rng(11)
+    sig = rng.integers(0, 2**32, (300, 128), dtype=np.uint64).astype(np.uint32)
+    sig[7] = 0xFFFFFFFF  # an empty document: no buckets
+    for bands, rows in ((21, 6), (9, 13), (1, 128)):
+        want = np.zeros((len(sig), bands), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for b in range(bands):
+                acc = np.full(len(sig), b + 1, dtype=np.uint64)
+                for r in range(rows):
+                    acc = mix64(acc ^ sig[:, b * rows + r].astype(np.uint64))
+                want[:, b] = acc
+        assert np.array_equal(band_keys(sig, bands, rows), want)
+        keys, members = band_buckets(sig, bands, rows)
+        assert 7 not in members and len(keys) == (len(sig) - 1) * bands
+    assert band_keys(sig[:0], 21, 6).shape == (0, 21)
+    # a near copy shares a band with its original, a stranger none
+    near = sig[0].copy()
+    near[:3] ^= 1
+    k = band_keys(np.stack([sig[0], near, sig[1]]), 21, 6)
+    assert (k[0] == k[1]).any() and not (k[0] == k[2]).any()

@@ -352,34 +352,46 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("ingest")
         _DOCS, _CFG = [], self.cfg
-        # the pool starts before ingest so that each shard is sketched while the next is read
-        with self._pool(PARALLEL_MIN_DOCS) as pool:
-            early = (_ShardFeeder(pool, stages.dedup_sketch, self.cfg, self.cfg.batch_docs)
-                     if pool is not None and not (st / "dedup_sketch.npz").exists() else None)
-            docs, issues = self._ingest(inputs, out, st, early.add if early else None)
-            timings["ingest"] = time.perf_counter() - t
-            _DOCS = docs
+        written = None
+        try:
+            # the pool starts before ingest so that each shard is sketched while the next is read
+            with self._pool(PARALLEL_MIN_DOCS) as pool:
+                early = (_ShardFeeder(pool, stages.dedup_sketch, self.cfg, self.cfg.batch_docs)
+                         if pool is not None and not (st / "dedup_sketch.npz").exists() else None)
+                docs, issues, fresh = self._read_inputs(inputs, out, st, early.add if early else None)
+                # documents.parquet is written on a thread while the workers finish the sketch
+                # and the parent finds the pairs (at 114k its table and write were 1.5 s of
+                # this mode's serial path); joined before the run is declared finished
+                written = _Background(self._write_ingest, docs, issues, out, st) if fresh else None
+                timings["ingest"] = time.perf_counter() - t
+                _DOCS = docs
+                t = time.perf_counter()
+                sk = self._dedup_sketch(docs, st, pool, early)
+            timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
             t = time.perf_counter()
-            sk = self._dedup_sketch(docs, st, pool, early)
-        timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
-        t = time.perf_counter()
-        self.reporter.stage("candidates")
-        ids = [d.doc_id for d in docs]
-        rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], ids)
-        near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
-        timings["candidates"] = time.perf_counter() - t
-        t = time.perf_counter()
-        self.reporter.stage("cluster")
-        pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
-        edges = [(i, j, "exact") for i, j in exact.tolist()] + [(i, j, "near_duplicate") for i, j in near.tolist()]
-        fam, _ = stages.cluster(ids, edges)
-        write_parquet_atomic(pairs, out / "pairs.parquet")
-        # stories are not made in this mode: story_id is the family
-        write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": fam}, schema=FAMILY_SCHEMA),
-                             out / "families.parquet")
-        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
-            write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
-        timings["cluster"] = time.perf_counter() - t
+            self.reporter.stage("candidates")
+            ids = [d.doc_id for d in docs]
+            rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], ids)
+            near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
+            del sk
+            timings["candidates"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self.reporter.stage("cluster")
+            pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
+            # stories are not made in this mode: story_id is the family
+            fam = stages.families(ids, np.concatenate([exact, near]))
+            write_parquet_atomic(pairs, out / "pairs.parquet")
+            write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": fam},
+                                          schema=FAMILY_SCHEMA), out / "families.parquet")
+            for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+                write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
+            if written is not None:
+                written, w = None, written
+                w.result()
+            timings["cluster"] = time.perf_counter() - t
+        finally:
+            if written is not None:  # a failure above: no half-written file left behind
+                written.wait()
         by_rel = {r: 0 for r in RELATIONS}
         by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
         counts = {"documents": len(docs), "exact_duplicates": int(len(exact)), "pairs_by_relation": by_rel,
@@ -571,8 +583,17 @@ class LocalEngine:
             return None
 
     def _ingest(self, inputs, out, st, on_doc=None) -> tuple[list[Document], list[RetoldIssue]]:
-        """Read every input (or the documents a finished ingest wrote); `on_doc` is called
-        with each document as it is read (not when they come back from the run folder)."""
+        """Read every input (or the documents a finished ingest wrote) and write
+        documents.parquet; `on_doc` is called with each document as it is read (not when
+        they come back from the run folder)."""
+        docs, issues, fresh = self._read_inputs(inputs, out, st, on_doc)
+        if fresh:
+            self._write_ingest(docs, issues, out, st)
+        return docs, issues
+
+    def _read_inputs(self, inputs, out, st, on_doc=None) -> tuple[list[Document], list[RetoldIssue], bool]:
+        """`_ingest` without the write: the documents, the input issues and whether they were
+        read now (True: `_write_ingest` has yet to write them) or come from the run folder."""
         done = st / "ingest.issues.json"
         if done.exists() and (out / "documents.parquet").exists():
             issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
@@ -580,7 +601,7 @@ class LocalEngine:
             tbl = pq.read_table(out / "documents.parquet")
             docs = [Document(r["doc_id"], r["text"], r["title"], r["date"], r["source"], r["url"],
                              origin=r["origin"]) for r in tbl.to_pylist()]
-            return docs, issues
+            return docs, issues, False
         issues: list[RetoldIssue] = []
         docs = []
         with _collector_paused():
@@ -589,12 +610,19 @@ class LocalEngine:
                 if on_doc is not None:
                     on_doc(d)
                 self.reporter.advance()
-            if not docs:
-                raise RetoldError(Err.E021, ", ".join(inputs))
+        if not docs:
+            raise RetoldError(Err.E021, ", ".join(inputs))
+        return docs, issues, True
+
+    @staticmethod
+    def _write_ingest(docs, issues, out, st) -> None:
+        """documents.parquet, then the record that ingest is done (what a resume reads)."""
+        with _collector_paused():
             table = documents_table(docs)
         write_parquet_atomic(table, out / "documents.parquet")
-        write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues], done)
-        return docs, issues
+        del table
+        write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues],
+                          st / "ingest.issues.json")
 
     def _sketch_union(self, docs, st, out, inc) -> tuple[stages.SketchBatch, int]:
         """The sketch stage (`_sketch`) of every document, reading the sketch of a stored one
@@ -1033,6 +1061,32 @@ def _kill_workers(pool) -> None:
 def _mapper(pool):
     """An ordered map over the pool's workers that fails if one dies; None without a pool."""
     return (lambda f, tasks: _watch(pool, pool.imap(f, tasks))) if pool is not None else None
+
+
+class _Background:
+    """One call run on a thread: `result()` joins it and raises what it raised, `wait()`
+    only joins it."""
+
+    def __init__(self, fn, *args):
+        self._outcome: list = []
+        self._thread = threading.Thread(target=self._call, args=(fn, args), name="retold-write")
+        self._thread.start()
+
+    def _call(self, fn, args) -> None:
+        try:
+            self._outcome.append((True, fn(*args)))
+        except BaseException as e:  # handed to the caller by result()
+            self._outcome.append((False, e))
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self):
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
 
 
 class _ShardFeeder:

@@ -30,9 +30,9 @@ from .sparksession import spark_session
 
 WAVE_TASKS = 4  # compare chunks per core in one Spark job: the driver writes (and can resume) after each job
 
-# Per Python worker: profiles of the documents of the broadcast they were made from. Spark
-# reuses a worker for many tasks, so consecutive chunks (pairs sorted by first document)
-# share the work; results do not depend on it.
+# Per Python worker: profiles of the documents of the compare stage they were made in (by
+# document index). Spark reuses a worker for many tasks, so consecutive chunks (pairs sorted
+# by first document) share the work; results do not depend on it.
 _WORKER_PROFILES: dict = {"token": None, "profiles": {}}
 
 
@@ -46,15 +46,23 @@ def _article_shard(cfg, chrome, unseen, docs: list[Document]) -> list[str | None
             for a, d in zip(stages.article_texts(docs, chrome.value, unseen.value, cfg.value), docs)]
 
 
-def _compare_shard(token: str, docs, cfg, chrome, formula, tasks):
+def _compare_shard(token: str, cfg, chrome, formula, tasks):
     """Compare the chunks of one partition; yields (chunk key, tables, relation counts).
-    `token` names the compare stage the worker's cached profiles belong to."""
+    Each task carries the documents its pairs name ({document index: Document}); `token`
+    names the compare stage the worker's cached profiles (by document index) belong to."""
     if _WORKER_PROFILES["token"] != token:
         _WORKER_PROFILES.update(token=token, profiles={})
     cache = _WORKER_PROFILES["profiles"]
-    for key, pairs, anchors in tasks:
-        comps = stages.compare_pairs(docs.value, pairs, anchors, cfg.value, cache, chrome.value, formula.value)
+    for key, pairs, anchors, docs in tasks:
+        comps = stages.compare_pairs(docs, pairs, anchors, cfg.value, cache, chrome.value, formula.value)
         yield key, comparison_tables(comps), local._relation_counts(comps)
+
+
+def _with_documents(docs: list[Document], key: int, pairs: np.ndarray, anchors: np.ndarray):
+    """A compare task with the documents its pairs name: each worker unpickles those, not
+    the corpus (a broadcast of every document was a copy per Python worker: 6.5 GB of
+    the spark run's tree at 114k)."""
+    return key, pairs, anchors, {i: docs[i] for i in np.unique(pairs).tolist()}
 
 
 class SparkEngine(LocalEngine):
@@ -164,14 +172,14 @@ class SparkEngine(LocalEngine):
         if not tasks:
             return
         sc = self.spark.sparkContext
-        shared = [sc.broadcast(x) for x in (local._DOCS, self.cfg, local._CHROME, local._FORMULA)]
+        shared = [sc.broadcast(x) for x in (self.cfg, local._CHROME, local._FORMULA)]
         paths = {k: t[0] for k, t in enumerate(tasks)}
-        items = [(k, pairs, anchors) for k, (_, pairs, anchors) in enumerate(tasks)]
         wave = self._slices * WAVE_TASKS
         token = uuid.uuid4().hex
         try:
-            for lo in range(0, len(items), wave):
-                part = items[lo:lo + wave]
+            for lo in range(0, len(tasks), wave):
+                part = [_with_documents(local._DOCS, k, pairs, anchors)
+                        for k, (_, pairs, anchors) in enumerate(tasks[lo:lo + wave], lo)]
                 rdd = sc.parallelize(part, min(len(part), self._slices))
                 for key, tables, counts in rdd.mapPartitions(partial(_compare_shard, token, *shared)).collect():
                     write_chunk(paths[key], tables, counts)

@@ -369,6 +369,13 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -
     return StoryBatch(reps, labels, model)
 
 
+def families(doc_ids: list[str], ties: np.ndarray) -> list[str]:
+    """family_id per document when every pair of `ties` ((m, 2) document indices) is a
+    family relation (dedup mode's exact and near-duplicate pairs; `cluster` picks them
+    out of typed edges)."""
+    return group_ids(doc_ids, components(len(doc_ids), ties), "fam")
+
+
 def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]],
             story_groups: np.ndarray | None = None) -> tuple[list[str], list[str]]:
     """family_id and story_id per document. With story_groups ((m, 2) document pairs tying

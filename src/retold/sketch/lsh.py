@@ -6,7 +6,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from ..text.shingle import mix64
+from ..text.shingle import mix64, mix64_one
 
 
 def _p_collide(s: np.ndarray, b: int, r: int) -> np.ndarray:
@@ -34,14 +34,20 @@ def lsh_params(threshold: float, num_perm: int, fp_weight: float = 0.5) -> tuple
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per (document, band): shape (n_docs, bands)."""
-    n = sig.shape[0]
-    keys = np.zeros((n, bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
+    return _band_keys(np.ascontiguousarray(sig, dtype=np.uint32), bands, rows)
+
+
+@njit(cache=True)
+def _band_keys(sig, bands, rows):
+    """`band_keys` compiled: a fold of the band's rows through `mix64`, seeded by the band
+    (the numpy loop over 126 columns took 0.3 s for 114k signatures)."""
+    keys = np.empty((sig.shape[0], bands), dtype=np.uint64)
+    for i in range(sig.shape[0]):
         for b in range(bands):
-            acc = np.full(n, np.uint64(b + 1), dtype=np.uint64)
+            acc = np.uint64(b + 1)
             for r in range(rows):
-                acc = mix64(acc ^ sig[:, b * rows + r].astype(np.uint64))
-            keys[:, b] = acc
+                acc = mix64_one(acc ^ np.uint64(sig[i, b * rows + r]))
+            keys[i, b] = acc
     return keys
 
 
