@@ -21,7 +21,14 @@ TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*", re.UNICODE)
 _APOSTROPHES = str.maketrans("", "", "'’")
 
 
-@lru_cache(maxsize=1 << 20)
+# Small caches: the vocabulary below keys each raw token once per process (no repeat reaches
+# token_key from it); they serve the compiled scan's non-ASCII tokens and keys that several
+# raw tokens share ("The", "the"). At 2^20 entries each they held some 0.5 GB per worker
+# once a large corpus filled the vocabulary.
+KEY_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=KEY_CACHE)
 def token_key(token: str) -> str:
     """Canonical form of one token: NFKC, casefold, no diacritics, no apostrophes."""
     t = unicodedata.normalize("NFKC", token).casefold()
@@ -30,7 +37,7 @@ def token_key(token: str) -> str:
     return t.translate(_APOSTROPHES)
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=KEY_CACHE)
 def _key_hash(key: str) -> int:
     # blake2b is stable across processes and machines, unlike hash().
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")

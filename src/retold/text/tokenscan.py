@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from .charscan import _FNV_OFFSET, _FNV_PRIME, classes_for, next_token
-from .normalise import token_key
+from .normalise import KEY_CACHE, token_key
 from .shingle import _M1, _M2, mix64_one
 
 _SEPARATOR = "\x00"  # between texts: not a word character, so no token spans two texts
@@ -67,7 +67,7 @@ def _scan(cps, cls, hashes, starts, ends, other):
 _MASK = (1 << 64) - 1
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=KEY_CACHE)
 def key_hash(key: str) -> int:
     """`key_hash_points` of a key given as a string, in plain Python (a call into compiled
     code costs more than this for a word; cached: the non-ASCII tokens are few keys)."""
