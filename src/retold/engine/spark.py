@@ -60,8 +60,8 @@ def _compare_shard(token: str, cfg, chrome, formula, tasks):
 
 def _with_documents(docs: list[Document], key: int, pairs: np.ndarray, anchors: np.ndarray):
     """A compare task with the documents its pairs name: each worker unpickles those, not
-    the corpus (a broadcast of every document was a copy per Python worker: 6.5 GB of
-    the spark run's tree at 114k)."""
+    the corpus (with a broadcast of every document, each Python worker held a copy of the
+    corpus; the spark run's process tree peaked at 6.5 GB on 114k documents)."""
     return key, pairs, anchors, {i: docs[i] for i in np.unique(pairs).tolist()}
 
 
