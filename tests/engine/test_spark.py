@@ -252,3 +252,18 @@ def test_spark_adds_documents_to_a_store_as_the_local_engine_does(spark, tmp_pat
     assert len(local_rows["documents"]) == 240 and local_rows["pairs"] and local_rows["sketches"]
     for name in local_rows:
         assert spark_rows[name] == local_rows[name], name
+
+
+def test_compare_tasks_carry_only_the_documents_their_pairs_name():
+    """No broadcast of the corpus: a compare task holds the documents of its own pairs, by
+    their index in the run, and nothing else."""
+    import numpy as np
+
+    from retold.engine.spark import _with_documents
+    from retold.model import Document
+    docs = [Document(f"d{i}", f"text {i}") for i in range(50)]
+    pairs = np.array([[3, 17], [3, 40], [17, 41]], dtype=np.int64)
+    key, got_pairs, anchors, got = _with_documents(docs, 7, pairs, np.zeros(3, np.int64))
+    assert key == 7 and got_pairs is pairs and len(anchors) == 3
+    assert sorted(got) == [3, 17, 40, 41]
+    assert all(got[i] is docs[i] for i in got)
