@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -482,6 +482,9 @@ class LocalEngine:
         self.reporter.stage("candidates")
         cand = self._candidates(batch, docs, st)
         _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
+        # the story stage reads only the n-gram sets and line hashes (the store's copy of the
+        # sketch is written): the signatures go (0.5 GB at 1M documents)
+        batch = replace(batch, content_hashes=[], signatures=np.zeros((0, self.cfg.num_perm), np.uint32))
         _trim_heap()  # before the story stage forks its workers
         timings["candidates"] = time.perf_counter() - t
 
