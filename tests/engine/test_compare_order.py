@@ -58,3 +58,33 @@ def test_chunk_files_sorted_out_of_core_as_in_memory(tmp_path):
     assert pq.read_table(tmp_path / "none.parquet").num_rows == 0
     with pytest.raises(RuntimeError, match="names a document"):  # never drops a row silently
         write_by_documents(files, ids[:3], schema, tmp_path / "lost.parquet", tmp_path)
+
+
+def test_out_of_core_sort_with_many_ranges_and_groups(tmp_path, monkeypatch):
+    """Ranges of a few rows and groups of a few files (as a big corpus cuts them): the same
+    order as the in-memory sort, every row once."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    from retold.engine import tablesort
+    monkeypatch.setattr(tablesort, "BUCKET_ROWS", 5)
+    monkeypatch.setattr(tablesort, "GROUP_ROWS", 7)
+    monkeypatch.setattr(tablesort, "KEY_GROUP_ROWS", 20)
+    rng = random.Random(4)
+    ids = [f"doc{i:03d}" for i in range(40)]
+    rng.shuffle(ids)  # input order is not id order
+    rows = [(rng.choice(ids), rng.choice(ids), k) for k in range(300)]
+    schema = pa.schema([("a", pa.string()), ("b", pa.string()), ("k", pa.int64())])
+    tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]},
+                   schema=schema)
+    files = []
+    for n, lo in enumerate(range(0, 300, 13)):
+        files.append(tmp_path / f"chunk-{n:05d}.x.parquet")
+        pq.write_table(tbl.slice(lo, 13 if n != 3 else 0), files[-1])  # one file of no rows
+    tbl = pa.concat_tables([pq.read_table(f) for f in files])
+    tablesort.write_by_documents(files, ids, schema, tmp_path / "x.parquet", tmp_path)
+    got = pq.read_table(tmp_path / "x.parquet").column("k").to_pylist()
+    assert got == _by_documents(tbl, pa.array(ids)).column("k").to_pylist()
+    assert len(tablesort._ranges(np.bincount([min(ids.index(a), ids.index(b)) for a, b, _ in rows],
+                                             minlength=40))) > 10
