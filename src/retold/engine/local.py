@@ -73,9 +73,14 @@ class RunResult:
     issues: list[RetoldIssue]
     timings: dict[str, float] = field(default_factory=dict)
 
-    def table(self, name: str) -> pa.Table:
-        """One output table of the run: documents, pairs, passages, edits or families."""
-        return pq.read_table(self.out / f"{name}.parquet")
+    def table(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """One output table of the run (documents, pairs, passages, edits or families), or
+        only its `columns`."""
+        return pq.read_table(self.out / f"{name}.parquet", columns=columns)
+
+    def path(self, name: str) -> Path:
+        """The Parquet file of one output table, for readers that stream it."""
+        return self.out / f"{name}.parquet"
 
 
 # Documents shared with forked workers (copy-on-write), never pickled per task.
