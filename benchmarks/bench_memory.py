@@ -73,6 +73,16 @@ def main(argv: list[str] | None = None) -> dict:
         r = measure([sys.executable, "-m", "retold.cli", "run", str(inp), "--out", str(run), "--force"],
                     REPO / ".bench" / f"mem-run-{n}.stderr", REPO, pss_interval=1.0, trace=trace)
         if r["returncode"] != 0:
+            # keep what was measured (the 1M run once failed after 75 minutes and its trace
+            # was lost): the peaks, and the tree's PSS at its highest in each minute
+            per_minute: dict = {}
+            for at, own, workers in trace:
+                m = int((at - trace[0][0]) // 60) if trace else 0
+                per_minute[m] = max(per_minute.get(m, 0), round((own + workers) / 2**20, 1))
+            rows.append({"docs": n, "chars": chars, **{k: r[k] for k in
+                         ("wall_s", "cpu_s", "peak_pss_mb", "peak_rss_mb", "ru_maxrss_mb", "returncode")},
+                         "failed": r["stderr_tail"][-2000:], "tree_pss_mb_by_minute": per_minute})
+            _write(args, rows, {})
             sys.exit(f"the run of {n} documents failed: {r['stderr_tail']}")
         info = json.loads((run / "run.json").read_text())
         rows.append({"docs": n, "chars": chars, **{k: r[k] for k in
@@ -92,12 +102,16 @@ def main(argv: list[str] | None = None) -> dict:
                     "fixed_mb_by_chars": round(float(fixed_c), 1),
                     "bytes_per_char": round(float(per_char) * 2**20, 1)}
     print(json.dumps(fit))
+    _write(args, rows, fit)
+    return {"rows": rows, "fit": fit}
+
+
+def _write(args, rows: list, fit: dict) -> None:
     out = args.out or HERE / "results" / f"{dt.date.today()}-memory-scale.json"
     corpus = ", ".join(p.name for p in args.input) or "news grown to N (bench_incremental.grown_corpus)"
     out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": corpus,
                                "rows": rows, "fit": fit}, indent=1))
     print(f"written {out}")
-    return {"rows": rows, "fit": fit}
 
 
 if __name__ == "__main__":
