@@ -438,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     for t in tools:
         if t not in ("retold", "retold-dedup") and t not in PAIR_TOOLS:
             raise SystemExit(f"unknown tool {t!r}")
-    inp = args.input.resolve() if args.input else corpus.build(args.docs)
+    # absolute, not resolved: an input under .bench that is a symlink stays repo-relative in the results
+    inp = args.input.absolute() if args.input else corpus.build(args.docs)
     docs = read_jsonl(inp)
     bench = REPO / ".bench"
     rt_out = bench / "run-retold"

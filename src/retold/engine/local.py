@@ -26,6 +26,7 @@ import shutil
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -357,17 +358,16 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("ingest")
         _DOCS, _CFG = [], self.cfg
-        written = None
-        try:
+        # documents.parquet is written on a thread while the workers finish the sketch and the
+        # parent finds the pairs (at 114k its table and write were 1.5 s of this mode's serial
+        # path); leaving the block waits for it, so a failure leaves no half-written file
+        with ThreadPoolExecutor(1, thread_name_prefix="retold-write") as writer:
             # the pool starts before ingest so that each shard is sketched while the next is read
             with self._pool(PARALLEL_MIN_DOCS) as pool:
                 early = (_ShardFeeder(pool, stages.dedup_sketch, self.cfg, self.cfg.batch_docs)
                          if pool is not None and not (st / "dedup_sketch.npz").exists() else None)
                 docs, issues, fresh = self._read_inputs(inputs, out, st, early.add if early else None)
-                # documents.parquet is written on a thread while the workers finish the sketch
-                # and the parent finds the pairs (at 114k its table and write were 1.5 s of
-                # this mode's serial path); joined before the run is declared finished
-                written = _Background(self._write_ingest, docs, issues, out, st) if fresh else None
+                written = writer.submit(self._write_ingest, docs, issues, out, st) if fresh else None
                 timings["ingest"] = time.perf_counter() - t
                 _DOCS = docs
                 t = time.perf_counter()
@@ -391,12 +391,8 @@ class LocalEngine:
             for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
                 write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
             if written is not None:
-                written, w = None, written
-                w.result()
+                written.result()  # raises what the write raised: the run is not finished
             timings["cluster"] = time.perf_counter() - t
-        finally:
-            if written is not None:  # a failure above: no half-written file left behind
-                written.wait()
         by_rel = {r: 0 for r in RELATIONS}
         by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
         counts = {"documents": len(docs), "exact_duplicates": int(len(exact)), "pairs_by_relation": by_rel,
@@ -1069,32 +1065,6 @@ def _kill_workers(pool) -> None:
 def _mapper(pool):
     """An ordered map over the pool's workers that fails if one dies; None without a pool."""
     return (lambda f, tasks: _watch(pool, pool.imap(f, tasks))) if pool is not None else None
-
-
-class _Background:
-    """One call run on a thread: `result()` joins it and raises what it raised, `wait()`
-    only joins it."""
-
-    def __init__(self, fn, *args):
-        self._outcome: list = []
-        self._thread = threading.Thread(target=self._call, args=(fn, args), name="retold-write")
-        self._thread.start()
-
-    def _call(self, fn, args) -> None:
-        try:
-            self._outcome.append((True, fn(*args)))
-        except BaseException as e:  # handed to the caller by result()
-            self._outcome.append((False, e))
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self):
-        self._thread.join()
-        ok, value = self._outcome[0]
-        if not ok:
-            raise value
-        return value
 
 
 class _ShardFeeder:
