@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
-from .classify import Evidence, bag, bag_cosine, content_weights, relation, shingle_overlap
+from .classify import Evidence, bag_cosine, content_weights, relation, shingle_overlap
 from .config import Config
 from .explain.direction import direction, parse_date
 from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens, lead,
@@ -37,6 +37,8 @@ class Profile:
     shingles: np.ndarray  # unique word n-gram hashes
     weights: np.ndarray  # content weight per token (0 for function words)
     bag: tuple[np.ndarray, np.ndarray]  # content words: sorted hashes, summed weights
+    bag_tokens: np.ndarray  # the content tokens' indexes (weight > 0)
+    bag_index: np.ndarray  # per content token: its word's row in bag
     sentences: list[Sent]
     sentence_index: SentenceIndex
     quoted: np.ndarray  # per token: inside quotation marks?
@@ -45,6 +47,7 @@ class Profile:
     grams: np.ndarray  # word n-gram hash at each token position
     formula: np.ndarray  # per token: inside wording the corpus knows as formula
     facts: np.ndarray  # per token: a name or a figure
+    own_facts: np.ndarray  # facts neither on chrome lines nor in formula wording
     name_words: list[str]  # sorted words a respelt name of the other side may be (_name_words)
     seeds: SeedIndex  # the aligner's seed n-grams, sorted
     headlines: np.ndarray  # per token: on a line that reads as a title (headline_tokens)
@@ -57,6 +60,8 @@ class Profile:
     _title: list[str] | None = field(default=None, repr=False, compare=False)
     _title_keys: frozenset | None = field(default=None, repr=False, compare=False)
     _values: frozenset | None = field(default=None, repr=False, compare=False)
+    _key_set: frozenset | None = field(default=None, repr=False, compare=False)
+    _lead: int | None = field(default=-1, repr=False, compare=False)  # -1: not known yet
 
     def title_tokens(self) -> list[str]:
         """The token keys of the record's title, in order."""
@@ -76,6 +81,18 @@ class Profile:
             self._values = frozenset(figure_values(self.tokens.keys) | figure_values(self.title_tokens()))
         return self._values
 
+    def key_set(self) -> frozenset:
+        """The token keys of the text, as a set."""
+        if self._key_set is None:
+            self._key_set = frozenset(self.tokens.keys)
+        return self._key_set
+
+    def lead_index(self, cfg: Config) -> int | None:
+        """Index of the article's lead sentence (`explain.edits.lead`)."""
+        if self._lead == -1:
+            self._lead = lead(self.doc.text, self.tokens, self.sentences, cfg)
+        return self._lead
+
     def names(self, fact: str) -> bool:
         """Does this document name `fact` loosely (`text.facts.mentions` over name_words)?"""
         got = self._named.get(fact)
@@ -91,17 +108,31 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     toks = tokenize(doc.text)
     chrome = chrome_mask(doc.text, toks, chrome_lines or set())
     w = content_weights(toks, doc.text)
+    content = np.flatnonzero(w > 0)
+    words, index = np.unique(toks.hashes[content], return_inverse=True)
     quoted = quoted_tokens(doc.text, toks)
     sents = sentence_units(doc.text, toks, chrome)
     grams = shingles(toks.hashes, cfg.shingle_n)
     form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
-                   bag(toks.hashes, w), sents, sentence_index(sents, toks), quoted, chrome,
-                   sum(not s.chrome for s in sents), grams, form, facts, _name_words(toks),
+                   (words, np.bincount(index, weights=w[content].astype(np.float64), minlength=len(words))),
+                   content, index, sents, sentence_index(sents, toks), quoted, chrome,
+                   sum(not s.chrome for s in sents), grams, form, facts, facts & ~chrome & ~form,
+                   _name_words(toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
                    headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share),
                    contact_tokens(doc.text, toks, sents))
+
+
+def _residual_bag(p: Profile, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`classify.bag` of the content words outside `covered`, from the profile's bag: the
+    same sums in the same order, without sorting the words again for every pair."""
+    keep = ~covered[p.bag_tokens]
+    weights = p.weights[p.bag_tokens[keep]].astype(np.float64)
+    sums = np.bincount(p.bag_index[keep], weights=weights, minlength=len(p.bag[0]))
+    held = sums > 0
+    return p.bag[0][held], sums[held]
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -139,7 +170,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
     short answer that keeps two of a long source's names is not that source filled in again).
     """
     keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
-    set_a, set_b = set(keys_a), set(keys_b)
+    set_a, set_b = pa.key_set(), pb.key_set()
 
     def facts(p: Profile, m: np.ndarray, keys, other: set[str], chrome: bool) -> set[str]:
         sel = p.facts & m & (True if chrome else ~p.chrome)
@@ -192,7 +223,7 @@ def _lead_kept(pa: Profile, pb: Profile, pair_a: np.ndarray, pair_b: np.ndarray,
     sides = [(pb, pair_b, pa)] if da and db and da < db else [(pa, pair_a, pb)] if da and db and db < da \
         else [(pa, pair_a, pb), (pb, pair_b, pa)]
     for p, paired, other in sides:
-        k = lead(p.doc.text, p.tokens, p.sentences, cfg)
+        k = p.lead_index(cfg)
         if k is None:
             return True
         s = p.sentences[k]
@@ -219,7 +250,7 @@ def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
     for i in range(s.t0, min(s.t1, s.t0 + 3)):
         if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
             k = keys[i]
-            return k in p.title_keys() and k not in other.tokens.keys and k not in other.title_keys() \
+            return k in p.title_keys() and k not in other.key_set() and k not in other.title_keys() \
                 and not other.names(k)
     return False
 
@@ -233,7 +264,7 @@ def _days_apart(date_a: str | None, date_b: str | None) -> float | None:
 def _fact_tokens(p: Profile, t0: int, t1: int) -> np.ndarray:
     """Indexes of the fact tokens in [t0, t1), chrome and formula left out (a hospital named
     in every report of one city is not a fact of this one)."""
-    return t0 + np.flatnonzero(p.facts[t0:t1] & ~p.chrome[t0:t1] & ~p.formula[t0:t1])
+    return t0 + np.flatnonzero(p.own_facts[t0:t1])
 
 
 def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
@@ -369,7 +400,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         story=pair_story_score(pa, pb),
         coverage_a=float(ma.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(mb.sum() / max(1, (~pb.chrome).sum())),
-        residual=bag_cosine(bag(ta.hashes, pa.weights, ~ma), bag(tb.hashes, pb.weights, ~mb)),
+        residual=bag_cosine(_residual_bag(pa, ma), _residual_bag(pb, mb)),
         # share of the shorter side's sentences with a counterpart: high for a copy
         # reworded sentence by sentence, low for an independent report of the same event
         parallel=len(strict) / max(1, min(pa.n_sentences, pb.n_sentences)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from ..model import Direction, Edit
 
@@ -10,6 +11,7 @@ DATE_CONFIDENCE = 0.9  # dates can be wrong (updates, time zones), so never 1.0
 TEXT_CONFIDENCE = 0.6
 
 
+@lru_cache(maxsize=8192)  # a pair's comparison reads both dates several times
 def parse_date(value: str | None) -> datetime | None:
     if not value:
         return None

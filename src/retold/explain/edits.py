@@ -16,13 +16,14 @@ import numpy as np
 from ..config import Config
 from ..model import Edit
 from ..text.boilerplate import token_lines
-from ..text.normalise import DATE_WORDS, FLAG_CONTENT, FLAG_FIGURE, Tokens, tokenize
+from ..text.normalise import DATE_WORDS, FLAG_CONTENT, FLAG_FIGURE, FLAG_UPPER, Tokens, tokenize
 from ..text.sentences import hard_wrapped, sentences
 
 MONTHS = DATE_WORDS  # months and weekdays: the words a changed date shows up in
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 QUOTE_CUT_MIN = 3  # words a quote must lose to count as cut
 JUNK_MAX_WORDS = 6  # longer runs after a sentence's end are a sentence, not glued tags
+SAME_TEXT_CHECK = 4  # runs this long are first compared as one string (shorter: token by token is cheaper)
 _END_GAP = re.compile(r"[.!?][\"'”’)\]]*\s")  # a sentence end: punctuation, then space ("p.m." is not)
 _QUOTE_CHARS = re.compile("[\"“”«»„]")
 
@@ -238,6 +239,9 @@ class _Differ:
         self.a, self.b, self.ta, self.tb, self.cfg = a, b, ta, tb, cfg
         self.quoted_a = quoted_a if quoted_a is not None else quoted_tokens(a, ta)
         self.edits: list[Edit] = []
+        # per token: does the written token start with a capital (FLAG_UPPER tells it
+        # without cutting the token out of the text)
+        self.upper = {"a": ((ta.flags & FLAG_UPPER) > 0).tolist(), "b": ((tb.flags & FLAG_UPPER) > 0).tolist()}
 
     def span_edit(self, kind: str, i0: int, i1: int, j0: int, j1: int) -> None:
         a0, a1 = self.ta.char_span(i0, i1) if i1 > i0 else self._point(self.ta, i0)
@@ -289,8 +293,29 @@ class _Differ:
                 return s.t1 if other_keys[-len(tail):] == tail else k
         return s.t1
 
+    def same_words(self, i0: int, j0: int, n: int) -> None:
+        """n tokens from a's i0 and b's j0 with the same keys: a token written otherwise
+        (beyond case) is a respelt name."""
+        ta, tb = self.ta, self.tb
+        if n >= SAME_TEXT_CHECK:
+            # one string comparison answers for the whole run when both sides read the same
+            a0, b0 = int(ta.starts[i0]), int(tb.starts[j0])
+            if self.a[a0:int(ta.ends[i0 + n - 1])] == self.b[b0:int(tb.ends[j0 + n - 1])] and \
+                    np.array_equal(ta.starts[i0:i0 + n] - a0, tb.starts[j0:j0 + n] - b0) and \
+                    np.array_equal(ta.ends[i0:i0 + n] - a0, tb.ends[j0:j0 + n] - b0):
+                return
+        for d in range(n):
+            ra, rb = self.raw("a", i0 + d), self.raw("b", j0 + d)
+            if ra != rb and ra.casefold() != rb.casefold():
+                self.span_edit("name_variant", i0 + d, i0 + d + 1, j0 + d, j0 + d + 1)
+
     def sentence_pair(self, sa: Sent, sb: Sent) -> None:
         ka_full, kb_full = self.ta.keys[sa.t0:sa.t1], self.tb.keys[sb.t0:sb.t1]
+        if ka_full == kb_full:
+            # the same words: nothing glued on that the other lacks, one run in common
+            # (what the general path below finds for it, without the matcher)
+            self.same_words(sa.t0, sb.t0, sa.t1 - sa.t0)
+            return
         # Junk glued after the end is peeled off first, so a reworded or respelt last word
         # and the junk are not merged into one change.
         ea, eb = self._glued_tail("a", sa, kb_full), self._glued_tail("b", sb, ka_full)
@@ -305,10 +330,7 @@ class _Differ:
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             I1, I2, J1, J2 = sa.t0 + i1, sa.t0 + i2, sb.t0 + j1, sb.t0 + j2
             if op == "equal":
-                for d in range(i2 - i1):
-                    ra, rb = self.raw("a", I1 + d), self.raw("b", J1 + d)
-                    if ra != rb and ra.casefold() != rb.casefold():
-                        self.span_edit("name_variant", I1 + d, I1 + d + 1, J1 + d, J1 + d + 1)
+                self.same_words(I1, J1, i2 - i1)
                 continue
             wa, wb = ka[i1:i2], kb[j1:j2]
             if op == "insert" and i1 == len(ka) and self._glued_after_end("b", J1):
@@ -335,15 +357,14 @@ class _Differ:
     def _within_rewording(self, ka: list[str], I1: int, I2: int, J1: int, J2: int, s0: int) -> None:
         """A reworded stretch can still hide a changed number, date or respelt name
         ("About 5,000 gallons" -> "Around 4,900 gallons"): pair such tokens up in order."""
-        ra = list(range(I1, I2))
-        rb = list(range(J1, J2))
         ka_all, kb_all = self.ta.keys, self.tb.keys
+        up_a, up_b = self.upper["a"], self.upper["b"]
         kinds = (("number", lambda k, _: _is_number(k) and k not in NUMBER_WORDS),
                  ("date", lambda k, _: k in MONTHS),
-                 ("name", lambda k, raw: raw[:1].isupper() and len(k) >= 4))
+                 ("name", lambda k, upper: upper and len(k) >= 4))
         for kind, test in kinds:
-            xa = [i for i in ra if test(ka_all[i], self.raw("a", i))]
-            xb = [j for j in rb if test(kb_all[j], self.raw("b", j))]
+            xa = [i for i in range(I1, I2) if test(ka_all[i], up_a[i])]
+            xb = [j for j in range(J1, J2) if test(kb_all[j], up_b[j])]
             if not xa or not xb:
                 continue
             if kind == "name":
@@ -377,8 +398,7 @@ class _Differ:
     def _is_name_change(self, I1, I2, J1, J2, wa, wb) -> bool:
         if not wa or not wb or len(wa) > 3 or len(wb) > 3:
             return False
-        caps = all(self.raw("a", k)[:1].isupper() for k in range(I1, I2)) and \
-            all(self.raw("b", k)[:1].isupper() for k in range(J1, J2))
+        caps = all(self.upper["a"][I1:I2]) and all(self.upper["b"][J1:J2])
         ja, jb = "".join(wa), "".join(wb)
         # very short capitalised tokens are abbreviations (PT/PDT, UN/UK), not names
         return caps and min(len(ja), len(jb)) >= 4 and _char_sim(ja, jb) >= self.cfg.name_similarity

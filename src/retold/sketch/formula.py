@@ -298,17 +298,22 @@ def covered_by(grams: np.ndarray, hashes: np.ndarray, n_tokens: int, n: int) -> 
     """Per token: covered by an n-gram whose hash is in `hashes` (sorted)? `grams` are the
     text's n-gram hashes in position order (gram k covers tokens k .. k+n-1). Used for the
     formula n-grams and for the n-grams two texts share."""
-    mask = np.zeros(n_tokens, dtype=bool)
     if len(hashes) == 0 or len(grams) == 0:
-        return mask
-    # a binary search per gram (np.isin would sort the whole set each call)
-    pos = np.minimum(np.searchsorted(hashes, grams), len(hashes) - 1)
-    hit = hashes[pos] == grams
-    if not hit.any():
-        return mask
-    span = min(n, n_tokens)
-    delta = np.zeros(n_tokens + 1, dtype=np.int64)
-    starts = np.flatnonzero(hit)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, np.minimum(starts + span, n_tokens), -1)
-    return np.cumsum(delta[:-1]) > 0
+        return np.zeros(n_tokens, dtype=bool)
+    return _covered(grams, hashes, n_tokens, min(n, n_tokens))
+
+
+@njit(cache=True)
+def _covered(grams, hashes, n_tokens, span):
+    # a binary search per gram (np.isin would sort the whole set each call); compiled, as
+    # compare asks four times a pair on arrays of a few hundred
+    mask = np.zeros(n_tokens, dtype=np.bool_)
+    pos = np.searchsorted(hashes, grams)
+    last = len(hashes) - 1
+    reach = 0  # tokens before this are settled
+    for k in range(len(grams)):
+        if hashes[min(pos[k], last)] == grams[k]:
+            for t in range(max(k, reach), min(k + span, n_tokens)):
+                mask[t] = True
+            reach = max(reach, min(k + span, n_tokens))
+    return mask

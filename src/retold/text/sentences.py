@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) when the next
 # non-space character starts a new sentence (capital, digit, quote); a newline ends one, unless
@@ -22,6 +23,7 @@ _TERMINAL = tuple(".!?:;\"'”’)]")
 WRAP_SHARE = 0.2  # of the line breaks inside a block, this share continuing a sentence: wrapped
 
 
+@lru_cache(maxsize=4)  # asked by sentences() and headline_tokens() of one text in turn
 def hard_wrapped(text: str) -> bool:
     """Is the text wrapped at a fixed width (wire copy, e-mail, plain-text archives)?
 
