@@ -60,3 +60,40 @@ def test_page_stays_bounded(big):
 def test_hostile_title_in_the_data_stays_text(big):
     assert XSS_SCRIPT not in big.replace(re.search(r"<script>\(function.*?</script>", big, re.S).group(0), "")
     assert XSS_SCRIPT in json.dumps(_data(big)["docs"])
+
+
+def test_a_bigger_run_lists_its_strongest_and_largest_and_points_to_serve(tmp_path, monkeypatch):
+    import retold.report.html as H
+    n = 300  # families of three (original day k, copies after it), stories of two families
+    run = make_big_run(tmp_path / "run", n)
+    monkeypatch.setattr(H, "MAX_BROWSE", 100)
+    monkeypatch.setattr(H, "MAX_BROWSE_MEMBERS", 120)
+    monkeypatch.setattr(H, "READ_BATCH", 64)  # the texts and edits are read in many batches
+    page = render_run_report(run)
+    data = _data(page)
+    assert len(data["pairs"]) == 100
+    # 120 members: 40 families of three, 20 stories of six
+    assert len(data["families"]) == 40 and len(data["stories"]) == 20
+    # the same families a full sort would put first: all of one size, so earliest date, then id
+    first_day = {f"fam:f{k:05d}-copy2": f"2025-{1 + k % 12:02d}-{1 + k % 20:02d}" for k in range(n)}
+    want = sorted(first_day, key=lambda f: (first_day[f], f))[:40]
+    assert [f[0] for f in data["families"]] == want
+    # the page still counts every pair, family and story, and says where the rest are
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "The 100 strongest of 600 related pairs are listed here" in text
+    assert "The table lists the 40 largest of 300" in text and "the 20 largest of 150" in text
+    assert text.count("retold serve --store retold.duckdb") == 3
+
+
+def test_picking_rows_out_of_a_big_table_reads_it_batch_by_batch(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import retold.report.html as H
+    path = tmp_path / "edits.parquet"
+    pq.write_table(pa.table({"a": [f"d{k % 50}" for k in range(1000)], "a_start": list(range(1000))}), path,
+                   row_group_size=128)
+    monkeypatch.setattr(H, "READ_BATCH", 64)
+    notes: list[str] = []
+    got = H._read(path, ("a", "a_start", "b"), notes, keep=("a", {"d7", "d42", "nowhere"}))
+    assert got["a_start"].to_pylist() == [k for k in range(1000) if k % 50 in (7, 42)]
+    assert got["b"].null_count == got.num_rows and notes == []

@@ -107,8 +107,10 @@ LEAD = ("rewrite", "reuse", "near_duplicate", "template", "same_story", "exact")
 LEAD_HEADINGS = {"rewrite": "Rewrites", "reuse": "Passage reuse", "near_duplicate": "Reprints",
                  "template": "Templates", "same_story": "Same story", "exact": "Exact copies"}
 CARDS_PER_RELATION = 40  # detailed pair cards per relation (all pairs are in the browser)
-MAX_BROWSE = 200_000  # pairs, families or stories in the browsable tables at most
+MAX_BROWSE = 50_000  # pairs, families or stories in the browsable tables at most (all of them: retold serve)
 MAX_SITES = 30
+READ_BATCH = 16_384  # rows decoded at a time when a few are picked out of a big table
+MAX_BROWSE_MEMBERS = 120_000  # members of the families (and of the stories) in those tables at most
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,6 +430,11 @@ def _is_stringy(t: pa.DataType) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
+def _schema_of(columns: Sequence[str], schema: pa.Schema) -> pa.Schema:
+    """`schema` cut down to `columns`, in that order."""
+    return pa.schema([schema.field(c) for c in columns])
+
+
 def _read(path: Path, columns: Sequence[str], notes: list[str], *, required: bool = True,
           keep: tuple[str, set[str]] | None = None) -> pa.Table:
     """Read `columns` of a Parquet table; absent columns come back as nulls, id columns as
@@ -443,10 +450,18 @@ def _read(path: Path, columns: Sequence[str], notes: list[str], *, required: boo
     try:
         schema = pq.read_schema(path)
         present = [c for c in columns if c in schema.names]
-        filters = None
-        if keep is not None and keep[0] in schema.names and _is_stringy(schema.field(keep[0]).type):
-            filters = [(keep[0], "in", sorted(keep[1]))]
-        table = pq.read_table(path, columns=present, filters=filters)
+        filtered = keep is not None and keep[0] in schema.names and _is_stringy(schema.field(keep[0]).type)
+        if filtered:
+            # batch by batch: a big run's texts or edits are gigabytes, and a filter applied
+            # to the whole table would decode them all at once for a few hundred rows
+            wanted = pa.array(sorted(keep[1]), pa.string())
+            with pq.ParquetFile(path) as f:
+                parts = [b.filter(pc.is_in(pc.cast(b.column(keep[0]), pa.string()), value_set=wanted))
+                         for b in f.iter_batches(batch_size=READ_BATCH, columns=present)]
+            table = pa.Table.from_batches([b for b in parts if b.num_rows],
+                                          schema=_schema_of(present, schema))
+        else:
+            table = pq.read_table(path, columns=present)
     except (OSError, pa.ArrowException) as exc:
         notes.append(f"{path.name} could not be read ({exc}); that part of the report is empty.")
         return _empty(columns)
@@ -464,7 +479,7 @@ def _read(path: Path, columns: Sequence[str], notes: list[str], *, required: boo
                 table = table.set_column(table.column_names.index(col), col,
                                          pa.nulls(table.num_rows, want))
     table = table.select(list(columns))
-    if keep is not None and filters is None:
+    if keep is not None and not filtered:
         table = table.filter(pc.is_in(table[keep[0]], value_set=pa.array(sorted(keep[1]), pa.string())))
     return table
 
@@ -647,8 +662,7 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
     fam_rows = fam.to_pylist()
     related = pairs.filter(pc.and_(pc.is_valid(pairs["relation"]),
                                    pc.not_equal(pairs["relation"], "unrelated")))
-    pair_rows = related.select(["a", "b", "relation", "direction", "direction_confidence"]).to_pylist()
-    groups = _all_groups(fam_rows, meta, pair_rows)
+    groups, group_totals = _all_groups(fam_rows, meta, related)
 
     top_fams = [(g["id"], g["size"]) for g in groups["family_id"][:MAX_GROUPS]]
     top_stories = [(g["id"], g["size"]) for g in groups["story_id"][:MAX_GROUPS]]
@@ -706,10 +720,10 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
         "issues_total": counts.get("input_issues", len(issues_raw)),
         "relation_bars": relation_bars, "timing_bars": timing_bars,
         "timing_total": sum(b["value"] for b in timing_bars),
-        "families": families_view, "families_total": len(groups["family_id"]),
-        "stories": stories_view, "stories_total": len(groups["story_id"]),
+        "families": families_view, "families_total": group_totals["family_id"],
+        "stories": stories_view, "stories_total": group_totals["story_id"],
         "cards": cards, "sections": sections, "pairs_total": pairs_total,
-        "sites": _sites(meta, pair_rows),
+        "sites": _sites(meta, related),
         "browse_json": json.dumps(browse, ensure_ascii=False, separators=(",", ":")),
         "browse_counts": {k: len(browse[k]) for k in ("pairs", "families", "stories")},
         "relation_options": [dict(_relation_view(r), count=by_relation[r]) for r in rel_order
@@ -719,22 +733,45 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
 
 
 def _all_groups(fam_rows: list[dict[str, Any]], meta: Mapping[str, Mapping[str, Any]],
-                pair_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Every family and story of more than one document, largest first: members in date
-    order, a name (its earliest member's title, else id) and, for a family, who copied whom
-    (`provenance`)."""
-    from .provenance import provenance
+                related: pa.Table) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+    """The largest families and stories of more than one document (MAX_BROWSE of each at
+    most, MAX_BROWSE_MEMBERS members in all), largest first: members in date order, a name
+    (its earliest member's title, else id) and, for a family, who copied whom (`provenance`,
+    from the `related` pairs); and how many there are of each."""
+    from .provenance import date_key, provenance
     out: dict[str, list[dict[str, Any]]] = {}
+    totals: dict[str, int] = {}
+    when: dict[str, tuple] = {}  # doc_id -> (date key, doc_id, date as given), dated documents only
+    for m in fam_rows:
+        raw = _text(meta.get(m["doc_id"], {}).get("date"))
+        k = date_key(raw)
+        if k is not None:
+            when[m["doc_id"]] = (k, str(m["doc_id"]), raw)
     for key in ("family_id", "story_id"):
         members: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for m in fam_rows:
             if m.get(key) is not None:
                 members[str(m[key])].append(m)
         groups = {g: ms for g, ms in members.items() if len(ms) > 1}
+        totals[key] = len(groups)
+
+        def order(g: str) -> tuple:
+            # the order of the views below, from the dates alone: largest first, then by the
+            # date of the earliest dated member (provenance's timeline starts with it)
+            dated = [when[m["doc_id"]] for m in groups[g] if m["doc_id"] in when]
+            return -len(groups[g]), str(min(dated)[2] if dated else "~"), g
+        shown, held = [], 0  # only these are drawn: the rest stay unbuilt
+        for g in sorted(groups, key=order):
+            if len(shown) >= MAX_BROWSE or (shown and held + len(groups[g]) > MAX_BROWSE_MEMBERS):
+                break
+            shown.append(g)
+            held += len(groups[g])
+        groups = {g: groups[g] for g in shown}
         of = {m["doc_id"]: g for g, ms in groups.items() for m in ms}
         inner: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        if key == "family_id":
-            for p in pair_rows:
+        if key == "family_id" and of:
+            inside = related.filter(pc.is_in(related["a"], value_set=pa.array(list(of), pa.string())))
+            for p in inside.select(["a", "b", "relation", "direction", "direction_confidence"]).to_pylist():
                 g = of.get(p["a"])
                 if g is not None and of.get(p["b"]) == g:
                     inner[g].append(p)
@@ -757,11 +794,16 @@ def _all_groups(fam_rows: list[dict[str, Any]], meta: Mapping[str, Mapping[str, 
                           "last": next((t["date"] for t in reversed(prov["timeline"]) if t["date"]), None)})
         views.sort(key=lambda v: (-v["size"], str(v["first"] or "~"), v["id"]))
         out[key] = views
-    return out
+    return out, totals
 
 
-def _sites(meta: Mapping[str, Mapping[str, Any]], pair_rows: list[dict[str, Any]]
-           ) -> list[dict[str, Any]]:
+def _rows(table: pa.Table, columns: Sequence[str]) -> Iterable[tuple]:
+    """The rows of `table` as tuples of `columns`, a batch at a time (not all as Python at once)."""
+    for batch in table.select(list(columns)).to_batches(max_chunksize=READ_BATCH):
+        yield from zip(*(batch.column(c).to_pylist() for c in columns))
+
+
+def _sites(meta: Mapping[str, Mapping[str, Any]], related: pa.Table) -> list[dict[str, Any]]:
     """Documents per site and how often its documents are one end of a copy (exact,
     near_duplicate, rewrite, reuse) or of a same-story pair; the busiest sites."""
     stats: dict[str, dict[str, Any]] = {}
@@ -769,12 +811,12 @@ def _sites(meta: Mapping[str, Mapping[str, Any]], pair_rows: list[dict[str, Any]
         src = _text(d.get("source")) or ""
         st = stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})
         st["documents"] += 1
-    for p in pair_rows:
-        kind = "copies" if p["relation"] in ("exact", "near_duplicate", "rewrite", "reuse") else \
-            "same_story" if p["relation"] == "same_story" else None
+    for a, b, rel in _rows(related, ("a", "b", "relation")):
+        kind = "copies" if rel in ("exact", "near_duplicate", "rewrite", "reuse") else \
+            "same_story" if rel == "same_story" else None
         if kind is None:
             continue
-        for d in (p["a"], p["b"]):
+        for d in (a, b):
             src = _text(meta.get(d, {}).get("source")) or ""
             stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})[kind] += 1
     rows = sorted(stats.values(), key=lambda r: (-r["copies"], -r["documents"], r["source"]))[:MAX_SITES]
