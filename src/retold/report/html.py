@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -541,20 +542,28 @@ def _group_view(gid: str, size: int, members: list[dict[str, Any]],
             "families": len({m.get("family_id") for m in members if m.get("family_id")})}
 
 
+def _related(pairs: pa.Table) -> pa.Table:
+    """The pairs with a relation other than unrelated (the table itself when that is all)."""
+    rel = pairs["relation"]
+    keep = pc.and_(pc.is_valid(rel), pc.not_equal(rel, "unrelated"))
+    return pairs if pc.all(keep).as_py() is not False else pairs.filter(keep)
+
+
 def _select_pairs(pairs: pa.Table, max_pairs: int,
                   per_relation: int = CARDS_PER_RELATION) -> tuple[list[dict[str, Any]], int]:
     """Pairs shown as detailed cards: per relation in LEAD order (rewrites and reuse first,
     exact copies last), the strongest overlap first, at most `per_relation` of each and
     `max_pairs` in all. Returns them and the number of related pairs."""
-    rel = pairs["relation"]
-    pairs = pairs.filter(pc.and_(pc.is_valid(rel), pc.not_equal(rel, "unrelated")))
+    pairs = _related(pairs)
     total = pairs.num_rows
     if total == 0 or max_pairs <= 0:
         return [], total
     rank = pc.fill_null(pc.max_element_wise(*(pairs[c] for c in _RANK_COLS), skip_nulls=True), 0.0)
-    keyed = (pairs.append_column("_rank", rank)
-             .append_column("_story", pc.fill_null(pairs["story"], 0.0)))
-    present = set(pairs["relation"].to_pylist())
+    # the sort keys alone (a big run's pairs table is gigabytes; each relation's rows are
+    # picked out of these and only the chosen rows taken from the table)
+    keyed = pa.table({"relation": pairs["relation"], "_rank": rank, "_story": pc.fill_null(pairs["story"], 0.0),
+                      "a": pairs["a"], "b": pairs["b"], "_row": pa.array(np.arange(total), pa.int64())})
+    present = set(pc.unique(pairs["relation"]).to_pylist())
     order = [r for r in LEAD if r in present] + sorted(present - set(LEAD))
     out: list[dict[str, Any]] = []
     for r in order:
@@ -564,7 +573,7 @@ def _select_pairs(pairs: pa.Table, max_pairs: int,
         idx = pc.sort_indices(sub, sort_keys=[("_rank", "descending"), ("_story", "descending"),
                                               ("a", "ascending"), ("b", "ascending")])
         take = min(per_relation, max_pairs - len(out))
-        out.extend(sub.take(idx[:take]).select(pairs.column_names).to_pylist())
+        out.extend(pairs.take(sub["_row"].take(idx[:take])).to_pylist())
     return out, total
 
 
@@ -640,7 +649,8 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
                "message": _cell(i.get("message"))}
               for i in issues_raw[:MAX_ISSUES] if isinstance(i, dict)]
 
-    pairs = _read(run_dir / "pairs.parquet", PAIR_COLS, notes)
+    # the evidence strings are read for the pairs shown as cards only (below)
+    pairs = _read(run_dir / "pairs.parquet", [c for c in PAIR_COLS if c != "direction_evidence"], notes)
     by_relation = _as_dict(counts.get("pairs_by_relation"))
     if not by_relation and pairs.num_rows:
         agg = pairs.filter(pc.is_valid(pairs["relation"])).group_by("relation").aggregate(
@@ -658,17 +668,16 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
 
     fam = _read(run_dir / "families.parquet", ("doc_id", "family_id", "story_id"), notes)
     docs = _read(run_dir / "documents.parquet", DOC_META_COLS, notes)
-    meta = {r["doc_id"]: r for r in docs.to_pylist()}
-    fam_rows = fam.to_pylist()
-    related = pairs.filter(pc.and_(pc.is_valid(pairs["relation"]),
-                                   pc.not_equal(pairs["relation"], "unrelated")))
-    groups, group_totals = _all_groups(fam_rows, meta, related)
+    meta = _DocMeta(docs)
+    related = _related(pairs)
+    del pairs  # a big run's pairs are gigabytes: one copy is enough
+    groups, group_totals = _all_groups(fam, meta, related)
 
     top_fams = [(g["id"], g["size"]) for g in groups["family_id"][:MAX_GROUPS]]
     top_stories = [(g["id"], g["size"]) for g in groups["story_id"][:MAX_GROUPS]]
     by_group = {(k, g["id"]): g for k in ("family_id", "story_id") for g in groups[k][:MAX_GROUPS]}
 
-    selected, pairs_total = _select_pairs(pairs, max_pairs)
+    selected, pairs_total = _select_pairs(related, max_pairs)
     wanted = {(r["a"], r["b"]) for r in selected}
     pair_docs = {d for k in wanted for d in k}
     text_table = _read(run_dir / "documents.parquet", ("doc_id", "text"), [],
@@ -677,9 +686,13 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
                                   text_table["text"].to_pylist()) if t is not None}
     for d, t in texts.items():
         if meta.get(d) is not None and meta[d].get("chars") is None:
-            meta[d]["chars"] = len(t)
+            meta.set_chars(d, len(t))
 
     a_ids = {a for a, _ in wanted}
+    said = {(a, b): e for a, b, e in _rows(_read(run_dir / "pairs.parquet", ("a", "b", "direction_evidence"), [],
+                                                 keep=("a", a_ids)), ("a", "b", "direction_evidence"))}
+    for r in selected:
+        r["direction_evidence"] = said.get((r["a"], r["b"]))
     passages = _by_pair(_read(run_dir / "passages.parquet", PASSAGE_COLS, notes, required=False,
                               keep=("a", a_ids)), wanted, ("a_start", "b_start"))
     edits = _by_pair(_read(run_dir / "edits.parquet", EDIT_COLS, notes, required=False,
@@ -732,7 +745,41 @@ def _run_context(run_dir: Path, max_pairs: int) -> dict[str, Any]:
     }
 
 
-def _all_groups(fam_rows: list[dict[str, Any]], meta: Mapping[str, Mapping[str, Any]],
+class _DocMeta(Mapping):
+    """The documents' display fields (DOC_META_COLS) by id, held as columns: a dict per
+    document costs about a kilobyte, a gigabyte at a million documents. Each lookup makes
+    the document's row as a dict; with repeated ids the last row counts."""
+
+    def __init__(self, docs: pa.Table) -> None:
+        self._cols = {c: docs[c].to_pylist() for c in DOC_META_COLS}
+        self._row = {d: k for k, d in enumerate(self._cols["doc_id"])}
+
+    def __getitem__(self, doc_id: Any) -> dict[str, Any]:
+        k = self._row[doc_id]
+        return {c: col[k] for c, col in self._cols.items()}
+
+    def __iter__(self):
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def field(self, doc_id: Any, name: str) -> Any:
+        """One field of one document (None for an unknown id)."""
+        k = self._row.get(doc_id)
+        return None if k is None else self._cols[name][k]
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every document, in the order of iteration."""
+        col = self._cols[name]
+        return [col[k] for k in self._row.values()]
+
+    def set_chars(self, doc_id: Any, chars: int) -> None:
+        """Record a document's length (a run folder without the chars column)."""
+        self._cols["chars"][self._row[doc_id]] = chars
+
+
+def _all_groups(fam: pa.Table, meta: Mapping[str, Mapping[str, Any]],
                 related: pa.Table) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
     """The largest families and stories of more than one document (MAX_BROWSE of each at
     most, MAX_BROWSE_MEMBERS members in all), largest first: members in date order, a name
@@ -741,32 +788,38 @@ def _all_groups(fam_rows: list[dict[str, Any]], meta: Mapping[str, Mapping[str, 
     from .provenance import date_key, provenance
     out: dict[str, list[dict[str, Any]]] = {}
     totals: dict[str, int] = {}
-    when: dict[str, tuple] = {}  # doc_id -> (date key, doc_id, date as given), dated documents only
-    for m in fam_rows:
-        raw = _text(meta.get(m["doc_id"], {}).get("date"))
-        k = date_key(raw)
-        if k is not None:
-            when[m["doc_id"]] = (k, str(m["doc_id"]), raw)
+    ids = fam["doc_id"].to_pylist()
+    cols = {key: fam[key].to_pylist() for key in ("family_id", "story_id")}
+    keys: dict[str | None, Any] = {}  # date as given -> its sort key (dates repeat)
+
+    def dated(k: int) -> tuple | None:
+        raw = _text(_field(meta, ids[k], "date"))
+        if raw not in keys:
+            keys[raw] = date_key(raw)
+        return None if keys[raw] is None else (keys[raw], str(ids[k]), raw)
+
     for key in ("family_id", "story_id"):
-        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in fam_rows:
-            if m.get(key) is not None:
-                members[str(m[key])].append(m)
-        groups = {g: ms for g, ms in members.items() if len(ms) > 1}
-        totals[key] = len(groups)
+        members: dict[str, list[int]] = defaultdict(list)  # group -> its members' rows
+        for k, g in enumerate(cols[key]):
+            if g is not None:
+                members[str(g)].append(k)
+        sizes = {g: len(r) for g, r in members.items() if len(r) > 1}
+        totals[key] = len(sizes)
 
         def order(g: str) -> tuple:
             # the order of the views below, from the dates alone: largest first, then by the
             # date of the earliest dated member (provenance's timeline starts with it)
-            dated = [when[m["doc_id"]] for m in groups[g] if m["doc_id"] in when]
-            return -len(groups[g]), str(min(dated)[2] if dated else "~"), g
+            when = [w for w in map(dated, members[g]) if w is not None]
+            return -sizes[g], str(min(when)[2] if when else "~"), g
         shown, held = [], 0  # only these are drawn: the rest stay unbuilt
-        for g in sorted(groups, key=order):
-            if len(shown) >= MAX_BROWSE or (shown and held + len(groups[g]) > MAX_BROWSE_MEMBERS):
+        for g in sorted(sizes, key=order):
+            if len(shown) >= MAX_BROWSE or (shown and held + sizes[g] > MAX_BROWSE_MEMBERS):
                 break
             shown.append(g)
-            held += len(groups[g])
-        groups = {g: groups[g] for g in shown}
+            held += sizes[g]
+        groups = {g: [{"doc_id": ids[k], "family_id": cols["family_id"][k], "story_id": cols["story_id"][k]}
+                      for k in members[g]] for g in shown}
+        del members
         of = {m["doc_id"]: g for g, ms in groups.items() for m in ms}
         inner: dict[str, list[dict[str, Any]]] = defaultdict(list)
         if key == "family_id" and of:
@@ -803,12 +856,26 @@ def _rows(table: pa.Table, columns: Sequence[str]) -> Iterable[tuple]:
         yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
 
+def _sources(meta: Mapping[str, Mapping[str, Any]]) -> Iterable[Any]:
+    """Each document's source, as meta.values() would give it (without a dict per document)."""
+    if isinstance(meta, _DocMeta):
+        return meta.column("source")
+    return (d.get("source") for d in meta.values())
+
+
+def _field(meta: Mapping[str, Mapping[str, Any]], doc_id: Any, name: str) -> Any:
+    """meta.get(doc_id, {}).get(name), without a dict per call."""
+    if isinstance(meta, _DocMeta):
+        return meta.field(doc_id, name)
+    return meta.get(doc_id, {}).get(name)
+
+
 def _sites(meta: Mapping[str, Mapping[str, Any]], related: pa.Table) -> list[dict[str, Any]]:
     """Documents per site and how often its documents are one end of a copy (exact,
     near_duplicate, rewrite, reuse) or of a same-story pair; the busiest sites."""
     stats: dict[str, dict[str, Any]] = {}
-    for d in meta.values():
-        src = _text(d.get("source")) or ""
+    for d in _sources(meta):
+        src = _text(d) or ""
         st = stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})
         st["documents"] += 1
     for a, b, rel in _rows(related, ("a", "b", "relation")):
@@ -817,7 +884,7 @@ def _sites(meta: Mapping[str, Mapping[str, Any]], related: pa.Table) -> list[dic
         if kind is None:
             continue
         for d in (a, b):
-            src = _text(meta.get(d, {}).get("source")) or ""
+            src = _text(_field(meta, d, "source")) or ""
             stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})[kind] += 1
     rows = sorted(stats.values(), key=lambda r: (-r["copies"], -r["documents"], r["source"]))[:MAX_SITES]
     top = max((r["documents"] for r in rows), default=1) or 1
