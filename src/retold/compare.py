@@ -60,7 +60,6 @@ class Profile:
     _title: list[str] | None = field(default=None, repr=False, compare=False)
     _title_keys: frozenset | None = field(default=None, repr=False, compare=False)
     _values: frozenset | None = field(default=None, repr=False, compare=False)
-    _key_set: frozenset | None = field(default=None, repr=False, compare=False)
     _lead: int | None = field(default=-1, repr=False, compare=False)  # -1: not known yet
 
     def title_tokens(self) -> list[str]:
@@ -80,12 +79,6 @@ class Profile:
         if self._values is None:
             self._values = frozenset(figure_values(self.tokens.keys) | figure_values(self.title_tokens()))
         return self._values
-
-    def key_set(self) -> frozenset:
-        """The token keys of the text, as a set."""
-        if self._key_set is None:
-            self._key_set = frozenset(self.tokens.keys)
-        return self._key_set
 
     def lead_index(self, cfg: Config) -> int | None:
         """Index of the article's lead sentence (`explain.edits.lead`)."""
@@ -170,7 +163,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
     short answer that keeps two of a long source's names is not that source filled in again).
     """
     keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
-    set_a, set_b = pa.key_set(), pb.key_set()
+    set_a, set_b = set(keys_a), set(keys_b)  # made per pair: kept per profile they cost ~4 KB each
 
     def facts(p: Profile, m: np.ndarray, keys, other: set[str], chrome: bool) -> set[str]:
         sel = p.facts & m & (True if chrome else ~p.chrome)
@@ -250,7 +243,7 @@ def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
     for i in range(s.t0, min(s.t1, s.t0 + 3)):
         if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
             k = keys[i]
-            return k in p.title_keys() and k not in other.key_set() and k not in other.title_keys() \
+            return k in p.title_keys() and k not in other.tokens.keys and k not in other.title_keys() \
                 and not other.names(k)
     return False
 

@@ -177,7 +177,8 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
 
 
 WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")
-PROFILE_CACHE = 4096  # documents whose per-pair work is kept per worker
+PROFILE_CACHE = 2048  # documents whose per-pair work is kept per worker (at 114k: 1.05 profiles a
+# document, as with 4096, at half the memory of the compare workers)
 
 
 def compare_order(pairs: np.ndarray, n_docs: int) -> np.ndarray:
