@@ -7,12 +7,12 @@ are site chrome when they look like a label rather than a sentence.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..align.matcher import as_codes, opcodes, ratio
 from ..config import Config
 from ..model import Edit
 from ..text.boilerplate import token_lines
@@ -230,7 +230,7 @@ def _is_number(tok: str) -> bool:
 
 
 def _char_sim(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio(as_codes(a), as_codes(b))
 
 
 class _Differ:
@@ -324,10 +324,10 @@ class _Differ:
         if eb < sb.t1:
             self.span_edit("junk_token", sa.t1, sa.t1, eb, sb.t1)
         ka, kb = ka_full[:ea - sa.t0], kb_full[:eb - sb.t0]
-        sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
         reworded = False
         quote_a = self.quoted_a[sa.t0:sa.t1]
-        for op, i1, i2, j1, j2 in sm.get_opcodes():
+        # difflib's opcodes over the words (their hashes), compiled (align/matcher.py)
+        for op, i1, i2, j1, j2 in opcodes(self.ta.hashes[sa.t0:ea], self.tb.hashes[sb.t0:eb]):
             I1, I2, J1, J2 = sa.t0 + i1, sa.t0 + i2, sb.t0 + j1, sb.t0 + j2
             if op == "equal":
                 self.same_words(I1, J1, i2 - i1)

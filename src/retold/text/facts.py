@@ -16,6 +16,7 @@ from importlib import resources
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..align.matcher import as_codes, ratio
 from .normalise import FLAG_FIGURE, FLAG_UPPER, FLAG_WORD, Tokens
 
 NAME_MATCH = 0.75  # character similarity at which two names are one (Jansha / Jansa)
@@ -58,9 +59,17 @@ def mentions(fact: str, words: list[str]) -> bool:
     # subsequence, which those blocks never exceed) is at least as high and far cheaper, so it
     # picks the few words worth asking
     for w, _, _ in process.extract_iter(fact, pool, scorer=fuzz.ratio, score_cutoff=NAME_MATCH * 100 - 1e-6):
-        if difflib.SequenceMatcher(None, w, fact).ratio() >= NAME_MATCH:
+        if _ratio(w, fact) >= NAME_MATCH:
             return True
     return False
+
+
+def _ratio(w: str, fact: str) -> float:
+    """difflib.SequenceMatcher(None, w, fact).ratio(): compiled when difflib would use no junk
+    (its automatic junk needs 200 letters in `fact`)."""
+    if len(fact) >= 200:
+        return difflib.SequenceMatcher(None, w, fact).ratio()
+    return ratio(as_codes(w), as_codes(fact))
 
 
 @lru_cache(maxsize=1)
