@@ -34,11 +34,6 @@ class TokenPassage:
         return min(1.0, self.matched / max(1, max(self.a1 - self.a0, self.b1 - self.b0)))
 
 
-def _non_repeated(grams: np.ndarray, max_repeat: int) -> np.ndarray:
-    u, inv, cnt = np.unique(grams, return_inverse=True, return_counts=True)
-    return cnt[inv] <= max_repeat
-
-
 @dataclass
 class SeedIndex:
     """One text's seed n-grams (those not repeated more than max_repeat times), sorted by
@@ -53,10 +48,14 @@ def seed_index(hashes: np.ndarray, n: int, max_repeat: int) -> SeedIndex:
     g = shingles(hashes, n)
     if len(g) == 0 or len(hashes) < n:
         return SeedIndex(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    pos = np.flatnonzero(_non_repeated(g, max_repeat))
-    g = g[pos]
+    # one stable sort: equal n-grams sit together, their positions ascending; the runs of
+    # more than max_repeat times go
     order = np.argsort(g, kind="stable")
-    return SeedIndex(g[order], pos[order].astype(np.int64))
+    g = g[order]
+    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+    counts = np.diff(np.append(starts, len(g)))
+    keep = np.repeat(counts <= max_repeat, counts)
+    return SeedIndex(g[keep], order[keep].astype(np.int64))
 
 
 def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int,

@@ -31,9 +31,10 @@ def token_lines(text: str, toks: Tokens) -> tuple[np.ndarray, np.ndarray]:
     return line_of, first
 
 
-def line_hashes(text: str, toks: Tokens) -> np.ndarray:
-    """One order-sensitive hash per line that has tokens, over its token shapes."""
-    line_of, first = token_lines(text, toks)
+def line_hashes(text: str, toks: Tokens, lines: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """One order-sensitive hash per line that has tokens, over its token shapes (`lines`:
+    `token_lines(text, toks)` when known)."""
+    line_of, first = lines if lines is not None else token_lines(text, toks)
     if len(first) == 0:
         return np.zeros(0, dtype=np.uint64)
     pos = np.arange(len(toks)) - np.repeat(first, np.diff(np.append(first, len(toks))))
@@ -63,7 +64,7 @@ def chrome_mask(text: str, toks: Tokens, chrome: set[int]) -> np.ndarray:
     if not chrome or len(toks) == 0:
         return np.zeros(len(toks), dtype=bool)
     line_of, first = token_lines(text, toks)
-    hashes = line_hashes(text, toks)
+    hashes = line_hashes(text, toks, (line_of, first))
     is_chrome = np.fromiter((h in chrome for h in hashes.tolist()), dtype=bool, count=len(hashes))
     # line number -> position among lines with tokens
     rank = np.cumsum(np.concatenate(([True], line_of[1:] != line_of[:-1]))) - 1
