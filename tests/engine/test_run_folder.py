@@ -172,3 +172,18 @@ def test_a_store_another_process_holds_is_a_coded_error_and_the_run_folder_is_ke
     from retold.io.store import Store
     with Store(store, read_only=True) as s:
         assert len(s.doc_ids()) == 6
+
+
+def test_force_starts_the_folders_own_store_over(tmp_path):
+    import duckdb
+    import pyarrow.parquet as pq
+    d = _corpus(tmp_path)
+    out = tmp_path / "run"
+    retold.run([d], out=out)
+    # the same folder forced over with other inputs: its store holds those alone, not both
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "only.txt").write_text(open(d / "story.txt").read())
+    retold.run([tmp_path / "b"], out=out, force=True)
+    with duckdb.connect(str(out / "retold.duckdb"), read_only=True) as con:
+        ids = [r[0] for r in con.execute("select doc_id from documents order by doc_id").fetchall()]
+    assert ids == pq.read_table(out / "documents.parquet")["doc_id"].to_pylist() and len(ids) == 1

@@ -61,6 +61,7 @@ from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 from .tablesort import write_by_documents
 
+OWN_STORE = "retold.duckdb"  # the run folder's store, when no --store is given
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
 STORE_WAIT = 60.0  # seconds a finished run waits for a --store another process is writing
@@ -455,6 +456,12 @@ class LocalEngine:
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
         self._prepare_out(out, inputs, force)
+        if force and store is None:
+            # the folder's own store is one of its outputs: kept, it would go on holding the
+            # documents and pairs of what the folder held before (an explicit --store is shared)
+            for f in (out / OWN_STORE, out / (OWN_STORE + ".wal")):
+                if f.is_file() and not f.is_symlink():
+                    f.unlink()
         st = out / "stages"
 
         t = time.perf_counter()
@@ -531,7 +538,7 @@ class LocalEngine:
             write_run_report(out)
             timings["report"] = time.perf_counter() - t
         # every run has a store; --store points it elsewhere (and lets runs share one)
-        store = Path(store) if store is not None else out / "retold.duckdb"
+        store = Path(store) if store is not None else out / OWN_STORE
         t = time.perf_counter()
         self.reporter.stage("store")
         from ..io.store import Store

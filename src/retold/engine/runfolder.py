@@ -18,8 +18,8 @@ from ..errors import Err, RetoldError
 
 LOCK_NAME = ".retold.lock"
 STAMP = "stages/run.stamp.json"
-# The files a run writes in the run folder (the store, retold.duckdb, is kept by --force:
-# it grows run after run, and a later run upserts into it).
+# The files a run writes in the run folder (the folder's own store, retold.duckdb, is
+# removed by the run itself on --force when no --store is given: LocalEngine._run).
 OUTPUTS = ("documents.parquet", "pairs.parquet", "passages.parquet", "edits.parquet",
            "families.parquet", "run.json", "report.html", "rejects.jsonl")
 _STAGE_FILES = re.compile(r"(run\.stamp\.json|ingest\.issues\.json|documents\.done|"
