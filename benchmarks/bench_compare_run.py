@@ -68,7 +68,9 @@ def _workload(spec: str) -> tuple[Path, int, int]:
 
 
 def _shown(path: Path) -> str:
-    return str(path.relative_to(REPO)) if path.resolve().is_relative_to(REPO) else path.name
+    """The folder as the results file names it: repo-relative, else its name (no machine paths)."""
+    full = path.absolute()
+    return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else path.name
 
 
 def main() -> None:
