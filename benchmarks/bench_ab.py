@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +36,31 @@ def _source(rev: str | None, tmp: Path) -> Path:
     tree = tmp / rev.replace("/", "_")
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), rev], check=True)
     return tree / "src"
+
+
+@contextmanager
+def revisions(old: str | None, new: str | None):
+    """The `src` folders of two revisions, {"old": ..., "new": ...} (each a git worktree in a
+    temporary folder; None: this checkout), and that folder for the caller's own files; the
+    worktrees are removed afterwards, whatever happens."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        sources: dict[str, Path] = {}
+        try:
+            for name, rev in (("old", old), ("new", new)):
+                sources[name] = _source(rev, tmp)
+            yield sources, tmp
+        finally:
+            for name, rev in (("old", old), ("new", new)):
+                if rev is not None and name in sources:
+                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
+                                    str(sources[name].parent)], check=False)
+
+
+def shown(path: Path) -> str:
+    """A path as a results file names it: repo-relative, else its last part (no machine paths)."""
+    full = path.absolute()
+    return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else path.name
 
 
 def _run(src: Path, corpus: Path, out: Path) -> tuple[float, dict]:
@@ -76,29 +102,20 @@ def main() -> None:
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} is missing: build it with `python benchmarks/corpus.py`")
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        sources = {"old": _source(args.old, tmp), "new": _source(args.new, tmp)}
-        result = {"date": dt.date.today().isoformat(), "corpus": str(args.corpus.relative_to(REPO))
-                  if args.corpus.is_relative_to(REPO) else str(args.corpus),
-                  "old": _commit(args.old), "new": _commit(args.new) or "working tree", "runs": [], "same": {}}
-        try:
-            for k in range(args.repeat):
-                for name, src in sources.items():
-                    wall, timings = _run(src, args.corpus, tmp / f"run-{name}-{k}")
-                    print(f"{name} run {k + 1}: wall {wall:.1f} s; stages {timings}", flush=True)
-                    result["runs"].append({"rev": name, "run": k + 1, "wall_s": round(wall, 2), "stages": timings})
-            for table in ("pairs", "families"):
-                result["same"][table] = _same(tmp / 'run-old-0' / f'{table}.parquet', tmp / 'run-new-0' / f'{table}.parquet')
-                print(f"{table}: {result['same'][table]}")
-            if args.out:
-                args.out.write_text(json.dumps(result, indent=1) + "\n")
-                print(f"saved {args.out}")
-        finally:
-            for name, rev in (("old", args.old), ("new", args.new)):
-                if rev is not None:
-                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
-                                    str(sources[name].parent)], check=False)
+    result = {"date": dt.date.today().isoformat(), "corpus": shown(args.corpus),
+              "old": _commit(args.old), "new": _commit(args.new) or "working tree", "runs": [], "same": {}}
+    with revisions(args.old, args.new) as (sources, tmp):
+        for k in range(args.repeat):
+            for name, src in sources.items():
+                wall, timings = _run(src, args.corpus, tmp / f"run-{name}-{k}")
+                print(f"{name} run {k + 1}: wall {wall:.1f} s; stages {timings}", flush=True)
+                result["runs"].append({"rev": name, "run": k + 1, "wall_s": round(wall, 2), "stages": timings})
+        for table in ("pairs", "families"):
+            result["same"][table] = _same(tmp / 'run-old-0' / f'{table}.parquet', tmp / 'run-new-0' / f'{table}.parquet')
+            print(f"{table}: {result['same'][table]}")
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=1) + "\n")
+        print(f"saved {args.out}")
 
 
 if __name__ == "__main__":

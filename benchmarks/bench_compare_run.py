@@ -21,14 +21,13 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PY = REPO / ".venv" / "bin" / "python"
 sys.path.insert(0, str(HERE))
-from bench_ab import _commit, _source  # noqa: E402  (sibling module)
+from bench_ab import _commit, revisions, shown  # noqa: E402  (sibling module)
 
 # what the child process runs, with the revision's src first on its path
 CHILD = r"""
@@ -67,12 +66,6 @@ def _workload(spec: str) -> tuple[Path, int, int]:
     return Path(path), int(start or 0), int(n or 4000)
 
 
-def _shown(path: Path) -> str:
-    """The folder as the results file names it: repo-relative, else its name (no machine paths)."""
-    full = path.absolute()
-    return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else path.name
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("old")
@@ -87,31 +80,24 @@ def main() -> None:
             sys.exit(f"{run} has no stages/candidates.npz: give the folder of a finished `retold run`")
     result = {"date": dt.date.today().isoformat(), "old": _commit(args.old), "new": _commit(args.new) or "working tree",
               "workloads": []}
-    with tempfile.TemporaryDirectory() as tmp_name:
-        sources = {"old": _source(args.old, Path(tmp_name)), "new": _source(args.new, Path(tmp_name))}
-        try:
-            for run, start, n in loads:
-                row = {"run": _shown(run), "start": start, "pairs": n, "old": [], "new": []}
-                for _ in range(args.repeat):
-                    for name, src in sources.items():
-                        got = json.loads(subprocess.run([str(PY), "-c", CHILD, str(src), str(run), str(start), str(n)],
-                                                        check=True, capture_output=True, text=True).stdout)
-                        row[name].append(got)
-                        print(f"{row['run']} @{start}: {name} {got['seconds']} s ({got['pairs'] / got['seconds']:.0f} "
-                              f"pairs/s) digest {got['digest']}", flush=True)
-                best = {name: min(g["seconds"] for g in row[name]) for name in sources}
-                row["same_output"] = len({g["digest"] for name in sources for g in row[name]}) == 1
-                row["relations"] = row["new"][0]["relations"]
-                row["best_pairs_per_s"] = {name: round(n / best[name], 1) for name in sources}
-                row["new_over_old_speed"] = round(best["old"] / best["new"], 3)
-                print(f"{row['run']} @{start}: same output {row['same_output']}, new/old speed "
-                      f"{row['new_over_old_speed']}", flush=True)
-                result["workloads"].append(row)
-        finally:
-            for name, rev in (("old", args.old), ("new", args.new)):
-                if rev is not None:
-                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
-                                    str(sources[name].parent)], check=False)
+    with revisions(args.old, args.new) as (sources, _):
+        for run, start, n in loads:
+            row = {"run": shown(run), "start": start, "pairs": n, "old": [], "new": []}
+            for _ in range(args.repeat):
+                for name, src in sources.items():
+                    got = json.loads(subprocess.run([str(PY), "-c", CHILD, str(src), str(run), str(start), str(n)],
+                                                    check=True, capture_output=True, text=True).stdout)
+                    row[name].append(got)
+                    print(f"{row['run']} @{start}: {name} {got['seconds']} s ({got['pairs'] / got['seconds']:.0f} "
+                          f"pairs/s) digest {got['digest']}", flush=True)
+            best = {name: min(g["seconds"] for g in row[name]) for name in sources}
+            row["same_output"] = len({g["digest"] for name in sources for g in row[name]}) == 1
+            row["relations"] = row["new"][0]["relations"]
+            row["best_pairs_per_s"] = {name: round(n / best[name], 1) for name in sources}
+            row["new_over_old_speed"] = round(best["old"] / best["new"], 3)
+            print(f"{row['run']} @{start}: same output {row['same_output']}, new/old speed "
+                  f"{row['new_over_old_speed']}", flush=True)
+            result["workloads"].append(row)
     if args.out:
         args.out.write_text(json.dumps(result, indent=1) + "\n")
         print(f"saved {args.out}")

@@ -16,16 +16,14 @@ import argparse
 import datetime as dt
 import filecmp
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PY = REPO / ".venv" / "bin" / "python"
 sys.path.insert(0, str(HERE))
-from bench_ab import _commit, _source  # noqa: E402  (sibling module)
+from bench_ab import _commit, revisions, shown  # noqa: E402  (sibling module)
 from measure import measure  # noqa: E402
 
 
@@ -37,12 +35,6 @@ def _report(src: Path, run: Path, page: Path, err: Path) -> dict:
         raise SystemExit(f"the report of {run} failed:\n{got['stderr_tail']}")
     got["html_mb"] = round(page.stat().st_size / 2**20, 1)
     return got
-
-
-def _shown(path: Path) -> str:
-    """The folder as the results file names it: repo-relative, else its name (no machine paths)."""
-    full = path.absolute()
-    return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else path.name
 
 
 def main() -> None:
@@ -57,25 +49,17 @@ def main() -> None:
             sys.exit(f"{run} is not a finished run folder (no run.json): run `retold run ... --out {run}` first")
     result = {"date": dt.date.today().isoformat(), "old": _commit(args.old), "new": _commit(args.new) or "working tree",
               "runs": []}
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        sources = {"old": _source(args.old, tmp), "new": _source(args.new, tmp)}
-        try:
-            for run in args.run:
-                row = {"run": _shown(run), "documents": json.loads((run / "run.json").read_text())
-                       .get("counts", {}).get("documents")}
-                for name, src in sources.items():
-                    row[name] = _report(src, run, tmp / f"{name}.html", tmp / f"{name}.stderr")
-                    print(f"{row['run']} {name}: {row[name]['wall_s']} s, peak RSS {row[name]['peak_rss_mb']} MB, "
-                          f"{row[name]['html_mb']} MB of HTML", flush=True)
-                row["same_page"] = filecmp.cmp(tmp / "old.html", tmp / "new.html", shallow=False)
-                print(f"{row['run']}: same page: {row['same_page']}", flush=True)
-                result["runs"].append(row)
-        finally:
-            for name, rev in (("old", args.old), ("new", args.new)):
-                if rev is not None:
-                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
-                                    str(sources[name].parent)], check=False)
+    with revisions(args.old, args.new) as (sources, tmp):
+        for run in args.run:
+            row = {"run": shown(run), "documents": json.loads((run / "run.json").read_text())
+                   .get("counts", {}).get("documents")}
+            for name, src in sources.items():
+                row[name] = _report(src, run, tmp / f"{name}.html", tmp / f"{name}.stderr")
+                print(f"{row['run']} {name}: {row[name]['wall_s']} s, peak RSS {row[name]['peak_rss_mb']} MB, "
+                      f"{row[name]['html_mb']} MB of HTML", flush=True)
+            row["same_page"] = filecmp.cmp(tmp / "old.html", tmp / "new.html", shallow=False)
+            print(f"{row['run']}: same page: {row['same_page']}", flush=True)
+            result["runs"].append(row)
     if args.out:
         args.out.write_text(json.dumps(result, indent=1) + "\n")
         print(f"saved {args.out}")

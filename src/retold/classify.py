@@ -19,11 +19,24 @@ def content_weights(tokens: Tokens, text: str) -> np.ndarray:
     return np.where(weighed, np.where(strong, 2, 1), 0).astype(np.int8)
 
 
-def bag(hashes: np.ndarray, weights: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Bag of content words as (sorted distinct word hashes, summed weights)."""
-    sel = weights > 0 if mask is None else (weights > 0) & mask
-    u, inv = np.unique(hashes[sel], return_inverse=True)
-    return u, np.bincount(inv, weights=weights[sel].astype(np.float64), minlength=len(u))
+def bag(hashes: np.ndarray, weights: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    """Bag of content words as (sorted distinct word hashes, summed weights), with the content
+    tokens' indexes (weight > 0) and each one's row in the bag, which `residual_bag` reads."""
+    tokens = np.flatnonzero(weights > 0)
+    words, index = np.unique(hashes[tokens], return_inverse=True)
+    return (words, np.bincount(index, weights=weights[tokens].astype(np.float64), minlength=len(words))), \
+        tokens, index
+
+
+def residual_bag(words: np.ndarray, tokens: np.ndarray, index: np.ndarray, weights: np.ndarray,
+                 covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bag of the content words outside `covered`, from a text's `bag` (its words, tokens
+    and rows): the sums a bag of those tokens alone would add, in the same order, without
+    sorting the words again for every pair."""
+    keep = ~covered[tokens]
+    sums = np.bincount(index[keep], weights=weights[tokens[keep]].astype(np.float64), minlength=len(words))
+    held = sums > 0
+    return words[held], sums[held]
 
 
 def bag_cosine(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray]) -> float:

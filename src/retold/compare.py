@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
-from .classify import Evidence, bag_cosine, content_weights, relation, shingle_overlap
+from .classify import Evidence, bag, bag_cosine, content_weights, relation, residual_bag, shingle_overlap
 from .config import Config
 from .explain.direction import direction, parse_date
 from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens, lead,
@@ -101,31 +101,19 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     toks = tokenize(doc.text)
     chrome = chrome_mask(doc.text, toks, chrome_lines or set())
     w = content_weights(toks, doc.text)
-    content = np.flatnonzero(w > 0)
-    words, index = np.unique(toks.hashes[content], return_inverse=True)
+    content_bag, bag_tokens, bag_index = bag(toks.hashes, w)
     quoted = quoted_tokens(doc.text, toks)
     sents = sentence_units(doc.text, toks, chrome)
     grams = shingles(toks.hashes, cfg.shingle_n)
     form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
     return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
-                   (words, np.bincount(index, weights=w[content].astype(np.float64), minlength=len(words))),
-                   content, index, sents, sentence_index(sents, toks), quoted, chrome,
+                   content_bag, bag_tokens, bag_index, sents, sentence_index(sents, toks), quoted, chrome,
                    sum(not s.chrome for s in sents), grams, form, facts, facts & ~chrome & ~form,
                    _name_words(toks),
                    seed_index(toks.hashes, cfg.seed_n, cfg.max_seed_repeat),
                    headline_tokens(doc.text, toks, doc.title, cfg.chrome_date_share),
                    contact_tokens(doc.text, toks, sents))
-
-
-def _residual_bag(p: Profile, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`classify.bag` of the content words outside `covered`, from the profile's bag: the
-    same sums in the same order, without sorting the words again for every pair."""
-    keep = ~covered[p.bag_tokens]
-    weights = p.weights[p.bag_tokens[keep]].astype(np.float64)
-    sums = np.bincount(p.bag_index[keep], weights=weights, minlength=len(p.bag[0]))
-    held = sums > 0
-    return p.bag[0][held], sums[held]
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -393,7 +381,8 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
         story=pair_story_score(pa, pb),
         coverage_a=float(ma.sum() / max(1, (~pa.chrome).sum())),
         coverage_b=float(mb.sum() / max(1, (~pb.chrome).sum())),
-        residual=bag_cosine(_residual_bag(pa, ma), _residual_bag(pb, mb)),
+        residual=bag_cosine(residual_bag(pa.bag[0], pa.bag_tokens, pa.bag_index, pa.weights, ma),
+                            residual_bag(pb.bag[0], pb.bag_tokens, pb.bag_index, pb.weights, mb)),
         # share of the shorter side's sentences with a counterpart: high for a copy
         # reworded sentence by sentence, low for an independent report of the same event
         parallel=len(strict) / max(1, min(pa.n_sentences, pb.n_sentences)),

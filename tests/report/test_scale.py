@@ -97,3 +97,11 @@ def test_picking_rows_out_of_a_big_table_reads_it_batch_by_batch(tmp_path, monke
     got = H._read(path, ("a", "a_start", "b"), notes, keep=("a", {"d7", "d42", "nowhere"}))
     assert got["a_start"].to_pylist() == [k for k in range(1000) if k % 50 in (7, 42)]
     assert got["b"].null_count == got.num_rows and notes == []
+
+
+def test_pairs_without_a_relation_are_not_related():
+    import pyarrow as pa
+    from retold.report.html import _related
+    for rels in (["reuse", None], ["reuse", None, "unrelated"], ["reuse", "exact"]):
+        got = _related(pa.table({"relation": pa.array(rels, pa.string())}))["relation"].to_pylist()
+        assert got == [r for r in rels if r not in (None, "unrelated")]

@@ -11,11 +11,17 @@ DATE_CONFIDENCE = 0.9  # dates can be wrong (updates, time zones), so never 1.0
 TEXT_CONFIDENCE = 0.6
 
 
-@lru_cache(maxsize=8192)  # a pair's comparison reads both dates several times
 def parse_date(value: str | None) -> datetime | None:
+    """A date as given (ISO 8601, cut to the second or the day if need be), naive; None when
+    missing or unreadable."""
     if not value:
         return None
-    v = str(value).strip().replace("Z", "+00:00")
+    return _parse_text(str(value))  # cached by its text: any value that prints alike reads alike
+
+
+@lru_cache(maxsize=8192)  # a pair's comparison reads both dates several times
+def _parse_text(text: str) -> datetime | None:
+    v = text.strip().replace("Z", "+00:00")
     for cut in (None, 19, 10):
         try:
             d = datetime.fromisoformat(v if cut is None else v[:cut])

@@ -545,7 +545,7 @@ def _group_view(gid: str, size: int, members: list[dict[str, Any]],
 def _related(pairs: pa.Table) -> pa.Table:
     """The pairs with a relation other than unrelated (the table itself when that is all)."""
     rel = pairs["relation"]
-    keep = pc.and_(pc.is_valid(rel), pc.not_equal(rel, "unrelated"))
+    keep = pc.and_kleene(pc.is_valid(rel), pc.not_equal(rel, "unrelated"))  # a null relation: False
     return pairs if pc.all(keep).as_py() is not False else pairs.filter(keep)
 
 
@@ -779,7 +779,7 @@ class _DocMeta(Mapping):
         self._cols["chars"][self._row[doc_id]] = chars
 
 
-def _all_groups(fam: pa.Table, meta: Mapping[str, Mapping[str, Any]],
+def _all_groups(fam: pa.Table, meta: "_DocMeta",
                 related: pa.Table) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
     """The largest families and stories of more than one document (MAX_BROWSE of each at
     most, MAX_BROWSE_MEMBERS members in all), largest first: members in date order, a name
@@ -793,7 +793,7 @@ def _all_groups(fam: pa.Table, meta: Mapping[str, Mapping[str, Any]],
     keys: dict[str | None, Any] = {}  # date as given -> its sort key (dates repeat)
 
     def dated(k: int) -> tuple | None:
-        raw = _text(_field(meta, ids[k], "date"))
+        raw = _text(meta.field(ids[k], "date"))
         if raw not in keys:
             keys[raw] = date_key(raw)
         return None if keys[raw] is None else (keys[raw], str(ids[k]), raw)
@@ -856,25 +856,11 @@ def _rows(table: pa.Table, columns: Sequence[str]) -> Iterable[tuple]:
         yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
 
-def _sources(meta: Mapping[str, Mapping[str, Any]]) -> Iterable[Any]:
-    """Each document's source, as meta.values() would give it (without a dict per document)."""
-    if isinstance(meta, _DocMeta):
-        return meta.column("source")
-    return (d.get("source") for d in meta.values())
-
-
-def _field(meta: Mapping[str, Mapping[str, Any]], doc_id: Any, name: str) -> Any:
-    """meta.get(doc_id, {}).get(name), without a dict per call."""
-    if isinstance(meta, _DocMeta):
-        return meta.field(doc_id, name)
-    return meta.get(doc_id, {}).get(name)
-
-
-def _sites(meta: Mapping[str, Mapping[str, Any]], related: pa.Table) -> list[dict[str, Any]]:
+def _sites(meta: "_DocMeta", related: pa.Table) -> list[dict[str, Any]]:
     """Documents per site and how often its documents are one end of a copy (exact,
     near_duplicate, rewrite, reuse) or of a same-story pair; the busiest sites."""
     stats: dict[str, dict[str, Any]] = {}
-    for d in _sources(meta):
+    for d in meta.column("source"):
         src = _text(d) or ""
         st = stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})
         st["documents"] += 1
@@ -884,7 +870,7 @@ def _sites(meta: Mapping[str, Mapping[str, Any]], related: pa.Table) -> list[dic
         if kind is None:
             continue
         for d in (a, b):
-            src = _text(_field(meta, d, "source")) or ""
+            src = _text(meta.field(d, "source")) or ""
             stats.setdefault(src, {"source": src, "documents": 0, "copies": 0, "same_story": 0})[kind] += 1
     rows = sorted(stats.values(), key=lambda r: (-r["copies"], -r["documents"], r["source"]))[:MAX_SITES]
     top = max((r["documents"] for r in rows), default=1) or 1
