@@ -50,4 +50,4 @@ def test_story_documents_strip_titles_and_keep_the_rest():
                                       "Two hurt in Elm St shooting - KX 9 News - Springfield"]
     assert [(d.doc_id, d.text, d.date, d.source, d.url) for d in out] == \
         [(d.doc_id, d.text, d.date, d.source, d.url) for d in docs]
-    assert out[3] is docs[3]
+    assert out[3] == docs[3]

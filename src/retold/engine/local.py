@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..config import Config
+from ..corpus import Corpus, CorpusBuilder, subset, value, values
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io import limits
 from ..io.readers import input_accounting, iter_documents, write_rejects
@@ -85,8 +86,9 @@ class RunResult:
         return self.out / f"{name}.parquet"
 
 
-# Documents shared with forked workers (copy-on-write), never pickled per task.
-_DOCS: list[Document] = []
+# Documents shared with forked workers, never pickled per task: Arrow columns, which a worker
+# reads without copying (corpus.py says why not Python objects).
+_DOCS: Corpus | list[Document] = []
 _CFG: Config | None = None
 _CHROME: dict[str, set[int]] = {}
 _FORMULA: np.ndarray = np.zeros(0, dtype=np.uint64)  # sorted formula n-gram hashes
@@ -112,13 +114,13 @@ def _worker_init(parent: int) -> None:
 def _shard_task(stage, bounds: tuple[int, int]):
     """A sketch stage (`stages.sketch` or `stages.dedup_sketch`) over one shard of _DOCS."""
     lo, hi = bounds
-    return stage([d.text for d in _DOCS[lo:hi]], _CFG)
+    return stage(values(_DOCS[lo:hi], "text"), _CFG)
 
 
 def _article_task(bounds: tuple[int, int]) -> list[str | None]:
     """The article text of each document in bounds, None where blanking left it as it was."""
     lo, hi = bounds
-    docs = _DOCS[lo:hi]
+    docs = list(_DOCS[lo:hi])  # the same Document objects twice: `is` tells a text blanking left
     return [a.text if a.text is not d.text else None
             for a, d in zip(stages.article_texts(docs, _CHROME, _UNSEEN, _CFG), docs)]
 
@@ -127,7 +129,7 @@ def _article_features_task(bounds: tuple[int, int]) -> "ArticleChunk":
     """The second story pass over the documents in bounds: `_article_task`, then the event
     features of the texts it changed, so the article texts stay in the worker."""
     lo, hi = bounds
-    return article_chunk(_article_task(bounds), [d.title for d in _DOCS[lo:hi]], _CFG)
+    return article_chunk(_article_task(bounds), values(_DOCS[lo:hi], "title"), _CFG)
 
 
 @dataclass
@@ -376,8 +378,8 @@ class LocalEngine:
             timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
             t = time.perf_counter()
             self.reporter.stage("candidates")
-            ids = [d.doc_id for d in docs]
-            rep, exact = stages.exact_groups(sk.content_hashes, [d.date for d in docs], ids)
+            ids = docs.column("doc_id").tolist()
+            rep, exact = stages.exact_groups(sk.content_hashes, docs.column("date").tolist(), ids)
             near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
             del sk
             timings["candidates"] = time.perf_counter() - t
@@ -428,7 +430,7 @@ class LocalEngine:
         path = st / "dedup_sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
-            tokens, offsets = scan_texts([d.text for d in docs])
+            tokens, offsets = scan_texts(docs.texts.tolist())
             return stages.DedupSketch(z["content_hashes"].tolist(), z["signatures"],
                                       *ngram_sets(tokens, offsets, self.cfg.shingle_n))
         if early is None:
@@ -471,12 +473,12 @@ class LocalEngine:
         n_run = len(docs)
         inc = self._incremental(store, docs)
         if inc is not None:  # the union with the store; its stage files depend on the store's state
-            docs = inc.docs
+            docs = inc.docs = Corpus.from_documents(inc.docs)
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
         timings["ingest"] = time.perf_counter() - t
         # every text and its sketch stay in memory: stop now rather than be killed hours later
-        too_big = limits.run_memory_check(sum(len(d.text) for d in docs), len(docs), self.cfg.max_memory_gb)
+        too_big = limits.run_memory_check(docs.total_chars(), len(docs), self.cfg.max_memory_gb)
         if too_big:
             raise RetoldError(Err.E062, str(out), too_big)
         _CFG = self.cfg
@@ -489,7 +491,7 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("candidates")
         cand = self._candidates(batch, docs, st)
-        _CHROME = stages.site_chrome([d.source for d in docs], batch, self.cfg)
+        _CHROME = stages.site_chrome(docs.column("source").tolist(), batch, self.cfg)
         # the story stage reads only the n-gram sets and line hashes (the store's copy of the
         # sketch is written): the signatures go (0.5 GB at 1M documents)
         batch = replace(batch, content_hashes=[], signatures=np.zeros((0, self.cfg.num_perm), np.uint32))
@@ -570,8 +572,8 @@ class LocalEngine:
                                     self.cfg.anchor_n == self.cfg.shingle_n)
         keep = incremental.to_compare(cand, inc, moved)
         inc.family_edges, drop = incremental.stale_pairs(inc, cand, keep)
-        write_parquet_atomic(pa.table({"a": [docs[i].doc_id for i, _ in drop],
-                                       "b": [docs[j].doc_id for _, j in drop]}, schema=DROPPED_SCHEMA),
+        write_parquet_atomic(pa.table({"a": [docs.value("doc_id", i) for i, _ in drop],
+                                       "b": [docs.value("doc_id", j) for _, j in drop]}, schema=DROPPED_SCHEMA),
                              out / "stages" / DROPPED_FILE)
         sb.pair_scores = sb.pair_scores[keep]
         return incremental.select(cand, keep, inc.new), sb
@@ -609,27 +611,23 @@ class LocalEngine:
         if done.exists() and (out / "documents.parquet").exists():
             issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
                       for d in json.loads(done.read_text())]
-            tbl = pq.read_table(out / "documents.parquet")
-            docs = [Document(r["doc_id"], r["text"], r["title"], r["date"], r["source"], r["url"],
-                             origin=r["origin"]) for r in tbl.to_pylist()]
-            return docs, issues, False
+            return Corpus(pq.read_table(out / "documents.parquet")), issues, False
         issues: list[RetoldIssue] = []
-        docs = []
+        built = CorpusBuilder()
         with _collector_paused():
             for d in iter_documents(inputs, issues):
-                docs.append(d)
+                built.add(d)
                 if on_doc is not None:
                     on_doc(d)
                 self.reporter.advance()
-        if not docs:
+        if not built.count:
             raise RetoldError(Err.E021, ", ".join(inputs))
-        return docs, issues, True
+        return built.finish(), issues, True
 
     @staticmethod
     def _write_ingest(docs, issues, out, st) -> None:
         """documents.parquet, then the record that ingest is done (what a resume reads)."""
-        with _collector_paused():
-            table = documents_table(docs)
+        table = docs.table()
         write_parquet_atomic(table, out / "documents.parquet")
         del table
         write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues],
@@ -643,11 +641,11 @@ class LocalEngine:
         global _DOCS
         todo = (np.flatnonzero(inc.sketch_of < 0) if inc is not None and inc.sketch_of is not None
                 else np.arange(len(docs)))
-        _DOCS = [docs[i] for i in todo.tolist()]  # what the pool's shard tasks read
+        _DOCS = docs.take(todo)  # what the pool's shard tasks read
         with self._pool(len(todo)) as pool:
             batch = self._sketch(docs, st, pool, inc, todo)
         key, step = sketch_key(self.cfg, __version__), PART_ROWS
-        parts = (to_table([docs[i].doc_id for i in made], [docs[i].text for i in made],
+        parts = (to_table(docs.take(made).column("doc_id").tolist(), docs.take(made).texts.tolist(),
                           [batch.content_hashes[i] for i in made], batch.signatures[made],
                           [batch.anchors[i] for i in made], [batch.lines[i] for i in made], key)
                  for made in (todo[lo:lo + step].tolist() for lo in range(0, len(todo), step)))
@@ -665,7 +663,7 @@ class LocalEngine:
                                       _ragged(z["anchor_flat"], z["anchor_lengths"]),
                                       _ragged(z["line_flat"], z["line_lengths"]))
         todo = np.arange(len(docs)) if todo is None else todo
-        parts = self._sharded(stages.sketch, [docs[i] for i in todo.tolist()], pool) if len(todo) else \
+        parts = self._sharded(stages.sketch, subset(docs, todo), pool) if len(todo) else \
             [stages.SketchBatch([], np.zeros((0, self.cfg.num_perm), np.uint32), [], [])]
         fresh = stages.SketchBatch(
             [h for p in parts for h in p.content_hashes],
@@ -714,7 +712,7 @@ class LocalEngine:
 
     def _find_candidates(self, batch, docs) -> stages.Candidates:
         """The candidate stage's work (`stages.candidates`), without its file."""
-        return stages.candidates(batch, [d.date for d in docs], self.cfg, [d.doc_id for d in docs])
+        return stages.candidates(batch, values(docs, "date"), self.cfg, values(docs, "doc_id"))
 
     def _stories(self, docs, batch, cand, rep, st, inc=None) -> "_Stories":
         """The story stage: formula (global _FORMULA, also in stages/formula.npy) and what the
@@ -730,7 +728,7 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
         global _DOCS
-        sources = [d.source for d in docs]
+        sources = values(docs, "source")
         given = docs  # as ingested: what compare reads (_DOCS) after this stage
         titled = stages.story_documents(docs, self.cfg)  # headlines without the site's name
         rows, story_of = (inc.story_rows, inc.story_of) if inc is not None else (None, None)
@@ -738,7 +736,8 @@ class LocalEngine:
             # a stored row holds the features of the title the model read when it was made
             # (its digest is of that title): one whose title loses a site segment now is
             # made again
-            story_of = np.where([t is not d for t, d in zip(titled, docs)], -1, story_of)
+            story_of = np.where(np.asarray(values(titled, "title"), dtype=object)
+                                != np.asarray(values(docs, "title"), dtype=object), -1, story_of)
         docs = titled
         # the per-document work of each pass (event features, the article text) on the workers;
         # an incremental run takes the stored documents' features from the store
@@ -755,19 +754,19 @@ class LocalEngine:
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
         _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
-                                                           [d.date for d in docs]))
+                                                           values(docs, "date")))
         keep = self.cfg.anchor_n == self.cfg.shingle_n and self.cfg.story_embed_weight <= 0
         plan = storycache.plan_article(docs, batch.anchors, batch.lines, rep, _UNSEEN, _CHROME, keep, rows, story_of)
         # the article text of each representative whose article features are not stored (the
         # model reads no other document's)
         todo = [i for i in reps if not plan.reuse[i]]
-        _DOCS = [docs[i] for i in todo]
+        _DOCS = subset(docs, todo)
         # of the first model only its features are read from here on: the rest (its matrix,
         # neighbours and profiles, 0.3 GB at 114k) goes before the pool forks
         first_features = first.features
         del first
         _trim_heap()  # before the pool forks
-        article = list(docs)  # the article texts, where the model reads them (embeddings)
+        article_text: dict[int, str] = {}  # the article texts, where the model reads them (embeddings)
         known = list(plan.known) if plan.known is not None else [None] * len(docs)
         try:
             with self._pool(len(todo)) as pool:  # forked now, so workers see what to blank
@@ -781,14 +780,15 @@ class LocalEngine:
                             plan.unchanged[i] = False
                             changed.append(i)
                             if part.texts is not None:
-                                d = docs[i]
-                                article[i] = Document(d.doc_id, part.texts[n], d.title, d.date, d.source, d.url)
+                                article_text[i] = part.texts[n]
                         yield part.rows
                 made = FeatureRows.concat(chunks(), first_features.vocab)
         finally:
             _DOCS = given
         for j, i in enumerate(changed):
             known[i] = made.ref(j)
+        article = docs.with_values("text", article_text) if article_text else docs
+        del article_text
         feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
         del made, known
         _trim_heap()
@@ -869,7 +869,7 @@ class LocalEngine:
 
     def _finish(self, docs, cand, st, out, rel_counts, rep, sb, inc=None, n_run=None) -> dict:
         self.reporter.stage("cluster")
-        ids = [d.doc_id for d in docs]
+        ids = values(docs, "doc_id")
         id_array = pa.array(ids, pa.string())
         n = len(docs)
         exact = self._exact_tables(docs, cand.exact_pairs)
@@ -940,8 +940,9 @@ class LocalEngine:
             if story[i] != story[j] or (min(i, j), max(i, j)) in seen or (new is not None and not (new[i] or new[j])):
                 continue
             i, j = stages.oriented(docs, i, j)
-            d = direction(docs[i].date, docs[j].date, [], docs[i].doc_id, docs[j].doc_id)
-            row = dict(a=docs[i].doc_id, b=docs[j].doc_id, relation="same_story", story=round(w, 4),
+            (ai, di), (aj, dj) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
+            d = direction(di, dj, [], ai, aj)
+            row = dict(a=ai, b=aj, relation="same_story", story=round(w, 4),
                        direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence))
             for k in PAIR_SCHEMA.names:
@@ -1025,11 +1026,11 @@ def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.
     rows = {k: [] for k in PAIR_SCHEMA.names}
     for (i, j), sim in zip(near.tolist(), sims.tolist()):
         i, j = stages.oriented(docs, i, j)
-        a, b = docs[i], docs[j]
-        d = direction(a.date, b.date, [], a.doc_id, b.doc_id)
+        (a, da), (b, db) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
+        d = direction(da, db, [], a, b)
         if d.source == "unknown":  # no text is compared in this mode: only dates could tell
             d.evidence = ["no usable dates (dedup mode reads no edits)"]
-        row = dict(a=a.doc_id, b=b.doc_id, relation="near_duplicate", resemblance=round(sim, 4),
+        row = dict(a=a, b=b, relation="near_duplicate", resemblance=round(sim, 4),
                    direction=d.source, direction_confidence=d.confidence,
                    direction_evidence="; ".join(d.evidence))
         for k in PAIR_SCHEMA.names:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Config
+from ..corpus import values
 from ..model import Document
 from . import local, sparkcandidates, stages
 from .local import LocalEngine, RunResult, comparison_tables, write_chunk
@@ -125,7 +126,7 @@ class SparkEngine(LocalEngine):
         sc = self.spark.sparkContext
         n = len(docs)
         size = max(1, min(self.cfg.batch_docs, -(-n // self._slices)))  # every core gets a shard
-        shards = [[d.text for d in docs[lo:lo + size]] for lo in range(0, n, size)]
+        shards = [values(docs[lo:lo + size], "text") for lo in range(0, n, size)]
         self.reporter.stage("sketch", n)
         cfg = sc.broadcast(self.cfg)
         try:
@@ -145,7 +146,7 @@ class SparkEngine(LocalEngine):
         from ..story import FEATURE_CHUNK
         texts = self._article_texts(docs, pool)
         bounds = [(lo, min(lo + FEATURE_CHUNK, len(docs))) for lo in range(0, len(docs), FEATURE_CHUNK)]
-        tasks = [(texts[lo:hi], [d.title for d in docs[lo:hi]], self.cfg) for lo, hi in bounds]
+        tasks = [(texts[lo:hi], values(docs[lo:hi], "title"), self.cfg) for lo, hi in bounds]
         for (lo, hi), part in zip(bounds, self._story_mapper(pool)(local.article_chunk_task, tasks)):
             yield lo, hi, part
 
@@ -162,8 +163,8 @@ class SparkEngine(LocalEngine):
         return [t for part in parts for t in part]
 
     def _find_candidates(self, batch, docs) -> stages.Candidates:
-        return sparkcandidates.candidates(self.spark, batch, [d.date for d in docs], self.cfg, self._slices,
-                                          [d.doc_id for d in docs])
+        return sparkcandidates.candidates(self.spark, batch, values(docs, "date"), self.cfg, self._slices,
+                                          values(docs, "doc_id"))
 
     def _compare_chunks(self, tasks: list[tuple[Path, np.ndarray, np.ndarray]], pool):
         """Compare chunks on Spark in waves of `WAVE_TASKS` per core; the driver writes each

@@ -1,13 +1,15 @@
 """Stage functions: pure, batch in, batch out. Engines decide where they run."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
 from ..config import Config
+from ..corpus import Corpus, subset, value, values
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
@@ -269,15 +271,18 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
                                                        own_days, cfg.formula_min_span_days))
 
 
-def story_documents(docs: list[Document], cfg: Config) -> list[Document]:
+def story_documents(docs: Sequence[Document], cfg: Config) -> Corpus:
     """Documents as the story model reads their titles: without the segments a site puts on
     every title (text/titles.py), learnt from the titles of each source in the corpus."""
-    chrome = learn_title_chrome([d.source for d in docs], [d.title for d in docs], cfg.title_chrome_min_titles)
-    out = []
-    for d in docs:
-        title = strip_title(d.title, chrome.get(d.source or ""))
-        out.append(d if title == d.title else replace(d, title=title))
-    return out
+    docs = Corpus.from_documents(docs)
+    sources, titles = docs.column("source").tolist(), docs.column("title").tolist()
+    chrome = learn_title_chrome(sources, titles, cfg.title_chrome_min_titles)
+    changed = {}
+    for i, (source, title) in enumerate(zip(sources, titles)):
+        stripped = strip_title(title, chrome.get(source or ""))
+        if stripped != title:
+            changed[i] = stripped
+    return docs.with_values("title", changed) if changed else docs
 
 
 def article_texts(docs: list[Document], chrome: dict[str, set[int]], formula: np.ndarray,
@@ -307,8 +312,8 @@ def oriented(docs: list[Document], i: int, j: int) -> tuple[int, int]:
     changes made by the copy), else the smaller id, never the input order (comparison is not
     symmetric: evidence characters are counted on the first side). `compare_pairs` turns an
     undated pair round when the text says the second came first."""
-    di, dj = docs[i], docs[j]
-    if earlier(dj.date, di.date) or (not earlier(di.date, dj.date) and dj.doc_id < di.doc_id):
+    di, dj = value(docs, "date", i), value(docs, "date", j)
+    if earlier(dj, di) or (not earlier(di, dj) and value(docs, "doc_id", j) < value(docs, "doc_id", i)):
         return j, i
     return i, j
 
@@ -332,13 +337,13 @@ def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=N
     `mapper`: an ordered map (a worker pool's imap) the others are computed with."""
     from ..story import features_of
     reps = representatives(rep)
-    sub = [docs[i] for i in reps]
+    sub = subset(docs, reps)
     known = None
     if earlier is not None and unchanged is not None:
         known = [earlier.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
     if features is not None:
         known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
-    return features_of([d.text for d in sub], [d.title for d in sub], cfg, known, mapper)
+    return features_of(_texts(sub), values(sub, "title"), cfg, known, mapper)
 
 
 def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryModel:
@@ -346,10 +351,10 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=Non
     (computed here, in this process, when not given)."""
     from ..story import build_model
     reps = representatives(rep)
-    sub = [docs[i] for i in reps]
+    sub = subset(docs, reps)
     rows = features if features is not None else story_features(docs, rep, cfg)
-    return build_model([d.text for d in sub], [d.title for d in sub], [d.date for d in sub], cfg, rows,
-                       keys=[d.doc_id for d in sub])
+    return build_model(_texts(sub), values(sub, "title"), values(sub, "date"), cfg, rows,
+                       keys=values(sub, "doc_id"))
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryBatch:
@@ -357,8 +362,8 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -
     each representative."""
     from ..story import batch_stories, stream_model, stream_stories
     reps = representatives(rep)
-    sub = [docs[i] for i in reps]
-    texts, titles, dates = [d.text for d in sub], [d.title for d in sub], [d.date for d in sub]
+    sub = subset(docs, reps)
+    texts, titles, dates = _texts(sub), values(sub, "title"), values(sub, "date")
     model = story_model(docs, rep, cfg, features)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
@@ -368,6 +373,12 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -
     else:
         raise RetoldError(Err.E030, "story_mode", f"{cfg.story_mode!r}; use batch or stream")
     return StoryBatch(reps, labels, model)
+
+
+def _texts(docs: Sequence[Document]) -> Sequence[str]:
+    """The texts of a list or a corpus, as a sequence: a corpus's decode when read, so the
+    stories stage never holds every text as a Python string."""
+    return docs.texts if isinstance(docs, Corpus) else [d.text for d in docs]
 
 
 def families(doc_ids: list[str], ties: np.ndarray) -> list[str]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..io.storyfeatures import article_context, decode, to_table
 from ..io.writers import PART_ROWS
+from ..corpus import subset, value, values
 from ..model import Document
 from ..story.featurerows import FeatureRows
 
@@ -99,7 +100,7 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
         return ArticlePlan(context, reuse, known, unchanged)
     stored = []  # (document, its stored article features)
     for i in representatives(rep).tolist():
-        context[i] = article_context(anchors[i], lines[i], unseen, chrome.get(docs[i].source or ""))
+        context[i] = article_context(anchors[i], lines[i], unseen, chrome.get(value(docs, "source", i) or ""))
         k = -1 if story_of is None else int(story_of[i])
         if k >= 0 and story_rows["article_ctx"][k] == context[i]:
             reuse[i] = True
@@ -143,7 +144,7 @@ def rows(docs: list[Document], rep: np.ndarray, first: list, second: list, plan:
     write = [(r, i) for r, i in enumerate(reps.tolist()) if not plan.reuse[i]]
     for lo in range(0, len(write), part_rows):
         part = write[lo:lo + part_rows]
-        yield to_table([docs[i].doc_id for _, i in part], [docs[i].title for _, i in part],
-                       [docs[i].text for _, i in part], (first[r] for r, _ in part),
+        sub = subset(docs, [i for _, i in part])
+        yield to_table(values(sub, "doc_id"), values(sub, "title"), values(sub, "text"), (first[r] for r, _ in part),
                        [plan.context[i] for _, i in part],
                        (None if plan.unchanged[i] else second[r] for r, i in part), key)
