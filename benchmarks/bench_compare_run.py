@@ -5,14 +5,15 @@ same output, and how fast.
         --run RUN_DIR[:START:PAIRS] [--run ...] [--repeat 2] [--out FILE.json]
 
 Each revision is checked out into a temporary git worktree (NEW_REV defaults to the working
-tree). For each run folder, a fresh process of that revision reads the folder's documents,
-site chrome (stages/chrome.parquet), formula (stages/formula.npy) and candidate pairs
-(stages/candidates.npz), puts the pairs in the compare stage's order and compares PAIRS of
-them from START (default: 0 and 4,000) in one process with `stages.compare_pairs`, as a
-compare worker does (profiles cached as they come), after two pairs to load the compiled
-kernels. It reports the seconds and a digest of every comparison (relation, scores,
-passages, edits, direction); the two revisions must give the same digest. Runs alternate
-(old, new, old, new, ...) so that a noisy machine weighs on both alike.
+tree). For each run folder, a fresh process of that revision reads the folder's documents, site
+chrome (stages/chrome.parquet), formula (stages/formula.npy) and candidate pairs
+(stages/candidates.npz), puts the pairs in the compare stage's order and compares PAIRS of them
+from START (default: 0 and 4,000) in one process with `stages.compare_pairs`, as a compare
+worker does (documents held as that revision's engine holds them, profiles cached as they
+come), after two pairs to load the compiled kernels. It reports the seconds and a digest of
+every comparison (relation, scores, passages, edits, direction); the two revisions must give
+the same digest. Runs alternate (old, new, old, new, ...) so that a noisy machine weighs on
+both alike.
 """
 from __future__ import annotations
 
@@ -38,8 +39,12 @@ from retold.config import Config
 from retold.engine import stages
 from retold.model import Document
 run, start, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-t = pq.read_table(f"{run}/documents.parquet", columns=["doc_id", "text", "title", "date", "source", "url"])
-docs = [Document(r["doc_id"], r["text"], r["title"], r["date"], r["source"], r["url"]) for r in t.to_pylist()]
+t = pq.read_table(f"{run}/documents.parquet")
+try:  # the documents as the engine holds them: Arrow columns since 269f127, a list before
+    from retold.corpus import Corpus
+    docs = Corpus(t)
+except ImportError:
+    docs = [Document(r["doc_id"], r["text"], r["title"], r["date"], r["source"], r["url"]) for r in t.to_pylist()]
 chrome = {}
 for r in pq.read_table(f"{run}/stages/chrome.parquet").to_pylist():
     chrome.setdefault(r["source"], set()).add(r["hash"])
