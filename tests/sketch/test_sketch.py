@@ -72,9 +72,11 @@ def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
 def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch):
     from retold.sketch import anchors as mod
     monkeypatch.setattr(mod, "CHUNK_DOCS", 7)  # several chunks, one of them short
-    for seed in range(5):
+    for seed in range(6):
+        # one sort of every n-gram, or eight ranges of hash values sorted one at a time
+        monkeypatch.setattr(mod, "RARE_PART_ROWS", 10**9 if seed % 2 else 100)
         rng = np.random.default_rng(seed)
-        pool = rng.integers(0, 2**63, size=300, dtype=np.int64).astype(np.uint64)
+        pool = rng.integers(0, 2**64 - 1, size=300, dtype=np.uint64)
         docs = [np.unique(rng.choice(pool, size=rng.integers(0, 40))) for _ in range(30)]
         # the plain way: every n-gram's documents, the pairs of those in 2..max_df documents
         owners: dict[int, list[int]] = {}

@@ -663,30 +663,39 @@ class LocalEngine:
                                       _ragged(z["anchor_flat"], z["anchor_lengths"]),
                                       _ragged(z["line_flat"], z["line_lengths"]))
         todo = np.arange(len(docs)) if todo is None else todo
-        parts = self._sharded(stages.sketch, subset(docs, todo), pool) if len(todo) else \
-            [stages.SketchBatch([], np.zeros((0, self.cfg.num_perm), np.uint32), [], [])]
-        fresh = stages.SketchBatch(
-            [h for p in parts for h in p.content_hashes],
-            np.concatenate([p.signatures for p in parts]),
-            [a for p in parts for a in p.anchors],
-            [x for p in parts for x in p.lines])
-        batch = incremental.fill_sketch(len(docs), None if inc is None else inc.sketches,
-                                        None if inc is None else inc.sketch_of, fresh, todo)
-        anchor_flat, anchor_lengths = _flat(batch.anchors)
-        line_flat, line_lengths = _flat(batch.lines)
+        # each shard's per-document arrays become two flat arrays as it comes (_Packed), and
+        # the shards are copied into the run's flat arrays one at a time: never the sketch
+        # twice (at 1M documents its n-grams are 1.5 GB)
+        parts = self._sharded(stages.sketch, subset(docs, todo), pool, _Packed.of) if len(todo) else []
+        hashes = [h for p in parts for h in p.content_hashes]
+        signatures = _merge(parts, "signatures", (0, self.cfg.num_perm), np.uint32)
+        anchor_lengths = np.concatenate([p.anchor_lengths for p in parts]) if parts else np.zeros(0, np.int64)
+        line_lengths = np.concatenate([p.line_lengths for p in parts]) if parts else np.zeros(0, np.int64)
+        anchor_flat = _merge(parts, "anchor_flat", (0,), np.uint64)
+        line_flat = _merge(parts, "line_flat", (0,), np.uint64)
+        del parts
+        if len(todo) != len(docs):  # an incremental run: the stored documents' sketches too
+            fresh = stages.SketchBatch(hashes, signatures, _ragged(anchor_flat, anchor_lengths),
+                                       _ragged(line_flat, line_lengths))
+            batch = incremental.fill_sketch(len(docs), inc.sketches, inc.sketch_of, fresh, todo)
+            del fresh
+            hashes, signatures = batch.content_hashes, batch.signatures
+            (anchor_flat, anchor_lengths), (line_flat, line_lengths) = _flat(batch.anchors), _flat(batch.lines)
+            del batch
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, content_hashes=np.array(batch.content_hashes), signatures=batch.signatures,
+        np.savez(tmp, content_hashes=np.array(hashes), signatures=signatures,
                  anchor_flat=anchor_flat, anchor_lengths=anchor_lengths,
                  line_flat=line_flat, line_lengths=line_lengths)
         os.replace(tmp, path)
         # views of the two flat arrays, not one small array per document: the same bytes, in
         # two blocks the system gets back whole when the run lets the sketch go
-        return stages.SketchBatch(batch.content_hashes, batch.signatures, _ragged(anchor_flat, anchor_lengths),
+        return stages.SketchBatch(hashes, signatures, _ragged(anchor_flat, anchor_lengths),
                                   _ragged(line_flat, line_lengths))
 
-    def _sharded(self, stage, docs: list[Document], pool) -> list:
+    def _sharded(self, stage, docs: list[Document], pool, keep=None) -> list:
         """A sketch stage (texts, cfg -> batch) over shards of `batch_docs` documents (on the
-        pool when there is one), in order, with the sketch stage's progress bar."""
+        pool when there is one), in order, with the sketch stage's progress bar; `keep(part)`
+        is what is kept of each shard's result (all of it when None)."""
         n_docs = len(docs)
         size = self.cfg.batch_docs
         bounds = [(lo, min(lo + size, n_docs)) for lo in range(0, n_docs, size)]
@@ -695,7 +704,7 @@ class LocalEngine:
         task = partial(_shard_task, stage)
         results = _watch(pool, pool.imap(task, bounds)) if pool else map(task, bounds)
         for (lo, hi), part in zip(bounds, results):
-            parts.append(part)
+            parts.append(part if keep is None else keep(part))
             self.reporter.advance(hi - lo)
         return parts
 
@@ -1013,6 +1022,38 @@ def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
     flat = np.concatenate(arrays) if arrays else np.zeros(0, np.uint64)
     return flat, np.array([len(x) for x in arrays], dtype=np.int64)
+
+
+@dataclass
+class _Packed:
+    """One sketch shard with its per-document arrays as flat arrays and lengths."""
+
+    content_hashes: list[str]
+    signatures: np.ndarray
+    anchor_flat: np.ndarray
+    anchor_lengths: np.ndarray
+    line_flat: np.ndarray
+    line_lengths: np.ndarray
+
+    @classmethod
+    def of(cls, part: stages.SketchBatch) -> "_Packed":
+        return cls(part.content_hashes, part.signatures, *_flat(part.anchors), *_flat(part.lines))
+
+
+def _merge(parts: list[_Packed], name: str, empty: tuple, dtype) -> np.ndarray:
+    """The shards' arrays `name`, concatenated; each shard's is let go once copied, so the
+    memory held is the result and the shards not yet copied."""
+    if not parts:
+        return np.zeros(empty, dtype=dtype)
+    shape = (sum(len(getattr(p, name)) for p in parts),) + getattr(parts[0], name).shape[1:]
+    out = np.empty(shape, dtype=getattr(parts[0], name).dtype)
+    at = 0
+    for p in parts:
+        a = getattr(p, name)
+        out[at:at + len(a)] = a
+        at += len(a)
+        setattr(p, name, None)
+    return out
 
 
 def _ragged(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:

@@ -121,8 +121,9 @@ class SparkEngine(LocalEngine):
     def _pool(self, n_docs: int):
         yield None  # no fork pool: every map below goes to Spark
 
-    def _sharded(self, stage, docs: list[Document], pool) -> list:
-        """A sketch stage over shards of the documents' texts on Spark, in order."""
+    def _sharded(self, stage, docs: list[Document], pool, keep=None) -> list:
+        """A sketch stage over shards of the documents' texts on Spark, in order (`keep` as
+        in the local engine)."""
         sc = self.spark.sparkContext
         n = len(docs)
         size = max(1, min(self.cfg.batch_docs, -(-n // self._slices)))  # every core gets a shard
@@ -134,7 +135,7 @@ class SparkEngine(LocalEngine):
         finally:
             cfg.unpersist()
         self.reporter.advance(n)
-        return parts
+        return parts if keep is None else [keep(p) for p in parts]
 
     def _story_mapper(self, pool):
         sc = self.spark.sparkContext
