@@ -930,33 +930,47 @@ class LocalEngine:
         within one story, and the story graph's strong edges inside a story added as
         same_story pairs (earlier document as a; with `new`, only edges of a new document)."""
         from ..explain.direction import direction
+        n = len(rep)
         ra, rb = row_of[rep[ia]], row_of[rep[ib]]
-        known = {(int(i), int(j)): float(v) for (i, j), v in zip(cand.pairs.tolist(), sb.pair_scores.tolist())}
-        scores = np.array([1.0 if x == y else known[(min(i, j), max(i, j))]
-                           for x, y, i, j in zip(ra.tolist(), rb.tolist(), rep[ia].tolist(), rep[ib].tolist())],
-                          dtype=np.float64)
-        scores = np.where(ra == rb, 1.0, np.round(scores, 4))
-        rels = pt.column("relation").to_pylist()
-        keep = [r != "same_story" or story[i] == story[j] for r, i, j in zip(rels, ia.tolist(), ib.tolist())]
+        # the corpus score of each compared pair, looked up by key (i * n + j, i < j) in the
+        # sorted candidate keys: arrays, not a dict and a set of tuples (1.2 GB at 1M pairs)
+        ckeys = cand.pairs[:, 0].astype(np.int64) * n + cand.pairs[:, 1]
+        corder = np.argsort(ckeys, kind="stable")
+        ckeys, cscores = ckeys[corder], np.asarray(sb.pair_scores, dtype=np.float64)[corder]
+        other = ra != rb  # exact copies are one model row: score 1
+        qi, qj = rep[ia][other], rep[ib][other]
+        at = _find_keys(ckeys, np.minimum(qi, qj) * n + np.maximum(qi, qj), "compared pair")
+        scores = np.ones(len(ia), dtype=np.float64)
+        scores[other] = np.round(cscores[at], 4)
+        codes = _codes(story)
+        rels = pt.column("relation")
+        keep = np.asarray(pc.not_equal(rels, "same_story").to_numpy(zero_copy_only=False), dtype=bool) \
+            | (codes[ia] == codes[ib])
         pt = pt.set_column(pt.schema.get_field_index("story"), "story", pa.array(scores, pa.float64()))
         pt = pt.filter(pa.array(keep, pa.bool_()))
-        seen = {(min(i, j), max(i, j)) for i, j in zip(ia.tolist(), ib.tolist())}
+        seen = np.unique(np.minimum(ia, ib).astype(np.int64) * n + np.maximum(ia, ib))
         add = {k: [] for k in PAIR_SCHEMA.names}
-        edges, weights = sb.edges, sb.weights
-        strong = weights >= self.cfg.story_link
-        for (u, v), w in zip(edges[strong].tolist(), weights[strong].tolist()):
-            i, j = int(sb.reps[u]), int(sb.reps[v])
-            if story[i] != story[j] or (min(i, j), max(i, j)) in seen or (new is not None and not (new[i] or new[j])):
-                continue
+        strong = np.asarray(sb.weights) >= self.cfg.story_link
+        reps = np.asarray(sb.reps, dtype=np.int64)
+        e = np.asarray(sb.edges, dtype=np.int64).reshape(-1, 2)[strong]
+        ei, ej, w = reps[e[:, 0]], reps[e[:, 1]], np.asarray(sb.weights)[strong]
+        key = np.minimum(ei, ej) * n + np.maximum(ei, ej)
+        listed = np.zeros(len(key), dtype=bool)  # a pair the table has already
+        if len(seen):
+            listed = seen[np.minimum(np.searchsorted(seen, key), len(seen) - 1)] == key
+        add_edge = (codes[ei] == codes[ej]) & ~listed
+        if new is not None:
+            add_edge &= new[ei] | new[ej]
+        for i, j, wt in zip(ei[add_edge].tolist(), ej[add_edge].tolist(), w[add_edge].tolist()):
             i, j = stages.oriented(docs, i, j)
             (ai, di), (aj, dj) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
             d = direction(di, dj, [], ai, aj)
-            row = dict(a=ai, b=aj, relation="same_story", story=round(w, 4),
+            row = dict(a=ai, b=aj, relation="same_story", story=round(wt, 4),
                        direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence))
             for k in PAIR_SCHEMA.names:
                 add[k].append(row.get(k))
-        return pa.concat_tables([pt, pa.table(add, schema=PAIR_SCHEMA)]), keep.count(False)
+        return pa.concat_tables([pt, pa.table(add, schema=PAIR_SCHEMA)]), int((~keep).sum())
 
     def _exact_tables(self, docs, exact_pairs) -> dict[str, pa.Table]:
         from ..explain.direction import direction
@@ -1054,6 +1068,22 @@ def _merge(parts: list[_Packed], name: str, empty: tuple, dtype) -> np.ndarray:
         at += len(a)
         setattr(p, name, None)
     return out
+
+
+def _find_keys(sorted_keys: np.ndarray, keys: np.ndarray, what: str) -> np.ndarray:
+    """The position of each of `keys` in `sorted_keys`; every one must be there."""
+    at = np.searchsorted(sorted_keys, keys)
+    ok = at < len(sorted_keys)
+    ok[ok] = sorted_keys[at[ok]] == keys[ok]
+    if not ok.all():  # a bug, never skipped
+        raise RuntimeError(f"{int((~ok).sum())} {what}(s) not found among the candidates")
+    return at
+
+
+def _codes(labels: list) -> np.ndarray:
+    """An int per distinct label (equal labels, equal codes)."""
+    seen: dict = {}
+    return np.fromiter((seen.setdefault(x, len(seen)) for x in labels), dtype=np.int64, count=len(labels))
 
 
 def _ragged(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
