@@ -46,7 +46,7 @@ from ..io import limits
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
-from ..io.writers import PART_ROWS, documents_table, write_json_atomic, write_parquet_atomic, write_text_atomic
+from ..io.writers import PART_ROWS, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..io.writers import write_parquet_parts_atomic
 from ..model import RELATIONS, Comparison, Document
 from ..sketch.jaccard import ngram_sets
