@@ -81,6 +81,7 @@ def test_known_rows_are_taken_as_they_are_from_any_vocabulary():
     calls = []
 
     def mapper(f, tasks):
+        tasks = list(tasks)  # an iterator: made as the map takes them
         calls.append(sum(len(t[0]) for t in tasks))
         return map(f, tasks)
     got = features_of(texts, titles, cfg, known, mapper)

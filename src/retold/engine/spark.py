@@ -139,7 +139,11 @@ class SparkEngine(LocalEngine):
 
     def _story_mapper(self, pool):
         sc = self.spark.sparkContext
-        return lambda f, tasks: sc.parallelize(tasks, max(1, len(tasks))).map(f).collect() if tasks else []
+
+        def run(f, tasks):
+            tasks = list(tasks)  # an iterator (story.features_of): Spark slices a list
+            return sc.parallelize(tasks, max(1, len(tasks))).map(f).collect() if tasks else []
+        return run
 
     def _article_features(self, docs: list[Document], pool):
         """The second story pass on Spark: the article texts (`_article_texts`), then the

@@ -73,7 +73,8 @@ def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
     (returned as they are), or per document None or its features (a mapping feature ->
     weight, or a `FeatureRef`: the engine passes the features of texts a second story pass
     left unchanged, and stored ones), used as they are.
-    `mapper(function, tasks)`: an ordered map (a worker pool's imap) to spread the work."""
+    `mapper(function, tasks)`: an ordered map (a worker pool's imap) to spread the work; the
+    tasks come as an iterator."""
     if isinstance(known, FeatureRows):  # every document's, already made
         if len(known) != len(texts):
             raise ValueError(f"features for {len(known)} documents, {len(texts)} given")
@@ -83,8 +84,10 @@ def features_of(texts: Sequence[str], titles: Sequence[str | None], cfg: Config,
     vocab = next((k.rows.vocab for k in known if isinstance(k, FeatureRef)), None)
     vocab = FeatureVocab() if vocab is None else vocab
     todo = [i for i, f in enumerate(known) if f is None]
-    tasks = [([texts[i] for i in todo[k:k + FEATURE_CHUNK]], [titles[i] for i in todo[k:k + FEATURE_CHUNK]],
-              cfg.story_name_weight) for k in range(0, len(todo), FEATURE_CHUNK)]
+    # made as the map takes them: the texts of a corpus (engine) are decoded a chunk at a time,
+    # never all held as Python strings at once
+    tasks = (([texts[i] for i in todo[k:k + FEATURE_CHUNK]], [titles[i] for i in todo[k:k + FEATURE_CHUNK]],
+              cfg.story_name_weight) for k in range(0, len(todo), FEATURE_CHUNK))
     done = (mapper or map)(_features_chunk, tasks)
     made = FeatureRows.concat(done, vocab)
     if len(todo) == len(known):  # none was known: no second copy
