@@ -30,8 +30,8 @@ BUILD_ROWS = 65_536  # documents per Arrow chunk while a corpus is built from a 
 
 
 class _Strings:
-    """One string column: its UTF-8 bytes and int64 offsets (numpy views of one Arrow array),
-    and which rows are null."""
+    """One string column: its UTF-8 bytes and int64 offsets (memoryviews of one Arrow array's
+    buffers, which nobody writes to), and which rows are null."""
 
     __slots__ = ("array", "data", "offsets", "valid")
 
