@@ -19,9 +19,9 @@ def anchor_candidates(doc_shingles: list[np.ndarray], max_df: int, min_shared: i
     distinct n-gram hashes (the sketch's are `np.unique`'s).
 
     Memory: the rare n-grams are found by sorting every n-gram, one range of hash values at
-    a time (`rare_grams`); documents are then read a chunk at a time, keeping only their rare n-grams (most n-grams are in one document), so
-    the owner and sort arrays are never made for the whole corpus (peak 2.4 GB -> 0.65 GB at
-    101k documents, and 1.7x faster)."""
+    a time (`rare_grams`); documents are then read a chunk at a time, keeping only their
+    rare n-grams (most n-grams are in one document), so the owner and sort arrays are never
+    made for the whole corpus (peak 2.4 GB -> 0.65 GB at 101k documents, and 1.7x faster)."""
     n = len(doc_shingles)
     empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     if n == 0 or sum(len(s) for s in doc_shingles) == 0:
