@@ -645,11 +645,15 @@ class LocalEngine:
         with self._pool(len(todo)) as pool:
             batch = self._sketch(docs, st, pool, inc, todo)
         key, step = sketch_key(self.cfg, __version__), PART_ROWS
-        parts = (to_table(docs.take(made).column("doc_id").tolist(), docs.take(made).texts.tolist(),
-                          [batch.content_hashes[i] for i in made], batch.signatures[made],
-                          [batch.anchors[i] for i in made], [batch.lines[i] for i in made], key)
-                 for made in (todo[lo:lo + step].tolist() for lo in range(0, len(todo), step)))
-        write_parquet_parts_atomic(parts, SKETCH_SCHEMA, out / "stages" / SKETCH_FILE)
+
+        def parts():  # PART_ROWS sketches at a time
+            for lo in range(0, len(todo), step):
+                made = todo[lo:lo + step].tolist()
+                sub = subset(docs, made)
+                yield to_table(values(sub, "doc_id"), values(sub, "text"),
+                               [batch.content_hashes[i] for i in made], batch.signatures[made],
+                               [batch.anchors[i] for i in made], [batch.lines[i] for i in made], key)
+        write_parquet_parts_atomic(parts(), SKETCH_SCHEMA, out / "stages" / SKETCH_FILE)
         _trim_heap()  # the shards' arrays and the table just written
         return batch, int(len(todo))
 
