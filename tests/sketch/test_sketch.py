@@ -72,6 +72,7 @@ def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
 def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch):
     from retold.sketch import anchors as mod
     monkeypatch.setattr(mod, "CHUNK_DOCS", 7)  # several chunks, one of them short
+    monkeypatch.setattr(mod, "PAIR_CHUNK", 5)  # pairs counted a few first documents at a time
     for seed in range(6):
         # one sort of every n-gram, or eight ranges of hash values sorted one at a time
         monkeypatch.setattr(mod, "RARE_PART_ROWS", 10**9 if seed % 2 else 100)

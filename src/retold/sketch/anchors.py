@@ -7,9 +7,11 @@ import numpy as np
 from numba import njit
 
 
-CHUNK_DOCS = 8192  # documents whose n-grams are matched against the rare ones at a time
+CHUNK_DOCS = 8192  # documents whose n-grams are flattened at a time
 PAIR_CHUNK = 8_000_000  # pair rows counted at a time (64 MB of keys)
-RARE_PART_ROWS = 32_000_000  # n-grams sorted at a time to count documents (256 MB; 1M documents hold 190M)
+# n-grams grouped at a time with their documents (20 bytes a row: 480 MB; a million
+# documents hold 192M, so 8 ranges)
+RARE_PART_ROWS = 24_000_000
 
 
 def anchor_candidates(doc_shingles: list[np.ndarray], max_df: int, min_shared: int,
@@ -18,64 +20,71 @@ def anchor_candidates(doc_shingles: list[np.ndarray], max_df: int, min_shared: i
     frequency is in [2, max_df], with the number shared. Each array holds one document's
     distinct n-gram hashes (the sketch's are `np.unique`'s).
 
-    Memory: the rare n-grams are found by sorting every n-gram, one range of hash values at
-    a time (`rare_grams`); documents are then read a chunk at a time, keeping only their
-    rare n-grams (most n-grams are in one document), so the owner and sort arrays are never
-    made for the whole corpus (peak 2.4 GB -> 0.65 GB at 101k documents, and 1.7x faster)."""
+    Memory: the rare n-grams' documents are found one range of hash values at a time
+    (`rare_groups`) and kept as one array of document numbers (4 bytes each); the pairs are
+    then counted a range of first documents at a time. At a million documents (192M n-grams,
+    38.5M rare ones found in 146M places) this holds 0.8 GB where sorting (n-gram, owner)
+    rows for the whole corpus held 6.6 GB."""
     n = len(doc_shingles)
     empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     if n == 0 or sum(len(s) for s in doc_shingles) == 0:
         return empty
-    table = _hash_set(rare_grams(doc_shingles, 2, max_df))
-    grams, owners = [], []
-    for lo in range(0, n, CHUNK_DOCS):
-        part = doc_shingles[lo:lo + CHUNK_DOCS]
-        lengths = np.fromiter((len(s) for s in part), dtype=np.int64, count=len(part))
-        flat = np.concatenate(part).astype(np.uint64, copy=False) if lengths.sum() else np.zeros(0, np.uint64)
-        hit = _member(flat, *table)
-        grams.append(flat[hit])
-        owners.append(np.repeat(np.arange(lo, lo + len(part), dtype=np.int64), lengths)[hit])
-    grams, owners = np.concatenate(grams), np.concatenate(owners)
-    del hit, flat
-    order = np.lexsort((owners, grams))
-    grams, owners = grams[order], owners[order]
-    del order
+    owners, sizes = rare_groups(doc_shingles, 2, max_df)
     # a group of d documents makes d(d-1)/2 pairs (37M rows at 101k): they are counted a
     # range of first documents at a time, never all held at once
-    per_first = _pairs_per_first(grams, owners, n)
-    bounds, ups, cnts = _ranges(per_first, PAIR_CHUNK), [], []
+    per_first = _pairs_per_first(owners, sizes, n)
+    bounds, keys_kept, counts_kept = _ranges(per_first, PAIR_CHUNK), [], []
     for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        keys = _pair_keys(grams, owners, n, lo, hi, int(per_first[lo:hi].sum()))
+        keys = _pair_keys(owners, sizes, n, lo, hi, int(per_first[lo:hi].sum()))
         keys.sort()
         first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
         counts = np.diff(np.append(first, len(keys)))
         keep = counts >= min_shared
-        uk = keys[first[keep]]
-        ups.append(np.stack([uk // n, uk % n], axis=1))
-        cnts.append(counts[keep])
-    if not ups:
+        keys_kept.append(keys[first[keep]])
+        counts_kept.append(counts[keep].astype(np.int32))
+        del keys, first, counts, keep
+    del owners, sizes
+    if not keys_kept:
         return empty
-    return _cap_per_doc(np.concatenate(ups), np.concatenate(cnts), max_per_doc)
+    keys = np.concatenate(keys_kept)
+    del keys_kept
+    pairs = np.stack([keys // n, keys % n], axis=1)
+    del keys
+    pairs, counts = _cap_per_doc(pairs, np.concatenate(counts_kept), max_per_doc)
+    return pairs, counts.astype(np.int64)
 
 
-def rare_grams(doc_shingles: list[np.ndarray], lo: int, hi: int) -> np.ndarray:
-    """The n-grams found in `lo` to `hi` of the documents (each array: one document's distinct
-    hashes), sorted. The corpus's n-grams are sorted one range of hash values (top bits) at a
-    time, so no sorted copy of all of them is made (1.5 GB at a million documents)."""
+def rare_groups(doc_shingles: list[np.ndarray], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of every n-gram found in `lo` to `hi` documents, as (owners, sizes):
+    `owners` lists each such n-gram's documents in ascending order, one n-gram after the other
+    (`sizes` says how many each). Each array of `doc_shingles` holds one document's distinct
+    hashes. The corpus's n-grams are grouped one range of hash values (top bits) at a time, so
+    neither all of them nor a sorted copy is held at once (1.5 GB each at a million documents)."""
     total = sum(len(s) for s in doc_shingles)
     bits = max(0, int(np.ceil(np.log2(max(1, total) / RARE_PART_ROWS))))
-    out = []
+    owners_out, sizes_out = [], []
     for part in range(1 << bits):
-        chunks = []
+        grams, owners = [], []
         for c in range(0, len(doc_shingles), CHUNK_DOCS):
-            flat = np.concatenate(doc_shingles[c:c + CHUNK_DOCS]).astype(np.uint64, copy=False) \
-                if doc_shingles[c:c + CHUNK_DOCS] else np.zeros(0, np.uint64)
-            chunks.append(flat[(flat >> np.uint64(64 - bits)) == part] if bits else flat)
-        grams = np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)
-        del chunks
-        grams.sort()
-        out.append(_rare(grams, lo, hi))
-    return np.concatenate(out) if out else np.zeros(0, np.uint64)
+            chunk = doc_shingles[c:c + CHUNK_DOCS]
+            lengths = np.fromiter((len(s) for s in chunk), dtype=np.int64, count=len(chunk))
+            if not lengths.sum():
+                continue
+            flat = np.concatenate(chunk).astype(np.uint64, copy=False)
+            mine = (flat >> np.uint64(64 - bits)) == part if bits else slice(None)
+            grams.append(flat[mine])
+            owners.append(np.repeat(np.arange(c, c + len(chunk), dtype=np.uint32), lengths)[mine])
+        if not grams:
+            continue
+        grams, owners = np.concatenate(grams), np.concatenate(owners)
+        values, sizes = _rare_values(np.sort(grams), lo, hi)
+        kept = _place(grams, owners, values, sizes)
+        del grams, owners, values
+        owners_out.append(kept)
+        sizes_out.append(sizes)
+    if not owners_out:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int32)
+    return np.concatenate(owners_out), np.concatenate(sizes_out)
 
 
 def _ranges(per_first: np.ndarray, size: int) -> np.ndarray:
@@ -88,94 +97,97 @@ def _ranges(per_first: np.ndarray, size: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def _pairs_per_first(grams, owners, n):
-    """Per document, the pairs (it, a later member) of the groups of equal `grams` (sorted,
-    owners ascending within a group) it is the first of."""
-    per = np.zeros(n, dtype=np.int64)
-    start, m = 0, len(grams)
-    for i in range(1, m + 1):
-        if i == m or grams[i] != grams[start]:
-            for x in range(start, i):
-                per[owners[x]] += i - x - 1
-            start = i
-    return per
-
-
-@njit(cache=True)
-def _pair_keys(grams, owners, n, lo, hi, total):
-    """The pairs (a * n + b) of the groups whose first member a is in [lo, hi)."""
-    out = np.empty(total, dtype=np.int64)
-    k, start, m = 0, 0, len(grams)
-    for i in range(1, m + 1):
-        if i == m or grams[i] != grams[start]:
-            for x in range(start, i):
-                a = owners[x]
-                if lo <= a < hi:
-                    for y in range(x + 1, i):
-                        if owners[y] != a:  # a document listing an n-gram twice
-                            out[k] = a * n + owners[y]
-                            k += 1
-            start = i
-    return out[:k]
-
-
-@njit(cache=True)
-def _hash_set(values):
-    """An open-addressing set of distinct uint64 `values` (n-gram hashes: their low bits are
-    already mixed), as (slots, used). A binary search per n-gram took 5 s at 100k."""
-    size = 16
-    while size < 2 * len(values):
-        size *= 2
-    slots = np.zeros(size, dtype=np.uint64)
-    used = np.zeros(size, dtype=np.bool_)
-    mask = np.uint64(size - 1)
-    for v in values:
-        h = np.int64(v & mask)
-        while used[h]:
-            h = (h + 1) & (size - 1)
-        slots[h] = v
-        used[h] = True
-    return slots, used
-
-
-@njit(cache=True)
-def _member(flat, slots, used):
-    """Per value of `flat`: is it in the set (`_hash_set`)?"""
-    out = np.empty(len(flat), dtype=np.bool_)
-    size = len(slots)
-    mask = np.uint64(size - 1)
-    for i in range(len(flat)):
-        v = flat[i]
-        h = np.int64(v & mask)
-        found = False
-        while used[h]:
-            if slots[h] == v:
-                found = True
-                break
-            h = (h + 1) & (size - 1)
-        out[i] = found
-    return out
-
-
-@njit(cache=True)
-def _rare(sorted_grams, lo, hi):
-    """The distinct values of `sorted_grams` found lo to hi times, in order."""
-    count, start = 0, 0
-    m = len(sorted_grams)
+def _rare_values(sorted_grams, lo, hi):
+    """The distinct values of `sorted_grams` found lo to hi times, in order, and how often."""
+    count, start, m = 0, 0, len(sorted_grams)
     for i in range(1, m + 1):
         if i == m or sorted_grams[i] != sorted_grams[start]:
             if lo <= i - start <= hi:
                 count += 1
             start = i
-    out = np.empty(count, dtype=np.uint64)
+    values = np.empty(count, dtype=np.uint64)
+    sizes = np.empty(count, dtype=np.int32)
     k, start = 0, 0
     for i in range(1, m + 1):
         if i == m or sorted_grams[i] != sorted_grams[start]:
             if lo <= i - start <= hi:
-                out[k] = sorted_grams[start]
+                values[k] = sorted_grams[start]
+                sizes[k] = i - start
                 k += 1
             start = i
-    return out
+    return values, sizes
+
+
+@njit(cache=True)
+def _place(grams, owners, values, sizes):
+    """The owners of the rows whose gram is one of `values` (distinct; `sizes` rows each),
+    value after value. Rows keep their order within a value, so owners read in ascending
+    order stay so. An open-addressing table finds a row's value (n-gram hashes: their low
+    bits are already mixed); it holds a slot's value and number side by side, so a probe
+    reads one cache line (a stable argsort of the rows took twice as long)."""
+    size = 16
+    while size < 2 * len(values):
+        size *= 2
+    table = np.zeros(2 * size, dtype=np.uint64)  # [value, number + 1]; 0: empty
+    mask = np.uint64(size - 1)
+    for j in range(len(values)):
+        h = np.int64(values[j] & mask)
+        while table[2 * h + 1] != 0:
+            h = (h + 1) & (size - 1)
+        table[2 * h] = values[j]
+        table[2 * h + 1] = j + 1
+    at = np.empty(len(values), dtype=np.int64)
+    total = 0
+    for j in range(len(values)):
+        at[j] = total
+        total += sizes[j]
+    kept = np.empty(total, dtype=np.uint32)
+    for i in range(len(grams)):
+        v = grams[i]
+        h = np.int64(v & mask)
+        while table[2 * h + 1] != 0:
+            if table[2 * h] == v:
+                j = np.int64(table[2 * h + 1]) - 1
+                kept[at[j]] = owners[i]
+                at[j] += 1
+                break
+            h = (h + 1) & (size - 1)
+    return kept
+
+
+@njit(cache=True)
+def _pairs_per_first(owners, sizes, n):
+    """Per document, the pairs (it, a later member) of the groups (`rare_groups`) it is in."""
+    per = np.zeros(n, dtype=np.int64)
+    start = 0
+    for size in sizes:
+        for x in range(start, start + size):
+            per[owners[x]] += start + size - x - 1
+        start += size
+    return per
+
+
+@njit(cache=True)
+def _pair_keys(owners, sizes, n, lo, hi, total):
+    """The pairs (a * n + b) of the groups (`rare_groups`) whose first member a is in [lo, hi)."""
+    out = np.empty(total, dtype=np.int64)
+    k, start = 0, 0
+    for size in sizes:
+        end = start + size
+        # owners ascend within a group: skip it when no member but the last can be in range
+        if size < 2 or owners[start] >= hi or owners[end - 2] < lo:
+            start = end
+            continue
+        for x in range(start, end):
+            a = np.int64(owners[x])
+            if lo <= a < hi:
+                for y in range(x + 1, end):
+                    b = np.int64(owners[y])
+                    if b != a:  # a document listing an n-gram twice
+                        out[k] = a * n + b
+                        k += 1
+        start = end
+    return out[:k]
 
 
 def _cap_per_doc(pairs: np.ndarray, counts: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
