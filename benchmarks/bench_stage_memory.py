@@ -1,7 +1,7 @@
 """Where a run's memory goes: the peak of each stage and of the story stage's steps.
 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_stage_memory.py [--docs 101000 | --corpus FILE.jsonl]
-        [--out FILE.json]
+        [--run-dir DIR --until STAGE] [--out FILE.json]
 
 Runs `LocalEngine.run` in this process (two workers, shipped defaults, the report too) on the news
 grown to N documents as `bench_incremental.py` grows it (`--docs`, grown by a child process so
@@ -13,6 +13,11 @@ the second pass's article texts and features, the rows for the store) or the sto
 while one runs. Prints and writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
 page table (~60 ms for a 2 GB process), hence its slower pace; a spike shorter than the
 pace is missed.
+
+To measure one late stage of a big run without running the others again: `--run-dir` resumes
+a copy of that run's folder (with the stage's checkpoint removed; the corpus path must be the
+one the run was given, from the same working folder) and `--until compare` stops the run when
+it reaches that stage.
 """
 from __future__ import annotations
 
@@ -104,6 +109,8 @@ def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None, help="grow the news corpus to this many documents")
     ap.add_argument("--corpus", type=Path, default=None)
+    ap.add_argument("--run-dir", type=Path, default=None, help="run (or resume) in this folder")
+    ap.add_argument("--until", default=None, help="stop when the run reaches this stage")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     from retold.config import Config
@@ -119,9 +126,14 @@ def main() -> dict:
     sampler.wrap(local.LocalEngine, "_article_features")
     sampler.wrap(store.Store, "ingest_run")
 
+    class Reached(Exception):
+        pass
+
     class Stages(Reporter):
         def stage(self, name, total=None):
             sampler.where = name
+            if name == args.until:
+                raise Reached(name)
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.corpus is not None:
@@ -138,11 +150,17 @@ def main() -> dict:
             label = f"news grown to {n} (bench_incremental.grown_corpus)"
         sampler._thread.start()
         t = time.perf_counter()
-        res = local.LocalEngine(Config(workers=2), Stages()).run([corpus], Path(tmp) / "run")
+        try:
+            res = local.LocalEngine(Config(workers=2), Stages()).run([corpus], args.run_dir or Path(tmp) / "run")
+            n_docs = res.counts["documents"]
+        except Reached:
+            import pyarrow.parquet as pq
+            n_docs = pq.read_metadata(args.run_dir / "documents.parquet").num_rows if args.run_dir else None
         wall = time.perf_counter() - t
         sampler._stop = True
     peaks = {k: {m: None if v is None else round(v, 2) for m, v in p.items()} for k, p in sampler.peaks.items()}
-    doc = {"date": dt.date.today().isoformat(), "corpus": label, "documents": res.counts["documents"],
+    doc = {"date": dt.date.today().isoformat(), "corpus": label, "documents": n_docs,
+           **({"until": args.until} if args.until else {}),
            "wall_s": round(wall, 1), "peak_tree_pss_gb": max(p["tree_pss_gb"] or 0.0 for p in peaks.values()),
            "peak_parent_rss_gb": max(p["parent_rss_gb"] for p in peaks.values()),
            "by_stage": peaks, "steps": sampler.steps}

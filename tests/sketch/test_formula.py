@@ -139,3 +139,20 @@ def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch)
     for w, p in zip(whole, parts):
         assert len(w) > 5  # each rule found something to compare
         assert np.array_equal(w, p)
+    # the engine's sketch (one flat array), read in place; and rows of a bigger sketch whose
+    # other documents' grams lie between the chosen ones and must not be read
+    from retold.sketch.ragged import Ragged
+    lists = docs
+    docs = Ragged.of(lists)
+    assert all(np.array_equal(a, b) for a, b in zip(docs, lists))
+    for w, p in zip(whole, every_rule()):
+        assert np.array_equal(w, p)
+    noise = [rng.choice(pool, size=5) for _ in range(400)]  # other documents: would add grams
+    bigger = Ragged.of([g for pair in zip(noise, lists) for g in pair])
+    docs = bigger.rows(np.arange(1, 800, 2))
+    assert not docs.packed()
+    for w, p in zip(whole, every_rule()):
+        assert np.array_equal(w, p)
+    monkeypatch.setattr(mod, "PART_ROWS", 10**9)  # one part, the same reading
+    for w, p in zip(whole, every_rule()):
+        assert np.array_equal(w, p)

@@ -48,6 +48,7 @@ from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
 from ..io.writers import PART_ROWS, write_json_atomic, write_parquet_atomic, write_text_atomic
 from ..io.writers import write_parquet_parts_atomic
+from ..sketch.ragged import Ragged
 from ..model import RELATIONS, Comparison, Document
 from ..sketch.jaccard import ngram_sets
 from ..story.featurerows import FeatureRows
@@ -1036,9 +1037,11 @@ def _trim_heap() -> None:
         pass
 
 
-def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
-    flat = np.concatenate(arrays) if arrays else np.zeros(0, np.uint64)
+    if isinstance(arrays, Ragged) and arrays.packed():
+        return arrays.flat, arrays.lengths
+    flat = np.concatenate(list(arrays)) if len(arrays) else np.zeros(0, np.uint64)
     return flat, np.array([len(x) for x in arrays], dtype=np.int64)
 
 
@@ -1090,9 +1093,9 @@ def _codes(labels: list) -> np.ndarray:
     return np.fromiter((seen.setdefault(x, len(seen)) for x in labels), dtype=np.int64, count=len(labels))
 
 
-def _ragged(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
-    """The per-document arrays `_flat` flattened."""
-    return np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
+def _ragged(flat: np.ndarray, lengths: np.ndarray) -> Ragged:
+    """The per-document arrays `_flat` flattened, over the flat array itself."""
+    return Ragged(flat, lengths)
 
 
 def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.Table:

@@ -18,6 +18,7 @@ from ..sketch.formula import (blank, covered_by, formula_grams, site_lasting_gra
 from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.jaccard import ngram_sets, pair_jaccards
 from ..sketch.minhash import signatures, token_signatures
+from ..sketch.ragged import select
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, hash_of_tokens, tokenize
 from ..text.shingle import shingles
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
 class SketchBatch:
     content_hashes: list[str]
     signatures: np.ndarray  # (n, num_perm) uint32
-    anchors: list[np.ndarray]  # unique anchor n-gram hashes per document
-    lines: list[np.ndarray]  # hash of each non-blank line (numbers blanked), for chrome
+    # per document (a list, or a `Ragged` over one flat array as the engine holds them):
+    anchors: Sequence[np.ndarray]  # unique anchor n-gram hashes
+    lines: Sequence[np.ndarray]  # hash of each non-blank line (numbers blanked), for chrome
 
 
 def sketch(texts: list[str], cfg: Config) -> SketchBatch:
@@ -115,7 +117,7 @@ def candidates(batch: SketchBatch, dates: list[str | None], cfg: Config,
     rep, exact = exact_groups(batch.content_hashes, dates, ids)
     reps = canonical_reps(rep, ids)
     lsh = lsh_candidates(batch.signatures[reps], cfg.near_threshold, cfg.max_bucket, cfg.lsh_fp_weight)
-    anc_pairs, anc_counts = anchor_candidates([batch.anchors[i] for i in reps], cfg.anchor_max_df,
+    anc_pairs, anc_counts = anchor_candidates(select(batch.anchors, reps), cfg.anchor_max_df,
                                               cfg.min_anchors, cfg.max_candidates_per_doc)
     allp = np.concatenate([lsh.reshape(-1, 2), anc_pairs]).astype(np.int64)
     allc = np.concatenate([np.zeros(len(lsh), dtype=np.int64), anc_counts])
@@ -242,7 +244,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     site = _site_codes([sources[i] for i in reps])
     if site_labels is None:
         site_labels = batch_stories(model, cfg.story_link, also=[cfg.formula_story_link])
-    return formula_grams([batch.anchors[i] for i in reps], batch_stories(model, cfg.formula_story_link),
+    return formula_grams(select(batch.anchors, reps), batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
                          cfg.formula_min_sources, site_labels,
                          model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0)
@@ -262,12 +264,12 @@ def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], d
     document's date (none: the per-site rule sees no dates and finds nothing)."""
     from ..story import day_numbers
     reps = representatives(rep)
-    syndicated = syndicated_grams([batch.anchors[i] for i in reps], _site_codes([sources[i] for i in reps]),
+    syndicated = syndicated_grams(select(batch.anchors, reps), _site_codes([sources[i] for i in reps]),
                                   cfg.formula_min_sources, days, cfg.formula_min_span_days)
     # every document with its own site and date, not its exact group's representative (which
     # one represents the group depends on the input order)
     own_days = day_numbers(dates) if dates is not None else np.full(len(rep), np.nan)
-    return union_sorted(syndicated, site_lasting_grams(list(batch.anchors), _site_codes(list(sources)),
+    return union_sorted(syndicated, site_lasting_grams(batch.anchors, _site_codes(list(sources)),
                                                        own_days, cfg.formula_min_span_days))
 
 

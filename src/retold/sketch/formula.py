@@ -12,15 +12,18 @@ events is not.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
 from numba import njit
 
+from .ragged import Ragged
+
 EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories: int,
+def formula_grams(doc_grams: Sequence[np.ndarray], stories: np.ndarray, min_stories: int,
                   sources: np.ndarray | None = None, min_site_stories: int = 0,
                   min_sources: int = 0, site_stories: np.ndarray | None = None,
                   days: np.ndarray | None = None, min_span_days: float = 30.0,
@@ -36,8 +39,8 @@ def formula_grams(doc_grams: list[np.ndarray], stories: np.ndarray, min_stories:
 
     Parameters
     ----------
-    doc_grams : list of ndarray of uint64
-        The distinct n-gram hashes of each document.
+    doc_grams : sequence of ndarray of uint64
+        The distinct n-gram hashes of each document (a `Ragged` is read in place).
     stories : ndarray of int
         The story group of each document (for the rules across sources: a loose cut, so
         that copies of one report split in two stories are not taken for formula).
@@ -138,7 +141,7 @@ def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float, presorted: bo
     return g[head[span > min_span]]
 
 
-def syndicated_grams(doc_grams: list[np.ndarray], sources: np.ndarray, min_sources: int,
+def syndicated_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, min_sources: int,
                      days: np.ndarray, min_span_days: float) -> np.ndarray:
     """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none) in
     documents dated more than `min_span_days` apart: what a widget or a credit line looks
@@ -156,7 +159,7 @@ def _syndicated_rows(flat, doc, *, sources, days, min_sources, min_span_days) ->
                        np.asarray(days, dtype=np.float64)[doc], min_sources, min_span_days, True)
 
 
-def site_lasting_grams(doc_grams: list[np.ndarray], sources: np.ndarray, days: np.ndarray,
+def site_lasting_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, days: np.ndarray,
                        min_span_days: float) -> np.ndarray:
     """Sorted n-gram hashes found in documents of one source (-1: none) dated more than
     `min_span_days` apart: a site's tip line, paywall notice or video list, before the stories
@@ -183,42 +186,49 @@ def _site_lasting_rows(flat, doc, *, sources, days, min_span_days) -> np.ndarray
 _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
 
 
-def _flatten(doc_grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """All documents' n-gram hashes in one array, and how many each document has."""
-    lengths = np.fromiter((len(g) for g in doc_grams), dtype=np.int64, count=len(doc_grams))
-    if lengths.sum() == 0:
-        return EMPTY, lengths
-    return np.concatenate([np.asarray(g, dtype=np.uint64) for g in doc_grams]), lengths
-
-
 PART_ROWS = 4_000_000  # (n-gram, document) rows a formula rule sorts and spreads at a time
 
 
-def _in_parts(doc_grams: list[np.ndarray], rule) -> np.ndarray:
+def _in_parts(doc_grams: Sequence[np.ndarray], rule) -> np.ndarray:
     """`rule(flat, doc)` (sorted n-grams of rows given as n-gram hashes and their documents)
     over ranges of the hash space, `PART_ROWS` rows or so at a time, joined in order. Every
     rule counts the rows of one n-gram at a time, so the ranges are independent, and the
     sort and per-row arrays of a rule are never made for the whole corpus (formula took
-    2 GB of them at 101k documents). Only the joined hashes are whole-corpus sized: a row's
-    range comes from a byte view of its hash and its document from the part's positions."""
-    flat, lengths = _flatten(doc_grams)
-    if len(flat) == 0:
+    2 GB of them at 101k documents). A `Ragged` (the engine's sketch, or rows of it) is read
+    in place: a row's range comes from a byte view of its hash, its document from where it
+    lies; a list of arrays is joined first (1.5 GB at a million documents)."""
+    grams = doc_grams if isinstance(doc_grams, Ragged) and _in_order(doc_grams) else Ragged.of(doc_grams)
+    flat, starts, lengths = grams.flat, grams.starts, grams.lengths
+    total = int(lengths.sum())
+    if total == 0:
         return EMPTY
     parts = 1
-    while parts < 256 and len(flat) > parts * PART_ROWS:
+    while parts < 256 and total > parts * PART_ROWS:
         parts *= 2
-    if parts == 1:
-        return rule(flat, np.repeat(np.arange(len(lengths), dtype=np.int32), lengths))
-    starts = np.cumsum(lengths) - lengths
-    # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus array)
-    top = flat.view(np.uint8)[7::8] if np.little_endian else flat.view(np.uint8)[0::8]
-    part = top // np.uint8(256 // parts)
+    packed = grams.packed()
+    if parts > 1:
+        # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus array)
+        top = flat.view(np.uint8)[7::8] if np.little_endian else flat.view(np.uint8)[0::8]
+        part = top // np.uint8(256 // parts)
     out = []
     for p in range(parts):
-        pos = np.flatnonzero(part == p)
-        doc = (np.searchsorted(starts, pos, side="right") - 1).astype(np.int32)
-        out.append(rule(flat[pos], doc))
+        pos = np.flatnonzero(part == p) if parts > 1 else np.arange(len(flat))
+        doc = np.searchsorted(starts, pos, side="right") - 1
+        if not packed:  # rows of a bigger sketch: values between the chosen documents are not read
+            at = np.maximum(doc, 0)
+            inside = (doc >= 0) & (pos < starts[at] + lengths[at])
+            pos, doc = pos[inside], doc[inside]
+        out.append(rule(flat[pos], doc.astype(np.int32)))
     return np.concatenate(out)  # each part's n-grams are below the next part's
+
+
+def _in_order(grams: Ragged) -> bool:
+    """Whether the documents' values lie in `flat` in document order without overlapping
+    (any Ragged made by the engine, and rows of it taken in ascending order)."""
+    if len(grams) < 2:
+        return True
+    ends = grams.starts[:-1] + grams.lengths[:-1]
+    return bool(np.all(ends <= grams.starts[1:]))
 
 
 def _syndicated(flat: np.ndarray, site: np.ndarray, days: np.ndarray, min_sources: int,
