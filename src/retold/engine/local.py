@@ -763,6 +763,9 @@ class LocalEngine:
         # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
         first = stages.story_model(docs, rep, self.cfg, feats)  # for formula
         del feats, known
+        # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
+        # matrix, neighbours and profiles go before they run (the stage's peak at 1M was there)
+        first = replace(first, vectors=None, neighbours=None, profiles=None)
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -775,8 +778,8 @@ class LocalEngine:
         # model reads no other document's)
         todo = [i for i in reps if not plan.reuse[i]]
         _DOCS = subset(docs, todo)
-        # of the first model only its features are read from here on: the rest (its matrix,
-        # neighbours and profiles, 0.3 GB at 114k) goes before the pool forks
+        # of the first model only its features are read from here on: the rest (its graph and
+        # cuts) goes before the pool forks
         first_features = first.features
         del first
         _trim_heap()  # before the pool forks
