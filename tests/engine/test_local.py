@@ -144,3 +144,26 @@ def test_a_half_written_chunk_marker_is_done_again(tmp_path, monkeypatch):
     assert json.loads(markers[0].read_text())  # whole again
     assert again.counts["pairs_by_relation"] == first.counts["pairs_by_relation"]
     assert sorted(map(str, again.table("pairs").to_pylist())) == sorted(map(str, first.table("pairs").to_pylist()))
+
+
+def test_the_thread_map_keeps_order_and_draws_only_a_few_items_ahead():
+    import time as _time
+
+    from retold.engine.local import _thread_map
+
+    assert _thread_map(1) is None  # one worker: the step maps in this thread
+    drawn = []
+
+    def items():
+        for k in range(20):
+            drawn.append(k)
+            yield k
+
+    def work(k):
+        _time.sleep(0.01 * (k % 3))  # finish out of order
+        return k * k
+
+    out = _thread_map(2)(work, items())
+    first = next(out)
+    assert first == 0 and len(drawn) <= 3  # the map holds at most its workers' items, not all 20
+    assert [first, *out] == [k * k for k in range(20)]

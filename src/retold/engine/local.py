@@ -26,6 +26,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -766,12 +767,13 @@ class LocalEngine:
         # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
         # matrix, neighbours and profiles go before they run (the stage's peak at 1M was there)
         first = replace(first, vectors=None, neighbours=None, profiles=None)
-        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg)
+        threads = _thread_map(self.workers)
+        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
         _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
-                                                           values(docs, "date")))
+                                                           values(docs, "date"), threads))
         keep = self.cfg.anchor_n == self.cfg.shingle_n and self.cfg.story_embed_weight <= 0
         plan = storycache.plan_article(docs, batch.anchors, batch.lines, rep, _UNSEEN, _CHROME, keep, rows, story_of)
         # the article text of each representative whose article features are not stored (the
@@ -819,7 +821,7 @@ class LocalEngine:
         _trim_heap()  # the rows' table, written and dropped
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
-                                  sb.labels if self.cfg.story_mode == "batch" else None)
+                                  sb.labels if self.cfg.story_mode == "batch" else None, threads)
         tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
         np.save(tmp, _FORMULA)
         os.replace(tmp, st / "formula.npy")
@@ -1094,6 +1096,25 @@ def _codes(labels: list) -> np.ndarray:
     """An int per distinct label (equal labels, equal codes)."""
     seen: dict = {}
     return np.fromiter((seen.setdefault(x, len(seen)) for x in labels), dtype=np.int64, count=len(labels))
+
+
+def _thread_map(workers: int):
+    """An ordered map(function, items) on `workers` threads holding at most that many items
+    at once, or None for one worker: for a parent-side step whose work releases the GIL
+    (numpy sorts and compiled loops: the formula and syndicated rules' ranges)."""
+    if workers <= 1:
+        return None
+
+    def mapper(function, items):
+        with ThreadPoolExecutor(workers) as pool:
+            running = deque()
+            for item in items:
+                running.append(pool.submit(function, item))
+                if len(running) >= workers:
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()
+    return mapper
 
 
 def _ragged(flat: np.ndarray, lengths: np.ndarray) -> Ragged:

@@ -234,11 +234,12 @@ def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
 
 
 def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: list[str | None],
-            cfg: Config, site_labels: np.ndarray | None = None) -> np.ndarray:
+            cfg: Config, site_labels: np.ndarray | None = None, mapper=None) -> np.ndarray:
     """N-grams the corpus knows as formula (sketch/formula.py), counted over the story
     groups of `model` (one row per exact-group representative, in document order): across
     sites over a loose cut of the stories (`formula_story_link`), within one site over the
-    stories as reported (`story_link`; `site_labels` when they are already cut)."""
+    stories as reported (`story_link`; `site_labels` when they are already cut). `mapper`: an
+    ordered map for the ranges of the hash space (`formula_grams`)."""
     from ..story import batch_stories
     reps = representatives(rep)
     site = _site_codes([sources[i] for i in reps])
@@ -247,7 +248,7 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
     return formula_grams(select(batch.anchors, reps), batch_stories(model, cfg.formula_story_link),
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
                          cfg.formula_min_sources, site_labels,
-                         model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0)
+                         model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0, mapper)
 
 
 def _site_codes(sources: list[str | None]) -> np.ndarray:
@@ -256,21 +257,22 @@ def _site_codes(sources: list[str | None]) -> np.ndarray:
 
 
 def syndicated(batch: SketchBatch, rep: np.ndarray, sources: list[str | None], days: np.ndarray,
-               cfg: Config, dates: list[str | None] | None = None) -> np.ndarray:
+               cfg: Config, dates: list[str | None] | None = None, mapper=None) -> np.ndarray:
     """N-grams on `formula_min_sources` or more sites, or in two or more documents of one site,
     over more than `formula_min_span_days` days: read past by the story model, so that a widget
     shared by several sites, or one site's tip line or paywall notice, does not make unrelated
     reports one story. `days`: per representative (StoryModel.days); `dates`: every
-    document's date (none: the per-site rule sees no dates and finds nothing)."""
+    document's date (none: the per-site rule sees no dates and finds nothing); `mapper`: as
+    `formula` takes it."""
     from ..story import day_numbers
     reps = representatives(rep)
     syndicated = syndicated_grams(select(batch.anchors, reps), _site_codes([sources[i] for i in reps]),
-                                  cfg.formula_min_sources, days, cfg.formula_min_span_days)
+                                  cfg.formula_min_sources, days, cfg.formula_min_span_days, mapper)
     # every document with its own site and date, not its exact group's representative (which
     # one represents the group depends on the input order)
     own_days = day_numbers(dates) if dates is not None else np.full(len(rep), np.nan)
     return union_sorted(syndicated, site_lasting_grams(batch.anchors, _site_codes(list(sources)),
-                                                       own_days, cfg.formula_min_span_days))
+                                                       own_days, cfg.formula_min_span_days, mapper))
 
 
 def story_documents(docs: Sequence[Document], cfg: Config) -> Corpus:

@@ -27,7 +27,7 @@ def formula_grams(doc_grams: Sequence[np.ndarray], stories: np.ndarray, min_stor
                   sources: np.ndarray | None = None, min_site_stories: int = 0,
                   min_sources: int = 0, site_stories: np.ndarray | None = None,
                   days: np.ndarray | None = None, min_span_days: float = 30.0,
-                  min_windows: int = 0, window_days: float = 7.0) -> np.ndarray:
+                  min_windows: int = 0, window_days: float = 7.0, mapper=None) -> np.ndarray:
     """Sorted n-gram hashes that are formula: found in documents of at least `min_stories`
     distinct stories; or of `min_site_stories` distinct stories of one source (a site's own
     tip line, newsletter box or video list recurs across its unrelated articles); or on
@@ -65,11 +65,14 @@ def formula_grams(doc_grams: Sequence[np.ndarray], stories: np.ndarray, min_stor
         wording of a report that recurs week after week; 0 turns the rule off.
     window_days : float
         Width of those windows.
+    mapper : callable, optional
+        An ordered map(function, items) to count the ranges of the hash space on (a thread
+        pool: the counting is numpy sorts and compiled loops that release the GIL).
     """
     return _in_parts(doc_grams, partial(
         _formula_rows, stories=stories, min_stories=min_stories, sources=sources,
         min_site_stories=min_site_stories, min_sources=min_sources, site_stories=site_stories,
-        days=days, min_span_days=min_span_days, min_windows=min_windows, window_days=window_days))
+        days=days, min_span_days=min_span_days, min_windows=min_windows, window_days=window_days), mapper)
 
 
 def _formula_rows(flat: np.ndarray, doc: np.ndarray, *, stories, min_stories, sources, min_site_stories,
@@ -142,14 +145,15 @@ def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float, presorted: bo
 
 
 def syndicated_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, min_sources: int,
-                     days: np.ndarray, min_span_days: float) -> np.ndarray:
+                     days: np.ndarray, min_span_days: float, mapper=None) -> np.ndarray:
     """Sorted n-gram hashes found on at least `min_sources` distinct sources (-1: none) in
     documents dated more than `min_span_days` apart: what a widget or a credit line looks
-    like before the stories say whether the articles beside it are related."""
+    like before the stories say whether the articles beside it are related (`mapper`: as
+    `formula_grams` takes it)."""
     if min_sources <= 0:
         return EMPTY
     return _in_parts(doc_grams, partial(_syndicated_rows, sources=sources, days=days,
-                                        min_sources=min_sources, min_span_days=min_span_days))
+                                        min_sources=min_sources, min_span_days=min_span_days), mapper)
 
 
 def _syndicated_rows(flat, doc, *, sources, days, min_sources, min_span_days) -> np.ndarray:
@@ -160,14 +164,15 @@ def _syndicated_rows(flat, doc, *, sources, days, min_sources, min_span_days) ->
 
 
 def site_lasting_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, days: np.ndarray,
-                       min_span_days: float) -> np.ndarray:
+                       min_span_days: float, mapper=None) -> np.ndarray:
     """Sorted n-gram hashes found in documents of one source (-1: none) dated more than
     `min_span_days` apart: a site's tip line, paywall notice or video list, before the stories
     say whether the articles beside it are related. Such wording is read past by the story
     model, so that it cannot make two of the site's unrelated reports one story (and then,
-    being in one story, escape the per-site formula rule)."""
+    being in one story, escape the per-site formula rule; `mapper`: as `formula_grams` takes
+    it)."""
     return _in_parts(doc_grams, partial(_site_lasting_rows, sources=sources, days=days,
-                                        min_span_days=min_span_days))
+                                        min_span_days=min_span_days), mapper)
 
 
 def _site_lasting_rows(flat, doc, *, sources, days, min_span_days) -> np.ndarray:
@@ -189,14 +194,15 @@ _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
 PART_ROWS = 4_000_000  # (n-gram, document) rows a formula rule sorts and spreads at a time
 
 
-def _in_parts(doc_grams: Sequence[np.ndarray], rule) -> np.ndarray:
+def _in_parts(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.ndarray:
     """`rule(flat, doc)` (sorted n-grams of rows given as n-gram hashes and their documents)
     over ranges of the hash space, `PART_ROWS` rows or so at a time, joined in order. Every
     rule counts the rows of one n-gram at a time, so the ranges are independent, and the
     sort and per-row arrays of a rule are never made for the whole corpus (formula took
     2 GB of them at 101k documents). A `Ragged` (the engine's sketch, or rows of it) is read
     in place: a row's range comes from a byte view of its hash, its document from where it
-    lies; a list of arrays is joined first (1.5 GB at a million documents)."""
+    lies; a list of arrays is joined first (1.5 GB at a million documents). `mapper`: an
+    ordered map to run the ranges on (it should hold only a few at once)."""
     grams = doc_grams if isinstance(doc_grams, Ragged) and _in_order(doc_grams) else Ragged.of(doc_grams)
     flat, starts, lengths = grams.flat, grams.starts, grams.lengths
     total = int(lengths.sum())
@@ -206,20 +212,22 @@ def _in_parts(doc_grams: Sequence[np.ndarray], rule) -> np.ndarray:
     while parts < 256 and total > parts * PART_ROWS:
         parts *= 2
     packed = grams.packed()
+    part = None
     if parts > 1:
         # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus array)
         top = flat.view(np.uint8)[7::8] if np.little_endian else flat.view(np.uint8)[0::8]
         part = top // np.uint8(256 // parts)
-    out = []
-    for p in range(parts):
-        pos = np.flatnonzero(part == p) if parts > 1 else np.arange(len(flat))
+
+    def one(p: int) -> np.ndarray:
+        pos = np.flatnonzero(part == p) if part is not None else np.arange(len(flat))
         doc = np.searchsorted(starts, pos, side="right") - 1
         if not packed:  # rows of a bigger sketch: values between the chosen documents are not read
             at = np.maximum(doc, 0)
             inside = (doc >= 0) & (pos < starts[at] + lengths[at])
             pos, doc = pos[inside], doc[inside]
-        out.append(rule(flat[pos], doc.astype(np.int32)))
-    return np.concatenate(out)  # each part's n-grams are below the next part's
+        return rule(flat[pos], doc.astype(np.int32))
+    # each part's n-grams are below the next part's
+    return np.concatenate(list((mapper or map)(one, range(parts))))
 
 
 def _in_order(grams: Ragged) -> bool:
@@ -272,7 +280,7 @@ def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: 
                           np.ascontiguousarray(site, dtype=np.int64), int(k))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _spread_sorted(grams, story, site, k):
     # one pass over the runs of equal grams; only a run of k rows or more can qualify, and
     # most grams occur once (a lexsort of all three keys took 4.6 s of a 21k-document run)
