@@ -55,3 +55,28 @@ def test_features_keep_their_order_through_a_row():
         f[k] += 1.5
     assert list(decode(to_table(["a"], [None], ["x"], [f], ["c"], [None], "k").column("features")[0].as_py())) \
         == ["w:zeta", "e:alpha", "n:3", "w:beta"]
+
+
+def test_article_contexts_in_one_pass_are_each_documents_article_context():
+    import numpy as np
+
+    from retold.io.storyfeatures import article_context, article_contexts
+    from retold.sketch.ragged import Ragged
+
+    rng = np.random.default_rng(8)
+    pool = rng.integers(0, 2**64 - 1, size=400, dtype=np.uint64)
+    grams = [np.unique(rng.choice(pool, size=int(rng.integers(0, 40)))) for _ in range(60)]
+    grams[5] = grams[5][::-1].copy()  # a set not in order: still the same digest
+    lines = [rng.choice(pool, size=int(rng.integers(0, 6))) for _ in range(60)]
+    chromes = [None if k % 3 == 0 else set(rng.choice(pool, size=30).tolist()) for k in range(60)]
+    unseen = np.unique(rng.choice(pool, size=150))
+    want = [article_context(g, ln, unseen, c) for g, ln, c in zip(grams, lines, chromes)]
+    assert len(set(want)) > 30  # the documents differ in what is read past
+    assert article_contexts(grams, lines, unseen, chromes) == want
+    # rows of the engine's sketch, other documents' n-grams between them
+    bigger = Ragged.of([g for pair in zip(grams, grams[::-1]) for g in pair])
+    rows = bigger.rows(np.arange(0, 120, 2))
+    assert article_contexts(rows, lines, unseen, chromes) == want
+    empty = np.zeros(0, np.uint64)
+    assert article_contexts(grams, lines, empty, chromes) == [article_context(g, ln, empty, c)
+                                                             for g, ln, c in zip(grams, lines, chromes)]

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..io.storyfeatures import article_context, decode, to_table
+from ..io.storyfeatures import article_contexts, decode, to_table
 from ..io.writers import PART_ROWS
 from ..corpus import subset, value, values
 from ..model import Document
+from ..sketch.ragged import select
 from ..story.featurerows import FeatureRows
 
 
@@ -99,8 +100,11 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
     if not keep:
         return ArticlePlan(context, reuse, known, unchanged)
     stored = []  # (document, its stored article features)
-    for i in representatives(rep).tolist():
-        context[i] = article_context(anchors[i], lines[i], unseen, chrome.get(value(docs, "source", i) or ""))
+    reps = representatives(rep).tolist()
+    made = article_contexts(select(anchors, reps), select(lines, reps), unseen,
+                            [chrome.get(value(docs, "source", i) or "") for i in reps])
+    for i, ctx in zip(reps, made):
+        context[i] = ctx
         k = -1 if story_of is None else int(story_of[i])
         if k >= 0 and story_rows["article_ctx"][k] == context[i]:
             reuse[i] = True

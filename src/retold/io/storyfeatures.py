@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import orjson
 import pyarrow as pa
+from numba import njit
 
 from ..schema import STORY_FEATURES as SCHEMA
+from ..sketch import hashtable
+from ..sketch.ragged import Ragged
 
 STORY_FILE = "story_features.parquet"  # stages/: the features a run computed, for the store
 
@@ -76,8 +79,56 @@ def article_context(grams: np.ndarray, lines: np.ndarray, unseen: np.ndarray, ch
         hit = np.unique(grams[unseen[pos] == grams])
     else:
         hit = np.zeros(0, np.uint64)
+    return _context_digest(hit, lines, chrome)
+
+
+def article_contexts(grams: Sequence[np.ndarray], lines: Sequence[np.ndarray], unseen: np.ndarray,
+                     chromes: Sequence[set[int] | None]) -> list[str]:
+    """`article_context` of each document (the same strings), its n-grams looked up in
+    `unseen` by one compiled pass over a hash table (`sketch/hashtable.py`): a binary search
+    per document took 66 us a document at a million documents (6M n-grams read past).
+
+    Parameters
+    ----------
+    grams, lines : sequence of numpy.ndarray
+        Per document, as `article_context` takes them (a `Ragged` is read in place).
+    unseen : numpy.ndarray
+        The n-grams read past, sorted (uint64).
+    chromes : sequence of set of int or None
+        Per document, the chrome line hashes of its source.
+
+    Returns
+    -------
+    list of str
+    """
+    g = grams if isinstance(grams, Ragged) else Ragged.of(grams)
+    found, unordered = _found(g.flat, g.starts, g.lengths, hashtable.build(np.asarray(unseen, np.uint64)))
+    out = []
+    for d, (s, n) in enumerate(zip(g.starts.tolist(), g.lengths.tolist())):
+        hit = g.flat[s:s + n][found[s:s + n]]
+        if unordered[d]:  # the sketch's sets are sorted and distinct: np.unique leaves them be
+            hit = np.unique(hit)
+        out.append(_context_digest(hit, lines[d], chromes[d]))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _found(flat, starts, lengths, table):
+    """Per value of the documents' rows of `flat`: is it in the table? (other positions:
+    False); and per document: are its values not strictly increasing?"""
+    out = np.zeros(len(flat), dtype=np.bool_)
+    unordered = np.zeros(len(starts), dtype=np.bool_)
+    for d in range(len(starts)):
+        for t in range(starts[d], starts[d] + lengths[d]):
+            out[t] = hashtable.find(table, flat[t]) >= 0
+            if t > starts[d] and flat[t] <= flat[t - 1]:
+                unordered[d] = True
+    return out, unordered
+
+
+def _context_digest(hit: np.ndarray, lines: np.ndarray, chrome: set[int] | None) -> str:
     chrome_hit = sorted(set(np.asarray(lines, np.uint64).tolist()) & chrome) if chrome else []
-    h = hashlib.md5(hit.astype("<u8").tobytes())
+    h = hashlib.md5(np.asarray(hit, np.uint64).astype("<u8").tobytes())
     h.update(b"|" + np.asarray(chrome_hit, "<u8").tobytes())
     return h.hexdigest()
 

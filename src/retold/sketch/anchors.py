@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import hashtable
+
 
 CHUNK_DOCS = 8192  # documents whose n-grams are flattened at a time
 PAIR_CHUNK = 8_000_000  # pair rows counted at a time (64 MB of keys)
@@ -122,20 +124,9 @@ def _rare_values(sorted_grams, lo, hi):
 def _place(grams, owners, values, sizes):
     """The owners of the rows whose gram is one of `values` (distinct; `sizes` rows each),
     value after value. Rows keep their order within a value, so owners read in ascending
-    order stay so. An open-addressing table finds a row's value (n-gram hashes: their low
-    bits are already mixed); it holds a slot's value and number side by side, so a probe
-    reads one cache line (a stable argsort of the rows took twice as long)."""
-    size = 16
-    while size < 2 * len(values):
-        size *= 2
-    table = np.zeros(2 * size, dtype=np.uint64)  # [value, number + 1]; 0: empty
-    mask = np.uint64(size - 1)
-    for j in range(len(values)):
-        h = np.int64(values[j] & mask)
-        while table[2 * h + 1] != 0:
-            h = (h + 1) & (size - 1)
-        table[2 * h] = values[j]
-        table[2 * h + 1] = j + 1
+    order stay so. A hash table finds a row's value (`sketch/hashtable.py`; a stable argsort
+    of the rows took twice as long)."""
+    table = hashtable.build(values)
     at = np.empty(len(values), dtype=np.int64)
     total = 0
     for j in range(len(values)):
@@ -143,15 +134,10 @@ def _place(grams, owners, values, sizes):
         total += sizes[j]
     kept = np.empty(total, dtype=np.uint32)
     for i in range(len(grams)):
-        v = grams[i]
-        h = np.int64(v & mask)
-        while table[2 * h + 1] != 0:
-            if table[2 * h] == v:
-                j = np.int64(table[2 * h + 1]) - 1
-                kept[at[j]] = owners[i]
-                at[j] += 1
-                break
-            h = (h + 1) & (size - 1)
+        j = hashtable.find(table, grams[i])
+        if j >= 0:
+            kept[at[j]] = owners[i]
+            at[j] += 1
     return kept
 
 
