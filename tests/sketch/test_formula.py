@@ -153,6 +153,13 @@ def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch)
     assert not docs.packed()
     for w, p in zip(whole, every_rule()):
         assert np.array_equal(w, p)
+    order = np.arange(400)[::-1]  # rows out of order: joined first, then read the same
+    docs = bigger.rows(np.arange(1, 800, 2)[order])
+    reversed_rules = every_rule()
+    docs = [lists[k] for k in order]
+    for w, p in zip(every_rule(), reversed_rules):
+        assert np.array_equal(w, p)
+    docs = bigger.rows(np.arange(1, 800, 2))
     monkeypatch.setattr(mod, "PART_ROWS", 10**9)  # one part, the same reading
     for w, p in zip(whole, every_rule()):
         assert np.array_equal(w, p)

@@ -666,8 +666,8 @@ class LocalEngine:
         if path.exists():
             z = np.load(path, allow_pickle=False)
             return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
-                                      _ragged(z["anchor_flat"], z["anchor_lengths"]),
-                                      _ragged(z["line_flat"], z["line_lengths"]))
+                                      Ragged(z["anchor_flat"], z["anchor_lengths"]),
+                                      Ragged(z["line_flat"], z["line_lengths"]))
         todo = np.arange(len(docs)) if todo is None else todo
         # each shard's per-document arrays become two flat arrays as it comes (_Packed), and
         # the shards are copied into the run's flat arrays one at a time: never the sketch
@@ -681,8 +681,8 @@ class LocalEngine:
         line_flat = _merge(parts, "line_flat", (0,), np.uint64)
         del parts
         if len(todo) != len(docs):  # an incremental run: the stored documents' sketches too
-            fresh = stages.SketchBatch(hashes, signatures, _ragged(anchor_flat, anchor_lengths),
-                                       _ragged(line_flat, line_lengths))
+            fresh = stages.SketchBatch(hashes, signatures, Ragged(anchor_flat, anchor_lengths),
+                                       Ragged(line_flat, line_lengths))
             batch = incremental.fill_sketch(len(docs), inc.sketches, inc.sketch_of, fresh, todo)
             del fresh
             hashes, signatures = batch.content_hashes, batch.signatures
@@ -695,8 +695,8 @@ class LocalEngine:
         os.replace(tmp, path)
         # views of the two flat arrays, not one small array per document: the same bytes, in
         # two blocks the system gets back whole when the run lets the sketch go
-        return stages.SketchBatch(hashes, signatures, _ragged(anchor_flat, anchor_lengths),
-                                  _ragged(line_flat, line_lengths))
+        return stages.SketchBatch(hashes, signatures, Ragged(anchor_flat, anchor_lengths),
+                                  Ragged(line_flat, line_lengths))
 
     def _sharded(self, stage, docs: list[Document], pool, keep=None) -> list:
         """A sketch stage (texts, cfg -> batch) over shards of `batch_docs` documents (on the
@@ -1044,10 +1044,8 @@ def _trim_heap() -> None:
 
 def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
-    if isinstance(arrays, Ragged) and arrays.packed():
-        return arrays.flat, arrays.lengths
-    flat = np.concatenate(list(arrays)) if len(arrays) else np.zeros(0, np.uint64)
-    return flat, np.array([len(x) for x in arrays], dtype=np.int64)
+    r = arrays if isinstance(arrays, Ragged) and arrays.packed() else Ragged.of(list(arrays))
+    return r.flat, r.lengths
 
 
 @dataclass
@@ -1115,11 +1113,6 @@ def _thread_map(workers: int):
             while running:
                 yield running.popleft().result()
     return mapper
-
-
-def _ragged(flat: np.ndarray, lengths: np.ndarray) -> Ragged:
-    """The per-document arrays `_flat` flattened, over the flat array itself."""
-    return Ragged(flat, lengths)
 
 
 def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.Table:

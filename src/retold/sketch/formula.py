@@ -203,7 +203,10 @@ def _in_parts(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.ndarray:
     in place: a row's range comes from a byte view of its hash, its document from where it
     lies; a list of arrays is joined first (1.5 GB at a million documents). `mapper`: an
     ordered map to run the ranges on (it should hold only a few at once)."""
-    grams = doc_grams if isinstance(doc_grams, Ragged) and _in_order(doc_grams) else Ragged.of(doc_grams)
+    if isinstance(doc_grams, Ragged) and _in_order(doc_grams):
+        grams = doc_grams
+    else:  # a list, or rows of a sketch out of order: joined in order (Ragged.of keeps a Ragged)
+        grams = Ragged.of(list(doc_grams))
     flat, starts, lengths = grams.flat, grams.starts, grams.lengths
     total = int(lengths.sum())
     if total == 0:
