@@ -74,14 +74,3 @@ def test_a_copy_with_junk_and_respelt_names_survives_the_floor():
     b = BASE.replace("bridge after", "bridge trending viral after").replace("Thursday", "Thurzday")
     spans = _spans(BASE, b, min_identity=0.6)
     assert len(spans) == 1 and spans[0][2] >= 0.6 and "trending viral" in spans[0][1]
-
-
-def test_low_identity_chain_is_cut_at_its_widest_gap():
-    from retold.align.passages import _dense_pieces
-    # three exact stretches: 10 tokens, a 2-token gap, 10 tokens, a 9-token gap, 4 tokens
-    runs = [[0, 10, 0, 10, 10], [12, 22, 12, 22, 10], [31, 35, 33, 37, 4]]
-    whole = _dense_pieces(runs, 0.0)
-    assert len(whole) == 1 and (whole[0].a0, whole[0].a1, whole[0].matched) == (0, 35, 24)
-    pieces = _dense_pieces(runs, 0.8)
-    assert [(p.a0, p.a1, p.b0, p.b1) for p in pieces] == [(0, 22, 0, 22), (31, 35, 33, 37)]
-    assert all(p.identity >= 0.8 for p in pieces)
