@@ -11,26 +11,43 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .order import first_at_least, stable_order
+
 
 @njit(cache=True)
 def _seeds(ga, pa, gb, pb):
-    """Every (i, j) with the same seed n-gram at i in a and j in b: a's seeds in position
-    order, each one's matches in b in position order (b's index keeps ties in position order)."""
-    back = np.argsort(pa, kind="mergesort")
-    lo = np.searchsorted(gb, ga[back], "left")
-    hi = np.searchsorted(gb, ga[back], "right")
+    """Every (i, j) with the same seed n-gram at i in a and j in b: a's seeds (ga, pa) in
+    position order, each one's matches in b (gb sorted, pb: ties in position order) in
+    position order."""
+    lo = np.empty(len(ga), dtype=np.int64)
     total = 0
-    for k in range(len(back)):
-        total += hi[k] - lo[k]
+    for k in range(len(ga)):
+        lo[k] = first_at_least(gb, ga[k])
+        t = lo[k]
+        while t < len(gb) and gb[t] == ga[k]:
+            t += 1
+        total += t - lo[k]
     i_out = np.empty(total, dtype=np.int64)
     j_out = np.empty(total, dtype=np.int64)
     m = 0
-    for k in range(len(back)):
-        for t in range(lo[k], hi[k]):
-            i_out[m] = pa[back[k]]
+    for k in range(len(ga)):
+        t = lo[k]
+        while t < len(gb) and gb[t] == ga[k]:
+            i_out[m] = pa[k]
             j_out[m] = pb[t]
             m += 1
+            t += 1
     return i_out, j_out
+
+
+@njit(cache=True)
+def _take(rows, idx, n):
+    """rows[idx[:n]] as a new array (numba's fancy indexing costs seconds of compiling)."""
+    out = np.empty((n, rows.shape[1]), dtype=rows.dtype)
+    for k in range(n):
+        for c in range(rows.shape[1]):
+            out[k, c] = rows[idx[k], c]
+    return out
 
 
 @njit(cache=True)
@@ -38,8 +55,7 @@ def _runs(i, j, n):
     """Seeds on one diagonal, consecutive ones overlapping or touching, as runs (a0, a1, b0,
     b1, matched), sorted by a0 (ties: by diagonal)."""
     d = j - i
-    # by diagonal, then position: seeds come by i (then j), so a stable sort by d is that order
-    order = np.argsort(d, kind="mergesort")
+    order = stable_order(d, i)  # by diagonal, then position
     m = len(order)
     runs = np.empty((m, 5), dtype=np.int64)
     r = 0
@@ -52,8 +68,7 @@ def _runs(i, j, n):
             runs[r, 0], runs[r, 1], runs[r, 2], runs[r, 3], runs[r, 4] = a0, a1, a0 + dd, a1 + dd, a1 - a0
             r += 1
             s = k
-    runs = runs[:r]
-    return runs[np.argsort(runs[:, 0], kind="mergesort")]
+    return _take(runs, stable_order(runs[:r, 0], np.zeros(r, dtype=np.int64)), r)
 
 
 @njit(cache=True)
@@ -150,14 +165,13 @@ def _chains(runs, seed_n, max_gap, max_shift, min_identity):
         else:
             member[r] = -1  # inside the chain already
     # each chain's runs, in the order they joined it
-    order = np.argsort(member, kind="mergesort")
+    order = stable_order(member, np.zeros(nr, dtype=np.int64))
     first = np.full(n_chain + 1, -1, dtype=np.int64)
-    ordered = runs[order]
-    mem = member[order]
-    for k in range(len(order) - 1, -1, -1):
-        if mem[k] >= 0:
-            first[mem[k]] = k
-    first[n_chain] = len(order)
+    ordered = _take(runs, order, nr)
+    for k in range(nr - 1, -1, -1):
+        if member[order[k]] >= 0:
+            first[member[order[k]]] = k
+    first[n_chain] = nr
     out = np.empty((nr, 5), dtype=np.int64)
     n_out = 0
     for q in range(n_done + n_active):
@@ -171,10 +185,7 @@ def _resolve(ps, min_tokens):
     """Step 4 (`passages._resolve_overlaps`): longest first, each trimmed where it overlaps
     one already taken, or dropped when too little is left; sorted by a0."""
     n = len(ps)
-    key = np.empty(n, dtype=np.int64)
-    for k in range(n):
-        key[k] = -(ps[k, 1] - ps[k, 0]) * (1 << 32) + ps[k, 0]
-    order = np.argsort(key, kind="mergesort")
+    order = stable_order(ps[:, 0] - ps[:, 1], ps[:, 0])  # longest first, then by a0
     out = np.empty((n, 5), dtype=np.int64)
     m = 0
     for o in range(n):
@@ -208,21 +219,26 @@ def _resolve(ps, min_tokens):
             m += 1
     out = out[:m]
     if _overlapping(out):  # trimming against one can push into another: drop the offenders
-        keep = np.ones(m, dtype=np.bool_)
+        keep = np.empty(m, dtype=np.int64)
+        kept = 0
         for x in range(m):
+            alone = True
             for y in range(m):
                 if x != y and out[x, 0] < out[y, 1] and out[y, 0] < out[x, 1]:
-                    keep[x] = False
+                    alone = False
                     break
-        out = out[keep]
-    return out[np.argsort(out[:, 0], kind="mergesort")]
+            if alone:
+                keep[kept] = x
+                kept += 1
+        out = _take(out, keep, kept)
+    return _take(out, stable_order(out[:, 0], np.zeros(len(out), dtype=np.int64)), len(out))
 
 
 @njit(cache=True)
 def _overlapping(ps):
     for side in range(2):
         c0, c1 = 2 * side, 2 * side + 1
-        order = np.argsort(ps[:, c0] * (1 << 32) + ps[:, c1], kind="mergesort")
+        order = stable_order(ps[:, c0], ps[:, c1])
         for k in range(len(order) - 1):
             if ps[order[k], c1] > ps[order[k + 1], c0]:
                 return True
@@ -232,17 +248,21 @@ def _overlapping(ps):
 @njit(cache=True)
 def passage_rows(ga, pa, gb, pb, seed_n, max_gap, min_tokens, max_shift, min_chained_tokens,
                  verbatim_identity, min_identity):
-    """The passages of two texts as rows (a0, a1, b0, b1, matched), sorted by a0, from their
-    seed indexes (grams sorted, positions): `passages.align_tokens`'s steps 1 to 4."""
+    """The passages of two texts as rows (a0, a1, b0, b1, matched), sorted by a0, from a's
+    seeds in position order (ga, pa) and b's sorted by hash (gb, pb; `passages.SeedIndex`):
+    `passages.align_tokens`'s steps 1 to 4."""
     i, j = _seeds(ga, pa, gb, pb)
     if len(i) == 0:
         return np.zeros((0, 5), dtype=np.int64)
     cands = _chains(_runs(i, j, seed_n), seed_n, max_gap, max_shift, min_identity)
-    keep = np.zeros(len(cands), dtype=np.bool_)
+    keep = np.empty(len(cands), dtype=np.int64)
+    kept = 0
     for k in range(len(cands)):
         a0, a1, b0, b1, m = cands[k, 0], cands[k, 1], cands[k, 2], cands[k, 3], cands[k, 4]
         length = max(a1 - a0, b1 - b0)
         # a verbatim stretch counts from min_tokens; a chain with gaps needs more length
-        keep[k] = length >= min_tokens and (_identity(a0, a1, b0, b1, m) >= verbatim_identity
-                                            or length >= min_chained_tokens)
-    return _resolve(cands[keep], min_tokens)
+        if length >= min_tokens and (_identity(a0, a1, b0, b1, m) >= verbatim_identity
+                                     or length >= min_chained_tokens):
+            keep[kept] = k
+            kept += 1
+    return _resolve(_take(cands, keep, kept), min_tokens)

@@ -43,12 +43,15 @@ class SeedIndex:
 
     grams: np.ndarray  # sorted hashes
     positions: np.ndarray  # start token of each (ties in position order)
+    in_order: np.ndarray  # the same seeds' hashes in position order (what a pair's `a` side reads)
+    starts: np.ndarray  # their start tokens, ascending
 
 
 def seed_index(hashes: np.ndarray, n: int, max_repeat: int) -> SeedIndex:
     g = shingles(hashes, n)
     if len(g) == 0 or len(hashes) < n:
-        return SeedIndex(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        none = np.zeros(0, dtype=np.int64)
+        return SeedIndex(np.zeros(0, dtype=np.uint64), none, np.zeros(0, dtype=np.uint64), none)
     # one stable sort: equal n-grams sit together, their positions ascending; the runs of
     # more than max_repeat times go
     order = np.argsort(g, kind="stable")
@@ -56,7 +59,9 @@ def seed_index(hashes: np.ndarray, n: int, max_repeat: int) -> SeedIndex:
     starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
     counts = np.diff(np.append(starts, len(g)))
     keep = np.repeat(counts <= max_repeat, counts)
-    return SeedIndex(g[keep], order[keep].astype(np.int64))
+    grams, positions = g[keep], order[keep].astype(np.int64)
+    back = np.argsort(positions, kind="stable")
+    return SeedIndex(grams, positions, grams[back], positions[back])
 
 
 def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int,
@@ -66,7 +71,7 @@ def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int,
     position order of a (`index_a`, `index_b`: the texts' seed indexes, if known)."""
     xa = index_a if index_a is not None else seed_index(ha, n, max_repeat)
     xb = index_b if index_b is not None else seed_index(hb, n, max_repeat)
-    return _seeds(xa.grams, xa.positions, xb.grams, xb.positions)
+    return _seeds(xa.in_order, xa.starts, xb.grams, xb.positions)
 
 
 def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: int = 4,
@@ -88,7 +93,7 @@ def align_tokens(ha: np.ndarray, hb: np.ndarray, seed_n: int = 3, max_repeat: in
     xb = index_b if index_b is not None else seed_index(hb, seed_n, max_repeat)
     if len(xa.grams) == 0 or len(xb.grams) == 0:
         return []
-    rows = passage_rows(xa.grams, xa.positions, xb.grams, xb.positions, seed_n, max_gap, min_tokens,
+    rows = passage_rows(xa.in_order, xa.starts, xb.grams, xb.positions, seed_n, max_gap, min_tokens,
                         max_shift, min_chained_tokens, float(verbatim_identity), float(min_identity))
     return [TokenPassage(*r) for r in rows.tolist()]
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..align.order import stable_order
+
 
 @njit(cache=True)
 def _greedy(dice, threshold, a0, a1, b0, b1, allowed, used_a, used_b, out, n_out):
@@ -33,9 +35,7 @@ def _greedy(dice, threshold, a0, a1, b0, b1, allowed, used_a, used_b, out, n_out
             if dice[i, j] >= threshold and allowed[i, j]:
                 rows[k], cols[k], vals[k], near[k] = i, j, dice[i, j], abs(i - j)
                 k += 1
-    # by value, best first, then nearness: two stable sorts, the minor key first
-    order = np.argsort(near, kind="mergesort")
-    order = order[np.argsort(-vals[order], kind="mergesort")]
+    order = stable_order(-vals, near)  # best first, then nearer the diagonal, then row by row
     for t in order:
         i, j = rows[t], cols[t]
         if used_a[i] or used_b[j]:
@@ -81,7 +81,7 @@ def match_rows(ha, oa, ca, sizes_a, numbered_a, hb, ob, cb, sizes_b, numbered_b,
     everywhere = np.ones((na, nb), dtype=np.bool_)
     n = _greedy(dice, threshold, 0, na, 0, nb, everywhere, used_a, used_b, out, 0)
     if gap and n >= 2:
-        first = out[:n][np.argsort(out[:n, 0], kind="mergesort")]
+        first = out[:n][stable_order(out[:n, 0], out[:n, 1])]
         allowed = everywhere
         if with_content:
             # shared content words (a figure in each counts as one: the diff will call it a
@@ -108,4 +108,4 @@ def match_rows(ha, oa, ca, sizes_a, numbered_a, hb, ob, cb, sizes_b, numbered_b,
             if a1 - a0 > 1 and b1 - b0 > 1 and b0 < b1:
                 n = _greedy(dice, gap_threshold, a0 + 1, a1, b0 + 1, b1, allowed, used_a, used_b, out, n)
     out = out[:n]
-    return out[np.argsort(out[:, 0], kind="mergesort")]
+    return out[stable_order(out[:, 0], out[:, 1])]

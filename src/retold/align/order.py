@@ -1,0 +1,57 @@
+"""A stable sort order for the compiled kernels (numba).
+
+numba's own `np.argsort(kind="mergesort")` and `np.searchsorted` cost seconds of compiling
+for each kernel that uses them, on a machine's first run (the alignment's kernels took 16 s
+with them, 3 s without); this merge sort is a few loops.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def stable_order(primary, secondary):
+    """Indexes that sort the rows by (primary, secondary), ties kept in index order."""
+    n = len(primary)
+    idx = np.arange(n)
+    tmp = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            a, b, k = lo, mid, lo
+            while a < mid and b < hi:
+                x, y = idx[a], idx[b]
+                # the right run's row goes first only when strictly smaller: stable
+                if primary[y] < primary[x] or (primary[y] == primary[x] and secondary[y] < secondary[x]):
+                    tmp[k] = y
+                    b += 1
+                else:
+                    tmp[k] = x
+                    a += 1
+                k += 1
+            while a < mid:
+                tmp[k] = idx[a]
+                a += 1
+                k += 1
+            while b < hi:
+                tmp[k] = idx[b]
+                b += 1
+                k += 1
+        idx, tmp = tmp, idx
+        width *= 2
+    return idx
+
+
+@njit(cache=True)
+def first_at_least(values, x):
+    """The first index of sorted `values` whose value is not below x (np.searchsorted, left)."""
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
