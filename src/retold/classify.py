@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .align.order import common_sorted
 from .config import Config
 from .model import Scores
 from .text.normalise import FLAG_RAW_DIGIT, FLAG_UPPER, FLAG_WEIGHED, Tokens
@@ -43,7 +44,7 @@ def bag_cosine(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray
     (ux, wx), (uy, wy) = x, y
     if len(ux) == 0 or len(uy) == 0:
         return 0.0
-    _, ix, iy = np.intersect1d(ux, uy, assume_unique=True, return_indices=True)
+    ix, iy = common_sorted(ux, uy)
     dot = float(wx[ix] @ wy[iy])
     return dot / float(np.sqrt((wx @ wx) * (wy @ wy)))
 
@@ -54,8 +55,14 @@ def shingle_overlap(sa: np.ndarray, sb: np.ndarray, unique: bool = False) -> tup
     ua, ub = (sa, sb) if unique else (np.unique(sa), np.unique(sb))
     if len(ua) == 0 or len(ub) == 0:
         return 0.0, 0.0, 0.0
-    inter = len(np.intersect1d(ua, ub, assume_unique=True))
-    return inter / (len(ua) + len(ub) - inter), inter / len(ua), inter / len(ub)
+    return overlap_scores(len(ua), len(ub), len(common_sorted(ua, ub)[0]))
+
+
+def overlap_scores(n_a: int, n_b: int, inter: int) -> tuple[float, float, float]:
+    """Jaccard and the two containments of two sets of n_a and n_b items, `inter` shared."""
+    if n_a == 0 or n_b == 0:
+        return 0.0, 0.0, 0.0
+    return inter / (n_a + n_b - inter), inter / n_a, inter / n_b
 
 
 @dataclass

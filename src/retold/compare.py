@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .align.order import common_sorted
 from .align.passages import SeedIndex, align_tokens, covered_tokens, seed_index
-from .classify import Evidence, bag, bag_cosine, content_weights, relation, residual_bag, shingle_overlap
+from .classify import Evidence, bag, bag_cosine, content_weights, overlap_scores, relation, residual_bag
 from .config import Config
 from .explain.direction import direction, parse_date
 from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens, lead,
@@ -332,7 +333,8 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     formula = EMPTY if formula is None else formula
     a, b, ta, tb = pa.doc, pb.doc, pa.tokens, pb.tokens
     exact = len(ta) > 0 and pa.hash == pb.hash
-    res, cont_a, cont_b = shingle_overlap(pa.shingles, pb.shingles, unique=True)
+    in_a, _ = common_sorted(pa.shingles, pb.shingles)  # the word n-grams both share
+    res, cont_a, cont_b = overlap_scores(len(pa.shingles), len(pb.shingles), len(in_a))
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens, cfg.max_shift, cfg.min_chained_tokens,
                        min_identity=cfg.passage_min_identity, index_a=pa.seeds, index_b=pb.seeds)
@@ -345,7 +347,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # Evidence of copying: tokens inside word n-grams both texts share that are neither
     # chrome nor formula. A passage without enough of it on both sides (blotter phrases
     # chained across other names and numbers) is house style, not a shared text.
-    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
+    shared = pa.shingles[in_a]
     covered_a = covered_by(pa.grams, shared, len(ta), cfg.shingle_n)
     covered_b = covered_by(pb.grams, shared, len(tb), cfg.shingle_n)
     specific = _without(shared, formula)

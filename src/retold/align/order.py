@@ -1,4 +1,5 @@
-"""A stable sort order for the compiled kernels (numba).
+"""Sorted orders and sorted sets for the compiled kernels (numba): a stable sort, a binary
+search, the meeting of two sorted sets.
 
 numba's own `np.argsort(kind="mergesort")` and `np.searchsorted` cost seconds of compiling
 for each kernel that uses them, on a machine's first run (the alignment's kernels took 16 s
@@ -55,3 +56,24 @@ def first_at_least(values, x):
         else:
             hi = mid
     return lo
+
+
+@njit(cache=True)
+def common_sorted(a, b):
+    """Where two sorted arrays of distinct values meet: the indexes in a and in b of each value
+    both hold, ascending (`np.intersect1d(a, b, assume_unique=True, return_indices=True)`
+    without its concatenation and sort: a pair asks it four times)."""
+    ia = np.empty(min(len(a), len(b)), dtype=np.int64)
+    ib = np.empty(len(ia), dtype=np.int64)
+    i = j = m = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            ia[m], ib[m] = i, j
+            m += 1
+            i += 1
+            j += 1
+    return ia[:m], ib[:m]

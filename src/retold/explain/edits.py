@@ -70,8 +70,14 @@ def sentence_units(text: str, toks: Tokens, chrome: np.ndarray | None = None) ->
     if not spans:
         return []
     bounds = np.searchsorted(toks.starts, [x for sp in spans for x in (sp.start, sp.end)], "left")
-    return [Sent(sp.start, sp.end, int(t0), int(t1), bool(chrome is not None and chrome[t0:t1].all()))
-            for sp, t0, t1 in zip(spans, bounds[0::2], bounds[1::2]) if t1 > t0]
+    t0s, t1s = bounds[0::2], bounds[1::2]
+    if chrome is None or not chrome.any():
+        on_chrome = [False] * len(spans)
+    else:  # all of a sentence's tokens on chrome lines: none of its tokens off them
+        off = np.concatenate(([0], np.cumsum(~chrome)))
+        on_chrome = (off[t1s] == off[t0s]).tolist()
+    return [Sent(sp.start, sp.end, t0, t1, c)
+            for sp, t0, t1, c in zip(spans, t0s.tolist(), t1s.tolist(), on_chrome) if t1 > t0]
 
 
 def sentence_index(sents: list[Sent], toks: Tokens) -> SentenceIndex:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..align.order import common_sorted
 from ..explain.direction import parse_date
 from ..text.normalise import tokenize
 from ..text.stopwords import STOPWORDS
@@ -120,7 +121,7 @@ def view_features(a: StoryView, b: StoryView) -> dict[str, float]:
         ``content`` cosine in [0, 1]; ``dated`` 1.0 when both sides are dated, else 0.0;
         ``log_days`` log(1 + days apart), 0.0 if undated.
     """
-    _, ia, ib = np.intersect1d(a.words, b.words, assume_unique=True, return_indices=True)
+    ia, ib = common_sorted(a.words, b.words)
     content = float(a.weights[ia] @ b.weights[ib]) if len(ia) else 0.0
     dated = a.day is not None and b.day is not None
     return {"content": min(1.0, max(0.0, content)), "dated": 1.0 if dated else 0.0,
