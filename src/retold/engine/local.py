@@ -762,12 +762,12 @@ class LocalEngine:
         with self._pool(len(docs)) as pool:
             feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
         # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
-        first = stages.story_model(docs, rep, self.cfg, feats)  # for formula
+        threads = _thread_map(self.workers)
+        first = stages.story_model(docs, rep, self.cfg, feats, threads)  # for formula
         del feats, known
         # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
         # matrix, neighbours and profiles go before they run (the stage's peak at 1M was there)
         first = replace(first, vectors=None, neighbours=None, profiles=None)
-        threads = _thread_map(self.workers)
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -811,7 +811,7 @@ class LocalEngine:
         feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
         del made, known
         _trim_heap()
-        sb = stages.stories(article, rep, self.cfg, feats)
+        sb = stages.stories(article, rep, self.cfg, feats, threads)
         del article, feats
         self.story_counts["article_texts_computed"] = len(todo)
         feature_parts = storycache.rows(docs, rep, first_features, sb.model.features, plan,

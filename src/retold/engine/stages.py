@@ -350,25 +350,26 @@ def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=N
     return features_of(_texts(sub), values(sub, "title"), cfg, known, mapper)
 
 
-def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryModel:
+def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None) -> StoryModel:
     """The corpus story model over exact-group representatives, from their `story_features`
-    (computed here, in this process, when not given)."""
+    (computed here, in this process, when not given); `threads`: an ordered map over threads
+    for its neighbour search (`story.build_model`'s search_map)."""
     from ..story import build_model
     reps = representatives(rep)
     sub = subset(docs, reps)
     rows = features if features is not None else story_features(docs, rep, cfg)
     return build_model(_texts(sub), values(sub, "title"), values(sub, "date"), cfg, rows,
-                       keys=values(sub, "doc_id"))
+                       keys=values(sub, "doc_id"), search_map=threads)
 
 
-def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None) -> StoryBatch:
-    """The story model (`story_model`, over `features` when given) and the story label of
-    each representative."""
+def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None) -> StoryBatch:
+    """The story model (`story_model`, over `features` when given; `threads` as there) and the
+    story label of each representative."""
     from ..story import batch_stories, stream_model, stream_stories
     reps = representatives(rep)
     sub = subset(docs, reps)
     texts, titles, dates = _texts(sub), values(sub, "title"), values(sub, "date")
-    model = story_model(docs, rep, cfg, features)
+    model = story_model(docs, rep, cfg, features, threads)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
         labels = stream_stories(nb, arrival, cfg.story_stream_link)

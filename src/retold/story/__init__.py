@@ -112,21 +112,23 @@ def specificity(cfg: Config) -> Specificity:
 
 
 def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray | None,
-            dense: np.ndarray | None = None) -> Neighbours:
+            dense: np.ndarray | None = None, mapper: Callable | None = None) -> Neighbours:
     n = vec.matrix.shape[0]
     max_df = min(cfg.story_max_index_df, max(cfg.story_min_index_df, int(cfg.story_max_df * n)))
     return story_neighbours(vec.matrix, vec.df, days, cfg.story_k, tau=cfg.story_tau_days,
                             floor=cfg.story_time_floor, query_terms=cfg.story_query_terms,
                             max_df=max_df, candidates=cfg.story_candidates, order=order,
-                            dense=dense, dense_weight=cfg.story_embed_weight, specificity=specificity(cfg))
+                            dense=dense, dense_weight=cfg.story_embed_weight, specificity=specificity(cfg),
+                            mapper=mapper)
 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
                 cfg: Config, features: Sequence | None = None, mapper: Callable | None = None,
-                keys: Sequence[str] | None = None) -> StoryModel:
+                keys: Sequence[str] | None = None, search_map: Callable | None = None) -> StoryModel:
     """The corpus story model; `features`: every document's event features (`FeatureRows`), or
     those known per document (None where they must be computed); `mapper`: an ordered map to
-    compute them on workers;
+    compute them on workers; `search_map`: an ordered map over threads for the neighbour
+    search's blocks (`neighbours.story_neighbours`; the model does not depend on it);
     `keys`: a unique key per document (its id). With keys the model is built in key order and
     returned in input order, so the same documents in another order give the same model
     (neighbour search breaks ties by position, and the vocabulary follows first use)."""
@@ -138,7 +140,7 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     vec = vectorize(feats, perm)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
-    nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm])
+    nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm], search_map)
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
     # back to input order: rows by inv, document indices by perm
     vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.df)

@@ -102,7 +102,7 @@ def pair_cosine(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndar
                      np.asarray(cols, dtype=np.int64), x.shape[1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _row_dots(indptr, indices, data, rows, cols, width):
     # the row of rows[t] spread over a dense vector while it repeats (a document's candidates
     # come together), so each product walks the other row alone; its products are added in
@@ -156,7 +156,7 @@ def _candidates(part: sp.spmatrix, r0: int, m: int, order: np.ndarray | None) ->
                          r0, m, rank, order is not None)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _best_columns(indptr, indices, data, r0, m, rank, causal):
     # a heap of the m best per row (worst on top), not a sort: a sort of the whole block
     # cost 90% of the search at 100k documents; plain loops also compile in a second
@@ -235,7 +235,7 @@ def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int,
                      floor: float, query_terms: int = 40, max_df: int = 2000, candidates: int = 50,
                      order: np.ndarray | None = None, block: int = 1024,
                      dense: np.ndarray | None = None, dense_weight: float = 0.0,
-                     specificity: Specificity | None = None) -> Neighbours:
+                     specificity: Specificity | None = None, mapper=None) -> Neighbours:
     """k nearest story neighbours of every document.
 
     order: optional arrival rank per document; when given, a document's neighbours are
@@ -243,6 +243,9 @@ def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int,
     dense: optional unit-row embeddings; the rescoring then blends their cosine in with
     `dense_weight` (retrieval stays on the sparse index, so the search stays sub-quadratic).
     specificity: optional; pairs published apart must share specific features (module docstring).
+    mapper: optional ordered map(function, items) to search the blocks of rows with, such as
+    one over threads (the product, the candidates and the rescoring release the GIL); the
+    result does not depend on it.
     """
     n = x.shape[0]
     q = top_terms(x, query_terms)
@@ -250,14 +253,20 @@ def story_neighbours(x: sp.csr_matrix, df: np.ndarray, days: np.ndarray, k: int,
     idx_t = sp.csr_matrix(x[:, keep_cols].T)  # features x docs, rare-enough features only
     q = sp.csr_matrix(q[:, keep_cols])
     rare = specific_features(x, df, specificity.max_df) if specificity is not None else None
-    out_i = np.full((n, k), -1, dtype=np.int64)
-    out_s = np.zeros((n, k), dtype=np.float64)
-    for r0 in range(0, n, block):
+    for m in (x, rare):  # sorted now: the blocks' dot products would sort them in place at once
+        if m is not None and not m.has_sorted_indices:
+            m.sort_indices()
+
+    def search(r0: int) -> tuple:
         r1 = min(n, r0 + block)
         rows, cols = _candidates(q[r0:r1] @ idx_t, r0, candidates, order)
         exact = direct_similarity(x, rows + r0, cols, dense, dense_weight) * time_factor(
             days[rows + r0], days[cols], tau, floor) * evidence_factor(rare, days, rows + r0, cols, specificity)
-        rows, cols, exact, rank = _top_per_row(rows, cols, exact, r1 - r0, k)
+        return r0, _top_per_row(rows, cols, exact, r1 - r0, k)
+
+    out_i = np.full((n, k), -1, dtype=np.int64)
+    out_s = np.zeros((n, k), dtype=np.float64)
+    for r0, (rows, cols, exact, rank) in (mapper or map)(search, range(0, n, block)):
         out_i[rows + r0, rank] = cols
         out_s[rows + r0, rank] = exact
     return Neighbours(out_i, out_s)
