@@ -10,7 +10,8 @@ the workload to sample with a profiler.
 Reads the run folder's documents, site chrome, formula and candidate pairs (as
 `bench_compare_run.py` does), puts the pairs in the compare stage's order and compares PAIRS of
 them from START (default 0 and 10,000) with `stages.compare_pairs`, after two pairs to load the
-compiled kernels; prints the seconds.
+compiled kernels; prints the seconds, and how many profiles it made for how many documents
+(a profile is made again once the cache of `stages.PROFILE_CACHE` documents is cleared).
 """
 from __future__ import annotations
 
@@ -41,9 +42,18 @@ def main() -> None:
     pairs, anchors = cand["pairs"][order][start:start + n], cand["anchors"][order][start:start + n]
     cfg = Config()
     stages.compare_pairs(docs, pairs[:2], anchors[:2], cfg, {}, chrome, formula)
+    made = [0]
+    profile = stages._profile
+
+    def counted(*args, **kw):
+        made[0] += 1
+        return profile(*args, **kw)
+
+    stages._profile = counted
     t = time.perf_counter()
     stages.compare_pairs(docs, pairs, anchors, cfg, {}, chrome, formula)
-    print(f"{len(pairs)} pairs in {time.perf_counter() - t:.2f} s")
+    print(f"{len(pairs)} pairs in {time.perf_counter() - t:.2f} s; {made[0]} profiles made for "
+          f"{len(np.unique(pairs))} documents (of {len(docs)})")
 
 
 if __name__ == "__main__":
