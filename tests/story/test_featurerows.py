@@ -104,3 +104,25 @@ def test_chunks_made_in_other_vocabularies_join_as_one_table():
     assert len(joined) == 60 and joined.ids.dtype == np.int32
     assert [joined[i] for i in range(60)] == [whole[i] for i in range(60)]
     assert joined.vocab.keys == whole.vocab.keys  # numbered in the same first-use order
+
+
+def _same_rows(x: FeatureRows, y: FeatureRows) -> None:
+    assert x.vocab.keys == y.vocab.keys
+    assert x.indptr.tolist() == y.indptr.tolist()
+    assert x.ids.tolist() == y.ids.tolist()
+    assert x.weights.tolist() == y.weights.tolist()
+
+
+def test_a_chunk_from_feature_ids_is_the_rows_of_its_counters(monkeypatch):
+    from retold.story import features_chunk
+    from retold.story import features as fmod
+    texts, titles = _demo(120)
+    texts[3], titles[3] = "", None  # a document with no features keeps its (empty) row
+    want = FeatureRows.build(event_features(t, h, 3.0) for t, h in zip(texts, titles))
+    _same_rows(features_chunk(texts, titles, 3.0), want)
+    # the ids start afresh inside a chunk (the worker's feature strings grew past their cap):
+    # the chunk is made from the strings instead
+    monkeypatch.setattr(fmod._Entries, "MAX", 50)
+    got = features_chunk(texts, titles, 3.0)
+    assert len(fmod._ENTRIES.strings) < 5000  # it did start afresh
+    _same_rows(got, want)

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from ..config import Config
 from ..explain.direction import parse_date
 from .featurerows import FeatureRef, FeatureRows, FeatureVocab
-from .features import event_features
+from .features import _ENTRIES, event_features, feature_ids
 from .graph import story_graph
 from .linkage import average_linkage_cuts
 from .neighbours import (Neighbours, Specificity, direct_similarity, evidence_factor, pair_cosine,
@@ -59,8 +59,25 @@ FEATURE_CHUNK = 500  # documents per task when a mapper spreads the features ove
 
 def features_chunk(texts: Sequence[str], titles: Sequence[str | None], name_weight: float) -> FeatureRows:
     """A chunk's features as rows of the worker's own vocabulary (the parent renumbers the
-    chunk's distinct features, not every document's)."""
-    return FeatureRows.build(event_features(t, h, name_weight) for t, h in zip(texts, titles))
+    chunk's distinct features, not every document's): what `FeatureRows.build` makes of each
+    document's `event_features`, numbered by first use, from their ids (`feature_ids`)
+    without a string or a dict per feature."""
+    strings = _ENTRIES.strings
+    made = [feature_ids(t, h, name_weight) for t, h in zip(texts, titles)]
+    if _ENTRIES.strings is not strings:  # the ids started afresh inside the chunk
+        return FeatureRows.build(event_features(t, h, name_weight) for t, h in zip(texts, titles))
+    lengths = [len(u) for u, _ in made]
+    flat = np.concatenate([u for u, _ in made]) if made else np.zeros(0, dtype=np.int64)
+    distinct, first = np.unique(flat, return_index=True)
+    by_use = np.argsort(first, kind="stable")  # the chunk's features in order of first use
+    local = np.empty(len(distinct), dtype=np.int64)
+    local[by_use] = np.arange(len(distinct))
+    vocab = FeatureVocab([strings[f] for f in distinct[by_use].tolist()])
+    ids = local[np.searchsorted(distinct, flat)].astype(np.int32)
+    weights = np.concatenate([v for _, v in made]) if made else np.zeros(0, dtype=np.float64)
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return FeatureRows(vocab, indptr, ids, weights)
 
 
 def _features_chunk(task: tuple[list[str], list[str | None], float]) -> FeatureRows:

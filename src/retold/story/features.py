@@ -211,16 +211,27 @@ def _tally(fid, w, slot):
 
 def event_features(text: str, title: str | None = None, name_weight: float = 3.0) -> Counter:
     """Feature -> count (names count `name_weight` extra) for one document."""
+    uniq, values = feature_ids(text, title, name_weight)
+    e = _ENTRIES
+    # a count stays an int, as adding to a Counter makes it
+    return Counter(dict(zip(map(e.strings.__getitem__, uniq.tolist()),
+                            [v if nm else int(v) for nm, v in zip(e.named[uniq].tolist(), values.tolist())])))
+
+
+def feature_ids(text: str, title: str | None = None, name_weight: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+    """`event_features` as ids into this process's feature strings (`_ENTRIES.strings`, in
+    order of first use in the text) and their values, without a string per feature. The ids
+    hold until the strings start afresh (`_Entries.reset`: a new list)."""
     # the title and the text as one text, the title's line first: a line break makes the
     # text's first word start a sentence, as each part's first word does on its own
     parts = [p for p in (title, text) if p]
     if not parts:
-        return Counter()
+        return _NO_IDS, _NO_VALUES
     part = "\n".join(parts)
     ids, starts, ends = _VOCAB.scan(part)  # the tokens without their keys (not needed here)
     n = len(ids)
     if n == 0:
-        return Counter()
+        return _NO_IDS, _NO_VALUES
     e = _ENTRIES
     e.fill(part, ids, starts, ends)
     cps = np.frombuffer(part.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -233,6 +244,9 @@ def event_features(text: str, title: str | None = None, name_weight: float = 3.0
     for t in np.flatnonzero(fid == _PAIR).tolist():
         fid[t] = e.pair(int(a[t]), int(b[t]))
     uniq, total, count = _tally(fid, w, e.slot)
-    names = map(e.strings.__getitem__, uniq.tolist())
-    return Counter(dict(zip(names, [t if nm else c for nm, t, c in
-                                    zip(e.named[uniq].tolist(), total.tolist(), count.tolist())])))
+    # a name's weights summed, any other feature counted (as a Counter adds them)
+    return uniq, np.where(e.named[uniq], total, count.astype(np.float64))
+
+
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_VALUES = np.zeros(0, dtype=np.float64)
