@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+from numba import njit
 
 from .normalise import DATE_WORDS, Tokens  # noqa: F401  (DATE_WORDS re-exported)
-from .shingle import mix64
+from .shingle import mix64_one
 
 _POS = np.uint64(0x9E3779B97F4A7C15)
 
@@ -24,11 +25,26 @@ def token_lines(text: str, toks: Tokens) -> tuple[np.ndarray, np.ndarray]:
     tokens."""
     if len(toks) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    newlines = np.flatnonzero(chars == 10)
-    line_of = np.searchsorted(newlines, toks.starts)
-    first = np.flatnonzero(np.concatenate(([True], line_of[1:] != line_of[:-1])))
-    return line_of, first
+    return _lines(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), toks.starts)
+
+
+@njit(cache=True)
+def _lines(chars, starts):
+    # one walk over the characters (tokens come in text order): the numpy version made a
+    # dozen calls a text, and the profile of every compared document asks for it
+    line_of = np.empty(len(starts), dtype=np.int64)
+    first = np.empty(len(starts), dtype=np.int64)
+    line, c, n_first = 0, 0, 0
+    for t in range(len(starts)):
+        while c < starts[t]:
+            if chars[c] == 10:
+                line += 1
+            c += 1
+        line_of[t] = line
+        if t == 0 or line != line_of[t - 1]:
+            first[n_first] = t
+            n_first += 1
+    return line_of, first[:n_first]
 
 
 def line_hashes(text: str, toks: Tokens, lines: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
@@ -37,10 +53,20 @@ def line_hashes(text: str, toks: Tokens, lines: tuple[np.ndarray, np.ndarray] | 
     line_of, first = lines if lines is not None else token_lines(text, toks)
     if len(first) == 0:
         return np.zeros(0, dtype=np.uint64)
-    pos = np.arange(len(toks)) - np.repeat(first, np.diff(np.append(first, len(toks))))
-    with np.errstate(over="ignore"):
-        mixed = mix64(toks.shapes ^ (pos.astype(np.uint64) * _POS))
-    return np.bitwise_xor.reduceat(mixed, first)
+    return _hash_lines(toks.shapes, first)
+
+
+@njit(cache=True)
+def _hash_lines(shapes, first):
+    # per line, the XOR of mix64(shape ^ position in the line x _POS) over its tokens
+    out = np.zeros(len(first), dtype=np.uint64)
+    for k in range(len(first)):
+        end = first[k + 1] if k + 1 < len(first) else len(shapes)
+        acc = np.uint64(0)
+        for t in range(first[k], end):
+            acc ^= mix64_one(shapes[t] ^ (np.uint64(t - first[k]) * _POS))
+        out[k] = acc
+    return out
 
 
 def repeated_lines(sources: list[str | None], lines: list[np.ndarray], min_docs: int) -> dict[str, set[int]]:

@@ -47,10 +47,14 @@ def shingles(hashes: np.ndarray, n: int) -> np.ndarray:
     L = len(hashes)
     if L == 0:
         return np.zeros(0, dtype=np.uint64)
-    n = min(n, L)
-    count = L - n + 1
-    with np.errstate(over="ignore"):
-        acc = np.zeros(count, dtype=np.uint64)
-        for k in range(n):
-            acc = (acc * _MUL) ^ hashes[k:k + count]
-        return mix64(acc + np.uint64(n))
+    return _windows(np.ascontiguousarray(hashes, dtype=np.uint64), min(n, L))
+
+
+@njit(cache=True)
+def _windows(hashes, n):
+    # one loop instead of n numpy passes over the array: the profile of every compared
+    # document asks for two sets of windows (shingles and seeds)
+    out = np.empty(len(hashes) - n + 1, dtype=np.uint64)
+    for s in range(len(out)):
+        out[s] = shingle_at(hashes, s, n)
+    return out
