@@ -84,3 +84,30 @@ def test_low_identity_chain_is_cut_at_its_widest_gap():
     assert n == 1 and out[0].tolist() == [0, 35, 0, 37, 24]
     n = _pieces(runs, 0, 3, 0.8, out, 0)
     assert out[:n, :4].tolist() == [[0, 22, 0, 22], [31, 35, 33, 37]]
+
+
+def _numpy_seed_index(hashes, n, max_repeat):
+    from retold.text.shingle import shingles
+    g = shingles(hashes, n)
+    order = np.argsort(g, kind="stable")
+    g = g[order]
+    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+    counts = np.diff(np.append(starts, len(g)))
+    keep = np.repeat(counts <= max_repeat, counts)
+    grams, positions = g[keep], order[keep]
+    back = np.argsort(positions, kind="stable")
+    return grams, positions, grams[back], positions[back]
+
+
+def test_seed_index_is_the_numpy_sort():
+    rng = random.Random(2)
+    for _ in range(300):
+        k = rng.choice([2, 4, 30])  # few distinct tokens: repeated n-grams, some over the cap
+        h = np.array([rng.randrange(k) for _ in range(rng.randrange(1, 90))], dtype=np.uint64)
+        for n, cap in ((1, 3), (2, 2), (3, 4)):
+            if len(h) < n:
+                continue
+            got = seed_index(h, n, cap)
+            want = _numpy_seed_index(h, n, cap)
+            for x, y in zip((got.grams, got.positions, got.in_order, got.starts), want):
+                assert x.tolist() == y.tolist()

@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..text.shingle import shingles
 from .chain import _seeds, passage_rows
+from .order import stable_order
 
 
 @dataclass
@@ -52,16 +54,34 @@ def seed_index(hashes: np.ndarray, n: int, max_repeat: int) -> SeedIndex:
     if len(g) == 0 or len(hashes) < n:
         none = np.zeros(0, dtype=np.int64)
         return SeedIndex(np.zeros(0, dtype=np.uint64), none, np.zeros(0, dtype=np.uint64), none)
+    return SeedIndex(*_seed_rows(g, max_repeat))
+
+
+@njit(cache=True)
+def _seed_rows(g, max_repeat):
     # one stable sort: equal n-grams sit together, their positions ascending; the runs of
-    # more than max_repeat times go
-    order = np.argsort(g, kind="stable")
-    g = g[order]
-    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
-    counts = np.diff(np.append(starts, len(g)))
-    keep = np.repeat(counts <= max_repeat, counts)
-    grams, positions = g[keep], order[keep].astype(np.int64)
-    back = np.argsort(positions, kind="stable")
-    return SeedIndex(grams, positions, grams[back], positions[back])
+    # more than max_repeat go. Then the kept ones again in position order.
+    order = stable_order(g, np.zeros(len(g), dtype=np.int64))
+    kept = np.zeros(len(g), dtype=np.bool_)
+    grams = np.empty(len(g), dtype=np.uint64)
+    positions = np.empty(len(g), dtype=np.int64)
+    m = s = 0
+    for k in range(1, len(g) + 1):
+        if k == len(g) or g[order[k]] != g[order[s]]:
+            if k - s <= max_repeat:
+                for t in range(s, k):
+                    grams[m], positions[m] = g[order[t]], order[t]
+                    kept[order[t]] = True
+                    m += 1
+            s = k
+    in_order = np.empty(m, dtype=np.uint64)
+    starts = np.empty(m, dtype=np.int64)
+    q = 0
+    for p in range(len(g)):
+        if kept[p]:
+            in_order[q], starts[q] = g[p], p
+            q += 1
+    return grams[:m], positions[:m], in_order, starts
 
 
 def seed_matches(ha: np.ndarray, hb: np.ndarray, n: int, max_repeat: int,
