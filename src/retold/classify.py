@@ -53,8 +53,6 @@ def shingle_overlap(sa: np.ndarray, sb: np.ndarray, unique: bool = False) -> tup
     """Exact Jaccard and the two containments of two shingle sets (`unique`: both are sorted
     and distinct already)."""
     ua, ub = (sa, sb) if unique else (np.unique(sa), np.unique(sb))
-    if len(ua) == 0 or len(ub) == 0:
-        return 0.0, 0.0, 0.0
     return overlap_scores(len(ua), len(ub), len(common_sorted(ua, ub)[0]))
 
 

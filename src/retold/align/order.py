@@ -63,7 +63,7 @@ def first_at_least(values, x):
 def common_sorted(a, b):
     """Where two sorted arrays of distinct values meet: the indexes in a and in b of each value
     both hold, ascending (`np.intersect1d(a, b, assume_unique=True, return_indices=True)`
-    without its concatenation and sort: a pair asks it four times)."""
+    without its concatenation and sort: a pair asks it three times)."""
     ia = np.empty(min(len(a), len(b)), dtype=np.int64)
     ib = np.empty(len(ia), dtype=np.int64)
     i = j = m = 0

@@ -74,10 +74,7 @@ def features_chunk(texts: Sequence[str], titles: Sequence[str | None], name_weig
     local[by_use] = np.arange(len(distinct))
     vocab = FeatureVocab([strings[f] for f in distinct[by_use].tolist()])
     ids = local[np.searchsorted(distinct, flat)].astype(np.int32)
-    weights = np.concatenate([v for _, v in made]) if made else np.zeros(0, dtype=np.float64)
-    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    return FeatureRows(vocab, indptr, ids, weights)
+    return FeatureRows._joined(vocab, lengths, [ids], [v for _, v in made])
 
 
 def _features_chunk(task: tuple[list[str], list[str | None], float]) -> FeatureRows:
