@@ -134,13 +134,12 @@ class _Vocabulary:
         if self.table is None:
             self.table = charscan.RawTable()
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        m = len(cps)
+        m = charscan.max_tokens(len(cps))
         starts, ends = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
         ids = np.empty(m, dtype=np.int64)
         h1s, h2s = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.uint64)
-        t = self.table
         cls = charscan.char_classes(0x10000) if text.isascii() else charscan.classes_for(cps)
-        n = charscan.scan_ids(cps, cls, t.k1, t.k2, t.val, starts, ends, ids, h1s, h2s)
+        n = charscan.scan_ids(cps, cls, self.table.slots, starts, ends, ids, h1s, h2s)
         # copies, not views: a view would keep the arrays sized for every character alive
         ids, starts, ends = ids[:n].copy(), starts[:n].copy(), ends[:n].copy()
         new = np.flatnonzero(ids < 0)
