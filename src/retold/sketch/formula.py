@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 from numba import njit
 
+from .radix import radix_sort
 from .ragged import Ragged
 
 EMPTY = np.zeros(0, dtype=np.uint64)
@@ -80,8 +81,7 @@ def _formula_rows(flat: np.ndarray, doc: np.ndarray, *, stories, min_stories, so
     """`formula_grams` over rows (n-gram, document) holding every row of their n-grams."""
     # every row in gram order once: each count below reads runs of equal grams, and a subset
     # of sorted rows stays sorted
-    by_gram = np.argsort(flat, kind="stable")
-    flat = flat[by_gram]
+    flat, by_gram = radix_sort(flat)
     doc = doc[by_gram]
 
     def per_row(values, dtype=np.int64):
@@ -137,8 +137,8 @@ def _lasting(grams: np.ndarray, days: np.ndarray, min_span: float, presorted: bo
     if len(g) == 0:
         return EMPTY
     if not presorted:
-        order = np.argsort(g, kind="stable")
-        g, d = g[order], d[order]
+        g, order = radix_sort(g)
+        d = d[order]
     head = np.concatenate(([0], np.flatnonzero(g[1:] != g[:-1]) + 1))
     span = np.maximum.reduceat(d, head) - np.minimum.reduceat(d, head)
     return g[head[span > min_span]]
@@ -157,9 +157,9 @@ def syndicated_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, min_s
 
 
 def _syndicated_rows(flat, doc, *, sources, days, min_sources, min_span_days) -> np.ndarray:
-    by_gram = np.argsort(flat, kind="stable")  # once, for both counts
+    flat, by_gram = radix_sort(flat)  # once, for both counts
     doc = doc[by_gram]
-    return _syndicated(flat[by_gram], np.asarray(sources, dtype=np.int64)[doc],
+    return _syndicated(flat, np.asarray(sources, dtype=np.int64)[doc],
                        np.asarray(days, dtype=np.float64)[doc], min_sources, min_span_days, True)
 
 
@@ -185,7 +185,9 @@ def _site_lasting_rows(flat, doc, *, sources, days, min_span_days) -> np.ndarray
     lasting = _lasting(key, d, min_span_days)
     if len(lasting) == 0:
         return EMPTY
-    return _distinct(flat[np.isin(key, lasting)])
+    # `lasting` is sorted: a binary search per row (np.isin would sort the rows once more)
+    pos = np.minimum(np.searchsorted(lasting, key), len(lasting) - 1)
+    return _distinct(flat[lasting[pos] == key])
 
 
 _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
@@ -277,8 +279,8 @@ def _spread_at_least(grams: np.ndarray, story: np.ndarray, site: np.ndarray, k: 
     if len(grams) == 0:
         return EMPTY
     if not presorted:
-        order = np.argsort(grams, kind="stable")
-        grams, story, site = grams[order], story[order], site[order]
+        grams, order = radix_sort(grams)
+        story, site = story[order], site[order]
     return _spread_sorted(np.ascontiguousarray(grams, dtype=np.uint64), np.ascontiguousarray(story, dtype=np.int64),
                           np.ascontiguousarray(site, dtype=np.int64), int(k))
 
