@@ -60,3 +60,17 @@ def test_wrapped_table_rows_stay_apart():
     assert got[:4] == ["Quarter to March 31", "Shr 12 cts vs nine cts", "Net 1,200,000 vs 900,000",
                        "Revs 8,100,000 vs 7,400,000"]
     assert got[4] == "The company said sales rose in all three of its divisions and that margins held."
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from retold.text.sentences import _END, _ends  # noqa: E402
+
+_ENDINGS = st.sampled_from(list("aZ9 .!?\n\"'”’)]([“‘À\t") + ["...", "?!", "\n\n", ". A", "U.S. ", "Mr. B"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ENDINGS, max_size=60).map("".join))
+def test_ends_are_the_matches_finditer_finds(text):
+    assert [m.span() for m in _ends(text)] == [m.span() for m in _END.finditer(text)]

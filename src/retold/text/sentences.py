@@ -9,6 +9,7 @@ from functools import lru_cache
 # non-space character starts a new sentence (capital, digit, quote); a newline ends one, unless
 # the text is hard-wrapped (below).
 _END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])|\n+""")
+_END_CHAR = re.compile(r"[.!?\n]")  # where a match of _END can start
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|U\.S|U\.K|[A-Z]))\.$")
 
 
@@ -53,7 +54,7 @@ def sentences(text: str) -> list[Span]:
     para = 0
     start = 0
     wrapped = hard_wrapped(text)
-    for m in _END.finditer(text):
+    for m in _ends(text):
         end = m.end() if m.group()[0] != "\n" else m.start()
         if m.group()[0] != "\n" and _ABBREV.search(text[max(start, end - 6):end]):
             continue
@@ -71,6 +72,22 @@ def sentences(text: str) -> list[Span]:
         start = m.end()
     _emit(text, start, len(text), para, out)
     return out
+
+
+def _ends(text: str):
+    """The matches of `_END` in `text`, as `finditer` gives them: tried only where one of its
+    first characters is (finditer tries the pattern at every position: a third of the
+    splitter's time on news text)."""
+    find, match = _END_CHAR.search, _END.match
+    c = find(text)
+    while c is not None:
+        m = match(text, c.start())
+        if m is None:
+            c = find(text, c.start() + 1)
+        else:
+            yield m
+            # an empty match is impossible (both branches take a character)
+            c = find(text, m.end())
 
 
 def _line_ends_unit(text: str, m: re.Match) -> bool:
