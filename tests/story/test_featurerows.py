@@ -8,12 +8,14 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from retold.config import Config
 from retold.story import features_of
 from retold.story.featurerows import FeatureRef, FeatureRows, FeatureVocab
 from retold.story.features import event_features
+from retold.story import vectors
 from retold.story.vectors import vectorize
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "docs.jsonl"
@@ -55,7 +57,9 @@ def test_rows_give_back_each_documents_features_in_their_order():
     assert rows.ids.nbytes + rows.weights.nbytes < 16 * sum(map(len, counters)) + 1
 
 
-def test_vectors_equal_the_per_document_counters_in_any_row_order():
+@pytest.mark.parametrize("norm_rows", [65_536, 3])
+def test_vectors_equal_the_per_document_counters_in_any_row_order(norm_rows, monkeypatch):
+    monkeypatch.setattr(vectors, "NORM_ROWS", norm_rows)  # the norms a block of rows at a time
     texts, titles = _demo()
     counters = [event_features(t, h) for t, h in zip(texts, titles)] + [Counter()]
     rows = FeatureRows.build(counters)

@@ -763,11 +763,11 @@ class LocalEngine:
             feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
         # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
         threads = _thread_map(self.workers)
-        first = stages.story_model(docs, rep, self.cfg, feats, threads)  # for formula
-        del feats, known
         # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
-        # matrix, neighbours and profiles go before they run (the stage's peak at 1M was there)
-        first = replace(first, vectors=None, neighbours=None, profiles=None)
+        # matrix, neighbours and profiles are dropped as soon as the graph is made (the
+        # stage's peak at 1M was there)
+        first = stages.story_model(docs, rep, self.cfg, feats, threads, graph_only=True)
+        del feats, known
         _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can

@@ -350,16 +350,17 @@ def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=N
     return features_of(_texts(sub), values(sub, "title"), cfg, known, mapper)
 
 
-def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None) -> StoryModel:
+def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None,
+                graph_only: bool = False) -> StoryModel:
     """The corpus story model over exact-group representatives, from their `story_features`
     (computed here, in this process, when not given); `threads`: an ordered map over threads
-    for its neighbour search (`story.build_model`'s search_map)."""
+    for its neighbour search (`story.build_model`'s search_map); `graph_only`: as there."""
     from ..story import build_model
     reps = representatives(rep)
     sub = subset(docs, reps)
     rows = features if features is not None else story_features(docs, rep, cfg)
     return build_model(_texts(sub), values(sub, "title"), values(sub, "date"), cfg, rows,
-                       keys=values(sub, "doc_id"), search_map=threads)
+                       keys=values(sub, "doc_id"), search_map=threads, graph_only=graph_only)
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None) -> StoryBatch:

@@ -29,12 +29,12 @@ __all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream
 
 @dataclass
 class StoryModel:
-    vectors: StoryVectors
+    vectors: StoryVectors | None  # None in a graph-only model (build_model)
     days: np.ndarray  # publication day number per document, NaN when unknown
-    neighbours: Neighbours
+    neighbours: Neighbours | None
     edges: np.ndarray  # (m, 2) story graph edges, i < j
     weights: np.ndarray  # (m,) story similarity of each edge
-    profiles: sp.csr_matrix  # neighbour profile per document (unit rows)
+    profiles: sp.csr_matrix | None  # neighbour profile per document (unit rows)
     dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
     features: FeatureRows | None = None  # event features per document (a second pass reuses them)
     cuts: dict = field(default_factory=dict)  # threshold -> batch story labels, once computed
@@ -138,14 +138,19 @@ def _search(vec: StoryVectors, days: np.ndarray, cfg: Config, order: np.ndarray 
 
 def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequence[str | None],
                 cfg: Config, features: Sequence | None = None, mapper: Callable | None = None,
-                keys: Sequence[str] | None = None, search_map: Callable | None = None) -> StoryModel:
+                keys: Sequence[str] | None = None, search_map: Callable | None = None,
+                graph_only: bool = False) -> StoryModel:
     """The corpus story model; `features`: every document's event features (`FeatureRows`), or
     those known per document (None where they must be computed); `mapper`: an ordered map to
     compute them on workers; `search_map`: an ordered map over threads for the neighbour
     search's blocks (`neighbours.story_neighbours`; the model does not depend on it);
     `keys`: a unique key per document (its id). With keys the model is built in key order and
     returned in input order, so the same documents in another order give the same model
-    (neighbour search breaks ties by position, and the vocabulary follows first use)."""
+    (neighbour search breaks ties by position, and the vocabulary follows first use).
+    `graph_only`: the model without its TF-IDF vectors, neighbours and profiles (None), for a
+    caller that reads only the graph, days and features (formula's first model): they are
+    dropped as soon as the graph is made, not put back in input order first (a copy of each:
+    at a million documents the matrix alone is 1.1 GB)."""
     feats = features_of(texts, titles, cfg, features, mapper)
     perm = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys is not None \
         else np.arange(len(texts))
@@ -155,14 +160,18 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
     nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm], search_map)
+    if graph_only:
+        vec = None  # the graph reads the neighbours only
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
+    e = perm[edges] if len(edges) else edges
+    e = np.sort(e, axis=1)
+    order = np.lexsort((e[:, 1], e[:, 0])) if len(e) else np.arange(0)
+    if graph_only:
+        return StoryModel(None, days, None, e[order], weights[order], None, dense, feats)
     # back to input order: rows by inv, document indices by perm
     vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.df)
     index = np.where(nb.index >= 0, perm[np.maximum(nb.index, 0)], -1)[inv]
     nb = Neighbours(index, nb.sim[inv])
-    e = perm[edges] if len(edges) else edges
-    e = np.sort(e, axis=1)
-    order = np.lexsort((e[:, 1], e[:, 0])) if len(e) else np.arange(0)
     prof = sp.csr_matrix(prof[inv][:, inv])
     return StoryModel(vec, days, nb, e[order], weights[order], prof, dense, feats)
 
