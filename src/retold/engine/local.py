@@ -766,14 +766,29 @@ class LocalEngine:
         # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
         # matrix, neighbours and profiles are dropped as soon as the graph is made (the
         # stage's peak at 1M was there)
-        first = stages.story_model(docs, rep, self.cfg, feats, threads, graph_only=True)
-        del feats, known
-        _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
-        _UNSEEN = np.union1d(_FORMULA, stages.syndicated(batch, rep, sources, first.days, self.cfg,
-                                                           values(docs, "date"), threads))
+        # The syndicated rule reads no story: where each rule is one range of the hash space
+        # (one thread), it runs on a thread of its own beside the model and formula
+        dates = values(docs, "date")
+        beside = ThreadPoolExecutor(1, thread_name_prefix="retold-syndicated") \
+            if threads is not None and stages.one_formula_part(batch) else None
+        try:
+            if beside is not None:
+                from ..story import day_numbers
+                syndicated = beside.submit(stages.syndicated, batch, rep, sources,
+                                           day_numbers([dates[i] for i in reps]), self.cfg, dates)
+            first = stages.story_model(docs, rep, self.cfg, feats, threads, graph_only=True)
+            del feats, known
+            _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
+            more = syndicated.result() if beside is not None else \
+                stages.syndicated(batch, rep, sources, first.days, self.cfg, dates, threads)
+        finally:
+            if beside is not None:
+                beside.shutdown(wait=True, cancel_futures=True)
+        _UNSEEN = np.union1d(_FORMULA, more)
+        del more
         keep = self.cfg.anchor_n == self.cfg.shingle_n and self.cfg.story_embed_weight <= 0
         plan = storycache.plan_article(docs, batch.anchors, batch.lines, rep, _UNSEEN, _CHROME, keep, rows, story_of)
         # the article text of each representative whose article features are not stored (the

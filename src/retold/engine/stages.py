@@ -13,12 +13,12 @@ from ..corpus import Corpus, subset, value, values
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
-from ..sketch.formula import (blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams,
+from ..sketch.formula import (PART_ROWS, blank, covered_by, formula_grams, site_lasting_grams, syndicated_grams,
                               union_sorted)
 from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.jaccard import ngram_sets, pair_jaccards
 from ..sketch.minhash import signatures, token_signatures
-from ..sketch.ragged import select
+from ..sketch.ragged import Ragged, select
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
 from ..text.normalise import content_hash, hash_of_tokens, tokenize
 from ..text.shingle import shingles
@@ -249,6 +249,14 @@ def formula(batch: SketchBatch, rep: np.ndarray, model: StoryModel, sources: lis
                          cfg.formula_min_stories, site, cfg.formula_min_site_stories,
                          cfg.formula_min_sources, site_labels,
                          model.days, cfg.formula_min_span_days, cfg.formula_min_weeks, 7.0, mapper)
+
+
+def one_formula_part(batch: SketchBatch) -> bool:
+    """Whether every rule of `formula` and `syndicated` reads its n-grams (at most every
+    document's) in one range of the hash space (`sketch.formula.PART_ROWS`): one thread each."""
+    lengths = batch.anchors.lengths if isinstance(batch.anchors, Ragged) else \
+        np.fromiter(map(len, batch.anchors), dtype=np.int64, count=len(batch.anchors))
+    return int(lengths.sum()) <= PART_ROWS
 
 
 def _site_codes(sources: list[str | None]) -> np.ndarray:
