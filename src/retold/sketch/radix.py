@@ -15,15 +15,18 @@ from numba import njit
 
 def radix_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`keys` (uint64) sorted ascending, and the indexes that sort them, ties kept in index
-    order: `np.sort(keys)` and `np.argsort(keys, kind="stable")` (int64) in one pass."""
+    order: `np.sort(keys)` and `np.argsort(keys, kind="stable")` in one pass. The indexes are
+    int32 below 2**31 keys (the sort holds two copies of keys and indexes: 24 bytes a key),
+    else int64."""
     keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    index_type = np.int32 if len(keys) < 2**31 else np.int64
     if len(keys) < 2:
-        return keys.copy(), np.arange(len(keys), dtype=np.int64)
-    return _radix_sort(keys)
+        return keys.copy(), np.arange(len(keys), dtype=index_type)
+    return _radix_sort(keys, np.arange(len(keys), dtype=index_type))
 
 
 @njit(cache=True, nogil=True)
-def _radix_sort(keys):
+def _radix_sort(keys, idx_a):
     n = len(keys)
     # every byte's histogram in one read of the keys
     counts = np.zeros((8, 256), dtype=np.int64)
@@ -32,7 +35,7 @@ def _radix_sort(keys):
         for d in range(8):
             counts[d, (k >> np.uint64(8 * d)) & np.uint64(0xFF)] += 1
     key_a, key_b = keys.copy(), np.empty(n, dtype=np.uint64)
-    idx_a, idx_b = np.arange(n), np.empty(n, dtype=np.int64)
+    idx_b = np.empty_like(idx_a)
     start = np.empty(256, dtype=np.int64)
     for d in range(8):
         if counts[d].max() == n:  # one value of this byte in every row: the pass would not move a row
