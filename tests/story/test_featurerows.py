@@ -130,3 +130,16 @@ def test_a_chunk_from_feature_ids_is_the_rows_of_its_counters(monkeypatch):
     got = features_chunk(texts, titles, 3.0)
     assert len(fmod._ENTRIES.strings) < 5000  # it did start afresh
     _same_rows(got, want)
+
+
+def test_weights_are_narrowed_only_when_every_value_stays_the_same():
+    counts = FeatureRows.build([{"w:a": 1.0, "e:B": 3.0}, {"w:a": 2.0, "n:1987": 6.0}])
+    assert counts.weights.dtype == np.float32
+    assert [counts[0], counts[1]] == [{"w:a": 1.0, "e:B": 3.0}, {"w:a": 2.0, "n:1987": 6.0}]
+    fine = FeatureRows.build([{"w:a": 0.1, "e:B": 3.0}])  # 0.1 has no float32 of the same value
+    assert fine.weights.dtype == np.float64 and fine[0] == {"w:a": 0.1, "e:B": 3.0}
+    # the matrix is the same whichever way the weights are held
+    wide = FeatureRows(counts.vocab, counts.indptr, counts.ids, counts.weights.astype(np.float64))
+    wide.weights = counts.weights.astype(np.float64)
+    a, b = vectorize(counts).matrix, vectorize(wide).matrix
+    assert np.array_equal(a.data, b.data) and np.array_equal(a.indices, b.indices)
