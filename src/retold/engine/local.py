@@ -831,12 +831,18 @@ class LocalEngine:
         self.story_counts["article_texts_computed"] = len(todo)
         feature_parts = storycache.rows(docs, rep, first_features, sb.model.features, plan,
                                         story_key(self.cfg, __version__))
-        write_parquet_parts_atomic(feature_parts, STORY_SCHEMA, st / STORY_FILE)
-        del first_features
-        _trim_heap()  # the rows' table, written and dropped
-        # batch labels are the stories as reported: the per-site rule counts those
-        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
-                                  sb.labels if self.cfg.story_mode == "batch" else None, threads)
+        # the rows for the store are made on a thread while formula is learnt again: encoding
+        # them is Python (the GIL), formula's counting numpy sorts and compiled loops (none)
+        with ThreadPoolExecutor(1, thread_name_prefix="retold-story-rows") as beside:
+            written = beside.submit(write_parquet_parts_atomic, feature_parts, STORY_SCHEMA, st / STORY_FILE)
+            try:
+                # batch labels are the stories as reported: the per-site rule counts those
+                _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
+                                          sb.labels if self.cfg.story_mode == "batch" else None, threads)
+            finally:
+                written.result()  # raises what the write raised
+        del first_features, feature_parts
+        _trim_heap()  # the rows' tables, written and dropped
         tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
         np.save(tmp, _FORMULA)
         os.replace(tmp, st / "formula.npy")
