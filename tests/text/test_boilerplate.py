@@ -69,3 +69,23 @@ def test_run_on_sourceless_files_reports_no_site_boilerplate(tmp_path):
     assert not [e for e in chrome if any(s in (e["a_text"] + e["b_text"]) for s in shared)], chrome
     docs = r.table("documents").to_pylist()
     assert all(d["source"] is None for d in docs)
+
+
+def test_counted_over_hash_ranges_as_a_dict_would_count_them(monkeypatch):
+    """The compiled count gives what counting (source, line) pairs in a dict gives, on many
+    sites, lines repeated inside one page and hash ranges split small."""
+    from collections import Counter
+
+    from retold.sketch import formula
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 2**64, size=60, dtype=np.uint64)  # lines shared by many pages
+    sources = [rng.choice(["a.com", "b.com", "c.com", "", None]) for _ in range(300)]
+    lines = [rng.choice(pool, size=int(rng.integers(0, 12))) for _ in range(300)]
+    seen = Counter((src, h) for src, hs in zip(sources, lines) if src and src.strip() for h in set(hs.tolist()))
+    want: dict = {}
+    for (src, h), n in seen.items():
+        if n >= 3:
+            want.setdefault(src, set()).add(h)
+    monkeypatch.setattr(formula, "PART_ROWS", 200)  # several ranges of the hash space
+    assert repeated_lines(sources, lines, 3) == want
+    assert want  # the case is not empty

@@ -70,7 +70,7 @@ def formula_grams(doc_grams: Sequence[np.ndarray], stories: np.ndarray, min_stor
         An ordered map(function, items) to count the ranges of the hash space on (a thread
         pool: the counting is numpy sorts and compiled loops that release the GIL).
     """
-    return _in_parts(doc_grams, partial(
+    return by_hash_ranges(doc_grams, partial(
         _formula_rows, stories=stories, min_stories=min_stories, sources=sources,
         min_site_stories=min_site_stories, min_sources=min_sources, site_stories=site_stories,
         days=days, min_span_days=min_span_days, min_windows=min_windows, window_days=window_days), mapper)
@@ -152,7 +152,7 @@ def syndicated_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, min_s
     `formula_grams` takes it)."""
     if min_sources <= 0:
         return EMPTY
-    return _in_parts(doc_grams, partial(_syndicated_rows, sources=sources, days=days,
+    return by_hash_ranges(doc_grams, partial(_syndicated_rows, sources=sources, days=days,
                                         min_sources=min_sources, min_span_days=min_span_days), mapper)
 
 
@@ -171,7 +171,7 @@ def site_lasting_grams(doc_grams: Sequence[np.ndarray], sources: np.ndarray, day
     model, so that it cannot make two of the site's unrelated reports one story (and then,
     being in one story, escape the per-site formula rule; `mapper`: as `formula_grams` takes
     it)."""
-    return _in_parts(doc_grams, partial(_site_lasting_rows, sources=sources, days=days,
+    return by_hash_ranges(doc_grams, partial(_site_lasting_rows, sources=sources, days=days,
                                         min_span_days=min_span_days), mapper)
 
 
@@ -196,7 +196,7 @@ _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
 PART_ROWS = 4_000_000  # (n-gram, document) rows a formula rule sorts and spreads at a time
 
 
-def _in_parts(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.ndarray:
+def by_hash_ranges(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.ndarray:
     """`rule(flat, doc)` (sorted n-grams of rows given as n-gram hashes and their documents)
     over ranges of the hash space, `PART_ROWS` rows or so at a time, joined in order. Every
     rule counts the rows of one n-gram at a time, so the ranges are independent, and the
