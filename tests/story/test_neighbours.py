@@ -55,3 +55,20 @@ def test_top_terms_keeps_the_largest_per_row():
     x = sp.csr_matrix(np.array([[0.1, 0.5, 0.3, 0.0], [0.9, 0.0, 0.0, 0.2]]))
     t = top_terms(x, 2).toarray()
     assert t.tolist() == [[0.0, 0.5, 0.3, 0.0], [0.9, 0.0, 0.0, 0.2]]
+
+
+def test_query_rows_and_feature_index_are_scipys_selections_entry_for_entry():
+    """The search's query rows and inverted index, made without copies, hold what scipy's
+    column selections and transpose hold, in the same order (the products add in it), ties
+    among a row's largest weights falling as numpy's argpartition lets them."""
+    from retold.story.neighbours import feature_index, query_rows
+    x, df = _corpus()
+    x.data = np.round(x.data, 1)  # many equal weights: ties at the cut
+    x = sp.csr_matrix(x[:, ::-1][:, ::-1])  # rows' entries out of column order, as vectorize leaves them
+    for m, max_df in ((5, 10), (40, 1000), (1, 0)):
+        keep_cols = np.flatnonzero(df <= max_df)
+        for got, want in ((query_rows(x, m, keep_cols), sp.csr_matrix(top_terms(x, m)[:, keep_cols])),
+                          (feature_index(x, keep_cols), sp.csr_matrix(x[:, keep_cols].T))):
+            assert got.shape == want.shape
+            for a, b in ((got.indptr, want.indptr), (got.indices, want.indices), (got.data, want.data)):
+                assert a.dtype == b.dtype and np.array_equal(a, b)
