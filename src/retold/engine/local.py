@@ -763,9 +763,6 @@ class LocalEngine:
             feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
         # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
         threads = _thread_map(self.workers)
-        # formula and the syndicated rule read the model's graph, cuts and days: its TF-IDF
-        # matrix, neighbours and profiles are dropped as soon as the graph is made (the
-        # stage's peak at 1M was there)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
         # make unrelated reports look like one story); formula is learnt again from it.
@@ -779,6 +776,8 @@ class LocalEngine:
                 from ..story import day_numbers
                 syndicated = beside.submit(stages.syndicated, batch, rep, sources,
                                            day_numbers([dates[i] for i in reps]), self.cfg, dates)
+            # formula reads the first model's graph, cuts and days: its TF-IDF matrix,
+            # neighbours and profiles go as soon as the graph is made (the stage's peak at 1M)
             first = stages.story_model(docs, rep, self.cfg, feats, threads, graph_only=True)
             del feats, known
             _FORMULA = stages.formula(batch, rep, first, sources, self.cfg, mapper=threads)
