@@ -55,9 +55,9 @@ def vectorize(rows: FeatureRows, order: np.ndarray | None = None) -> StoryVector
 
 @njit(cache=True)
 def _rows_by_column(order, src_indptr, ids, weights, n_vocab, indptr, column, value):
-    """The rows `order` of (ids, weights) as CSR arrays, written into indptr, column and value: columns numbered by first use (in row order, each
-    row's in the order found), each row's entries by ascending column, equal columns summed.
-    Returns the number of columns."""
+    """The rows `order` of (ids, weights) as CSR arrays, written into indptr, column and
+    value: columns numbered by first use (in row order, each row's in the order found), each
+    row's entries by ascending column, equal columns summed. Returns the number of columns."""
     col_of = np.full(n_vocab, -1, dtype=np.int64)
     n_cols = 0
     out = 0
