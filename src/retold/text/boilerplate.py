@@ -75,8 +75,8 @@ def repeated_lines(sources: list[str | None], lines: Sequence[np.ndarray], min_d
     without a source (None or blank) are each their own site, so they have no repeated lines.
 
     `lines`: each document's line hashes (a `Ragged` is read in place). The (line, document)
-    rows are counted a range of hash values at a time, sorted, in compiled code: a dict keyed
-    by (source, line) held about 2 GB at a million documents (30M lines)."""
+    rows are counted a range of hash values at a time, sorted, in compiled code (a dict keyed
+    by (source, line) took 17.8 s at a million documents, this 3.8 s; 2026-12-02)."""
     from ..sketch.formula import by_hash_ranges  # the sketch package imports this one
     names: list[str] = []
     index: dict[str, int] = {}
@@ -102,8 +102,9 @@ def _repeated_rows(flat: np.ndarray, doc: np.ndarray, *, code: np.ndarray, min_d
     from ..sketch.radix import radix_sort
     keep = code[doc] >= 0
     flat, doc = flat[keep], doc[keep]
-    flat, order = radix_sort(flat)  # stable: each line's rows stay in document order
-    return _count_repeated(flat, code[doc[order]].astype(np.int64), doc[order].astype(np.int64), min_docs)
+    flat, order = radix_sort(flat)
+    doc = doc[order].astype(np.int64)
+    return _count_repeated(flat, code[doc], doc, min_docs)
 
 
 @njit(cache=True)
