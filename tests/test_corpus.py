@@ -124,3 +124,21 @@ def test_a_forked_worker_reads_the_texts_without_copying_them():
     as_corpus = _child_growth(corpus)
     assert as_strings > 0.4 * size_kb, (as_strings, size_kb)  # the measure sees the copies
     assert as_corpus < 0.1 * size_kb, (as_corpus, size_kb)
+
+
+def test_texts_on_disk_read_the_same_documents_and_give_their_pages_back(tmp_path):
+    import numpy as np
+    from retold.io import mapped
+    docs = _docs(400)
+    corpus = Corpus.from_documents(docs)
+    spilled = corpus.texts_on_disk(tmp_path / "texts.bin")
+    assert (tmp_path / "texts.bin").is_file()
+    assert list(spilled) == docs and spilled.table().equals(corpus.table())
+    assert spilled.total_chars() == corpus.total_chars()
+    assert spilled.take([5, 2]).texts.tolist() == [docs[5].text, docs[2].text]
+    assert pickle.loads(pickle.dumps(spilled))[9] == docs[9]
+    mapped.release()  # the pages go; the texts are read again from the file
+    assert spilled.texts.tolist() == [d.text for d in docs]
+    # a view is not written again (its columns are the corpus's)
+    view = spilled.take(np.arange(3))
+    assert view.texts_on_disk(tmp_path / "other.bin") is view and not (tmp_path / "other.bin").exists()

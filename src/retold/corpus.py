@@ -15,6 +15,7 @@ whole corpus as Python strings.
 """
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -210,6 +211,30 @@ class Corpus(Sequence):
         merged.update({self._row(i): v for i, v in values.items()})
         over[name] = merged
         return Corpus(None, _cols=self._cols, _rows=self._rows, _over=over)
+
+    def texts_on_disk(self, path) -> "Corpus":
+        """This corpus with its texts written to file `path` and read from there through a
+        read-only memory map (`io.mapped`): between the steps that read them they hold no
+        memory of the run's. A view, or a corpus with a missing text, is returned as it is."""
+        col = self._cols["text"]
+        if self._rows is not None or self._over or col.valid is not None:
+            return self
+        from .io import mapped
+        n = len(col)
+        offsets = np.frombuffer(col.offsets, dtype=np.int64)
+        first = int(offsets[0]) if n else 0
+        tmp = f"{path}.tmp"
+        with open(tmp, "wb") as f:  # the offsets (from 0), then the UTF-8 bytes
+            f.write((offsets - first).tobytes())
+            f.write(col.data[first:int(offsets[-1]) if n else 0])
+        os.replace(tmp, path)
+        m = mapped.map_file(path)
+        head = 8 * (n + 1)
+        text = pa.LargeStringArray.from_buffers(n, pa.py_buffer(memoryview(m)[:head]),
+                                                pa.py_buffer(memoryview(m)[head:]))
+        cols = dict(self._cols)
+        cols["text"] = _Strings(text)
+        return Corpus(None, _cols=cols)
 
     def total_chars(self) -> int:
         """Characters (code points) of every text."""

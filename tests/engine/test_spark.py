@@ -93,10 +93,8 @@ def test_the_candidate_joins_equal_the_stage_function_where_limits_bite(spark, l
     threshold): paths the demo's defaults never take (the parity test covers those)."""
     import numpy as np
     from retold.engine import sparkcandidates, stages
-    from retold.sketch.ragged import Ragged
-    z = np.load(local_run / "stages" / "sketch.npz")
-    batch = stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
-                               Ragged(z["anchor_flat"], z["anchor_lengths"]), [])
+    from retold.engine.local import read_sketch
+    batch = read_sketch(local_run / "stages")
     docs = pq.read_table(local_run / "documents.parquet")
     dates, ids = docs.column("date").to_pylist(), docs.column("doc_id").to_pylist()
     cfg = Config(near_threshold=0.3, max_bucket=3, anchor_max_df=3, min_anchors=1, max_candidates_per_doc=2)

@@ -3,7 +3,8 @@ every stage output in the run folder (written atomically) so a killed run resume
 
 Run folder:
   .retold.lock (while a run holds the folder: its pid)
-  stages/run.stamp.json stages/ingest.issues.json stages/sketch.npz stages/candidates.npz
+  stages/run.stamp.json stages/ingest.issues.json stages/texts.bin (the texts, read in place;
+  removed when the run ends) stages/sketch.{anchors,lines}.npy stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
   stages/compare/chunk-*.done stages/chrome.parquet, stages/sketches.parquet (the sketches
   made by the run), stages/story_features.parquet (the story features computed by the run):
@@ -43,7 +44,7 @@ from .. import __version__
 from ..config import Config
 from ..corpus import Corpus, CorpusBuilder, subset, value, values
 from ..errors import Err, RetoldError, RetoldIssue
-from ..io import limits
+from ..io import limits, mapped
 from ..io.readers import input_accounting, iter_documents, write_rejects
 from ..io.sketches import SKETCH_FILE, sketch_key, to_table
 from ..io.storyfeatures import STORY_FILE, story_key
@@ -63,6 +64,10 @@ from .processes import die_with_parent
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 from .tablesort import write_by_documents
+
+# stage files read in place through read-only maps (io/mapped.py)
+TEXTS_FILE = "texts.bin"  # the documents' texts (Corpus.texts_on_disk)
+SKETCH_ANCHORS, SKETCH_LINES = "sketch.anchors.npy", "sketch.lines.npy"  # the sketch's flat arrays
 
 OWN_STORE = "retold.duckdb"  # the run folder's store, when no --store is given
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
@@ -162,6 +167,7 @@ def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict
     comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME, _FORMULA)
     counts = _relation_counts(comps)
     write_chunk(path, comparison_tables(comps), counts)
+    mapped.release()  # the texts this chunk read: a worker would map all of them by the end
     return path, counts
 
 
@@ -478,6 +484,8 @@ class LocalEngine:
             docs = inc.docs = Corpus.from_documents(inc.docs)
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
+        docs = docs.texts_on_disk(st / TEXTS_FILE)  # written again by a resumed run: it is quick
+        _trim_heap()  # the texts' heap copy
         timings["ingest"] = time.perf_counter() - t
         # every text and its sketch stay in memory: stop now rather than be killed hours later
         too_big = limits.run_memory_check(docs.total_chars(), len(docs), self.cfg.max_memory_gb)
@@ -534,6 +542,7 @@ class LocalEngine:
         # here go before them (at 101k they were 2.5 GB under the store's own memory)
         del docs, cand, sb, rep, inc
         _release_run_state()
+        (st / TEXTS_FILE).unlink(missing_ok=True)  # a copy of documents.parquet's texts, unpacked
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
         if report:
             t = time.perf_counter()
@@ -664,10 +673,7 @@ class LocalEngine:
         None) are sketched, the others read from the store's rows (`inc.sketches`)."""
         path = st / "sketch.npz"
         if path.exists():
-            z = np.load(path, allow_pickle=False)
-            return stages.SketchBatch(z["content_hashes"].tolist(), z["signatures"],
-                                      Ragged(z["anchor_flat"], z["anchor_lengths"]),
-                                      Ragged(z["line_flat"], z["line_lengths"]))
+            return read_sketch(st)
         todo = np.arange(len(docs)) if todo is None else todo
         # each shard's per-document arrays become two flat arrays as it comes (_Packed), and
         # the shards are copied into the run's flat arrays one at a time: never the sketch
@@ -688,15 +694,18 @@ class LocalEngine:
             hashes, signatures = batch.content_hashes, batch.signatures
             (anchor_flat, anchor_lengths), (line_flat, line_lengths) = _flat(batch.anchors), _flat(batch.lines)
             del batch
-        tmp = path.with_suffix(".tmp.npz")
+        # the two flat arrays go to files of their own, read from there in place (io/mapped.py):
+        # the run's n-gram sets (1.4 GB at 1M documents) are then the file cache's, not the run's
+        for name, flat in ((SKETCH_ANCHORS, anchor_flat), (SKETCH_LINES, line_flat)):
+            tmp = st / f"{name}.tmp.npy"
+            np.save(tmp, flat)
+            os.replace(tmp, st / name)
+        del anchor_flat, line_flat
+        tmp = path.with_suffix(".tmp.npz")  # last: the stage's completion marker
         np.savez(tmp, content_hashes=np.array(hashes), signatures=signatures,
-                 anchor_flat=anchor_flat, anchor_lengths=anchor_lengths,
-                 line_flat=line_flat, line_lengths=line_lengths)
+                 anchor_lengths=anchor_lengths, line_lengths=line_lengths)
         os.replace(tmp, path)
-        # views of the two flat arrays, not one small array per document: the same bytes, in
-        # two blocks the system gets back whole when the run lets the sketch go
-        return stages.SketchBatch(hashes, signatures, Ragged(anchor_flat, anchor_lengths),
-                                  Ragged(line_flat, line_lengths))
+        return read_sketch(st, hashes, signatures)
 
     def _sharded(self, stage, docs: list[Document], pool, keep=None) -> list:
         """A sketch stage (texts, cfg -> batch) over shards of `batch_docs` documents (on the
@@ -1055,11 +1064,28 @@ def _trim_heap() -> None:
     collection: what the stages drop has no cycles, and a pass over a big run's objects
     costs a tenth of a second each time."""
     pa.default_memory_pool().release_unused()
+    mapped.release()  # the pages of the texts and n-gram sets read since (the file cache keeps them)
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the memory is freed, only kept mapped
         pass
+
+
+def read_sketch(st: Path, hashes: list[str] | None = None, signatures: np.ndarray | None = None
+                ) -> stages.SketchBatch:
+    """The sketch stage's checkpoint in stage folder `st` (sketch.npz and the two flat arrays
+    beside it, mapped read-only); `hashes` and `signatures` when the caller holds them. A folder
+    written before the flat arrays had files of their own holds them in sketch.npz."""
+    z = np.load(st / "sketch.npz", allow_pickle=False)
+    if hashes is None:
+        hashes, signatures = z["content_hashes"].tolist(), z["signatures"]
+    if "anchor_flat" in z.files:
+        anchors, lines = z["anchor_flat"], z["line_flat"]
+    else:
+        anchors, lines = mapped.map_npy(st / SKETCH_ANCHORS), mapped.map_npy(st / SKETCH_LINES)
+    return stages.SketchBatch(hashes, signatures, Ragged(anchors, z["anchor_lengths"]),
+                              Ragged(lines, z["line_lengths"]))
 
 
 def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -62,10 +62,11 @@ def candidate_view(run_dir: Path, cfg: Config) -> dict[str, Any] | None:
     Read from the run's stage files (stages/candidates.npz, stages/sketch.npz; indices follow
     documents.parquet). None when a run folder does not have them.
     """
+    from ..engine.local import read_sketch
     st = run_dir / "stages"
     try:
         cz = np.load(st / "candidates.npz")
-        sz = np.load(st / "sketch.npz")
+        sketch = read_sketch(st)
     except (OSError, ValueError):
         return None
     ids, _ = _run_docs(run_dir)
@@ -73,8 +74,7 @@ def candidate_view(run_dir: Path, cfg: Config) -> dict[str, Any] | None:
     for r, m in cz["exact_pairs"].tolist():
         rep[m] = r
     cands = {frozenset(p) for p in cz["pairs"].tolist()}
-    lengths = sz["anchor_lengths"]
-    sets = np.split(sz["anchor_flat"], np.cumsum(lengths)[:-1]) if len(lengths) else []
+    sets = list(sketch.anchors)
     reps = [s for i, s in enumerate(sets) if rep[i] == i]  # df as the candidate stage counts it
     flat, counts = np.unique(np.concatenate(reps), return_counts=True) if reps else ([], [])
     rare = set(np.asarray(flat)[(np.asarray(counts) >= 2) & (np.asarray(counts) <= cfg.anchor_max_df)]

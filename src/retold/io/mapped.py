@@ -1,0 +1,66 @@
+"""Big read-only run data mapped from the run folder, and giving its pages back.
+
+Why: at a million documents the texts (1.2 GB) and the sketch's n-gram sets (1.4 GB) sat in
+the run's heap through the story stage, whose steps mostly read neither. Mapped from a file in
+the run folder they live in the system's file cache instead: a step that reads them maps the
+pages it reads, and `release` unmaps every mapped page of the process again (clean pages: the
+system drops them from this process without writing anything, and a later read maps them
+again from the cache). What a run holds between steps is then only what it made, not what it
+read.
+
+Arrays and buffers handed out here are read-only; a forked worker shares the mappings and
+releases its own pages.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import weakref
+from pathlib import Path
+
+import numpy as np
+
+_MAPS: "weakref.WeakSet[mmap.mmap]" = weakref.WeakSet()  # every live mapping made here
+
+
+def map_file(path: str | Path) -> mmap.mmap:
+    """The whole of file `path`, mapped read-only (an empty file gives an empty buffer)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            return mmap.mmap(-1, 1)  # mmap refuses length 0 for a file; one anonymous zero byte
+        m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    _MAPS.add(m)
+    return m
+
+
+def map_npy(path: str | Path) -> np.ndarray:
+    """The array in .npy file `path`, read in place from a read-only mapping.
+
+    Raises
+    ------
+    ValueError
+        When the file holds Python objects or a Fortran-ordered array (neither is read in place).
+    """
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        header = {(1, 0): np.lib.format.read_array_header_1_0,
+                  (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if header is None:
+            raise ValueError(f"{path}: .npy format version {version} (1.0 and 2.0 are read in place)")
+        shape, fortran, dtype = header(f)
+        offset = f.tell()
+    if dtype.hasobject or fortran:
+        raise ValueError(f"{path}: holds {'objects' if dtype.hasobject else 'a Fortran-ordered array'}, "
+                         f"which cannot be read in place")
+    count = int(np.prod(shape, dtype=np.int64))
+    if count == 0:
+        return np.zeros(shape, dtype=dtype)
+    return np.frombuffer(map_file(path), dtype=dtype, count=count, offset=offset).reshape(shape)
+
+
+def release() -> None:
+    """Unmap every page of every live mapping from this process (the data stays readable)."""
+    for m in list(_MAPS):
+        if not m.closed:
+            m.madvise(mmap.MADV_DONTNEED)

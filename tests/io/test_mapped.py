@@ -1,0 +1,52 @@
+"""Run data read in place (io/mapped.py): the same arrays as np.load, read-only, and pages
+that `release` takes out of the process while the data stays readable."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retold.io import mapped
+
+
+def _mapped_kb(path: Path) -> int:
+    """Kilobytes of file `path` this process has mapped in memory now (/proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):  # a mapping's first line: address range ... path
+            inside = line.rstrip().endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.parametrize("array", [np.arange(3_000_000, dtype=np.uint64),
+                                   np.arange(24, dtype=np.float32).reshape(4, 6),
+                                   np.zeros(0, dtype=np.int64)])
+def test_map_npy_reads_what_np_load_reads(tmp_path, array):
+    np.save(tmp_path / "a.npy", array)
+    got = mapped.map_npy(tmp_path / "a.npy")
+    assert got.dtype == array.dtype and got.shape == array.shape and np.array_equal(got, array)
+    if got.size:
+        assert not got.flags.writeable
+        with pytest.raises(ValueError):
+            got[0] = 1
+
+
+def test_release_takes_the_pages_out_of_the_process_and_the_data_stays(tmp_path):
+    path = tmp_path / "big.npy"
+    np.save(path, np.arange(4_000_000, dtype=np.uint64))  # 32 MB
+    got = mapped.map_npy(path)
+    assert int(got.sum()) == 4_000_000 * 3_999_999 // 2
+    assert _mapped_kb(path) > 30_000  # every page was read
+    mapped.release()
+    assert _mapped_kb(path) < 100
+    assert int(got[-1]) == 3_999_999 and _mapped_kb(path) < 100  # one page read again
+
+
+def test_object_arrays_are_refused_with_the_file_named(tmp_path):
+    np.save(tmp_path / "o.npy", np.array(["a", None], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="o.npy"):
+        mapped.map_npy(tmp_path / "o.npy")
