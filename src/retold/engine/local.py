@@ -121,7 +121,10 @@ def _worker_init(parent: int) -> None:
 def _shard_task(stage, bounds: tuple[int, int]):
     """A sketch stage (`stages.sketch` or `stages.dedup_sketch`) over one shard of _DOCS."""
     lo, hi = bounds
-    return stage(values(_DOCS[lo:hi], "text"), _CFG)
+    try:
+        return stage(values(_DOCS[lo:hi], "text"), _CFG)
+    finally:
+        mapped.release()  # the shard's texts: a worker would map half the corpus by the end
 
 
 def _article_task(bounds: tuple[int, int]) -> list[str | None]:
@@ -136,7 +139,10 @@ def _article_features_task(bounds: tuple[int, int]) -> "ArticleChunk":
     """The second story pass over the documents in bounds: `_article_task`, then the event
     features of the texts it changed, so the article texts stay in the worker."""
     lo, hi = bounds
-    return article_chunk(_article_task(bounds), values(_DOCS[lo:hi], "title"), _CFG)
+    try:
+        return article_chunk(_article_task(bounds), values(_DOCS[lo:hi], "title"), _CFG)
+    finally:
+        mapped.release()
 
 
 @dataclass
@@ -875,8 +881,10 @@ class LocalEngine:
 
     def _story_mapper(self, pool):
         """An ordered map(function, tasks) for self-contained tasks (the story features), or
-        None to map in this process."""
-        return _mapper(pool)
+        None to map in this process. The tasks carry texts this process reads to send them:
+        their pages are released as they go."""
+        m = _mapper(pool)
+        return None if m is None else (lambda function, tasks: m(function, _releasing(tasks)))
 
     def _article_features(self, docs: list[Document], pool):
         """The second story pass over `docs` (= _DOCS) in runs of FEATURE_CHUNK documents, in
@@ -1209,6 +1217,15 @@ def _kill_workers(pool) -> None:
             p.kill()
     for p in list(pool._pool):
         p.join(timeout=5.0)
+
+
+def _releasing(items, every: int = 8):
+    """`items`, releasing the mapped pages this process has read (io/mapped.py) every `every`
+    items: the tasks of a pool read the texts they carry."""
+    for k, item in enumerate(items, 1):
+        yield item
+        if k % every == 0:
+            mapped.release()
 
 
 def _mapper(pool):
