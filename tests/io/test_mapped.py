@@ -50,3 +50,15 @@ def test_object_arrays_are_refused_with_the_file_named(tmp_path):
     np.save(tmp_path / "o.npy", np.array(["a", None], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError, match="o.npy"):
         mapped.map_npy(tmp_path / "o.npy")
+
+
+def test_release_array_gives_back_the_pages_under_one_array_only(tmp_path):
+    path = tmp_path / "two.npy"
+    np.save(path, np.arange(4_000_000, dtype=np.uint64))  # 32 MB
+    got = mapped.map_npy(path)
+    assert int(got.sum()) == 4_000_000 * 3_999_999 // 2
+    mapped.release_array(got[:2_000_000])  # the first half's pages
+    assert 14_000 < _mapped_kb(path) < 17_000
+    mapped.release_array(np.arange(10))  # an array of the heap: nothing to give back
+    assert 14_000 < _mapped_kb(path) < 17_000
+    assert int(got[:2_000_000].sum()) == 2_000_000 * 1_999_999 // 2  # read again from the file

@@ -116,7 +116,7 @@ def test_recurring_report_counts_its_weeks_when_asked():
     assert formula_grams(docs, stories, 3, None, 0, 0, None, days, 30.0, 0, 7.0).tolist() == []
 
 
-def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch):
+def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch, tmp_path):
     from retold.sketch import formula as mod
     rng = np.random.default_rng(11)
     # 400 documents drawing from a small pool of grams spread over the whole hash space, so
@@ -147,6 +147,17 @@ def test_the_rules_give_the_same_grams_over_parts_of_the_hash_space(monkeypatch)
     assert all(np.array_equal(a, b) for a, b in zip(docs, lists))
     for w, p in zip(whole, every_rule()):
         assert np.array_equal(w, p)
+    # read a block of hashes at a time, from the heap and from a read-only map of a run file
+    # (io/mapped.py) whose pages each block gives back
+    from retold.io import mapped
+    monkeypatch.setattr(mod, "GATHER_ROWS", 97)
+    for w, p in zip(whole, every_rule()):
+        assert np.array_equal(w, p)
+    np.save(tmp_path / "grams.npy", docs.flat)
+    docs = Ragged(mapped.map_npy(tmp_path / "grams.npy"), docs.lengths)
+    for w, p in zip(whole, every_rule()):
+        assert np.array_equal(w, p)
+    monkeypatch.setattr(mod, "GATHER_ROWS", 1 << 22)
     noise = [rng.choice(pool, size=5) for _ in range(400)]  # other documents: would add grams
     bigger = Ragged.of([g for pair in zip(noise, lists) for g in pair])
     docs = bigger.rows(np.arange(1, 800, 2))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 _MAPS: "weakref.WeakSet[mmap.mmap]" = weakref.WeakSet()  # every live mapping made here
+_SPANS: list[tuple[weakref.ref, int, int]] = []  # (mapping, first address, length) of each
 
 
 def map_file(path: str | Path) -> mmap.mmap:
@@ -31,7 +32,13 @@ def map_file(path: str | Path) -> mmap.mmap:
             return mmap.mmap(-1, 1)  # mmap refuses length 0 for a file; one anonymous zero byte
         m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     _MAPS.add(m)
+    _SPANS[:] = [s for s in _SPANS if s[0]() is not None]
+    _SPANS.append((weakref.ref(m), _address(np.frombuffer(m, dtype=np.uint8)), len(m)))
     return m
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
 
 
 def map_npy(path: str | Path) -> np.ndarray:
@@ -64,3 +71,19 @@ def release() -> None:
     for m in list(_MAPS):
         if not m.closed:
             m.madvise(mmap.MADV_DONTNEED)
+
+
+def release_array(a: np.ndarray) -> None:
+    """Unmap the pages under array `a` (contiguous) when it lies in a mapping made here; an
+    array of the heap is left as it is. A rule that reads a mapped array block by block calls
+    this after each block, so no more than a block of it is ever mapped in."""
+    if not _SPANS or a.size == 0:
+        return
+    start = _address(a)
+    for ref, base, length in _SPANS:
+        m = ref()
+        if m is not None and not m.closed and base <= start < base + length:
+            lo = (start - base) // mmap.PAGESIZE * mmap.PAGESIZE
+            hi = min(start - base + a.nbytes, length)
+            m.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+            return

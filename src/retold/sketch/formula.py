@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 from numba import njit
 
+from ..io import mapped
 from .radix import radix_sort
 from .ragged import Ragged
 
@@ -194,6 +195,7 @@ _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
 
 
 PART_ROWS = 4_000_000  # (n-gram, document) rows a formula rule sorts and spreads at a time
+GATHER_ROWS = 1 << 22  # n-gram hashes read (then given back, when mapped) at a time: 32 MB
 
 
 def by_hash_ranges(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.ndarray:
@@ -219,18 +221,35 @@ def by_hash_ranges(doc_grams: Sequence[np.ndarray], rule, mapper=None) -> np.nda
     packed = grams.packed()
     part = None
     if parts > 1:
-        # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus array)
-        top = flat.view(np.uint8)[7::8] if np.little_endian else flat.view(np.uint8)[0::8]
-        part = top // np.uint8(256 // parts)
+        # the top byte of each hash, read in place (flat >> 56 would be a second whole-corpus
+        # array), a block at a time: the engine's n-grams are a read-only map of a run file
+        # (io/mapped.py) whose pages each block gives back
+        part = np.empty(len(flat), dtype=np.uint8)
+        for lo in range(0, len(flat), GATHER_ROWS):
+            block = flat[lo:lo + GATHER_ROWS]
+            top = block.view(np.uint8)[7::8] if np.little_endian else block.view(np.uint8)[0::8]
+            np.floor_divide(top, np.uint8(256 // parts), out=part[lo:lo + len(block)])
+            mapped.release_array(block)
 
     def one(p: int) -> np.ndarray:
-        pos = np.flatnonzero(part == p) if part is not None else np.arange(len(flat))
+        if part is None:
+            pos = np.arange(len(flat))
+            values = flat[pos]  # a copy: a rule may sort what it is given in place
+        else:
+            pos_parts, value_parts = [], []
+            for lo in range(0, len(flat), GATHER_ROWS):
+                at = np.flatnonzero(part[lo:lo + GATHER_ROWS] == p)
+                block = flat[lo:lo + GATHER_ROWS]
+                value_parts.append(block[at])
+                mapped.release_array(block)
+                pos_parts.append(at + lo)
+            pos, values = np.concatenate(pos_parts), np.concatenate(value_parts)
         doc = np.searchsorted(starts, pos, side="right") - 1
         if not packed:  # rows of a bigger sketch: values between the chosen documents are not read
             at = np.maximum(doc, 0)
             inside = (doc >= 0) & (pos < starts[at] + lengths[at])
-            pos, doc = pos[inside], doc[inside]
-        return rule(flat[pos], doc.astype(np.int32))
+            values, doc = values[inside], doc[inside]
+        return rule(values, doc.astype(np.int32))
     # each part's n-grams are below the next part's
     return np.concatenate(list((mapper or map)(one, range(parts))))
 

@@ -158,12 +158,24 @@ class FeatureRows:
     @classmethod
     def _joined(cls, vocab: FeatureVocab, lengths, id_parts: list[np.ndarray],
                 weight_parts: list[np.ndarray]) -> "FeatureRows":
-        """Rows of the given lengths over the parts' ids and weights, one after the other."""
+        """Rows of the given lengths over the parts' ids and weights, one after the other. The
+        parts are copied into the joined arrays one at a time and dropped from the lists as
+        they go, so the features are held about once, not twice (1.4 GB at 1M documents)."""
         indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        return cls(vocab, indptr,
-                   np.concatenate(id_parts).astype(np.int32, copy=False) if id_parts else np.zeros(0, np.int32),
-                   np.concatenate(weight_parts) if weight_parts else np.zeros(0, np.float64))
+        total = int(indptr[-1])
+        ids = np.empty(total, dtype=np.int32)  # pages are taken as they are written
+        weights = np.empty(total, dtype=np.result_type(np.float32, *weight_parts) if weight_parts else np.float64)
+        for out, parts in ((ids, id_parts), (weights, weight_parts)):
+            at = 0
+            parts.reverse()  # popped from the end: the first part first
+            while parts:
+                part = parts.pop()
+                out[at:at + len(part)] = part
+                at += len(part)
+            if at != total:
+                raise ValueError(f"feature rows: {at} values for rows of {total} features")
+        return cls(vocab, indptr, ids, weights)
 
 
 def _exact_float32(weights: np.ndarray) -> np.ndarray:
