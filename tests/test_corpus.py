@@ -142,3 +142,17 @@ def test_texts_on_disk_read_the_same_documents_and_give_their_pages_back(tmp_pat
     # a view is not written again (its columns are the corpus's)
     view = spilled.take(np.arange(3))
     assert view.texts_on_disk(tmp_path / "other.bin") is view and not (tmp_path / "other.bin").exists()
+
+
+def test_a_builder_writing_its_texts_to_a_file_makes_the_same_corpus(tmp_path):
+    docs = _docs(300)
+    on_disk = CorpusBuilder(texts_to=tmp_path / "texts.bin")
+    for d in docs:
+        on_disk.add(d)
+    corpus = on_disk.finish()
+    assert list(corpus) == docs and corpus.table().equals(Corpus.from_documents(docs).table())
+    assert (tmp_path / "texts.bin").stat().st_size == sum(len(d.text.encode("utf-8")) for d in docs)
+    assert not (tmp_path / "texts.bin.tmp").exists()
+    empty = CorpusBuilder(texts_to=tmp_path / "empty.bin")
+    empty.add(Document("e", "", None, None, None, None))
+    assert empty.finish().texts.tolist() == [""]

@@ -219,21 +219,14 @@ class Corpus(Sequence):
         col = self._cols["text"]
         if self._rows is not None or self._over or col.valid is not None:
             return self
-        from .io import mapped
-        n = len(col)
         offsets = np.frombuffer(col.offsets, dtype=np.int64)
-        first = int(offsets[0]) if n else 0
+        first = int(offsets[0]) if len(col) else 0
         tmp = f"{path}.tmp"
-        with open(tmp, "wb") as f:  # the offsets (from 0), then the UTF-8 bytes
-            f.write((offsets - first).tobytes())
-            f.write(col.data[first:int(offsets[-1]) if n else 0])
+        with open(tmp, "wb") as f:  # the UTF-8 bytes; the offsets (8 bytes a text) stay here
+            f.write(col.data[first:int(offsets[-1]) if len(col) else 0])
         os.replace(tmp, path)
-        m = mapped.map_file(path)
-        head = 8 * (n + 1)
-        text = pa.LargeStringArray.from_buffers(n, pa.py_buffer(memoryview(m)[:head]),
-                                                pa.py_buffer(memoryview(m)[head:]))
         cols = dict(self._cols)
-        cols["text"] = _Strings(text)
+        cols["text"] = _Strings(_mapped_texts(path, offsets - first))
         return Corpus(None, _cols=cols)
 
     def total_chars(self) -> int:
@@ -246,14 +239,19 @@ class Corpus(Sequence):
     def table(self, chunk_rows: int = 100_000) -> pa.Table:
         """The documents as a table in the documents schema (what documents.parquet holds),
         in chunks of `chunk_rows` (a string chunk holds at most 2 GB)."""
+        return pa.concat_tables(list(self.tables(chunk_rows)))
+
+    def tables(self, chunk_rows: int = 100_000) -> Iterator[pa.Table]:
+        """`table()` as tables of `chunk_rows` documents, made one at a time."""
         if self._rows is None and not self._over:
             cols = {f: self._cols[f].array for f in FIELDS}
         else:
             cols = {f: pa.array(self._tolist(f), pa.large_string()) for f in FIELDS}
-        cols["chars"] = pc_chars(cols["text"])
-        big = pa.Table.from_arrays([cols[f] for f in DOCUMENTS_SCHEMA.names], names=DOCUMENTS_SCHEMA.names)
-        parts = [big.slice(lo, chunk_rows).cast(DOCUMENTS_SCHEMA) for lo in range(0, max(1, self._n), chunk_rows)]
-        return pa.concat_tables(parts)
+        names = DOCUMENTS_SCHEMA.names
+        for lo in range(0, max(1, self._n), chunk_rows):
+            part = {f: a.slice(lo, chunk_rows) for f, a in cols.items()}
+            part["chars"] = pc_chars(part["text"])
+            yield pa.Table.from_arrays([part[f] for f in names], names=names).cast(DOCUMENTS_SCHEMA)
 
 
 def values(docs: Sequence[Document], name: str) -> list:
@@ -284,9 +282,18 @@ def pc_chars(texts: pa.Array) -> pa.Array:
 class CorpusBuilder:
     """A `Corpus` from documents added one by one. The texts go straight into one UTF-8 buffer
     and the other fields become Arrow arrays every BUILD_ROWS documents, so the corpus is never
-    held as Python objects (and never twice)."""
+    held as Python objects (and never twice).
 
-    def __init__(self):
+    Parameters
+    ----------
+    texts_to : path, optional
+        A file the texts' bytes are written to as they come (instead of a buffer in memory);
+        the corpus reads them from there through a read-only map (`Corpus.texts_on_disk`).
+    """
+
+    def __init__(self, texts_to=None):
+        self._path = texts_to
+        self._file = open(f"{texts_to}.tmp", "wb") if texts_to is not None else None
         self._text = bytearray()
         self._ends = array("q", [0])
         self._chunks: list[pa.RecordBatch] = []
@@ -296,8 +303,12 @@ class CorpusBuilder:
     def add(self, doc: Document) -> None:
         if not isinstance(doc.text, str):
             raise TypeError(f"document {doc.doc_id!r}: text is {type(doc.text).__name__}, not str")
-        self._text += doc.text.encode("utf-8")
-        self._ends.append(len(self._text))
+        data = doc.text.encode("utf-8")
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._text += data
+        self._ends.append(self._ends[-1] + len(data))
         self._pending.append(doc)
         self.count += 1
         if len(self._pending) >= BUILD_ROWS:
@@ -314,7 +325,22 @@ class CorpusBuilder:
         self._flush()
         schema = pa.schema([(f, pa.large_string()) for f in FIELDS if f != "text"])
         table = pa.Table.from_batches(self._chunks, schema=schema)
-        text = pa.LargeStringArray.from_buffers(self.count, pa.py_buffer(self._ends), pa.py_buffer(self._text))
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            os.replace(f"{self._path}.tmp", self._path)
+            text = _mapped_texts(self._path, self._ends)
+        else:
+            text = pa.LargeStringArray.from_buffers(self.count, pa.py_buffer(self._ends), pa.py_buffer(self._text))
         self._chunks, self._text, self._ends = [], bytearray(), array("q", [0])
         table = table.append_column("text", text)
         return Corpus(table.select(list(FIELDS)))
+
+
+def _mapped_texts(path, offsets) -> pa.LargeStringArray:
+    """The texts whose UTF-8 bytes file `path` holds, split at `offsets` (from 0), read
+    through a read-only map of the file."""
+    from .io import mapped
+    m = mapped.map_file(path)
+    offsets = np.array(offsets, dtype=np.int64)  # owned here: the builder's array is reused
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(m))

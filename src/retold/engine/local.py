@@ -58,7 +58,7 @@ from ..text.tokenscan import scan_texts
 from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA, SKETCHES as SKETCH_SCHEMA
-from ..schema import STORY_FEATURES as STORY_SCHEMA
+from ..schema import DOCUMENTS as DOCUMENTS_SCHEMA, STORY_FEATURES as STORY_SCHEMA
 from . import incremental, stages, storycache
 from .processes import die_with_parent
 from .progress import Reporter
@@ -490,8 +490,8 @@ class LocalEngine:
             docs = inc.docs = Corpus.from_documents(inc.docs)
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
-        docs = docs.texts_on_disk(st / TEXTS_FILE)  # written again by a resumed run: it is quick
-        _trim_heap()  # the texts' heap copy
+            docs = docs.texts_on_disk(st / TEXTS_FILE)
+            _trim_heap()  # the union's texts, in the heap until now
         timings["ingest"] = time.perf_counter() - t
         # every text and its sketch stay in memory: stop now rather than be killed hours later
         too_big = limits.run_memory_check(docs.total_chars(), len(docs), self.cfg.max_memory_gb)
@@ -548,7 +548,8 @@ class LocalEngine:
         # here go before them (at 101k they were 2.5 GB under the store's own memory)
         del docs, cand, sb, rep, inc
         _release_run_state()
-        (st / TEXTS_FILE).unlink(missing_ok=True)  # a copy of documents.parquet's texts, unpacked
+        for f in {out / "stages" / TEXTS_FILE, st / TEXTS_FILE}:  # documents.parquet's texts, unpacked
+            f.unlink(missing_ok=True)
         run_info = self._finish_run_info(out, started, inputs, n_run, issues, counts, timings)
         if report:
             t = time.perf_counter()
@@ -616,21 +617,25 @@ class LocalEngine:
         """Read every input (or the documents a finished ingest wrote) and write
         documents.parquet; `on_doc` is called with each document as it is read (not when
         they come back from the run folder)."""
-        docs, issues, fresh = self._read_inputs(inputs, out, st, on_doc)
+        docs, issues, fresh = self._read_inputs(inputs, out, st, on_doc, texts_to=st / TEXTS_FILE)
         if fresh:
             self._write_ingest(docs, issues, out, st)
+        else:  # read back from documents.parquet
+            docs = docs.texts_on_disk(st / TEXTS_FILE)
         return docs, issues
 
-    def _read_inputs(self, inputs, out, st, on_doc=None) -> tuple[list[Document], list[RetoldIssue], bool]:
+    def _read_inputs(self, inputs, out, st, on_doc=None, texts_to: Path | None = None
+                     ) -> tuple[list[Document], list[RetoldIssue], bool]:
         """`_ingest` without the write: the documents, the input issues and whether they were
-        read now (True: `_write_ingest` has yet to write them) or come from the run folder."""
+        read now (True: `_write_ingest` has yet to write them) or come from the run folder.
+        `texts_to`: the texts read now go to that file (`CorpusBuilder`)."""
         done = st / "ingest.issues.json"
         if done.exists() and (out / "documents.parquet").exists():
             issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
                       for d in json.loads(done.read_text())]
             return Corpus(pq.read_table(out / "documents.parquet")), issues, False
         issues: list[RetoldIssue] = []
-        built = CorpusBuilder()
+        built = CorpusBuilder(texts_to)
         with _collector_paused():
             for d in iter_documents(inputs, issues):
                 built.add(d)
@@ -643,10 +648,9 @@ class LocalEngine:
 
     @staticmethod
     def _write_ingest(docs, issues, out, st) -> None:
-        """documents.parquet, then the record that ingest is done (what a resume reads)."""
-        table = docs.table()
-        write_parquet_atomic(table, out / "documents.parquet")
-        del table
+        """documents.parquet, then the record that ingest is done (what a resume reads). The
+        table is written a part at a time, giving back the pages of mapped texts it read."""
+        write_parquet_parts_atomic(_releasing(docs.tables(), every=1), DOCUMENTS_SCHEMA, out / "documents.parquet")
         write_json_atomic([{"code": i.code.name, "where": i.where, "detail": i.detail} for i in issues],
                           st / "ingest.issues.json")
 
