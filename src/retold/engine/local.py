@@ -674,7 +674,8 @@ class LocalEngine:
                 yield to_table(values(sub, "doc_id"), values(sub, "text"),
                                [batch.content_hashes[i] for i in made], batch.signatures[made],
                                [batch.anchors[i] for i in made], [batch.lines[i] for i in made], key)
-        write_parquet_parts_atomic(parts(), SKETCH_SCHEMA, out / "stages" / SKETCH_FILE)
+        # each part reads texts and n-gram sets in place: their pages go back as the parts are written
+        write_parquet_parts_atomic(_releasing(parts(), every=16), SKETCH_SCHEMA, out / "stages" / SKETCH_FILE)
         _trim_heap()  # the shards' arrays and the table just written
         return batch, int(len(todo))
 
