@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-STEPS = {"stages": ("story_model", "formula", "syndicated", "stories"),
+STEPS = {"stages": ("story_features", "story_model", "formula", "syndicated", "stories"),
          "storycache": ("plan_article", "rows")}
 
 
@@ -125,6 +125,8 @@ def main() -> dict:
         sampler.wrap(storycache, n)
     sampler.wrap(local.LocalEngine, "_article_features")
     sampler.wrap(store.Store, "ingest_run")
+    from retold.story.featurerows import FeatureRows
+    sampler.wrap(FeatureRows, "concat")  # the workers' feature chunks joined in the parent
 
     class Reached(Exception):
         pass
