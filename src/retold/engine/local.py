@@ -845,23 +845,24 @@ class LocalEngine:
         feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
         del made, known
         _trim_heap()
-        sb = stages.stories(article, rep, self.cfg, feats, threads)
-        del article, feats
-        self.story_counts["article_texts_computed"] = len(todo)
-        feature_parts = storycache.rows(docs, rep, first_features, sb.model.features, plan,
-                                        story_key(self.cfg, __version__))
-        # the rows for the store are made on a thread while formula is learnt again: encoding
-        # them is Python (the GIL), formula's counting numpy sorts and compiled loops (none)
+        # the rows for the store (both passes' features of each representative) are encoded on
+        # a thread while the second model is built (encoding is Python, the model mostly
+        # compiled loops); written, they let the first pass's features go before formula is
+        # learnt again (at 1M documents they were 1.4 GB under that step's peak)
+        feature_parts = _releasing(storycache.rows(docs, rep, first_features, feats, plan,
+                                                   story_key(self.cfg, __version__)), every=16)
         with ThreadPoolExecutor(1, thread_name_prefix="retold-story-rows") as beside:
             written = beside.submit(write_parquet_parts_atomic, feature_parts, STORY_SCHEMA, st / STORY_FILE)
             try:
-                # batch labels are the stories as reported: the per-site rule counts those
-                _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
-                                          sb.labels if self.cfg.story_mode == "batch" else None, threads)
+                sb = stages.stories(article, rep, self.cfg, feats, threads)
             finally:
                 written.result()  # raises what the write raised
-        del first_features, feature_parts
-        _trim_heap()  # the rows' tables, written and dropped
+        del article, feats, first_features, feature_parts
+        _trim_heap()  # the first pass's features and the rows' tables, written and dropped
+        self.story_counts["article_texts_computed"] = len(todo)
+        # batch labels are the stories as reported: the per-site rule counts those
+        _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
+                                  sb.labels if self.cfg.story_mode == "batch" else None, threads)
         tmp = st / "formula.tmp.npy"  # what compare read as formula (the store keeps it too)
         np.save(tmp, _FORMULA)
         os.replace(tmp, st / "formula.npy")
