@@ -156,3 +156,14 @@ def test_a_builder_writing_its_texts_to_a_file_makes_the_same_corpus(tmp_path):
     empty = CorpusBuilder(texts_to=tmp_path / "empty.bin")
     empty.add(Document("e", "", None, None, None, None))
     assert empty.finish().texts.tolist() == [""]
+
+
+def test_a_documents_file_read_back_with_its_texts_unpacked_to_a_file_is_the_same_corpus(tmp_path):
+    import pyarrow.parquet as pq
+    docs = _docs(500)
+    pq.write_table(Corpus.from_documents(docs).table(), tmp_path / "documents.parquet", row_group_size=97)
+    assert pq.ParquetFile(tmp_path / "documents.parquet").num_row_groups > 3
+    back = Corpus.read_parquet(tmp_path / "documents.parquet", texts_to=tmp_path / "texts.bin")
+    assert list(back) == docs
+    assert (tmp_path / "texts.bin").stat().st_size == sum(len(d.text.encode("utf-8")) for d in docs)
+    assert list(Corpus.read_parquet(tmp_path / "documents.parquet")) == docs

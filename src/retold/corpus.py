@@ -212,6 +212,35 @@ class Corpus(Sequence):
         over[name] = merged
         return Corpus(None, _cols=self._cols, _rows=self._rows, _over=over)
 
+    @classmethod
+    def read_parquet(cls, path, texts_to=None) -> "Corpus":
+        """The corpus of a documents.parquet file. With `texts_to`, the texts are unpacked to
+        that file a row group at a time and read from there (`texts_on_disk`), so they are
+        never all in memory."""
+        import pyarrow.parquet as pq
+        pf = pq.ParquetFile(path)
+        if texts_to is None:
+            return cls(pf.read())
+        table = pf.read(columns=[f for f in FIELDS if f != "text"])
+        ends = np.zeros(1, dtype=np.int64)
+        parts = [ends]
+        tmp = f"{texts_to}.tmp"
+        with open(tmp, "wb") as f:
+            for group in range(pf.num_row_groups):
+                col = pf.read_row_group(group, columns=["text"]).column(0).cast(pa.large_string())
+                for chunk in col.chunks:
+                    if chunk.null_count:  # not a documents table this code wrote: read it whole
+                        f.close()
+                        os.remove(tmp)
+                        return cls(pf.read())
+                    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+                    if len(chunk):
+                        f.write(memoryview(chunk.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+                        parts.append(offsets[1:] - offsets[0] + parts[-1][-1])
+        os.replace(tmp, texts_to)
+        text = _mapped_texts(texts_to, np.concatenate(parts))
+        return cls(table.append_column("text", text).select(list(FIELDS)))
+
     def texts_on_disk(self, path) -> "Corpus":
         """This corpus with its texts written to file `path` and read from there through a
         read-only memory map (`io.mapped`): between the steps that read them they hold no

@@ -620,8 +620,6 @@ class LocalEngine:
         docs, issues, fresh = self._read_inputs(inputs, out, st, on_doc, texts_to=st / TEXTS_FILE)
         if fresh:
             self._write_ingest(docs, issues, out, st)
-        else:  # read back from documents.parquet
-            docs = docs.texts_on_disk(st / TEXTS_FILE)
         return docs, issues
 
     def _read_inputs(self, inputs, out, st, on_doc=None, texts_to: Path | None = None
@@ -633,7 +631,7 @@ class LocalEngine:
         if done.exists() and (out / "documents.parquet").exists():
             issues = [RetoldIssue(Err[d["code"]], d["where"], d.get("detail", ""))
                       for d in json.loads(done.read_text())]
-            return Corpus(pq.read_table(out / "documents.parquet")), issues, False
+            return Corpus.read_parquet(out / "documents.parquet", texts_to), issues, False
         issues: list[RetoldIssue] = []
         built = CorpusBuilder(texts_to)
         with _collector_paused():
