@@ -487,10 +487,9 @@ class LocalEngine:
         n_run = len(docs)
         inc = self._incremental(store, docs)
         if inc is not None:  # the union with the store; its stage files depend on the store's state
-            docs = inc.docs = Corpus.from_documents(inc.docs)
             st = out / "stages" / f"store-{inc.digest}"
             (st / "compare").mkdir(parents=True, exist_ok=True)
-            docs = docs.texts_on_disk(st / TEXTS_FILE)
+            docs = inc.docs = Corpus.from_documents(inc.docs).texts_on_disk(st / TEXTS_FILE)
             _trim_heap()  # the union's texts, in the heap until now
         timings["ingest"] = time.perf_counter() - t
         # every text and its sketch stay in memory: stop now rather than be killed hours later
