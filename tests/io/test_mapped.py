@@ -62,3 +62,15 @@ def test_release_array_gives_back_the_pages_under_one_array_only(tmp_path):
     mapped.release_array(np.arange(10))  # an array of the heap: nothing to give back
     assert 14_000 < _mapped_kb(path) < 17_000
     assert int(got[:2_000_000].sum()) == 2_000_000 * 1_999_999 // 2  # read again from the file
+
+
+def test_map_raw_reads_a_headerless_file_and_refuses_a_torn_one(tmp_path):
+    values = np.arange(1000, dtype="<u8") * 7919
+    values.tofile(tmp_path / "v.u64")
+    got = mapped.map_raw(tmp_path / "v.u64", "<u8")
+    assert np.array_equal(got, values) and not got.flags.writeable
+    (tmp_path / "e.u64").write_bytes(b"")
+    assert len(mapped.map_raw(tmp_path / "e.u64", "<u8")) == 0
+    (tmp_path / "torn.u64").write_bytes(b"\0" * 12)
+    with pytest.raises(ValueError, match="torn.u64"):
+        mapped.map_raw(tmp_path / "torn.u64", "<u8")

@@ -4,7 +4,7 @@ every stage output in the run folder (written atomically) so a killed run resume
 Run folder:
   .retold.lock (while a run holds the folder: its pid)
   stages/run.stamp.json stages/ingest.issues.json stages/texts.bin (the texts, read in place;
-  removed when the run ends) stages/sketch.{anchors,lines}.npy stages/sketch.npz stages/candidates.npz
+  removed when the run ends) stages/sketch.{anchors,lines}.u64 stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
   stages/compare/chunk-*.done stages/chrome.parquet, stages/sketches.parquet (the sketches
   made by the run), stages/story_features.parquet (the story features computed by the run):
@@ -67,7 +67,8 @@ from .tablesort import write_by_documents
 
 # stage files read in place through read-only maps (io/mapped.py)
 TEXTS_FILE = "texts.bin"  # the documents' texts (Corpus.texts_on_disk)
-SKETCH_ANCHORS, SKETCH_LINES = "sketch.anchors.npy", "sketch.lines.npy"  # the sketch's flat arrays
+# the sketch's flat arrays: little-endian uint64, one document's values after another
+SKETCH_ANCHORS, SKETCH_LINES = "sketch.anchors.u64", "sketch.lines.u64"
 
 OWN_STORE = "retold.duckdb"  # the run folder's store, when no --store is given
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
@@ -683,32 +684,35 @@ class LocalEngine:
         if path.exists():
             return read_sketch(st)
         todo = np.arange(len(docs)) if todo is None else todo
-        # each shard's per-document arrays become two flat arrays as it comes (_Packed), and
-        # the shards are copied into the run's flat arrays one at a time: never the sketch
-        # twice (at 1M documents its n-grams are 1.5 GB)
-        parts = self._sharded(stages.sketch, subset(docs, todo), pool, _Packed.of) if len(todo) else []
+        # each shard's n-gram sets and line hashes go to two files in the run folder as the
+        # shard comes (_SketchSpill), read from there in place (io/mapped.py): the run's n-gram
+        # sets (1.4 GB at 1M documents) are never in memory at once, only in the file cache
+        spill = _SketchSpill(st)
+        try:
+            parts = self._sharded(stages.sketch, subset(docs, todo), pool, spill.keep) if len(todo) else []
+        finally:
+            spill.close()
         hashes = [h for p in parts for h in p.content_hashes]
         signatures = _merge(parts, "signatures", (0, self.cfg.num_perm), np.uint32)
         anchor_lengths = np.concatenate([p.anchor_lengths for p in parts]) if parts else np.zeros(0, np.int64)
         line_lengths = np.concatenate([p.line_lengths for p in parts]) if parts else np.zeros(0, np.int64)
-        anchor_flat = _merge(parts, "anchor_flat", (0,), np.uint64)
-        line_flat = _merge(parts, "line_flat", (0,), np.uint64)
         del parts
         if len(todo) != len(docs):  # an incremental run: the stored documents' sketches too
-            fresh = stages.SketchBatch(hashes, signatures, Ragged(anchor_flat, anchor_lengths),
-                                       Ragged(line_flat, line_lengths))
+            fresh = stages.SketchBatch(hashes, signatures, Ragged(mapped.map_raw(spill.paths[0], np.uint64), anchor_lengths),
+                                       Ragged(mapped.map_raw(spill.paths[1], np.uint64), line_lengths))
             batch = incremental.fill_sketch(len(docs), inc.sketches, inc.sketch_of, fresh, todo)
             del fresh
             hashes, signatures = batch.content_hashes, batch.signatures
             (anchor_flat, anchor_lengths), (line_flat, line_lengths) = _flat(batch.anchors), _flat(batch.lines)
             del batch
-        # the two flat arrays go to files of their own, read from there in place (io/mapped.py):
-        # the run's n-gram sets (1.4 GB at 1M documents) are then the file cache's, not the run's
-        for name, flat in ((SKETCH_ANCHORS, anchor_flat), (SKETCH_LINES, line_flat)):
-            tmp = st / f"{name}.tmp.npy"
-            np.save(tmp, flat)
+            # the union's, written beside the shards' files (which the arrays above may still map)
+            for flat, tmp in ((anchor_flat, spill.paths[0]), (line_flat, spill.paths[1])):
+                union = tmp.with_name(tmp.name + ".union")
+                flat.astype("<u8", copy=False).tofile(union)
+                os.replace(union, tmp)
+            del anchor_flat, line_flat
+        for tmp, name in zip(spill.paths, (SKETCH_ANCHORS, SKETCH_LINES)):
             os.replace(tmp, st / name)
-        del anchor_flat, line_flat
         tmp = path.with_suffix(".tmp.npz")  # last: the stage's completion marker
         np.savez(tmp, content_hashes=np.array(hashes), signatures=signatures,
                  anchor_lengths=anchor_lengths, line_lengths=line_lengths)
@@ -1094,7 +1098,7 @@ def read_sketch(st: Path, hashes: list[str] | None = None, signatures: np.ndarra
     if "anchor_flat" in z.files:
         anchors, lines = z["anchor_flat"], z["line_flat"]
     else:
-        anchors, lines = mapped.map_npy(st / SKETCH_ANCHORS), mapped.map_npy(st / SKETCH_LINES)
+        anchors, lines = mapped.map_raw(st / SKETCH_ANCHORS, "<u8"), mapped.map_raw(st / SKETCH_LINES, "<u8")
     return stages.SketchBatch(hashes, signatures, Ragged(anchors, z["anchor_lengths"]),
                               Ragged(lines, z["line_lengths"]))
 
@@ -1103,6 +1107,28 @@ def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
     r = arrays if isinstance(arrays, Ragged) and arrays.packed() else Ragged.of(list(arrays))
     return r.flat, r.lengths
+
+
+class _SketchSpill:
+    """Where the sketch stage's shards put their n-gram sets and line hashes as they come: two
+    files of little-endian uint64 (stages/sketch.anchors.u64.tmp, sketch.lines.u64.tmp), one
+    document's values after another; `keep` returns the rest of the shard (`_Packed` without
+    the two flat arrays)."""
+
+    def __init__(self, st: Path):
+        self.paths = (st / f"{SKETCH_ANCHORS}.tmp", st / f"{SKETCH_LINES}.tmp")
+        self._files = [open(p, "wb") for p in self.paths]
+
+    def keep(self, part: stages.SketchBatch) -> "_Packed":
+        packed = _Packed.of(part)
+        for f, name in zip(self._files, ("anchor_flat", "line_flat")):
+            getattr(packed, name).astype("<u8", copy=False).tofile(f)
+            setattr(packed, name, None)
+        return packed
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
 
 
 @dataclass

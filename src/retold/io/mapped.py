@@ -66,6 +66,18 @@ def map_npy(path: str | Path) -> np.ndarray:
     return np.frombuffer(map_file(path), dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
+def map_raw(path: str | Path, dtype) -> np.ndarray:
+    """The values of a headerless file of `dtype` values (its length a multiple of the item
+    size), read in place from a read-only mapping."""
+    dtype = np.dtype(dtype)
+    size = os.path.getsize(path)
+    if size % dtype.itemsize:
+        raise ValueError(f"{path}: {size} bytes, not a whole number of {dtype} values")
+    if size == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(map_file(path), dtype=dtype)
+
+
 def release() -> None:
     """Unmap every page of every live mapping from this process (the data stays readable)."""
     for m in list(_MAPS):
