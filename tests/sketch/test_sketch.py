@@ -69,7 +69,7 @@ def test_anchor_candidates_find_pairs_sharing_rare_ngrams_only():
     assert counts.tolist() == [6]
 
 
-def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch):
+def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch, tmp_path):
     from retold.sketch import anchors as mod
     monkeypatch.setattr(mod, "CHUNK_DOCS", 7)  # several chunks, one of them short
     monkeypatch.setattr(mod, "PAIR_CHUNK", 5)  # pairs counted a few first documents at a time
@@ -94,6 +94,18 @@ def test_anchor_candidates_match_a_plain_count_in_chunks(monkeypatch):
         pairs, counts = anchor_candidates(docs, max_df=4, min_shared=2, max_per_doc=1000)
         assert dict(zip(map(tuple, pairs.tolist()), counts.tolist())) == want
         assert len(want) > 10  # the draw shares enough to test something
+        # the engine's sketch: one flat array, read in place from a run file and given back
+        # chunk by chunk (io/mapped.py), every other document selected as the engine selects
+        from retold.io import mapped
+        from retold.sketch.ragged import Ragged, select
+        packed = Ragged.of(docs)
+        path = tmp_path / f"grams-{seed}.u64"
+        packed.flat.astype("<u8").tofile(path)
+        on_disk = Ragged(mapped.map_raw(path, "<u8"), packed.lengths)
+        rows = np.arange(0, len(docs), 2)
+        pairs, counts = anchor_candidates(select(on_disk, rows), max_df=4, min_shared=2, max_per_doc=1000)
+        want_rows = anchor_candidates([docs[i] for i in rows], max_df=4, min_shared=2, max_per_doc=1000)
+        assert np.array_equal(pairs, want_rows[0]) and np.array_equal(counts, want_rows[1])
 
 
 def test_recall_params_propose_a_pair_at_the_threshold_with_the_asked_chance():

@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..io import mapped
 from . import hashtable
+from .ragged import Ragged
 
 
 CHUNK_DOCS = 8192  # documents whose n-grams are flattened at a time
@@ -73,6 +75,9 @@ def rare_groups(doc_shingles: list[np.ndarray], lo: int, hi: int) -> tuple[np.nd
             if not lengths.sum():
                 continue
             flat = np.concatenate(chunk).astype(np.uint64, copy=False)
+            if isinstance(chunk, Ragged):  # the engine's sketch, read in place: its pages go back
+                ends = chunk.starts + chunk.lengths
+                mapped.release_array(chunk.flat[int(chunk.starts.min()):int(ends.max())])
             mine = (flat >> np.uint64(64 - bits)) == part if bits else slice(None)
             grams.append(flat[mine])
             owners.append(np.repeat(np.arange(c, c + len(chunk), dtype=np.uint32), lengths)[mine])
