@@ -80,3 +80,15 @@ def test_article_contexts_in_one_pass_are_each_documents_article_context():
     empty = np.zeros(0, np.uint64)
     assert article_contexts(grams, lines, empty, chromes) == [article_context(g, ln, empty, c)
                                                              for g, ln, c in zip(grams, lines, chromes)]
+
+
+def test_the_article_contexts_are_the_same_made_a_block_at_a_time(monkeypatch):
+    docs = [Document(f"d{i}", TEXTS[i % 2] + f" Update {i}.", "Mill fire", "2024-01-01", "site.example", None)
+            for i in range(7)]
+    batch = stages.sketch([d.text for d in docs], Config())
+    unseen = np.unique(np.concatenate(list(batch.anchors)))[::3]
+    chrome = {"site.example": {int(h) for h in batch.lines[0][-1:]}}
+    whole = storycache.plan_article(docs, batch.anchors, batch.lines, np.arange(7), unseen, chrome, True)
+    monkeypatch.setattr(storycache, "CONTEXT_ROWS", 2)
+    blocks = storycache.plan_article(docs, batch.anchors, batch.lines, np.arange(7), unseen, chrome, True)
+    assert blocks.context == whole.context and len(set(whole.context)) > 1

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..io import mapped
 from ..io.storyfeatures import article_contexts, decode, to_table
 from ..io.writers import PART_ROWS
 from ..corpus import subset, value, values
 from ..model import Document
 from ..sketch.ragged import select
 from ..story.featurerows import FeatureRows
+
+CONTEXT_ROWS = 131_072  # representatives whose article contexts are made at a time
 
 
 @dataclass
@@ -101,8 +104,12 @@ def plan_article(docs: list[Document], anchors: list[np.ndarray], lines: list[np
         return ArticlePlan(context, reuse, known, unchanged)
     stored = []  # (document, its stored article features)
     reps = representatives(rep).tolist()
-    made = article_contexts(select(anchors, reps), select(lines, reps), unseen,
-                            [chrome.get(value(docs, "source", i) or "") for i in reps])
+    made: list[str] = []
+    for lo in range(0, len(reps), CONTEXT_ROWS):  # a block at a time: the sketch is read in place
+        part = reps[lo:lo + CONTEXT_ROWS]
+        made += article_contexts(select(anchors, part), select(lines, part), unseen,
+                                 [chrome.get(value(docs, "source", i) or "") for i in part])
+        mapped.release()  # the block's n-gram pages (1.4 GB mapped in at once at 1M documents)
     for i, ctx in zip(reps, made):
         context[i] = ctx
         k = -1 if story_of is None else int(story_of[i])
