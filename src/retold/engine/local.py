@@ -493,7 +493,7 @@ class LocalEngine:
             docs = inc.docs = Corpus.from_documents(inc.docs).texts_on_disk(st / TEXTS_FILE)
             _trim_heap()  # the union's texts, in the heap until now
         timings["ingest"] = time.perf_counter() - t
-        # every text and its sketch stay in memory: stop now rather than be killed hours later
+        # a run too big for the memory left is stopped now rather than killed hours later
         too_big = limits.run_memory_check(docs.total_chars(), len(docs), self.cfg.max_memory_gb)
         if too_big:
             raise RetoldError(Err.E062, str(out), too_big)
