@@ -41,31 +41,6 @@ def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
 
-def map_npy(path: str | Path) -> np.ndarray:
-    """The array in .npy file `path`, read in place from a read-only mapping.
-
-    Raises
-    ------
-    ValueError
-        When the file holds Python objects or a Fortran-ordered array (neither is read in place).
-    """
-    with open(path, "rb") as f:
-        version = np.lib.format.read_magic(f)
-        header = {(1, 0): np.lib.format.read_array_header_1_0,
-                  (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-        if header is None:
-            raise ValueError(f"{path}: .npy format version {version} (1.0 and 2.0 are read in place)")
-        shape, fortran, dtype = header(f)
-        offset = f.tell()
-    if dtype.hasobject or fortran:
-        raise ValueError(f"{path}: holds {'objects' if dtype.hasobject else 'a Fortran-ordered array'}, "
-                         f"which cannot be read in place")
-    count = int(np.prod(shape, dtype=np.int64))
-    if count == 0:
-        return np.zeros(shape, dtype=dtype)
-    return np.frombuffer(map_file(path), dtype=dtype, count=count, offset=offset).reshape(shape)
-
-
 def map_raw(path: str | Path, dtype) -> np.ndarray:
     """The values of a headerless file of `dtype` values (its length a multiple of the item
     size), read in place from a read-only mapping."""
