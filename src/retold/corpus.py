@@ -222,8 +222,7 @@ class Corpus(Sequence):
         if texts_to is None:
             return cls(pf.read())
         table = pf.read(columns=[f for f in FIELDS if f != "text"])
-        ends = np.zeros(1, dtype=np.int64)
-        parts = [ends]
+        parts = [np.zeros(1, dtype=np.int64)]  # each text's end, from 0
         tmp = f"{texts_to}.tmp"
         with open(tmp, "wb") as f:
             for group in range(pf.num_row_groups):

@@ -698,8 +698,8 @@ class LocalEngine:
         line_lengths = np.concatenate([p.line_lengths for p in parts]) if parts else np.zeros(0, np.int64)
         del parts
         if len(todo) != len(docs):  # an incremental run: the stored documents' sketches too
-            fresh = stages.SketchBatch(hashes, signatures, Ragged(mapped.map_raw(spill.paths[0], np.uint64), anchor_lengths),
-                                       Ragged(mapped.map_raw(spill.paths[1], np.uint64), line_lengths))
+            fresh = stages.SketchBatch(hashes, signatures, Ragged(mapped.map_raw(spill.paths[0], "<u8"), anchor_lengths),
+                                       Ragged(mapped.map_raw(spill.paths[1], "<u8"), line_lengths))
             batch = incremental.fill_sketch(len(docs), inc.sketches, inc.sketch_of, fresh, todo)
             del fresh
             hashes, signatures = batch.content_hashes, batch.signatures
@@ -1104,7 +1104,7 @@ def read_sketch(st: Path, hashes: list[str] | None = None, signatures: np.ndarra
 
 
 def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per-document uint64 arrays as one flat array and their lengths (for np.savez)."""
+    """Per-document uint64 arrays as one flat array and their lengths (what the sketch files hold)."""
     r = arrays if isinstance(arrays, Ragged) and arrays.packed() else Ragged.of(list(arrays))
     return r.flat, r.lengths
 
@@ -1112,19 +1112,19 @@ def _flat(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 class _SketchSpill:
     """Where the sketch stage's shards put their n-gram sets and line hashes as they come: two
     files of little-endian uint64 (stages/sketch.anchors.u64.tmp, sketch.lines.u64.tmp), one
-    document's values after another; `keep` returns the rest of the shard (`_Packed` without
-    the two flat arrays)."""
+    document's values after another; `keep` returns the rest of the shard (`_Kept`)."""
 
     def __init__(self, st: Path):
         self.paths = (st / f"{SKETCH_ANCHORS}.tmp", st / f"{SKETCH_LINES}.tmp")
         self._files = [open(p, "wb") for p in self.paths]
 
-    def keep(self, part: stages.SketchBatch) -> "_Packed":
-        packed = _Packed.of(part)
-        for f, name in zip(self._files, ("anchor_flat", "line_flat")):
-            getattr(packed, name).astype("<u8", copy=False).tofile(f)
-            setattr(packed, name, None)
-        return packed
+    def keep(self, part: stages.SketchBatch) -> "_Kept":
+        lengths = []
+        for f, arrays in zip(self._files, (part.anchors, part.lines)):
+            flat, n = _flat(arrays)
+            flat.astype("<u8", copy=False).tofile(f)
+            lengths.append(n)
+        return _Kept(part.content_hashes, part.signatures, *lengths)
 
     def close(self) -> None:
         for f in self._files:
@@ -1132,22 +1132,17 @@ class _SketchSpill:
 
 
 @dataclass
-class _Packed:
-    """One sketch shard with its per-document arrays as flat arrays and lengths."""
+class _Kept:
+    """What the parent keeps of one sketch shard: all but the n-gram sets and line hashes
+    (`_SketchSpill` wrote those), with how many of each a document has."""
 
     content_hashes: list[str]
     signatures: np.ndarray
-    anchor_flat: np.ndarray
     anchor_lengths: np.ndarray
-    line_flat: np.ndarray
     line_lengths: np.ndarray
 
-    @classmethod
-    def of(cls, part: stages.SketchBatch) -> "_Packed":
-        return cls(part.content_hashes, part.signatures, *_flat(part.anchors), *_flat(part.lines))
 
-
-def _merge(parts: list[_Packed], name: str, empty: tuple, dtype) -> np.ndarray:
+def _merge(parts: list[_Kept], name: str, empty: tuple, dtype) -> np.ndarray:
     """The shards' arrays `name`, concatenated; each shard's is let go once copied, so the
     memory held is the result and the shards not yet copied."""
     if not parts:

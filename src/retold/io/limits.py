@@ -160,8 +160,8 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
 # benchmarks/results/2026-11-30-memory-scale-night.json; README Limits). The check takes a
 # fifth more per character than the line, for corpora of longer documents than the news.
 # Measured when a run held every text and its sketch in its heap; since 2026-12-02 (evening)
-# both are read in place from the run folder (io/mapped.py) and the 1M stages peak at ~5.6 GB,
-# under half of what this asks: a bound on the safe side until it is fitted again.
+# both are read in place from the run folder (io/mapped.py) and the 1M stages measured peak
+# at 4.85 GB, a third of what this asks: a bound on the safe side until it is fitted again.
 RUN_MEMORY_FIXED = 625 * 2**20
 RUN_MEMORY_PER_CHAR = 12
 

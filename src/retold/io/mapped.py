@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-_MAPS: "weakref.WeakSet[mmap.mmap]" = weakref.WeakSet()  # every live mapping made here
-_SPANS: list[tuple[weakref.ref, int, int]] = []  # (mapping, first address, length) of each
+_SPANS: list[tuple[weakref.ref, int, int]] = []  # (mapping, first address, length) of each made here
 
 
 def map_file(path: str | Path) -> mmap.mmap:
@@ -31,8 +30,7 @@ def map_file(path: str | Path) -> mmap.mmap:
         if size == 0:
             return mmap.mmap(-1, 1)  # mmap refuses length 0 for a file; one anonymous zero byte
         m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    _MAPS.add(m)
-    _SPANS[:] = [s for s in _SPANS if s[0]() is not None]
+    _SPANS[:] = [s for s in _SPANS if s[0]() is not None]  # the dead ones go
     _SPANS.append((weakref.ref(m), _address(np.frombuffer(m, dtype=np.uint8)), len(m)))
     return m
 
@@ -55,8 +53,9 @@ def map_raw(path: str | Path, dtype) -> np.ndarray:
 
 def release() -> None:
     """Unmap every page of every live mapping from this process (the data stays readable)."""
-    for m in list(_MAPS):
-        if not m.closed:
+    for ref, _, _ in list(_SPANS):
+        m = ref()
+        if m is not None and not m.closed:
             m.madvise(mmap.MADV_DONTNEED)
 
 
