@@ -949,11 +949,14 @@ class LocalEngine:
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
         ia, ib = _doc_index(pt.column("a"), id_array), _doc_index(pt.column("b"), id_array)
-        rels = pt.column("relation").to_pylist()
-        family_edges = [(i, j, r) for i, j, r in zip(ia.tolist(), ib.tolist(), rels) if r != "same_story"]
-        if inc is not None:
-            family_edges += inc.family_edges
-        fam, story = stages.cluster(ids, family_edges, stages.chain_edges(label, np.arange(n)))
+        # typed edges as columns (cluster reads the relations it ties by; same_story ties none)
+        ei, ej, er = ia, ib, pt.column("relation")
+        if inc is not None and inc.family_edges:
+            ei = np.concatenate([ei, [e[0] for e in inc.family_edges]])
+            ej = np.concatenate([ej, [e[1] for e in inc.family_edges]])
+            er = pa.chunked_array(er.chunks + [pa.array([e[2] for e in inc.family_edges], pa.string())])
+        fam, story = stages.cluster(ids, stages.TypedEdges(ei, ej, er), stages.chain_edges(label, np.arange(n)))
+        del ei, ej, er
         pt, dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand,
                                         None if inc is None else inc.new)
         write_parquet_atomic(pt, out / "pairs.parquet")
@@ -968,8 +971,8 @@ class LocalEngine:
             write_parquet_atomic(every.slice(n - n_run), out / "families.parquet")
             write_parquet_atomic(every, union_file)
         by_rel = {r: 0 for r in RELATIONS}
-        for r in pt.column("relation").to_pylist():
-            by_rel[r] += 1
+        for c in pc.value_counts(pt.column("relation")).to_pylist():
+            by_rel[c["values"]] += c["counts"]
         # compared pairs the pair rule called same_story but the corpus model put in two stories
         by_rel["unrelated"] = rel_counts.get("unrelated", 0) + dropped
         extra = {} if inc is None else {"store_documents": n, "new_documents": int(inc.new.sum())}

@@ -402,22 +402,43 @@ def families(doc_ids: list[str], ties: np.ndarray) -> list[str]:
     return group_ids(doc_ids, components(len(doc_ids), ties), "fam")
 
 
-def cluster(doc_ids: list[str], edges: list[tuple[int, int, str]],
+@dataclass
+class TypedEdges:
+    """Typed pairs as columns: document indices `i` and `j` and each pair's relation name (a
+    sequence or an Arrow array): at a million documents the pairs table's own columns, not a
+    Python tuple per pair."""
+    i: np.ndarray
+    j: np.ndarray
+    relation: Sequence[str]
+
+
+def cluster(doc_ids: list[str], edges: "TypedEdges | Sequence[tuple[int, int, str]]",
             story_groups: np.ndarray | None = None) -> tuple[list[str], list[str]]:
-    """family_id and story_id per document. With story_groups ((m, 2) document pairs tying
-    each group of the story model together), a story is the union of those groups and every
-    whole-text copy (exact, near_duplicate, rewrite): a copy of an article tells its story. A
-    reuse does not tie stories: an article quoting a passage of another may be about
-    something else (the demo's reuse copies are). Without story_groups, stories are the
-    components of all related pairs."""
+    """family_id and story_id per document from typed `edges` (`TypedEdges`, or (i, j,
+    relation) triples). With story_groups ((m, 2) document pairs tying each group of the story
+    model together), a story is the union of those groups and every whole-text copy (exact,
+    near_duplicate, rewrite): a copy of an article tells its story. A reuse does not tie
+    stories: an article quoting a passage of another may be about something else (the demo's
+    reuse copies are). Without story_groups, stories are the components of all related pairs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not isinstance(edges, TypedEdges):
+        edges = list(edges)
+        edges = TypedEdges([e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges])
+    i, j, rel = np.asarray(edges.i, dtype=np.int64), np.asarray(edges.j, dtype=np.int64), edges.relation
+    rel = rel if isinstance(rel, (pa.Array, pa.ChunkedArray)) else pa.array(list(rel), pa.string())
+
+    def typed(names: tuple[str, ...]) -> np.ndarray:
+        keep = np.asarray(pc.is_in(rel, value_set=pa.array(names, pa.string())).to_numpy(
+            zero_copy_only=False), dtype=bool) if len(i) else np.zeros(0, dtype=bool)
+        return np.stack([i[keep], j[keep]], axis=1)
+
     n = len(doc_ids)
-    fam = np.array([(i, j) for i, j, r in edges if r in FAMILY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+    fam = typed(FAMILY_RELATIONS)
     if story_groups is None:
-        sto = np.array([(i, j) for i, j, r in edges if r in STORY_RELATIONS], dtype=np.int64).reshape(-1, 2)
+        sto = typed(STORY_RELATIONS)
     else:
-        sto = np.array([(i, j) for i, j, r in edges if r in WHOLE_COPY_RELATIONS],
-                       dtype=np.int64).reshape(-1, 2)
-        sto = np.concatenate([sto, story_groups.astype(np.int64).reshape(-1, 2)])
+        sto = np.concatenate([typed(WHOLE_COPY_RELATIONS), story_groups.astype(np.int64).reshape(-1, 2)])
     return group_ids(doc_ids, components(n, fam), "fam"), group_ids(doc_ids, components(n, sto), "story")
 
 

@@ -29,15 +29,40 @@ __all__ = ["StoryModel", "build_model", "batch_stories", "stream_model", "stream
 
 @dataclass
 class StoryModel:
+    """The corpus story model. Its vectors and profiles have a row per document in the
+    model's own order (`rows` maps a document's input position to its row: a model built in
+    key order is not copied back to input order, at a million documents a copy of the matrix
+    was 1.1 GB beside it); days, dense, edges and cuts are in input order."""
     vectors: StoryVectors | None  # None in a graph-only model (build_model)
     days: np.ndarray  # publication day number per document, NaN when unknown
-    neighbours: Neighbours | None
     edges: np.ndarray  # (m, 2) story graph edges, i < j
     weights: np.ndarray  # (m,) story similarity of each edge
-    profiles: sp.csr_matrix | None  # neighbour profile per document (unit rows)
+    profiles: sp.csr_matrix | None  # neighbour profile per model row (unit rows)
     dense: np.ndarray | None = None  # centred embeddings (story_embed_weight > 0, embed extra)
     features: FeatureRows | None = None  # event features per document (a second pass reuses them)
+    rows: np.ndarray | None = None  # model row of each document; None: the input order
     cuts: dict = field(default_factory=dict)  # threshold -> batch story labels, once computed
+
+    def row(self, docs: np.ndarray) -> np.ndarray:
+        """The model rows (of `vectors` and `profiles`) of documents given by input position."""
+        return docs if self.rows is None else self.rows[docs]
+
+    def in_model_order(self, values: np.ndarray | None) -> np.ndarray | None:
+        """Per-document `values` (input order) in the model's row order."""
+        if values is None or self.rows is None:
+            return values
+        out = np.empty_like(values)
+        out[self.rows] = values
+        return out
+
+    def to_input(self, nb: Neighbours) -> Neighbours:
+        """Neighbours found over the model's rows, by input position (rows and indices)."""
+        if self.rows is None:
+            return nb
+        order = np.empty_like(self.rows)
+        order[self.rows] = np.arange(len(self.rows))  # the document at each model row
+        index = np.where(nb.index >= 0, order[np.maximum(nb.index, 0)], -1)[self.rows]
+        return Neighbours(index, nb.sim[self.rows])
 
 
 def day_numbers(dates: Sequence[str | None]) -> np.ndarray:
@@ -144,18 +169,16 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     those known per document (None where they must be computed); `mapper`: an ordered map to
     compute them on workers; `search_map`: an ordered map over threads for the neighbour
     search's blocks (`neighbours.story_neighbours`; the model does not depend on it);
-    `keys`: a unique key per document (its id). With keys the model is built in key order and
-    returned in input order, so the same documents in another order give the same model
-    (neighbour search breaks ties by position, and the vocabulary follows first use).
+    `keys`: a unique key per document (its id). With keys the model is built in key order
+    (its vectors and profiles keep that row order, `StoryModel.rows`), so the same documents
+    in another order give the same model (neighbour search breaks ties by position, and the
+    vocabulary follows first use).
     `graph_only`: the model without its TF-IDF vectors, neighbours and profiles (None), for a
     caller that reads only the graph, days and features (formula's first model): they are
-    dropped as soon as the graph is made, not put back in input order first (a copy of each:
-    at a million documents the matrix alone is 1.1 GB)."""
+    dropped as soon as the graph is made."""
     feats = features_of(texts, titles, cfg, features, mapper)
     perm = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys is not None \
         else np.arange(len(texts))
-    inv = np.empty_like(perm)
-    inv[perm] = np.arange(len(perm))
     vec = vectorize(feats, perm)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
@@ -163,17 +186,15 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     if graph_only:
         vec = None  # the graph reads the neighbours only
     edges, weights, prof = story_graph(nb, cfg.story_mix, cfg.story_edge_floor)
+    del nb  # read by nothing after the graph
     e = perm[edges] if len(edges) else edges
     e = np.sort(e, axis=1)
     order = np.lexsort((e[:, 1], e[:, 0])) if len(e) else np.arange(0)
-    if graph_only:
-        return StoryModel(None, days, None, e[order], weights[order], None, dense, feats)
-    # back to input order: rows by inv, document indices by perm
-    vec = StoryVectors(sp.csr_matrix(vec.matrix[inv]), vec.df)
-    index = np.where(nb.index >= 0, perm[np.maximum(nb.index, 0)], -1)[inv]
-    nb = Neighbours(index, nb.sim[inv])
-    prof = sp.csr_matrix(prof[inv][:, inv])
-    return StoryModel(vec, days, nb, e[order], weights[order], prof, dense, feats)
+    rows = None
+    if keys is not None:
+        rows = np.empty_like(perm)
+        rows[perm] = np.arange(len(perm))
+    return StoryModel(vec, days, e[order], weights[order], None if graph_only else prof, dense, feats, rows)
 
 
 def batch_stories(model: StoryModel, threshold: float, also: Sequence[float] = ()) -> np.ndarray:
@@ -198,11 +219,14 @@ def stream_model(texts: Sequence[str], titles: Sequence[str | None], dates: Sequ
                  cfg: Config, model: StoryModel | None = None) -> tuple[Neighbours, np.ndarray]:
     """Causal neighbours (each document sees only earlier ones) and the arrival order.
     A batch `model` of the same documents lends its vectors and embeddings."""
-    vec = model.vectors if model is not None else _vectors(texts, titles, cfg)
-    days = model.days if model is not None else day_numbers(dates)
-    dense = model.dense if model is not None else _dense(texts, titles, cfg)
-    arrival = arrival_order(days)
-    return _search(vec, days, cfg, arrival, dense), arrival
+    if model is None:
+        days = day_numbers(dates)
+        arrival = arrival_order(days)
+        return _search(_vectors(texts, titles, cfg), days, cfg, arrival, _dense(texts, titles, cfg)), arrival
+    arrival = arrival_order(model.days)
+    nb = _search(model.vectors, model.in_model_order(model.days), cfg, model.in_model_order(arrival),
+                 model.in_model_order(model.dense))
+    return model.to_input(nb), arrival
 
 
 def stream_extend(model: StoryModel, known: np.ndarray, cfg: Config) -> np.ndarray:
@@ -230,8 +254,9 @@ def stream_extend(model: StoryModel, known: np.ndarray, cfg: Config) -> np.ndarr
     key = np.where(new, 1.0, 0.0) * 1e9 + np.where(np.isnan(model.days), 1e8, model.days) * new
     arrival = np.empty(len(known), dtype=np.int64)
     arrival[np.argsort(key, kind="stable")] = np.arange(len(known))
-    nb = _search(model.vectors, model.days, cfg, arrival, model.dense)
-    return stream_stories(nb, arrival, cfg.story_stream_link, known)
+    nb = _search(model.vectors, model.in_model_order(model.days), cfg, model.in_model_order(arrival),
+                 model.in_model_order(model.dense))
+    return stream_stories(model.to_input(nb), arrival, cfg.story_stream_link, known)
 
 
 def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.ndarray:
@@ -241,10 +266,12 @@ def pair_story_scores(model: StoryModel, pairs: np.ndarray, cfg: Config) -> np.n
     if len(pairs) == 0:
         return np.zeros(0)
     i, j = pairs[:, 0], pairs[:, 1]
+    ri, rj = model.row(i), model.row(j)  # rows of the vectors and profiles
     spec = specificity(cfg)
     rare = specific_features(model.vectors.matrix, model.vectors.df, spec.max_df)
-    direct = direct_similarity(model.vectors.matrix, i, j, model.dense, cfg.story_embed_weight) * time_factor(
+    direct = direct_similarity(model.vectors.matrix, ri, rj, model.in_model_order(model.dense),
+                               cfg.story_embed_weight) * time_factor(
         model.days[i], model.days[j], cfg.story_tau_days, cfg.story_time_floor) * evidence_factor(
-        rare, model.days, i, j, spec)
-    shared = pair_cosine(model.profiles, i, j)
+        rare, model.in_model_order(model.days), ri, rj, spec)
+    shared = pair_cosine(model.profiles, ri, rj)
     return np.clip((1 - cfg.story_mix) * direct + cfg.story_mix * shared, 0.0, 1.0)
