@@ -72,6 +72,7 @@ SKETCH_ANCHORS, SKETCH_LINES = "sketch.anchors.u64", "sketch.lines.u64"
 
 OWN_STORE = "retold.duckdb"  # the run folder's store, when no --store is given
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
+STORY_ROWS = 65536  # same_story rows the cluster stage makes at a time from the story graph
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
 STORE_WAIT = 60.0  # seconds a finished run waits for a --store another process is writing
 
@@ -1006,7 +1007,6 @@ class LocalEngine:
         pt = pt.set_column(pt.schema.get_field_index("story"), "story", pa.array(scores, pa.float64()))
         pt = pt.filter(pa.array(keep, pa.bool_()))
         seen = np.unique(np.minimum(ia, ib).astype(np.int64) * n + np.maximum(ia, ib))
-        add = {k: [] for k in PAIR_SCHEMA.names}
         strong = np.asarray(sb.weights) >= self.cfg.story_link
         reps = np.asarray(sb.reps, dtype=np.int64)
         e = np.asarray(sb.edges, dtype=np.int64).reshape(-1, 2)[strong]
@@ -1018,16 +1018,23 @@ class LocalEngine:
         add_edge = (codes[ei] == codes[ej]) & ~listed
         if new is not None:
             add_edge &= new[ei] | new[ej]
-        for i, j, wt in zip(ei[add_edge].tolist(), ej[add_edge].tolist(), w[add_edge].tolist()):
-            i, j = stages.oriented(docs, i, j)
-            (ai, di), (aj, dj) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
-            d = direction(di, dj, [], ai, aj)
-            row = dict(a=ai, b=aj, relation="same_story", story=round(wt, 4),
-                       direction=d.source, direction_confidence=d.confidence,
-                       direction_evidence="; ".join(d.evidence))
-            for k in PAIR_SCHEMA.names:
-                add[k].append(row.get(k))
-        return pa.concat_tables([pt, pa.table(add, schema=PAIR_SCHEMA)]), int((~keep).sum())
+        ei, ej, w = ei[add_edge], ej[add_edge], w[add_edge]
+        added = []  # made STORY_ROWS edges at a time: a dict per row, a million of them, was GBs
+        for lo in range(0, len(ei), STORY_ROWS):
+            add = {k: [] for k in PAIR_SCHEMA.names}
+            for i, j, wt in zip(ei[lo:lo + STORY_ROWS].tolist(), ej[lo:lo + STORY_ROWS].tolist(),
+                                w[lo:lo + STORY_ROWS].tolist()):
+                i, j = stages.oriented(docs, i, j)
+                (ai, di), (aj, dj) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
+                d = direction(di, dj, [], ai, aj)
+                row = dict(a=ai, b=aj, relation="same_story", story=round(wt, 4),
+                           direction=d.source, direction_confidence=d.confidence,
+                           direction_evidence="; ".join(d.evidence))
+                for k in PAIR_SCHEMA.names:
+                    add[k].append(row.get(k))
+            added.append(pa.table(add, schema=PAIR_SCHEMA))
+            del add
+        return pa.concat_tables([pt, *added]) if added else pt, int((~keep).sum())
 
     def _exact_tables(self, docs, exact_pairs) -> dict[str, pa.Table]:
         from ..explain.direction import direction
