@@ -15,6 +15,7 @@ from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens
                             match_sentences, quoted_tokens, sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
 from .sketch.formula import EMPTY, covered_by
+from .sketch.sortedset import member
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
 from .text.contact import contact_tokens
@@ -118,12 +119,11 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
 
 
 def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """`values` not in `sorted_set` (sorted, unique), by binary search: the corpus's formula
-    set is large and np.setdiff1d would sort it again for every pair."""
+    """`values` not in `sorted_set` (sorted, unique), looked up (`sketch.sortedset`): the
+    corpus's formula set is large and np.setdiff1d would sort it again for every pair."""
     if len(sorted_set) == 0 or len(values) == 0:
         return values
-    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return values[sorted_set[pos] != values]
+    return values[~member(values, sorted_set)]
 
 
 def _name_words(toks: Tokens) -> list[str]:

@@ -21,6 +21,7 @@ from numba import njit
 from ..io import mapped
 from .radix import radix_sort
 from .ragged import Ragged
+from .sortedset import covered, index_of
 
 EMPTY = np.zeros(0, dtype=np.uint64)
 
@@ -339,23 +340,9 @@ def _spread_sorted(grams, story, site, k):
 def covered_by(grams: np.ndarray, hashes: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
     """Per token: covered by an n-gram whose hash is in `hashes` (sorted)? `grams` are the
     text's n-gram hashes in position order (gram k covers tokens k .. k+n-1). Used for the
-    formula n-grams and for the n-grams two texts share."""
+    formula n-grams and for the n-grams two texts share; a large set is looked up through its
+    bucket index (`sortedset`)."""
     if len(hashes) == 0 or len(grams) == 0:
         return np.zeros(n_tokens, dtype=bool)
-    return _covered(grams, hashes, n_tokens, min(n, n_tokens))
-
-
-@njit(cache=True)
-def _covered(grams, hashes, n_tokens, span):
-    # a binary search per gram (np.isin would sort the whole set each call); compiled, as
-    # compare asks four times a pair on arrays of a few hundred
-    mask = np.zeros(n_tokens, dtype=np.bool_)
-    pos = np.searchsorted(hashes, grams)
-    last = len(hashes) - 1
-    reach = 0  # tokens before this are settled
-    for k in range(len(grams)):
-        if hashes[min(pos[k], last)] == grams[k]:
-            for t in range(max(k, reach), min(k + span, n_tokens)):
-                mask[t] = True
-            reach = max(reach, min(k + span, n_tokens))
-    return mask
+    ix = index_of(hashes)
+    return covered(grams, hashes, ix.starts, ix.base, ix.shift, n_tokens, min(n, n_tokens))
