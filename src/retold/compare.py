@@ -278,9 +278,9 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
         for facts, covered, keys, other, other_p, k, other_keys in (
                 (fa, covered_a, ka, set(kb[b0:b1]), pb, j, kb[b0:b1]),
                 (fb, covered_b, kb, set(ka[a0:a1]), pa, i, ka[a0:a1])):
-            loose = sorted(other - set(keys[x] for x in facts.tolist()))
-            values = near = None
-            for x in facts.tolist():
+            listed = facts.tolist()
+            values = near = loose = None
+            for x in listed:
                 kind = 0 if keys[x][:1].isdigit() else 1
                 total[kind] += 1
                 if passage and covered[x]:
@@ -288,7 +288,12 @@ def _fact_counts(pa: Profile, pb: Profile, tps, strict, covered_a: np.ndarray,
                 elif kind == 1:
                     if keys[x] not in other and not passage and near is None:
                         near = _around(other_p, k)
-                    if keys[x] in other or (near is not None and keys[x] in near) or mentions(keys[x], loose):
+                    if keys[x] in other or (near is not None and keys[x] in near):
+                        kept[kind] += 1
+                        continue
+                    if loose is None:  # made once a name is not found as it is (most are)
+                        loose = sorted(other - set(keys[y] for y in listed))
+                    if mentions(keys[x], loose):
                         kept[kind] += 1  # a name may be respelt, or moved next door
                 elif not passage:
                     # inside a passage a figure must sit where the other side has it (a table
