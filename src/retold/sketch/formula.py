@@ -21,7 +21,7 @@ from numba import njit
 from ..io import mapped
 from .radix import radix_sort
 from .ragged import Ragged
-from .sortedset import covered, index_of
+from .sortedset import covered, index_of, member
 
 EMPTY = np.zeros(0, dtype=np.uint64)
 
@@ -102,8 +102,7 @@ def _formula_rows(flat: np.ndarray, doc: np.ndarray, *, stories, min_stories, so
             # ... and repeated on one of those sites: a widget sits beside many of a site's
             # articles, a reprinted background paragraph once per site that reprints it
             # (counted over the rows of `wide` grams only: sorting every gram again costs memory)
-            pos = np.minimum(np.searchsorted(wide, flat), max(len(wide) - 1, 0))
-            sel = known & (wide[pos] == flat) if len(wide) else np.zeros(len(flat), dtype=bool)
+            sel = known & member(flat, wide)
             wide = _spread_at_least(flat[sel], doc[sel], site[sel], 2, True)
             spread = _spread_at_least(flat, story, np.zeros_like(story), 2, True)
             found = union_sorted(found, np.intersect1d(wide, spread, assume_unique=True))
@@ -187,9 +186,8 @@ def _site_lasting_rows(flat, doc, *, sources, days, min_span_days) -> np.ndarray
     lasting = _lasting(key, d, min_span_days)
     if len(lasting) == 0:
         return EMPTY
-    # `lasting` is sorted: a binary search per row (np.isin would sort the rows once more)
-    pos = np.minimum(np.searchsorted(lasting, key), len(lasting) - 1)
-    return _distinct(flat[lasting[pos] == key])
+    # `lasting` is sorted: looked up per row (np.isin would sort the rows once more)
+    return _distinct(flat[member(key, lasting)])
 
 
 _SITE_MIX = np.uint64(0xD6E8FEB86659FD93)
