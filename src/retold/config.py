@@ -144,7 +144,7 @@ class Config:
     # --- engine -----------------------------------------------------------------------------------
     workers: int = 0  # 0 = all cores
     batch_docs: int = 2000  # documents per shard
-    max_memory_gb: float = 0.0  # a run whose measured peak line (io/limits.py: 0.60 GB + 20 bytes a
+    max_memory_gb: float = 0.0  # a run whose measured peak bound (io/limits.py: 1 GB + 5 bytes a
     # character of text) is above this stops after ingest with E062; 0: the memory available when
     # the run starts (README Limits)
     store_memory_gb: float = 1.0  # DuckDB's memory while the store takes in a run; past it DuckDB

@@ -33,7 +33,7 @@ def test_a_run_over_its_memory_budget_stops_after_ingest_with_a_code(tmp_path):
 
 
 def test_the_check_names_how_many_documents_fit():
-    chars = 100_000_000  # 10,000 documents of 10,000 characters: the part per character dominates
+    chars = 400_000_000  # 10,000 documents of 40,000 characters: the part per character dominates
     need = limits.run_memory_estimate(chars)
     assert limits.run_memory_check(chars, 10_000, need / 2**30) is None
     msg = limits.run_memory_check(chars, 10_000, need / 2**30 / 2)

@@ -154,16 +154,16 @@ def read_capped(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
 
 # A whole run's peak memory: the PSS of the process tree (two workers; pages they share with
 # the parent counted once), as a user runs it (summary, report and store included), measured
-# on the news grown to 10,000 / 25,000 / 50,000 / 101,000 documents (11.6 / 28.3 / 56.2 /
-# 119.4 million characters): 0.57 / 0.88 / 1.31 / 1.57 GiB, a line of 0.61 GiB plus 9.4 bytes
-# a character of text (benchmarks/bench_memory.py,
-# benchmarks/results/2026-11-30-memory-scale-night.json; README Limits). The check takes a
-# fifth more per character than the line, for corpora of longer documents than the news.
-# Measured when a run held every text and its sketch in its heap; since 2026-12-02 (evening)
-# both are read in place from the run folder (io/mapped.py) and the 1M stages measured peak
-# at 4.85 GB, a third of what this asks: a bound on the safe side until it is fitted again.
-RUN_MEMORY_FIXED = 625 * 2**20
-RUN_MEMORY_PER_CHAR = 12
+# at 10,000 / 113,744 / 1,023,696 documents (11.4 / 131.5 / 1,184 million characters; the
+# spelled corpus's first 10k, the big corpus, the spelled corpus of benchmarks/corpus.py):
+# 0.51 / 1.44 / 5.28 GiB, a least-squares line of 0.68 GiB + 4.2 bytes a character
+# (benchmarks/bench_memory.py; benchmarks/results/2026-12-03-memory-10k.json,
+# ...-memory-114k-contended.json, ...-memory-1m.json; README Limits). The 114k run sits a
+# fifth above that line (its store step), so the check takes a bound over all three instead:
+# 1 GiB + 5 bytes a character asks 1.05 / 1.61 / 6.5 GiB of them. Before the texts and n-gram
+# sets were read in place (2026-12-02) the line was 0.61 GiB + 9.4 bytes (the check 12).
+RUN_MEMORY_FIXED = 2**30
+RUN_MEMORY_PER_CHAR = 5
 
 
 def run_memory_estimate(total_chars: int) -> int:
