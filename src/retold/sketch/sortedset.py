@@ -4,7 +4,8 @@ The corpus's formula n-grams (5.4 million at a million documents) are asked abou
 n-gram of every profiled text. A binary search over 43 MB reads some twenty cache lines a
 query, most of them misses: 0.9 ms for a 900-word text at 5.4M values against 0.09 ms at
 28k, so the compare and story stages slowed down as the corpus grew. A bucket index on the
-values' top bits (`index`) narrows each query to a few neighbours first: two cache lines.
+top bits of the values' own range (`index`) narrows each query to a few neighbours first:
+two cache lines.
 The sorted array stays the set (saved, shared with workers and unioned as before); the index
 is made once per array object and process (`index_of`), and dropped with the array.
 """
@@ -17,7 +18,7 @@ import numpy as np
 from numba import njit
 
 INDEX_MIN = 1 << 15  # values below which a binary search stays in cache: no index
-BUCKET_VALUES = 4  # mean values per bucket: the index costs 1 byte a value (int32 starts)
+BUCKET_VALUES = 4  # at most this many values a bucket on average (2 to 4): 1 to 2 bytes a value
 _INDEXES: dict[int, "Index"] = {}  # id(values) -> its index, while values live
 
 
