@@ -847,20 +847,18 @@ class LocalEngine:
         feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
         del made, known
         _trim_heap()
-        # the rows for the store (both passes' features of each representative) are encoded on
-        # a thread while the second model is built (encoding is Python, the model mostly
-        # compiled loops); written, they let the first pass's features go before formula is
-        # learnt again (at 1M documents they were 1.4 GB under that step's peak)
-        feature_parts = _releasing(storycache.rows(docs, rep, first_features, feats, plan,
-                                                   story_key(self.cfg, __version__)), every=16)
-        with ThreadPoolExecutor(1, thread_name_prefix="retold-story-rows") as beside:
-            written = beside.submit(write_parquet_parts_atomic, feature_parts, STORY_SCHEMA, st / STORY_FILE)
-            try:
-                sb = stages.stories(article, rep, self.cfg, feats, threads)
-            finally:
-                written.result()  # raises what the write raised
-        del article, feats, first_features, feature_parts
+        # the rows for the store (both passes' features of each representative) are written
+        # before the second model is built, so the first pass's features go first: encoded
+        # on a thread beside the model (as until 2026-12-03) the two peaked together, 4.69 GB
+        # tree PSS at 1M documents (README Speed)
+        write_parquet_parts_atomic(_releasing(storycache.rows(docs, rep, first_features, feats, plan,
+                                                              story_key(self.cfg, __version__)), every=16),
+                                   STORY_SCHEMA, st / STORY_FILE)
+        del first_features
         _trim_heap()  # the first pass's features and the rows' tables, written and dropped
+        sb = stages.stories(article, rep, self.cfg, feats, threads)
+        del article, feats
+        _trim_heap()
         self.story_counts["article_texts_computed"] = len(todo)
         # batch labels are the stories as reported: the per-site rule counts those
         _FORMULA = stages.formula(batch, rep, sb.model, sources, self.cfg,
