@@ -402,9 +402,9 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
     unmatched = ({k for k in range(len(sa))} - {i for i, _, _ in matches},
                  {k for k in range(len(sb))} - {j for _, j, _ in matches})
     paired = _pair_identical(sa, sb, ta, tb, a, b, unmatched, cfg)
-    keys_of: dict[str, set] = {}  # each side's sentences' keys, made when a chrome line asks
-    for side, sents, other, text, missing, toks in (("a", sa, sb, a, "sentence_removed", ta),
-                                                    ("b", sb, sa, b, "sentence_added", tb)):
+    for side, sents, other, text, missing, toks, other_toks in (
+            ("a", sa, sb, a, "sentence_removed", ta, tb), ("b", sb, sa, b, "sentence_added", tb, ta)):
+        other_keys = None  # the other side's sentences' keys, made when a chrome line asks
         matched = {m[0] if side == "a" else m[1] for m in matches}
         for k, sent in enumerate(sents):
             if k in matched or k in paired[side]:
@@ -425,10 +425,9 @@ def diff_documents(a: str, b: str, ta: Tokens, tb: Tokens, cfg: Config, whole: b
             keys = toks.keys[sent.t0:sent.t1]
             chrome = reads_as_chrome(text, toks, sent, cfg)
             if chrome:
-                o = "b" if side == "a" else "a"
-                if o not in keys_of:
-                    keys_of[o] = {_keys(tb if o == "b" else ta, s_) for s_ in (sb if o == "b" else sa)}
-                if tuple(keys) in keys_of[o]:
+                if other_keys is None:
+                    other_keys = {_keys(other_toks, s_) for s_ in other}
+                if tuple(keys) in other_keys:
                     continue  # the other side has this very line: not an edit
             kind = "boilerplate" if chrome else missing
             if side == "a":

@@ -86,6 +86,8 @@ def position(values, starts, base, shift, v):
         if b >= np.uint64(len(starts) - 1):
             return len(values)
         lo, hi = np.int64(starts[np.int64(b)]), np.int64(starts[np.int64(b) + 1])
+    # align/order.first_at_least over [lo, hi), written out here: a kernel calling into
+    # another file keeps a stale copy in numba's cache when only that file changes
     while lo < hi:
         mid = (lo + hi) >> 1
         if values[mid] < v:
