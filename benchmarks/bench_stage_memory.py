@@ -36,8 +36,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-STEPS = {"stages": ("story_features", "story_model", "formula", "syndicated", "stories"),
-         "storycache": ("plan_article", "rows")}
+STEPS = {"retold.engine.stages": ("story_features", "story_model", "formula", "syndicated", "stories",
+                                  "cluster"),
+         "retold.engine.storycache": ("plan_article", "rows"),
+         # the last stage's parts (cluster: the final tables) and the report's
+         "retold.engine.local": ("write_by_documents", "_pairs_out"),
+         "retold.engine.local.LocalEngine": ("_article_features", "_exact_tables", "_story_pairs"),
+         "retold.report.html": ("_DocMeta", "_all_groups", "_select_pairs", "_sites", "_browse_data"),
+         "retold.io.store.Store": ("ingest_run",),
+         "retold.story.featurerows.FeatureRows": ("concat",)}  # the workers' feature chunks joined
 
 
 class _Sampler:
@@ -105,6 +112,16 @@ class _Sampler:
         setattr(owner, name, step)
 
 
+def _owner(dotted: str):
+    """The module or class named by a dotted path (a class: the module's attribute)."""
+    import importlib
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError:
+        mod, _, cls = dotted.rpartition(".")
+        return getattr(importlib.import_module(mod), cls)
+
+
 def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None, help="grow the news corpus to this many documents")
@@ -114,19 +131,13 @@ def main() -> dict:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     from retold.config import Config
-    from retold.engine import local, stages, storycache
+    from retold.engine import local
     from retold.engine.progress import Reporter
-    from retold.io import store
 
     sampler = _Sampler()
-    for n in STEPS["stages"]:
-        sampler.wrap(stages, n)
-    for n in STEPS["storycache"]:
-        sampler.wrap(storycache, n)
-    sampler.wrap(local.LocalEngine, "_article_features")
-    sampler.wrap(store.Store, "ingest_run")
-    from retold.story.featurerows import FeatureRows
-    sampler.wrap(FeatureRows, "concat")  # the workers' feature chunks joined in the parent
+    for where, names in STEPS.items():
+        for n in names:
+            sampler.wrap(_owner(where), n)
 
     class Reached(Exception):
         pass

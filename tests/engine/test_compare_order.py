@@ -2,7 +2,16 @@ import numpy as np
 import pyarrow as pa
 
 from retold.engine import stages
-from retold.engine.local import _by_documents
+
+
+def _by_documents(tbl: pa.Table, ids: pa.Array) -> pa.Table:
+    """The order the run folder's tables promise, sorted in memory (the oracle of the tests
+    below): by the input index of a pair's lower document, then of its higher one, a pair's
+    own rows in the order they came."""
+    index = {d: k for k, d in enumerate(ids.to_pylist())}
+    ia = np.array([index[d] for d in tbl.column("a").to_pylist()], dtype=np.int64)
+    ib = np.array([index[d] for d in tbl.column("b").to_pylist()], dtype=np.int64)
+    return tbl.take(pa.array(np.lexsort((np.arange(len(ia)), np.maximum(ia, ib), np.minimum(ia, ib)))))
 
 
 def test_compare_order_keeps_each_group_of_linked_documents_together():
@@ -19,13 +28,19 @@ def test_compare_order_keeps_each_group_of_linked_documents_together():
     assert stages.compare_order(np.zeros((0, 2), dtype=np.int64), 0).tolist() == []
 
 
-def test_tables_read_the_same_whatever_order_pairs_were_compared_in():
-    index = pa.array(["d0", "d1", "d2"])  # the documents in input order
+def test_tables_read_the_same_whatever_order_pairs_were_compared_in(tmp_path):
+    import pyarrow.parquet as pq
+
+    from retold.engine.tablesort import write_by_documents
+    ids = ["d0", "d1", "d2"]  # the documents in input order
     rows = [("d2", "d1", 1), ("d0", "d2", 2), ("d1", "d0", 3), ("d0", "d2", 4)]
     tbl = pa.table({"a": [r[0] for r in rows], "b": [r[1] for r in rows], "k": [r[2] for r in rows]})
-    assert _by_documents(tbl, index).column("k").to_pylist() == [3, 2, 4, 1]
     shuffled = tbl.take(pa.array([3, 0, 2, 1]))  # the same rows compared in another order
-    assert _by_documents(shuffled, index).column("k").to_pylist() == [3, 4, 2, 1]  # a pair's rows keep theirs
+    for t, want in ((tbl, [3, 2, 4, 1]), (shuffled, [3, 4, 2, 1])):  # a pair's rows keep theirs
+        pq.write_table(t, tmp_path / "chunk-00000.x.parquet")
+        write_by_documents([tmp_path / "chunk-00000.x.parquet"], ids, t.schema, tmp_path / "x.parquet", tmp_path)
+        assert pq.read_table(tmp_path / "x.parquet").column("k").to_pylist() == want
+        assert _by_documents(t, pa.array(ids)).column("k").to_pylist() == want
 
 
 def test_chunk_files_sorted_out_of_core_as_in_memory(tmp_path):

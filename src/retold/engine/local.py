@@ -6,7 +6,8 @@ Run folder:
   stages/run.stamp.json stages/ingest.issues.json stages/texts.bin (the texts, read in place;
   removed when the run ends) stages/sketch.{anchors,lines}.u64 stages/sketch.npz stages/candidates.npz
   stages/formula.npy stages/stories.npz stages/compare/chunk-*.{pairs,passages,edits}.parquet
-  stages/compare/chunk-*.done stages/chrome.parquet, stages/sketches.parquet (the sketches
+  stages/compare/chunk-*.done stages/pairs.sorted.parquet (the compared pairs in document
+  order, while the last stage runs) stages/chrome.parquet, stages/sketches.parquet (the sketches
   made by the run), stages/story_features.parquet (the story features computed by the run):
   the store keeps them
   incremental runs (--store holding documents, engine/incremental.py): the stage files above
@@ -72,6 +73,9 @@ SKETCH_ANCHORS, SKETCH_LINES = "sketch.anchors.u64", "sketch.lines.u64"
 
 OWN_STORE = "retold.duckdb"  # the run folder's store, when no --store is given
 CHUNK_PAIRS = 400  # pairs per compare task: small enough to resume, big enough to amortise
+EXACT_RELEASE = 1024  # exact pairs whose texts are read between two releases of the mapped pages
+PAIR_BATCH = 65_536  # rows of the sorted pairs read and written at a time by the last stage
+SORTED_PAIRS = "pairs.sorted.parquet"  # stages/: the compared pairs in document order, while the last stage runs
 STORY_ROWS = 65536  # same_story rows the cluster stage makes at a time from the story graph
 PARALLEL_MIN_DOCS = 1500  # below this, process start-up costs more than it saves
 STORE_WAIT = 60.0  # seconds a finished run waits for a --store another process is writing
@@ -188,14 +192,19 @@ def _doc_index(column, ids: pa.Array) -> np.ndarray:
     return found.to_numpy().astype(np.int64)
 
 
-def _by_documents(tbl: pa.Table, ids: pa.Array) -> pa.Table:
-    """Rows in the order of their pair's documents (lower index first), a pair's own rows in
-    the order they came: the tables read the same whatever order the pairs were compared in."""
-    if tbl.num_rows == 0:
-        return tbl
-    ia, ib = _doc_index(tbl.column("a"), ids), _doc_index(tbl.column("b"), ids)
-    lo, hi = np.minimum(ia, ib), np.maximum(ia, ib)
-    return tbl.take(pa.array(np.lexsort((np.arange(len(lo)), hi, lo))))
+def _pairs_out(path: Path, scores: np.ndarray, keep: np.ndarray, added: list[pa.Table]):
+    """pairs.parquet's rows, a batch at a time: those of the sorted pairs file `path` with
+    their corpus story similarity (`scores`) where `keep` says, then the `added` tables."""
+    column = PAIR_SCHEMA.get_field_index("story")
+    at = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=PAIR_BATCH):
+        n = batch.num_rows
+        t = pa.Table.from_batches([batch]).set_column(column, "story", pa.array(scores[at:at + n], pa.float64()))
+        yield t.filter(pa.array(keep[at:at + n], pa.bool_()))
+        at += n
+    if at != len(scores):
+        raise RuntimeError(f"{path.name}: {at} pairs read of {len(scores)}")
+    yield from added
 
 
 def _relation_counts(comps: list[Comparison]) -> dict:
@@ -783,7 +792,9 @@ class LocalEngine:
         self.story_counts = {"story_features_computed": sum(known is None or known[i] is None for i in reps)}
         with self._pool(len(docs)) as pool:
             feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
-        # the model is built once the workers are gone (at 101k they held 0.35 GB beside it)
+        # the model is built once the workers are gone (at 101k they held 0.35 GB beside it),
+        # and on a trimmed heap (the workers' chunks, joined and dropped, are in it until then)
+        _trim_heap()
         threads = _thread_map(self.workers)
         # Second pass: the story model reads the article text without chrome, formula and
         # text syndicated to many sites over months (a widget shared by several sites can
@@ -935,30 +946,39 @@ class LocalEngine:
         id_array = pa.array(ids, pa.string())
         n = len(docs)
         exact = self._exact_tables(docs, cand.exact_pairs)
-        for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+        # the three tables sorted out of core (engine/tablesort.py); the pairs to a file of
+        # the stage's, read back here a few columns and a batch at a time: held whole, sorted
+        # and filtered, they were three copies of the table, the stage's peak at 1M (4.4 GB)
+        sorted_pairs = st / SORTED_PAIRS
+        for name, schema, path in (("passages", PASSAGE_SCHEMA, out / "passages.parquet"),
+                                   ("edits", EDIT_SCHEMA, out / "edits.parquet"),
+                                   ("pairs", PAIR_SCHEMA, sorted_pairs)):
             write_by_documents(list((st / "compare").glob(f"chunk-*.{name}.parquet")), ids, schema,
-                               out / f"{name}.parquet", out / "stages", exact.get(name))
-        parts = [pq.read_table(f) for f in sorted((st / "compare").glob("chunk-*.pairs.parquet"))]
-        pt = pa.concat_tables([exact["pairs"], _by_documents(pa.concat_tables(parts), id_array) if parts
-                               else PAIR_SCHEMA.empty_table()])  # written once the stories are known
-        del parts
+                               path, out / "stages", exact.get(name))
+        del exact
+        keys = pq.read_table(sorted_pairs, columns=["a", "b", "relation"])
 
         # stories: the corpus model over exact-group representatives, members follow theirs
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[sb.reps] = np.arange(len(sb.reps))
         label = sb.labels[row_of[rep]]
-        ia, ib = _doc_index(pt.column("a"), id_array), _doc_index(pt.column("b"), id_array)
+        ia, ib = _doc_index(keys.column("a"), id_array), _doc_index(keys.column("b"), id_array)
+        rels = keys.column("relation")
+        del keys
         # typed edges as columns (cluster reads the relations it ties by; same_story ties none)
-        ei, ej, er = ia, ib, pt.column("relation")
+        ei, ej, er = ia, ib, rels
         if inc is not None and inc.family_edges:
             ei = np.concatenate([ei, [e[0] for e in inc.family_edges]])
             ej = np.concatenate([ej, [e[1] for e in inc.family_edges]])
             er = pa.chunked_array(er.chunks + [pa.array([e[2] for e in inc.family_edges], pa.string())])
         fam, story = stages.cluster(ids, stages.TypedEdges(ei, ej, er), stages.chain_edges(label, np.arange(n)))
         del ei, ej, er
-        pt, dropped = self._story_pairs(docs, pt, ia, ib, rep, row_of, story, sb, cand,
-                                        None if inc is None else inc.new)
-        write_parquet_atomic(pt, out / "pairs.parquet")
+        scores, keep, added = self._story_pairs(docs, rels, ia, ib, rep, row_of, story, sb, cand,
+                                                None if inc is None else inc.new)
+        del ia, ib
+        write_parquet_parts_atomic(_pairs_out(sorted_pairs, scores, keep, added), PAIR_SCHEMA,
+                                   out / "pairs.parquet")
+        sorted_pairs.unlink()
         every = pa.table({"doc_id": ids, "family_id": fam, "story_id": story}, schema=FAMILY_SCHEMA)
         union_file = out / "stages" / UNION_FAMILIES
         if inc is None:
@@ -970,10 +990,11 @@ class LocalEngine:
             write_parquet_atomic(every.slice(n - n_run), out / "families.parquet")
             write_parquet_atomic(every, union_file)
         by_rel = {r: 0 for r in RELATIONS}
-        for c in pc.value_counts(pt.column("relation")).to_pylist():
+        for c in pc.value_counts(rels.filter(pa.array(keep, pa.bool_()))).to_pylist():
             by_rel[c["values"]] += c["counts"]
+        by_rel["same_story"] += sum(t.num_rows for t in added)
         # compared pairs the pair rule called same_story but the corpus model put in two stories
-        by_rel["unrelated"] = rel_counts.get("unrelated", 0) + dropped
+        by_rel["unrelated"] = rel_counts.get("unrelated", 0) + int((~keep).sum())
         extra = {} if inc is None else {"store_documents": n, "new_documents": int(inc.new.sum())}
         return {"documents": n if n_run is None else n_run, **extra, "candidate_pairs": int(len(cand.pairs)),
                 "exact_duplicates": int(len(cand.exact_pairs)), "pairs_by_relation": by_rel,
@@ -981,10 +1002,12 @@ class LocalEngine:
                 "stories": len(set(story)), "multi_doc_stories": _multi(story),
                 "story_graph_edges": int(len(sb.edges))}
 
-    def _story_pairs(self, docs, pt, ia, ib, rep, row_of, story, sb, cand, new=None) -> tuple[pa.Table, int]:
-        """The pairs table with the corpus story similarity in `story`, same_story kept only
-        within one story, and the story graph's strong edges inside a story added as
-        same_story pairs (earlier document as a; with `new`, only edges of a new document)."""
+    def _story_pairs(self, docs, rels, ia, ib, rep, row_of, story, sb, cand, new=None
+                     ) -> tuple[np.ndarray, np.ndarray, list[pa.Table]]:
+        """What the story model changes in the pairs table (rows `ia`, `ib`, `rels`): the
+        corpus story similarity of each row (its `story`), which rows stay (same_story only
+        within one story), and the story graph's strong edges inside a story as same_story
+        pair tables to add (earlier document as a; with `new`, only edges of a new document)."""
         from ..explain.direction import direction
         n = len(rep)
         ra, rb = row_of[rep[ia]], row_of[rep[ib]]
@@ -999,11 +1022,8 @@ class LocalEngine:
         scores = np.ones(len(ia), dtype=np.float64)
         scores[other] = np.round(cscores[at], 4)
         codes = _codes(story)
-        rels = pt.column("relation")
         keep = np.asarray(pc.not_equal(rels, "same_story").to_numpy(zero_copy_only=False), dtype=bool) \
             | (codes[ia] == codes[ib])
-        pt = pt.set_column(pt.schema.get_field_index("story"), "story", pa.array(scores, pa.float64()))
-        pt = pt.filter(pa.array(keep, pa.bool_()))
         seen = np.unique(np.minimum(ia, ib).astype(np.int64) * n + np.maximum(ia, ib))
         strong = np.asarray(sb.weights) >= self.cfg.story_link
         reps = np.asarray(sb.reps, dtype=np.int64)
@@ -1032,24 +1052,26 @@ class LocalEngine:
                     add[k].append(row.get(k))
             added.append(pa.table(add, schema=PAIR_SCHEMA))
             del add
-        return pa.concat_tables([pt, *added]) if added else pt, int((~keep).sum())
+        return scores, keep, added
 
     def _exact_tables(self, docs, exact_pairs) -> dict[str, pa.Table]:
         from ..explain.direction import direction
         pairs = {k: [] for k in PAIR_SCHEMA.names}
         passages = {k: [] for k in PASSAGE_SCHEMA.names}
-        for i, j in exact_pairs.tolist():
-            a, b = docs[i], docs[j]
-            d = direction(a.date, b.date, [], a.doc_id, b.doc_id)
-            row = dict(a=a.doc_id, b=b.doc_id, relation="exact", resemblance=1.0, containment_a=1.0,
+        # the texts are read for their lengths only, their pages given back as they go: read
+        # all over the mapped texts, the system mapped in their neighbours too (1.1 GB at 1M)
+        for i, j in _releasing(exact_pairs.tolist(), every=EXACT_RELEASE):
+            (a, da, ta), (b, db, tb) = ((value(docs, "doc_id", k), value(docs, "date", k),
+                                         len(value(docs, "text", k))) for k in (i, j))
+            d = direction(da, db, [], a, b)
+            row = dict(a=a, b=b, relation="exact", resemblance=1.0, containment_a=1.0,
                        containment_b=1.0, story=1.0, direction=d.source, direction_confidence=d.confidence,
                        direction_evidence="; ".join(d.evidence), coverage_a=1.0, coverage_b=1.0,
                        residual=0.0, parallel=1.0, reworded=0.0, identity=1.0, anchors=0,
                        facts=1.0, specific=1.0, fact_cover=1.0)
             for k, v in row.items():
                 pairs[k].append(v)
-            for k, v in dict(a=a.doc_id, b=b.doc_id, a_start=0, a_end=len(a.text), b_start=0,
-                             b_end=len(b.text), identity=1.0).items():
+            for k, v in dict(a=a, b=b, a_start=0, a_end=ta, b_start=0, b_end=tb, identity=1.0).items():
                 passages[k].append(v)
         return {"pairs": pa.table(pairs, schema=PAIR_SCHEMA), "passages": pa.table(passages, schema=PASSAGE_SCHEMA)}
 
