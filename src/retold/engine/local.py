@@ -26,6 +26,7 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
@@ -794,6 +795,7 @@ class LocalEngine:
             feats = stages.story_features(docs, rep, self.cfg, mapper=self._story_mapper(pool), features=known)
         # the model is built once the workers are gone (at 101k they held 0.35 GB beside it),
         # and on a trimmed heap (the workers' chunks, joined and dropped, are in it until then)
+        feats = _in_file(feats, st)
         _trim_heap()
         threads = _thread_map(self.workers)
         # Second pass: the story model reads the article text without chrome, formula and
@@ -855,7 +857,7 @@ class LocalEngine:
             known[i] = made.ref(j)
         article = docs.with_values("text", article_text) if article_text else docs
         del article_text
-        feats = stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known)
+        feats = _in_file(stages.story_features(article, rep, self.cfg, first_features, plan.unchanged, None, known), st)
         del made, known
         _trim_heap()
         # the rows for the store (both passes' features of each representative) are written
@@ -1100,6 +1102,24 @@ def _release_run_state() -> None:
     _PROFILES.clear()
     gc.collect()
     _trim_heap()
+
+
+def _in_file(rows: FeatureRows, folder: Path) -> FeatureRows:
+    """`rows` with their ids and weights moved to scratch files in `folder` and read in place
+    (io/mapped.py): the story stage holds a pass's features through steps that read them
+    once or not at all (0.75 GB at a million documents), and `mapped.release` gives back the
+    pages a step read. Each file is unlinked once mapped (the mapping keeps it until it is
+    dropped), so a killed run leaves none behind."""
+    arrays = []
+    for arr in (rows.ids, rows.weights):
+        fd, name = tempfile.mkstemp(prefix=".features-", suffix=".bin", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.ascontiguousarray(arr).tofile(fh)
+            arrays.append(mapped.map_raw(name, arr.dtype))
+        finally:
+            os.unlink(name)
+    return FeatureRows(rows.vocab, rows.indptr, *arrays)
 
 
 def _trim_heap() -> None:

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from ..config import Config
 from ..explain.direction import parse_date
+from ..io.mapped import release_array
 from .featurerows import FeatureRef, FeatureRows, FeatureVocab
 from .features import _ENTRIES, event_features, feature_ids
 from .graph import story_graph
@@ -180,6 +181,8 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     perm = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys is not None \
         else np.arange(len(texts))
     vec = vectorize(feats, perm)
+    for a in (feats.ids, feats.weights):  # read once here: a mapped one's pages go back (io/mapped.py)
+        release_array(a)
     days = day_numbers(dates)
     dense = _dense(texts, titles, cfg)
     nb = _search(vec, days[perm], cfg, None, None if dense is None else dense[perm], search_map)
