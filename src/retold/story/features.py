@@ -66,7 +66,7 @@ class _Entries:
     a text shows it. Feature ids index `strings`; all start afresh with the vocabulary, or
     when the name pairs have made `MAX` strings (bounded memory per worker)."""
 
-    MAX = 1 << 21
+    MAX = 1 << 19  # with the raw tokens' 1 << 18 (text/normalise.py, where it was measured)
 
     def __init__(self) -> None:
         self.reset(None)
