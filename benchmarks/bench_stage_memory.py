@@ -8,15 +8,16 @@ grown to N documents as `bench_incremental.py` grows it (`--docs`, grown by a ch
 this one never holds it), or on a JSONL file. A
 thread samples the parent's RSS every 0.25 s and the PSS of the whole process tree (parent and
 forked workers, each shared page split among its sharers) every 3 s; each sample is charged to
-the stage running then, or to the story stage's step (story model, formula, syndicated text,
-the second pass's article texts and features, the rows for the store) or the store's intake
-while one runs. Prints and writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
+the stage running then, or to the step running then (`STEPS`: the story stage's story model,
+formula, syndicated text, article texts and features and rows for the store; the last stage's
+sorts, clustering and story pairs; the report's parts; the store's intake). Prints and writes the peak per stage and each step's RSS on entry and exit. PSS sampling walks every
 page table (~60 ms for a 2 GB process), hence its slower pace; a spike shorter than the
 pace is missed.
 
 To measure one late stage of a big run without running the others again: `--run-dir` resumes
-a copy of that run's folder (with the stage's checkpoint removed; the corpus path must be the
-one the run was given, from the same working folder) and `--until compare` stops the run when
+a copy of that run's folder (with the stage's checkpoint removed; the last stage, report and
+store have none and run again anyway; the corpus path must be the one the run was given, from
+the same working folder) and `--until compare` stops the run when
 it reaches that stage.
 """
 from __future__ import annotations

@@ -100,9 +100,9 @@ class _Vocabulary:
     (`charscan`) finds a text's tokens and their ids through a table of raw-token hashes;
     only a token the process has not seen is looked at in Python."""
 
-    # distinct raw tokens before starting afresh (bounded memory). With story features'
-    # MAX 1 << 19 (was 2M and 1 << 21): a worker's features of 500k documents of the 1M
-    # corpus grew it 263 MB, not 494, in the same CPU time and to the same features
+    # distinct raw tokens before starting afresh (bounded memory). This and story/features
+    # _Entries.MAX = 1 << 19 (until 2026-12-03 2M and 1 << 21): a worker's features of 500k
+    # documents of the 1M corpus grew it 263 MB, not 494, in the same CPU time, same features
     MAX = 1 << 18
 
     def __init__(self) -> None:
