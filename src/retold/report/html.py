@@ -895,12 +895,14 @@ def _browse_data(related: pa.Table, groups: Mapping[str, list[dict[str, Any]]],
             docs.append([doc_id, _text(m.get("title")), _text(m.get("date")), _text(m.get("source"))])
         return index[doc_id]
 
-    rel_names = list(LEAD) + sorted(set(related["relation"].to_pylist()) - set(LEAD))
+    # columnwise: at a million documents `related` has millions of rows, and a Python list of
+    # their relations (made twice) cost more than the 50,000 rows kept
+    rel_names = list(LEAD) + sorted(set(pc.unique(related["relation"]).to_pylist()) - set(LEAD))
     code = {r: k for k, r in enumerate(rel_names)}
     rank = pc.fill_null(pc.max_element_wise(*(related[c] for c in _RANK_COLS), skip_nulls=True), 0.0)
     cover = pc.fill_null(pc.max_element_wise(related["coverage_a"], related["coverage_b"], skip_nulls=True), 0.0)
     t = related.append_column("_rank", rank).append_column("_cover", cover).append_column(
-        "_lead", pa.array([code[r] for r in related["relation"].to_pylist()], pa.int64()))
+        "_lead", pc.index_in(related["relation"], value_set=pa.array(rel_names, pa.string())))
     t = t.take(pc.sort_indices(t, sort_keys=[("_lead", "ascending"), ("_rank", "descending"),
                                              ("a", "ascending"), ("b", "ascending")])[:MAX_BROWSE])
 
