@@ -289,6 +289,20 @@ def values(docs: Sequence[Document], name: str) -> list:
     return [getattr(d, name) for d in docs]
 
 
+def lazy_values(docs: Sequence[Document], name: str) -> Sequence:
+    """Field `name` of every document of a list (a list) or a `Corpus` (its `Column`, decoded
+    when read): for a step that reads each value once or not at all. The story stage's titles,
+    dates and ids as lists held about 0.3 GB at a million documents while its models were built."""
+    return docs.column(name) if isinstance(docs, Corpus) else values(docs, name)
+
+
+def shared_values(docs: Sequence[Document], name: str) -> list:
+    """`values`, with equal values one object: for a field with few distinct values (the
+    source), whose million rows would otherwise be a million strings."""
+    one: dict = {}
+    return [v if v is None else one.setdefault(v, v) for v in values(docs, name)]
+
+
 def value(docs: Sequence[Document], name: str, i: int):
     """Field `name` of document `i` of a list or a `Corpus` (a corpus builds no Document)."""
     return docs.value(name, i) if isinstance(docs, Corpus) else getattr(docs[i], name)

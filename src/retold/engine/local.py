@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..config import Config
-from ..corpus import Corpus, CorpusBuilder, subset, value, values
+from ..corpus import Corpus, CorpusBuilder, lazy_values, shared_values, subset, value, values
 from ..errors import Err, RetoldError, RetoldIssue
 from ..io import limits, mapped
 from ..io.readers import input_accounting, iter_documents, write_rejects
@@ -775,7 +775,7 @@ class LocalEngine:
             z = np.load(path, allow_pickle=False)
             return _Stories(z["reps"], z["labels"], z["edges"], z["weights"], z["pair_scores"])
         global _DOCS
-        sources = values(docs, "source")
+        sources = shared_values(docs, "source")  # few sites: one string each, not one a document
         given = docs  # as ingested: what compare reads (_DOCS) after this stage
         titled = stages.story_documents(docs, self.cfg)  # headlines without the site's name
         rows, story_of = (inc.story_rows, inc.story_of) if inc is not None else (None, None)
@@ -803,7 +803,7 @@ class LocalEngine:
         # make unrelated reports look like one story); formula is learnt again from it.
         # The syndicated rule reads no story: where each rule is one range of the hash space
         # (one thread), it runs on a thread of its own beside the model and formula
-        dates = values(docs, "date")
+        dates = lazy_values(docs, "date")
         beside = ThreadPoolExecutor(1, thread_name_prefix="retold-syndicated") \
             if threads is not None and stages.one_formula_part(batch) else None
         try:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..cluster.components import FAMILY_RELATIONS, STORY_RELATIONS, components, group_ids
 from ..config import Config
-from ..corpus import Corpus, subset, value, values
+from ..corpus import Corpus, lazy_values, subset, value, values
 from ..explain.direction import parse_date
 from ..model import Comparison, Document
 from ..sketch.anchors import anchor_candidates
@@ -355,7 +355,7 @@ def story_features(docs: list[Document], rep: np.ndarray, cfg: Config, earlier=N
         known = [earlier.ref(r) if unchanged[i] else None for r, i in enumerate(reps.tolist())]
     if features is not None:
         known = [features[i] if k is None else k for i, k in zip(reps.tolist(), known or [None] * len(reps))]
-    return features_of(_texts(sub), values(sub, "title"), cfg, known, mapper)
+    return features_of(_texts(sub), lazy_values(sub, "title"), cfg, known, mapper)
 
 
 def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None,
@@ -367,8 +367,8 @@ def story_model(docs: list[Document], rep: np.ndarray, cfg: Config, features=Non
     reps = representatives(rep)
     sub = subset(docs, reps)
     rows = features if features is not None else story_features(docs, rep, cfg)
-    return build_model(_texts(sub), values(sub, "title"), values(sub, "date"), cfg, rows,
-                       keys=values(sub, "doc_id"), search_map=threads, graph_only=graph_only)
+    return build_model(_texts(sub), lazy_values(sub, "title"), lazy_values(sub, "date"), cfg, rows,
+                       keys=lazy_values(sub, "doc_id"), search_map=threads, graph_only=graph_only)
 
 
 def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, threads=None) -> StoryBatch:
@@ -377,7 +377,7 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, t
     from ..story import batch_stories, stream_model, stream_stories
     reps = representatives(rep)
     sub = subset(docs, reps)
-    texts, titles, dates = _texts(sub), values(sub, "title"), values(sub, "date")
+    texts, titles, dates = _texts(sub), lazy_values(sub, "title"), lazy_values(sub, "date")
     model = story_model(docs, rep, cfg, features, threads)
     if cfg.story_mode == "stream":
         nb, arrival = stream_model(texts, titles, dates, cfg, model)
@@ -392,7 +392,7 @@ def stories(docs: list[Document], rep: np.ndarray, cfg: Config, features=None, t
 def _texts(docs: Sequence[Document]) -> Sequence[str]:
     """The texts of a list or a corpus, as a sequence: a corpus's decode when read, so the
     stories stage never holds every text as a Python string."""
-    return docs.texts if isinstance(docs, Corpus) else [d.text for d in docs]
+    return lazy_values(docs, "text")
 
 
 def families(doc_ids: list[str], ties: np.ndarray) -> list[str]:

@@ -178,7 +178,8 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
     caller that reads only the graph, days and features (formula's first model): they are
     dropped as soon as the graph is made."""
     feats = features_of(texts, titles, cfg, features, mapper)
-    perm = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys is not None \
+    # the keys as a list only while they are sorted (a corpus column decodes them on access)
+    perm = np.argsort(np.asarray(_as_list(keys), dtype=object), kind="stable") if keys is not None \
         else np.arange(len(texts))
     vec = vectorize(feats, perm)
     for a in (feats.ids, feats.weights):  # read once here: a mapped one's pages go back (io/mapped.py)
@@ -198,6 +199,11 @@ def build_model(texts: Sequence[str], titles: Sequence[str | None], dates: Seque
         rows = np.empty_like(perm)
         rows[perm] = np.arange(len(perm))
     return StoryModel(vec, days, e[order], weights[order], None if graph_only else prof, dense, feats, rows)
+
+
+def _as_list(seq: Sequence) -> list:
+    """`seq` as a list (one Arrow call for a corpus column, `corpus.Column.tolist`)."""
+    return seq.tolist() if hasattr(seq, "tolist") else list(seq)
 
 
 def batch_stories(model: StoryModel, threshold: float, also: Sequence[float] = ()) -> np.ndarray:
