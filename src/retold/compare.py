@@ -14,7 +14,7 @@ from .explain.direction import direction, parse_date
 from .explain.edits import (Sent, SentenceIndex, diff_documents, headline_tokens, lead,
                             match_sentences, quoted_tokens, sentence_index, sentence_units)
 from .model import Comparison, Direction, Document, Passage, Scores
-from .sketch.formula import EMPTY, covered_by
+from .sketch.formula import EMPTY, covered_by, covered_by_rank
 from .sketch.sortedset import member
 from .story.pair import pair_story_score
 from .text.boilerplate import chrome_mask
@@ -37,6 +37,7 @@ class Profile:
     tokens: Tokens
     hash: str
     shingles: np.ndarray  # unique word n-gram hashes
+    gram_rank: np.ndarray  # per n-gram position: its row in shingles
     weights: np.ndarray  # content weight per token (0 for function words)
     bag: tuple[np.ndarray, np.ndarray]  # content words: sorted hashes, summed weights
     bag_tokens: np.ndarray  # the content tokens' indexes (weight > 0)
@@ -63,6 +64,7 @@ class Profile:
     _title_keys: frozenset | None = field(default=None, repr=False, compare=False)
     _values: frozenset | None = field(default=None, repr=False, compare=False)
     _lead: int | None = field(default=-1, repr=False, compare=False)  # -1: not known yet
+    _key_set: frozenset | None = field(default=None, repr=False, compare=False)
 
     def title_tokens(self) -> list[str]:
         """The token keys of the record's title, in order."""
@@ -88,6 +90,12 @@ class Profile:
             self._lead = lead(self.doc.text, self.tokens, self.sentences, cfg)
         return self._lead
 
+    def key_set(self) -> frozenset:
+        """The token keys of the text, as a set (a few KB: a worker caches 2,048 profiles)."""
+        if self._key_set is None:
+            self._key_set = frozenset(self.tokens.keys)
+        return self._key_set
+
     def names(self, fact: str) -> bool:
         """Does this document name `fact` loosely (`text.facts.mentions` over name_words)?"""
         got = self._named.get(fact)
@@ -109,7 +117,8 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
     grams = shingles(toks.hashes, cfg.shingle_n)
     form = covered_by(grams, formula if formula is not None else EMPTY, len(toks), cfg.shingle_n)
     facts = fact_mask(doc.text, toks, np.array([s.t0 for s in sents], dtype=np.int64))
-    return Profile(doc, toks, content_hash(toks), np.unique(grams), w,
+    unique = np.unique(grams)
+    return Profile(doc, toks, content_hash(toks), unique, np.searchsorted(unique, grams), w,
                    content_bag, bag_tokens, bag_index, sents, sentence_index(sents, toks), quoted, chrome,
                    sum(not s.chrome for s in sents), grams, form, facts, facts & ~chrome & ~form,
                    _name_words(toks),
@@ -118,12 +127,22 @@ def profile(doc: Document, cfg: Config, chrome_lines: set[int] | None = None,
                    contact_tokens(doc.text, toks, sents))
 
 
-def _without(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """`values` not in `sorted_set` (sorted, unique), looked up (`sketch.sortedset`): the
-    corpus's formula set is large and np.setdiff1d would sort it again for every pair."""
+def _in(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Per value: is it in `sorted_set` (sorted, unique)? Looked up (`sketch.sortedset`): the
+    corpus's formula set is large and np.isin would sort it again for every pair."""
     if len(sorted_set) == 0 or len(values) == 0:
-        return values
-    return values[~member(values, sorted_set)]
+        return np.zeros(len(values), dtype=bool)
+    return member(values, sorted_set)
+
+
+def _covered_pair(p: Profile, rows: np.ndarray, specific: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per token of `p`: covered by a shared n-gram (rows `rows` of its distinct n-grams),
+    and by one of those that is `specific` (per shared n-gram: not formula)."""
+    flags = np.zeros(len(p.shingles), dtype=np.uint8)
+    flags[rows] = 1
+    flags[rows[specific]] = 2
+    n_tok = len(p.tokens)
+    return covered_by_rank(p.gram_rank, flags, n_tok, n), covered_by_rank(p.gram_rank, flags == 2, n_tok, n)
 
 
 def _name_words(toks: Tokens) -> list[str]:
@@ -152,7 +171,7 @@ def _fact_cover(pa: Profile, pb: Profile, ma: np.ndarray, mb: np.ndarray,
     short answer that keeps two of a long source's names is not that source filled in again).
     """
     keys_a, keys_b = pa.tokens.keys, pb.tokens.keys
-    set_a, set_b = set(keys_a), set(keys_b)  # made per pair: kept per profile they cost ~4 KB each
+    set_a, set_b = pa.key_set(), pb.key_set()
 
     def facts(p: Profile, m: np.ndarray, keys, other: set[str], chrome: bool) -> set[str]:
         sel = p.facts & m & (True if chrome else ~p.chrome)
@@ -232,7 +251,7 @@ def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
     for i in range(s.t0, min(s.t1, s.t0 + 3)):
         if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
             k = keys[i]
-            return k in p.title_keys() and k not in other.tokens.keys and k not in other.title_keys() \
+            return k in p.title_keys() and k not in other.key_set() and k not in other.title_keys() \
                 and not other.names(k)
     return False
 
@@ -338,7 +357,7 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     formula = EMPTY if formula is None else formula
     a, b, ta, tb = pa.doc, pb.doc, pa.tokens, pb.tokens
     exact = len(ta) > 0 and pa.hash == pb.hash
-    in_a, _ = common_sorted(pa.shingles, pb.shingles)  # the word n-grams both share
+    in_a, in_b = common_sorted(pa.shingles, pb.shingles)  # the word n-grams both share
     res, cont_a, cont_b = overlap_scores(len(pa.shingles), len(pb.shingles), len(in_a))
     tps = align_tokens(ta.hashes, tb.hashes, cfg.seed_n, cfg.max_seed_repeat, cfg.max_gap,
                        cfg.min_passage_tokens, cfg.max_shift, cfg.min_chained_tokens,
@@ -353,12 +372,14 @@ def compare_profiles(pa: Profile, pb: Profile, cfg: Config, anchors: int | None 
     # chrome nor formula. A passage without enough of it on both sides (blotter phrases
     # chained across other names and numbers) is house style, not a shared text.
     shared = pa.shingles[in_a]
-    covered_a = covered_by(pa.grams, shared, len(ta), cfg.shingle_n)
-    covered_b = covered_by(pb.grams, shared, len(tb), cfg.shingle_n)
-    specific = _without(shared, formula)
+    # which distinct n-grams of each side are shared, and which of those are not formula,
+    # read at each n-gram position through its rank (no search per position)
+    specific = ~_in(shared, formula)
+    covered_a, sa = _covered_pair(pa, in_a, specific, cfg.shingle_n)
+    covered_b, sb = _covered_pair(pb, in_b, specific, cfg.shingle_n)
     # nor titles: two pages listing the same other stories' headlines share no written text
-    sa = covered_by(pa.grams, specific, len(ta), cfg.shingle_n) & ~pa.chrome & ~pa.headlines
-    sb = covered_by(pb.grams, specific, len(tb), cfg.shingle_n) & ~pb.chrome & ~pb.headlines
+    sa &= ~pa.chrome & ~pa.headlines
+    sb &= ~pb.chrome & ~pb.headlines
     evidence = [int(min(sa[p.a0:p.a1].sum(), sb[p.b0:p.b1].sum())) >= cfg.min_passage_tokens for p in tps]
     ea, eb = covered_tokens([p for p, e in zip(tps, evidence) if e], len(ta), len(tb))
     ea &= sa
@@ -446,9 +467,10 @@ def compare_documents(a: Document, b: Document, cfg: Config | None = None,
 
 
 def _rounded(s: Scores) -> Scores:
-    for k, v in vars(s).items():
+    fields = vars(s)  # written in place: values change, keys do not
+    for k, v in fields.items():
         if isinstance(v, float):
-            setattr(s, k, round(min(1.0, max(0.0, v)), 4))
+            fields[k] = round(min(1.0, max(0.0, v)), 4)
     return s
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 import retold
 from retold.config import Config
-from retold.sketch.formula import covered_by, formula_grams, site_lasting_grams, syndicated_grams
+from retold.sketch.formula import covered_by, covered_by_rank, formula_grams, site_lasting_grams, syndicated_grams
 from retold.text.normalise import tokenize
 from retold.text.shingle import shingles
 
@@ -66,6 +66,23 @@ def test_covered_by_cover_every_token_of_a_formula_gram():
     grams = shingles(toks.hashes, 5)
     mask = covered_by(grams, np.sort(grams[[1]]), len(toks), 5)
     assert mask.tolist() == [False, True, True, True, True, True, False, False, False, False]
+
+
+def test_covered_by_rank_is_covered_by_over_a_subset_of_the_texts_grams():
+    # texts of every length around the n-gram size (a text shorter than n is one gram), with
+    # repeated grams, against random subsets of their distinct grams
+    rng = np.random.default_rng(7)
+    for n_tokens in [1, 2, 4, 5, 6, 9, 40, 300]:
+        for n in (3, 5):
+            hashes = rng.integers(0, 6, n_tokens).astype(np.uint64)  # few words: grams repeat
+            grams = shingles(hashes, n)
+            unique = np.unique(grams)
+            rank = np.searchsorted(unique, grams)
+            for _ in range(5):
+                flags = rng.random(len(unique)) < 0.3
+                want = covered_by(grams, unique[flags], n_tokens, n)
+                assert covered_by_rank(rank, flags, n_tokens, n).tolist() == want.tolist()
+    assert covered_by_rank(np.zeros(0, np.int64), np.zeros(0, bool), 3, 5).tolist() == [False] * 3
 
 
 FORMULA = "Anyone with information about the shooting is asked to call the tip line at 555-0100."

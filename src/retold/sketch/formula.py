@@ -344,3 +344,26 @@ def covered_by(grams: np.ndarray, hashes: np.ndarray, n_tokens: int, n: int) -> 
         return np.zeros(n_tokens, dtype=bool)
     ix = index_of(hashes)
     return covered(grams, hashes, ix.starts, ix.base, ix.shift, n_tokens, min(n, n_tokens))
+
+
+def covered_by_rank(rank: np.ndarray, flags: np.ndarray, n_tokens: int, n: int) -> np.ndarray:
+    """`covered_by` when the set is a subset of the text's own distinct n-grams: `rank` gives
+    each n-gram position its row in the text's sorted distinct n-grams, `flags` (per row)
+    which of them are in the set. A gather instead of a search per n-gram: a compared pair
+    asks it four times (the n-grams the two texts share, and those of them not formula)."""
+    if len(rank) == 0:
+        return np.zeros(n_tokens, dtype=bool)
+    return _spread_flags(rank, flags, n_tokens, min(n, n_tokens))
+
+
+@njit(cache=True, nogil=True)
+def _spread_flags(rank, flags, n_tokens, span):
+    # covered()'s spreading (sketch/sortedset.py), reading a flag where that kernel searches
+    mask = np.zeros(n_tokens, dtype=np.bool_)
+    reach = 0  # tokens before this are settled
+    for k in range(len(rank)):
+        if flags[rank[k]]:
+            for t in range(max(k, reach), min(k + span, n_tokens)):
+                mask[t] = True
+            reach = max(reach, min(k + span, n_tokens))
+    return mask
