@@ -65,6 +65,9 @@ class Profile:
     _values: frozenset | None = field(default=None, repr=False, compare=False)
     _lead: int | None = field(default=-1, repr=False, compare=False)  # -1: not known yet
     _key_set: frozenset | None = field(default=None, repr=False, compare=False)
+    # per sentence start: what _new_figures and _new_actor read of this side (its lead,
+    # asked pair after pair)
+    _opening: dict = field(default_factory=dict, repr=False, compare=False)
 
     def title_tokens(self) -> list[str]:
         """The token keys of the record's title, in order."""
@@ -233,27 +236,39 @@ def _lead_kept(pa: Profile, pb: Profile, pair_a: np.ndarray, pair_b: np.ndarray,
     return False
 
 
+def _opening(p: Profile, s: Sent) -> tuple[list[set[float]], str | None]:
+    """What sentence `s` of `p` says whatever the other side: the values of each of its
+    figures outside formula, and the name it opens with (the first of its first three words
+    that is capitalised) when `p`'s headline repeats it. Kept per profile."""
+    got = p._opening.get(s.t0)
+    if got is None:
+        keys, flags = p.tokens.keys, p.tokens.flags
+        figures = [figure_values(keys, [i]) for i in range(s.t0, s.t1)
+                   if keys[i][:1].isdigit() and not p.formula[i]]
+        actor = None
+        for i in range(s.t0, min(s.t1, s.t0 + 3)):
+            if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
+                actor = keys[i] if keys[i] in p.title_keys() else None
+                break
+        got = p._opening[s.t0] = (figures, actor)
+    return got
+
+
 def _new_figures(p: Profile, s: Sent, other: Profile) -> bool:
     """Does sentence `s` of `p` state a figure (outside formula) whose value `other` never states,
     in its text or title ("two mln" states 2,000,000)?"""
-    keys = p.tokens.keys
-    idx = [i for i in range(s.t0, s.t1) if keys[i][:1].isdigit() and not p.formula[i]]
-    if not idx:
+    figures = _opening(p, s)[0]
+    if not figures:
         return False
     known = other.values()
-    return any(not (figure_values(keys, [i]) & known) for i in idx)
+    return any(not (values & known) for values in figures)
 
 
 def _new_actor(p: Profile, s: Sent, other: Profile) -> bool:
     """Does sentence `s` of `p` open with a name (one of its first three words, capitalised)
     that `p`'s headline repeats and `other` never names, in its text or title, even respelt?"""
-    keys, flags = p.tokens.keys, p.tokens.flags
-    for i in range(s.t0, min(s.t1, s.t0 + 3)):
-        if flags[i] & FLAG_UPPER and flags[i] & FLAG_WORD and not flags[i] & FLAG_FIGURE:
-            k = keys[i]
-            return k in p.title_keys() and k not in other.key_set() and k not in other.title_keys() \
-                and not other.names(k)
-    return False
+    k = _opening(p, s)[1]
+    return k is not None and k not in other.key_set() and k not in other.title_keys() and not other.names(k)
 
 
 def _days_apart(date_a: str | None, date_b: str | None) -> float | None:
