@@ -184,8 +184,8 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
 WHOLE_COPY_RELATIONS = ("exact", "near_duplicate", "rewrite")
 # the collector's thresholds while pairs are compared: the cached profiles are a million
 # objects the default thresholds have it walk again and again for the few cycles a pair
-# makes (160 objects in 8,000 pairs); (50,000, 50, 100) compared a 1M slice 1.12x faster,
-# nearly what no collector at all gave (1.15x): README Speed
+# makes (160 objects in 8,000 pairs); with (50,000, 50, 100) 8,000 pairs of a 1M slice took
+# 7.4 s, not 8.4 (no collector at all: 7.1): README Speed
 COMPARE_GC = (50_000, 50, 100)
 PROFILE_CACHE = 2048  # documents whose per-pair work is kept per worker (at 114k: 1.05 profiles a
 # document, as with 4096, at half the memory of the compare workers)
@@ -215,19 +215,18 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
                   chrome: dict[str, set[int]] | None = None,
                   formula: np.ndarray | None = None) -> list[Comparison]:
     """Compare each pair; per-document profiles are computed once and cached (bounded)."""
-    from ..compare import compare_profiles
     cache = token_cache if token_cache is not None else {}
-    out = []
     was = gc.get_threshold()
     gc.set_threshold(*COMPARE_GC)
     try:
-        _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula, out, compare_profiles)
+        return _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula)
     finally:
         gc.set_threshold(*was)
-    return out
 
 
-def _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula, out, compare_profiles) -> None:
+def _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula) -> list[Comparison]:
+    from ..compare import compare_profiles
+    out = []
     for (i, j), k in zip(pairs.tolist(), anchors.tolist()):
         i, j = oriented(docs, i, j)
         if len(cache) > PROFILE_CACHE and (i not in cache or j not in cache):
@@ -240,6 +239,7 @@ def _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula, out, compar
             # first, so its edits are read from b
             c = compare_profiles(pj, pi, cfg, anchors=k, formula=formula)
         out.append(c)
+    return out
 
 
 def _profile(doc: Document, cfg: Config, chrome: dict[str, set[int]] | None,
