@@ -30,6 +30,7 @@ REPO = HERE.parent
 PY = REPO / ".venv" / "bin" / "python"
 sys.path.insert(0, str(HERE))
 from bench_ab import _commit, revisions, shown  # noqa: E402  (sibling module)
+from measure import machine  # noqa: E402
 
 # what the child process runs, with the revision's src first on its path
 CHILD = r"""
@@ -86,7 +87,7 @@ def main() -> None:
         if not (run / "stages" / "candidates.npz").exists():
             sys.exit(f"{run} has no stages/candidates.npz: give the folder of a finished `retold run`")
     result = {"date": dt.date.today().isoformat(), "old": _commit(args.old), "new": _commit(args.new) or "working tree",
-              "workloads": []}
+              "machine": machine(), "workloads": []}
     with revisions(args.old, args.new) as (sources, _):
         for run, start, n in loads:
             row = {"run": shown(run), "start": start, "pairs": n, "old": [], "new": []}

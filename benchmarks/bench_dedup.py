@@ -17,7 +17,6 @@ import importlib.metadata as md
 import json
 import math
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -31,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (sibling module)
-from measure import measure as measure_child  # noqa: E402
+from measure import machine, measure as measure_child  # noqa: E402
 
 THRESHOLD = 0.8  # Jaccard threshold of "near-duplicate" on the datasketch side
 NUM_PERM = 128
@@ -360,18 +359,6 @@ def _git() -> str | None:
         return None
 
 
-def _machine() -> dict:
-    import psutil
-    cpu = None
-    try:
-        cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                    if ln.startswith("model name")), None)
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "platform": platform.platform(), "python": platform.python_version()}
-
-
 def _lengths(docs: list[dict]) -> dict:
     w = sorted(len(_WORD.findall(d["text"].lower())) for d in docs)
     return {"mean_words": round(statistics.mean(w), 1), "median_words": statistics.median(w),
@@ -554,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
                    "retold_cmd": " ".join(["retold"] + [str(Path(x).relative_to(REPO))
                                                          if x.startswith(str(REPO)) else x
                                                          for x in rt_cmd[1:]]) if rt_cmd else None},
-        "machine": _machine(),
+        "machine": machine(),
         "versions": {"retold": _version("retold"), "retold_git": _git(),
                      "datasketch": _version("datasketch"), "rensa": _version("rensa"),
                      "numpy": _version("numpy"),

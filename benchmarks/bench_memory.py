@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench_incremental import grown_corpus  # noqa: E402  (sibling module)
-from measure import measure  # noqa: E402
+from measure import machine, measure  # noqa: E402
 
 
 def by_stage(trace: list, timings: dict, start: float) -> dict:
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
 def _write(args, rows: list, fit: dict) -> None:
     out = args.out or HERE / "results" / f"{dt.date.today()}-memory-scale.json"
     corpus = ", ".join(p.name for p in args.input) or "news grown to N (bench_incremental.grown_corpus)"
-    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": corpus,
+    out.write_text(json.dumps({"date": str(dt.date.today()), "corpus": corpus, "machine": machine(),
                                "rows": rows, "fit": fit}, indent=1))
     print(f"written {out}")
 

@@ -35,7 +35,6 @@ import gzip
 import importlib.metadata as md
 import json
 import os
-import platform
 import random
 import re
 import statistics
@@ -51,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # sibling module: Reuters + BBC readers
-from measure import measure as measure_child  # sibling module: outside measurement
+from measure import machine, measure as measure_child  # sibling module: outside measurement
 
 DATA = corpus.DATA
 BENCH = REPO / ".bench"
@@ -576,14 +575,6 @@ def _git() -> str | None:
         return None
 
 
-def _machine() -> dict:
-    import psutil
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), None) if os.path.exists("/proc/cpuinfo") else None
-    return {"cores": os.cpu_count(), "cpu": cpu, "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "platform": platform.platform(), "python": platform.python_version()}
-
-
 def _ratio(a, b):
     return round(a / b, 3) if a and b else None
 
@@ -701,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
                              f"+ fcluster cut at {BASELINE_CUT}",
                      "max_gb": args.baseline_max_gb,
                      "estimate_gb": {str(n): baseline_estimate_gb(n) for n in sizes}},
-        "machine": _machine(),
+        "machine": machine(),
         "versions": {"retold": _version("retold"), "retold_git": _git(), "numpy": _version("numpy"),
                      "scipy": _version("scipy"), "scikit-learn": _version("scikit-learn")},
         "runs": runs,

@@ -6,10 +6,26 @@ Shared by the bench_* scripts."""
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import subprocess
 import time
 from pathlib import Path
+
+
+def machine() -> dict:
+    """What a result was measured on: cores, CPU model, memory, platform, Python (the
+    machine under these benchmarks is not always the same one: figures of different CPUs
+    are not compared with each other)."""
+    import psutil
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), None)
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": cpu, "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "platform": platform.platform(), "python": platform.python_version()}
 
 
 def measure(cmd: list[str], err_path: Path, cwd: Path, interval: float = 0.02,
