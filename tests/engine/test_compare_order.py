@@ -103,3 +103,19 @@ def test_out_of_core_sort_with_many_ranges_and_groups(tmp_path, monkeypatch):
     assert got == _by_documents(tbl, pa.array(ids)).column("k").to_pylist()
     assert len(tablesort._ranges(np.bincount([min(ids.index(a), ids.index(b)) for a, b, _ in rows],
                                              minlength=40))) > 10
+
+
+def test_compare_collector_raises_the_thresholds_only_inside_its_block():
+    import gc
+
+    was = gc.get_threshold()
+    with stages.compare_collector():
+        assert gc.get_threshold() == stages.COMPARE_GC
+    assert gc.get_threshold() == was
+    try:
+        with stages.compare_collector():
+            raise KeyError("a failing pair")
+    except KeyError:
+        pass
+    assert gc.get_threshold() == was
+    assert stages.COMPARE_GC != was  # the block changes something

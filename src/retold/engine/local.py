@@ -177,9 +177,10 @@ def article_chunk(texts: list[str | None], titles: list[str | None], cfg: Config
 
 def _compare_task(task: tuple[Path, np.ndarray, np.ndarray]) -> tuple[Path, dict]:
     path, pairs, anchors = task
-    comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME, _FORMULA)
-    counts = _relation_counts(comps)
-    write_chunk(path, comparison_tables(comps), counts)
+    with stages.compare_collector():
+        comps = stages.compare_pairs(_DOCS, pairs, anchors, _CFG, _PROFILES, _CHROME, _FORMULA)
+        counts = _relation_counts(comps)
+        write_chunk(path, comparison_tables(comps), counts)
     mapped.release()  # the texts this chunk read: a worker would map all of them by the end
     return path, counts
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -216,10 +217,19 @@ def compare_pairs(docs: list[Document], pairs: np.ndarray, anchors: np.ndarray, 
                   formula: np.ndarray | None = None) -> list[Comparison]:
     """Compare each pair; per-document profiles are computed once and cached (bounded)."""
     cache = token_cache if token_cache is not None else {}
+    with compare_collector():
+        return _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula)
+
+
+@contextmanager
+def compare_collector():
+    """The collector's thresholds at COMPARE_GC inside the block, restored after it: around
+    the comparing of pairs, and around a compare worker's whole task (the tables it builds
+    of a chunk's results would otherwise set off full passes over the cached profiles)."""
     was = gc.get_threshold()
     gc.set_threshold(*COMPARE_GC)
     try:
-        return _compare_each(docs, pairs, anchors, cfg, cache, chrome, formula)
+        yield
     finally:
         gc.set_threshold(*was)
 
