@@ -137,3 +137,20 @@ def test_documents_written_beside_the_pairs_and_a_failed_write_fails_the_run(ded
     retold.dedup([DEMO], tmp_path / "r")
     assert (pq.read_table(tmp_path / "r" / "pairs.parquet").to_pylist()
             == pq.read_table(out / "pairs.parquet").to_pylist())
+
+
+def test_sharded_on_the_pool_it_finds_the_same_and_leaves_no_scratch(dedup_run, tmp_path, monkeypatch):
+    # the workers' n-gram sets come back through scratch files in stages/, mapped by the parent
+    from retold.engine import local
+    _, out = dedup_run
+    monkeypatch.setattr(local, "PARALLEL_MIN_DOCS", 0)
+    par = tmp_path / "par"
+    retold.dedup([DEMO], par, config=Config(workers=2, batch_docs=7))
+    for name in ("pairs", "families"):
+        assert pq.read_table(par / f"{name}.parquet").to_pylist() == pq.read_table(out / f"{name}.parquet").to_pylist()
+    assert not [f.name for f in (par / "stages").iterdir() if ".dedup-sets-" in f.name]
+    # a killed run's scratch goes at the next start
+    left = par / "stages" / ".dedup-sets-00003.0123456789ab.tmp"
+    left.write_bytes(b"half a shard")
+    retold.dedup([DEMO], par)
+    assert not left.exists()
