@@ -154,3 +154,14 @@ def test_sharded_on_the_pool_it_finds_the_same_and_leaves_no_scratch(dedup_run, 
     left.write_bytes(b"half a shard")
     retold.dedup([DEMO], par)
     assert not left.exists()
+
+
+def test_a_run_turns_off_numpys_huge_pages(tmp_path):
+    # each huge page is zeroed whole when first touched: a quarter of this mode's CPU at 114k
+    from numpy._core import multiarray
+    was = multiarray._set_madvise_hugepage(True)
+    try:
+        retold.dedup([DEMO], tmp_path / "r")
+        assert multiarray._set_madvise_hugepage(True) is False  # the run had turned them off
+    finally:
+        multiarray._set_madvise_hugepage(was)

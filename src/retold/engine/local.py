@@ -63,7 +63,7 @@ from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS a
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA, SKETCHES as SKETCH_SCHEMA
 from ..schema import DOCUMENTS as DOCUMENTS_SCHEMA, STORY_FEATURES as STORY_SCHEMA
 from . import incremental, stages, storycache
-from .processes import die_with_parent
+from .processes import die_with_parent, small_pages
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 from .tablesort import write_by_documents
@@ -377,6 +377,7 @@ class LocalEngine:
         inputs = [str(p) for p in inputs]
         out = Path(out)
         check_out(out, inputs)
+        small_pages()
         if store is not None:
             _probe_store(Path(store))
         try:
