@@ -129,8 +129,8 @@ def _worker_init(parent: int) -> None:
 def _dedup_shard(texts: list[str], cfg: Config, path: str) -> stages.DedupSketch:
     """`stages.dedup_sketch` of one shard, in a worker: its n-gram sets (most of its bytes:
     180 MB at 114k documents) go to the scratch file `path`, which the parent maps, instead
-    of back through the pool's pipe (pickled, sent, received and unpickled, they were a fifth
-    of near-duplicate mode's CPU time); the sketch returned holds no sets."""
+    of back through the pool's pipe (pickled, sent, received and unpickled, about a tenth of
+    near-duplicate mode's py-spy samples at 114k); the sketch returned holds no sets."""
     sk = stages.dedup_sketch(texts, cfg)
     with open(path, "wb") as fh:
         np.save(fh, sk.sets, allow_pickle=False)
