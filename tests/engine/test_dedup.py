@@ -156,12 +156,21 @@ def test_sharded_on_the_pool_it_finds_the_same_and_leaves_no_scratch(dedup_run, 
     assert not left.exists()
 
 
-def test_a_run_turns_off_numpys_huge_pages(tmp_path):
+def test_dedup_turns_off_numpys_huge_pages_while_it_runs(tmp_path, monkeypatch):
     # each huge page is zeroed whole when first touched: a quarter of this mode's CPU at 114k
     from numpy._core import multiarray
+    from retold.engine.local import LocalEngine
+    seen = []
+    real = LocalEngine._dedup
+
+    def probe(self, *args):
+        seen.append(multiarray._set_madvise_hugepage(False))  # what the run had set
+        return real(self, *args)
+    monkeypatch.setattr(LocalEngine, "_dedup", probe)
     was = multiarray._set_madvise_hugepage(True)
     try:
         retold.dedup([DEMO], tmp_path / "r")
-        assert multiarray._set_madvise_hugepage(True) is False  # the run had turned them off
+        assert seen == [False]
+        assert multiarray._set_madvise_hugepage(True) is True  # and set back after it
     finally:
         multiarray._set_madvise_hugepage(was)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+from contextlib import contextmanager
 
 
 def die_with_parent() -> None:
@@ -15,15 +16,23 @@ def die_with_parent() -> None:
         pass
 
 
-def small_pages() -> None:
-    """Have numpy stop asking the kernel for huge pages (2 MB) for its large arrays, for this
-    process and the workers it forks. Each huge page is zeroed whole on first touch, and the
-    engine makes many large arrays it touches once: near-duplicate mode at 114k spent a
+@contextmanager
+def small_pages():
+    """Inside the block, numpy asks the kernel for no huge pages (2 MB) for its large arrays,
+    in this process and the workers it forks. Each huge page is zeroed whole on first touch,
+    and near-duplicate mode makes many large arrays it touches once: at 114k it spent a
     quarter of its CPU time in the kernel zeroing them (`perf`), and ran in 7.6-8.2 s instead
-    of 11.6-12.5; a 21k news run in 35.6-37.3 s instead of 39.3-40.8 (README Speed). The same switch as numpy's
-    NUMPY_MADVISE_HUGEPAGE=0, at run time; nothing if this numpy has no such switch."""
+    of 11.6-12.5 (README Speed). Near-duplicate mode only: a whole 1M `run` was slower with
+    them off. The same switch as numpy's NUMPY_MADVISE_HUGEPAGE=0, at run time; nothing if
+    this numpy has no such switch."""
     try:
         from numpy._core import multiarray
-        multiarray._set_madvise_hugepage(False)
+        switch = multiarray._set_madvise_hugepage
     except (ImportError, AttributeError):
-        pass
+        yield
+        return
+    was = switch(False)
+    try:
+        yield
+    finally:
+        switch(was)
