@@ -120,14 +120,15 @@ def test_recall_params_propose_a_pair_at_the_threshold_with_the_asked_chance():
         assert 1 - (1 - threshold ** (rows + 1)) ** more < recall
 
 
-def test_token_signatures_equal_signatures_of_the_shingles():
-    from retold.sketch.minhash import token_signatures
+def test_set_signatures_of_ngram_sets_equal_signatures_of_the_shingles():
+    from retold.sketch.jaccard import ngram_sets
+    from retold.sketch.minhash import set_signatures
     from retold.text.shingle import shingles
     rng = np.random.default_rng(4)
     docs = [rng.integers(0, 2**63, size=n, dtype=np.uint64) for n in (0, 1, 3, 5, 6, 40, 400)]
     docs.append(np.tile(docs[-1][:10], 8))  # repeated n-grams count once
     offsets = np.cumsum([0] + [len(d) for d in docs])
-    got = token_signatures(np.concatenate(docs), offsets, 5, num_perm=64, seed=2)
+    got = set_signatures(*ngram_sets(np.concatenate(docs), offsets, 5), num_perm=64, seed=2)
     want = signatures([shingles(d, 5) for d in docs], num_perm=64, seed=2)
     assert np.array_equal(got, want)
     assert (got[0] == 0xFFFFFFFF).all() and not (got[1] == 0xFFFFFFFF).all()

@@ -48,3 +48,19 @@ def test_python_key_hash_is_the_compiled_one():
     for key in ["", "a", "jansa", "raisi", "café", "𝟙𝟚", "\ud800x", "x" * 300]:
         points = np.frombuffer(key.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         assert key_hash(key) == int(key_hash_points(points))
+
+
+def test_content_hashes_tell_token_sequences_apart():
+    from retold.text.tokenscan import content_hashes
+    texts = ["The mayor said no.", "the MAYOR said no", "The mayor said no. No.", "No said mayor the.",
+             "", "", "The mayor said", "x " * 500, "x " * 501]
+    tokens, offsets = scan_texts(texts)
+    got = content_hashes(tokens, offsets)
+    assert all(len(h) == 32 and int(h, 16) >= 0 for h in got)
+    assert got[0] == got[1]  # the same keys: case and punctuation are not content
+    assert got[4] == got[5]  # empty texts are one another's copies
+    rest = [got[0]] + got[2:5] + got[6:]
+    assert len(set(rest)) == len(rest)  # order, length and repetition all count
+    # the same text hashes the same in any shard
+    again = content_hashes(*scan_texts(texts[7:]))
+    assert again[0] == got[7]

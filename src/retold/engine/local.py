@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -135,6 +135,13 @@ def _dedup_shard(texts: list[str], cfg: Config, path: str) -> stages.DedupSketch
     with open(path, "wb") as fh:
         np.save(fh, sk.sets, allow_pickle=False)
     return replace(sk, sets=np.zeros(0, dtype=np.uint64))
+
+
+def _save_dedup_sketch(path: Path, content_hashes: list[str], signatures: np.ndarray) -> None:
+    """Near-duplicate mode's checkpoint: the content hashes and signatures of a sketch."""
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, content_hashes=np.array(content_hashes), signatures=signatures)
+    os.replace(tmp, path)
 
 
 def _ngram_sets_by_shard(texts: list[str], cfg: Config) -> stages.DedupSketch:
@@ -427,7 +434,7 @@ class LocalEngine:
                 timings["ingest"] = time.perf_counter() - t
                 _DOCS = docs
                 t = time.perf_counter()
-                sk = self._dedup_sketch(docs, st, pool, early)
+                sk, saved = self._dedup_sketch(docs, st, pool, writer, early)
             timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
             t = time.perf_counter()
             self.reporter.stage("candidates")
@@ -446,8 +453,9 @@ class LocalEngine:
                                           schema=FAMILY_SCHEMA), out / "families.parquet")
             for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
                 write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
-            if written is not None:
-                written.result()  # raises what the write raised: the run is not finished
+            for f in (written, saved):
+                if f is not None:
+                    f.result()  # raises what the write raised: the run is not finished
             timings["cluster"] = time.perf_counter() - t
         by_rel = {r: 0 for r in RELATIONS}
         by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
@@ -475,16 +483,18 @@ class LocalEngine:
         write_json_atomic(run_info, out / "run.json")
         return run_info
 
-    def _dedup_sketch(self, docs, st, pool, early: "_ShardFeeder | None" = None) -> stages.DedupSketch:
+    def _dedup_sketch(self, docs, st, pool, writer, early: "_ShardFeeder | None" = None
+                      ) -> tuple[stages.DedupSketch, Future | None]:
         """The sketch of every document (from the shards `early` sent during ingest when it
-        sent any); its checkpoint keeps the content hashes and the signatures (the costly
-        part), not the n-gram sets, which are made again on a resume (writing them took
-        longer than that)."""
+        sent any), and the future of its checkpoint, written on `writer` (a thread) while
+        the pairs are found (0.1-0.7 s at 114k, on the serial path before). The checkpoint
+        keeps the content hashes and the signatures (the costly part), not the n-gram sets,
+        which are made again on a resume (writing them took longer than that)."""
         path = st / "dedup_sketch.npz"
         if path.exists():
             z = np.load(path, allow_pickle=False)
             sets = _ngram_sets_by_shard(docs.texts.tolist(), self.cfg)
-            return replace(sets, content_hashes=z["content_hashes"].tolist(), signatures=z["signatures"])
+            return replace(sets, content_hashes=z["content_hashes"].tolist(), signatures=z["signatures"]), None
         if early is None:
             parts = self._sharded(stages.dedup_sketch, docs, pool)
         elif not early.sent and len(docs) < PARALLEL_MIN_DOCS:  # the workers hold no documents
@@ -506,10 +516,7 @@ class LocalEngine:
                 for sets in scratch:
                     sets.unlink(missing_ok=True)
         sk = stages.DedupSketch.concat(parts) if len(parts) > 1 else parts[0]
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, content_hashes=np.array(sk.content_hashes), signatures=sk.signatures)
-        os.replace(tmp, path)
-        return sk
+        return sk, writer.submit(_save_dedup_sketch, path, sk.content_hashes, sk.signatures)
 
     def _run(self, inputs: list[str], out: Path, store: str | Path | None, force: bool,
              report: bool) -> RunResult:

@@ -19,12 +19,12 @@ from ..sketch.formula import (PART_ROWS, blank, covered_by, formula_grams, site_
                               union_sorted)
 from ..sketch.lsh import lsh_candidates, recall_params
 from ..sketch.jaccard import ngram_sets, pair_jaccards
-from ..sketch.minhash import signatures, token_signatures
+from ..sketch.minhash import set_signatures, signatures
 from ..sketch.ragged import Ragged, select
 from ..text.boilerplate import chrome_mask, line_hashes, repeated_lines
-from ..text.normalise import content_hash, hash_of_tokens, tokenize
+from ..text.normalise import content_hash, tokenize
 from ..text.shingle import shingles
-from ..text.tokenscan import scan_texts
+from ..text.tokenscan import content_hashes, scan_texts
 from ..text.titles import learn_title_chrome, strip_title
 from ..errors import Err, RetoldError
 from .storycache import representatives
@@ -158,9 +158,9 @@ def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
     """Tokenise and hash once (compiled scan, `text.tokenscan`): content hash, signature and
     n-gram set of each text."""
     tokens, offsets = scan_texts(texts)
-    hashes = [hash_of_tokens(tokens[lo:hi]) for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
-    sig = token_signatures(tokens, offsets, cfg.shingle_n, cfg.num_perm, cfg.seed)
-    return DedupSketch(hashes, sig, *ngram_sets(tokens, offsets, cfg.shingle_n))
+    sets, starts = ngram_sets(tokens, offsets, cfg.shingle_n)
+    return DedupSketch(content_hashes(tokens, offsets), set_signatures(sets, starts, cfg.num_perm, cfg.seed),
+                       sets, starts)
 
 
 def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..text.shingle import shingle_at
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -38,20 +37,6 @@ def _sign_sets(flat, offsets, a, b, sig):
             _fold(row, flat[i], a, b)
 
 
-@njit(cache=True)
-def _sign_tokens(tokens, offsets, n, a, b, sig):
-    """`_sign_sets` of each document's word n-gram hashes (`text.shingle.shingles`, computed
-    here as they are folded in, so they are never stored)."""
-    for d in range(len(offsets) - 1):
-        lo, hi = offsets[d], offsets[d + 1]
-        if hi == lo:
-            continue
-        m = min(n, hi - lo)
-        row = sig[d]
-        for s in range(lo, hi - m + 1):
-            _fold(row, shingle_at(tokens, s, m), a, b)
-
-
 def signatures(shingle_sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """uint32 signatures, shape (len(shingle_sets), num_perm). An empty set gets all-EMPTY."""
     sig = np.full((len(shingle_sets), num_perm), EMPTY, dtype=np.uint32)
@@ -65,14 +50,14 @@ def signatures(shingle_sets: list[np.ndarray], num_perm: int = 128, seed: int = 
     return sig
 
 
-def token_signatures(tokens: np.ndarray, offsets: np.ndarray, n: int, num_perm: int = 128,
-                     seed: int = 1) -> np.ndarray:
-    """The signatures of each document's word n-grams, from its token hashes: document d's
-    tokens are tokens[offsets[d]:offsets[d + 1]]. Equal to `signatures` of the documents'
-    `shingles(tokens, n)`."""
-    sig = np.full((len(offsets) - 1, num_perm), EMPTY, dtype=np.uint32)
+def set_signatures(flat: np.ndarray, starts: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """The signatures of sets given flat, set d being flat[starts[d]:starts[d + 1]] (as
+    `jaccard.ngram_sets` makes them): `signatures` without a list of arrays. Near-duplicate
+    mode folds each distinct n-gram once (the minimum over distinct values is the minimum
+    over all): 0.57 s against 0.66 for folding every n-gram as it was made, at 114k."""
+    sig = np.full((len(starts) - 1, num_perm), EMPTY, dtype=np.uint32)
     a, b = salts(num_perm, seed)
-    _sign_tokens(tokens.astype(np.uint64, copy=False), offsets.astype(np.int64, copy=False), n, a, b, sig)
+    _sign_sets(flat.astype(np.uint64, copy=False), starts.astype(np.int64, copy=False), a, b, sig)
     return sig
 
 

@@ -104,3 +104,27 @@ def scan_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     offsets[:-1] = np.searchsorted(starts, text_starts)
     offsets[-1] = n
     return hashes, offsets
+
+
+def content_hashes(tokens: np.ndarray, offsets: np.ndarray) -> list[str]:
+    """Near-duplicate mode's content hash of each text from its token hashes (`scan_texts`):
+    32 hex digits, equal for texts with the same token sequence. Two splitmix64 folds with
+    different seeds, the length folded in last, compiled: 0.25 s of blake2b (with a copy of
+    each text's tokens) at 114k, 0.03 s this way. No weaker than blake2b would be here: the
+    token hashes it reads are 64-bit and not cryptographic either."""
+    pair = _content_hashes(np.ascontiguousarray(tokens, dtype=np.uint64), np.asarray(offsets, dtype=np.int64))
+    text = pair.byteswap().tobytes().hex()  # big-endian: the digits read as the two numbers
+    return [text[32 * i:32 * i + 32] for i in range(len(pair))]
+
+
+@njit(cache=True)
+def _content_hashes(tokens, offsets):
+    out = np.empty((len(offsets) - 1, 2), dtype=np.uint64)
+    for d in range(len(offsets) - 1):
+        a, b = np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344)
+        for i in range(offsets[d], offsets[d + 1]):
+            a = mix64_one(a ^ tokens[i])
+            b = mix64_one(b + tokens[i])
+        n = np.uint64(offsets[d + 1] - offsets[d])
+        out[d, 0], out[d, 1] = mix64_one(a ^ n), mix64_one(b ^ n)
+    return out
