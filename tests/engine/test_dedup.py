@@ -79,16 +79,16 @@ def test_families_are_the_components_of_the_copies(dedup_run):
 def test_resumes_and_refuses_a_folder_of_the_other_mode(dedup_run, tmp_path):
     _, out = dedup_run
     before = pq.read_table(out / "pairs.parquet").to_pylist()
-    assert (out / "stages" / "dedup_sketch.npz").exists()
+    assert (out / "stages" / "dedup_hashes.npy").exists() and (out / "stages" / "dedup.signatures.u32").exists()
     retold.dedup([DEMO], out)  # same inputs and config: resumed, same pairs
     assert pq.read_table(out / "pairs.parquet").to_pylist() == before
     with pytest.raises(RetoldError) as e:
         retold.run([DEMO], out)
     assert e.value.code.name == "E031" and "mode" in str(e.value)
     # --force starts again from nothing: the mode's stage file is retold's to delete
-    stamp = (out / "stages" / "dedup_sketch.npz").stat().st_mtime_ns
+    stamp = (out / "stages" / "dedup_hashes.npy").stat().st_mtime_ns
     retold.dedup([DEMO], out, force=True)
-    assert (out / "stages" / "dedup_sketch.npz").stat().st_mtime_ns != stamp
+    assert (out / "stages" / "dedup_hashes.npy").stat().st_mtime_ns != stamp
     assert pq.read_table(out / "pairs.parquet").to_pylist() == before
 
 
@@ -140,20 +140,32 @@ def test_documents_written_beside_the_pairs_and_a_failed_write_fails_the_run(ded
 
 
 def test_sharded_on_the_pool_it_finds_the_same_and_leaves_no_scratch(dedup_run, tmp_path, monkeypatch):
-    # the workers' n-gram sets come back through scratch files in stages/, mapped by the parent
-    from retold.engine import local
+    # the workers put their n-gram sets in one scratch file and their signatures in the
+    # checkpoint's file, both in stages/, mapped by the parent
+    from retold.engine import dedupspill, local
     _, out = dedup_run
     monkeypatch.setattr(local, "PARALLEL_MIN_DOCS", 0)
     par = tmp_path / "par"
     retold.dedup([DEMO], par, config=Config(workers=2, batch_docs=7))
     for name in ("pairs", "families"):
         assert pq.read_table(par / f"{name}.parquet").to_pylist() == pq.read_table(out / f"{name}.parquet").to_pylist()
-    assert not [f.name for f in (par / "stages").iterdir() if ".dedup-sets-" in f.name]
+    assert not [f.name for f in (par / "stages").iterdir() if f.name.startswith(".dedup")]
+    # the checkpoint holds every document's signature in document order, as one process makes them
+    n = len(pq.read_table(out / "documents.parquet"))
+    got = dedupspill.load_checkpoint(par / "stages", n, Config().num_perm)
+    want = dedupspill.load_checkpoint(out / "stages", n, Config().num_perm)
+    assert got[0] == want[0] and np.array_equal(got[1], want[1])
     # a killed run's scratch goes at the next start
-    left = par / "stages" / ".dedup-sets-00003.0123456789ab.tmp"
+    left = par / "stages" / ".dedup-sets.0123456789ab.tmp"
     left.write_bytes(b"half a shard")
     retold.dedup([DEMO], par, config=Config(batch_docs=7))  # resumed: the sets made again by shard
     assert not left.exists()
+    assert pq.read_table(par / "pairs.parquet").to_pylist() == pq.read_table(out / "pairs.parquet").to_pylist()
+    # a checkpoint that does not fit the documents is not used: the sketch is made again
+    (par / "stages" / "dedup.signatures.u32").write_bytes(b"\0" * 12)
+    (par / "run.json").unlink()
+    retold.dedup([DEMO], par, config=Config(workers=2, batch_docs=7))
+    assert dedupspill.load_checkpoint(par / "stages", n, Config().num_perm) is not None
     assert pq.read_table(par / "pairs.parquet").to_pylist() == pq.read_table(out / "pairs.parquet").to_pylist()
 
 

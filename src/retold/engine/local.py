@@ -29,7 +29,6 @@ import signal
 import tempfile
 import threading
 import time
-import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -62,7 +61,7 @@ from ..schema import CHROME_FILE, DROPPED_FILE, UNION_FAMILIES
 from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS as EDIT_SCHEMA, FAMILIES as FAMILY_SCHEMA
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA, SKETCHES as SKETCH_SCHEMA
 from ..schema import DOCUMENTS as DOCUMENTS_SCHEMA, STORY_FEATURES as STORY_SCHEMA
-from . import incremental, stages, storycache
+from . import dedupspill, incremental, stages, storycache
 from .processes import die_with_parent, small_pages
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
@@ -110,6 +109,7 @@ _FORMULA: np.ndarray = np.zeros(0, dtype=np.uint64)  # sorted formula n-gram has
 _PROFILES: dict = {}  # document index -> compare.Profile, per worker
 _UNSEEN: np.ndarray = np.zeros(0, dtype=np.uint64)  # n-grams the second story pass blanks
 _LOCK: RunLock | None = None  # the run folder's lock, held by the main process only
+_SPILL: "dedupspill.DedupSpill | None" = None  # near-duplicate mode's sketch files, inherited by its workers
 
 
 def _worker_init(parent: int) -> None:
@@ -126,22 +126,11 @@ def _worker_init(parent: int) -> None:
         _LOCK.close_in_child()
 
 
-def _dedup_shard(texts: list[str], cfg: Config, path: str) -> stages.DedupSketch:
-    """`stages.dedup_sketch` of one shard, in a worker: its n-gram sets (most of its bytes:
-    180 MB at 114k documents) go to the scratch file `path`, which the parent maps, instead
-    of back through the pool's pipe (pickled, sent, received and unpickled, about a tenth of
-    near-duplicate mode's py-spy samples at 114k); the sketch returned holds no sets."""
-    sk = stages.dedup_sketch(texts, cfg)
-    with open(path, "wb") as fh:
-        np.save(fh, sk.sets, allow_pickle=False)
-    return replace(sk, sets=np.zeros(0, dtype=np.uint64))
-
-
-def _save_dedup_sketch(path: Path, content_hashes: list[str], signatures: np.ndarray) -> None:
-    """Near-duplicate mode's checkpoint: the content hashes and signatures of a sketch."""
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, content_hashes=np.array(content_hashes), signatures=signatures)
-    os.replace(tmp, path)
+def _dedup_shard(texts: list[str], cfg: Config, first_row: int) -> stages.DedupSketch:
+    """`stages.dedup_sketch` of one shard, in a worker: its sets and signatures go to the
+    files of `_SPILL` (`dedupspill`), the sketch returned holds its hashes and where its sets
+    lie."""
+    return _SPILL.put(stages.dedup_sketch(texts, cfg), first_row)
 
 
 def _ngram_sets_by_shard(texts: list[str], cfg: Config) -> stages.DedupSketch:
@@ -413,7 +402,7 @@ class LocalEngine:
             lock.release()
 
     def _dedup(self, inputs: list[str], out: Path, force: bool) -> RunResult:
-        global _DOCS, _CFG
+        global _DOCS, _CFG, _SPILL
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
         self._prepare_out(out, inputs, force, mode="dedup")
@@ -421,42 +410,51 @@ class LocalEngine:
         t = time.perf_counter()
         self.reporter.stage("ingest")
         _DOCS, _CFG = [], self.cfg
-        # documents.parquet is written on a thread while the workers finish the sketch and the
-        # parent finds the pairs (at 114k its table and write were 1.5 s of this mode's serial
-        # path); leaving the block waits for it, so a failure leaves no half-written file
-        with ThreadPoolExecutor(1, thread_name_prefix="retold-write") as writer:
-            # the pool starts before ingest so that each shard is sketched while the next is read
-            with self._pool(PARALLEL_MIN_DOCS) as pool:
-                early = (_ShardFeeder(pool, _dedup_shard, self.cfg, self.cfg.batch_docs, st)
-                         if pool is not None and not (st / "dedup_sketch.npz").exists() else None)
-                docs, issues, fresh = self._read_inputs(inputs, out, st, early.add if early else None)
-                written = writer.submit(self._write_ingest, docs, issues, out, st) if fresh else None
-                timings["ingest"] = time.perf_counter() - t
-                _DOCS = docs
+        resumed = (st / dedupspill.HASHES).exists()
+        _SPILL = dedupspill.DedupSpill(st, self.cfg.num_perm) if not resumed else None
+        # documents.parquet and the sketch's checkpoint are written on a thread while the parent
+        # finds the pairs (at 114k they were 1.5 s of this mode's serial path); leaving the
+        # block waits for them, so a failure leaves no half-written file
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="retold-write") as writer:
+                # the pool starts before ingest so that each shard is sketched while the next is read
+                with self._pool(PARALLEL_MIN_DOCS) as pool:
+                    early = (_ShardFeeder(pool, _dedup_shard, self.cfg, self.cfg.batch_docs)
+                             if pool is not None and not resumed else None)
+                    docs, issues, fresh = self._read_inputs(inputs, out, st, early.add if early else None)
+                    timings["ingest"] = time.perf_counter() - t
+                    _DOCS = docs
+                    t = time.perf_counter()
+                    sk, saved = self._dedup_sketch(docs, st, pool, writer, early)
+                    # written while the parent alone finds the pairs, not beside the workers' tail
+                    # of the sketch, where it took CPU from them
+                    written = writer.submit(self._write_ingest, docs, issues, out, st) if fresh else None
+                timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
                 t = time.perf_counter()
-                sk, saved = self._dedup_sketch(docs, st, pool, writer, early)
-            timings["sketch"] = time.perf_counter() - t  # what was left of it when ingest ended
-            t = time.perf_counter()
-            self.reporter.stage("candidates")
-            ids = docs.column("doc_id").tolist()
-            rep, exact = stages.exact_groups(sk.content_hashes, docs.column("date").tolist(), ids)
-            near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
-            del sk
-            timings["candidates"] = time.perf_counter() - t
-            t = time.perf_counter()
-            self.reporter.stage("cluster")
-            pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
-            # stories are not made in this mode: story_id is the family
-            fam = stages.families(ids, np.concatenate([exact, near]))
-            write_parquet_atomic(pairs, out / "pairs.parquet")
-            write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": fam},
-                                          schema=FAMILY_SCHEMA), out / "families.parquet")
-            for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
-                write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
-            for f in (written, saved):
-                if f is not None:
-                    f.result()  # raises what the write raised: the run is not finished
-            timings["cluster"] = time.perf_counter() - t
+                self.reporter.stage("candidates")
+                ids = docs.column("doc_id").tolist()
+                rep, exact = stages.exact_groups(sk.content_hashes, docs.column("date").tolist(), ids)
+                near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
+                del sk
+                timings["candidates"] = time.perf_counter() - t
+                t = time.perf_counter()
+                self.reporter.stage("cluster")
+                pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
+                # stories are not made in this mode: story_id is the family
+                fam = stages.families(ids, np.concatenate([exact, near]))
+                write_parquet_atomic(pairs, out / "pairs.parquet")
+                write_parquet_atomic(pa.table({"doc_id": ids, "family_id": fam, "story_id": fam},
+                                              schema=FAMILY_SCHEMA), out / "families.parquet")
+                for name, schema in (("passages", PASSAGE_SCHEMA), ("edits", EDIT_SCHEMA)):
+                    write_parquet_atomic(schema.empty_table(), out / f"{name}.parquet")
+                for f in (written, saved):
+                    if f is not None:
+                        f.result()  # raises what the write raised: the run is not finished
+                timings["cluster"] = time.perf_counter() - t
+        finally:
+            if _SPILL is not None:
+                _SPILL.close()
+                _SPILL = None
         by_rel = {r: 0 for r in RELATIONS}
         by_rel["exact"], by_rel["near_duplicate"] = int(len(exact)), int(len(near))
         counts = {"documents": len(docs), "exact_duplicates": int(len(exact)), "pairs_by_relation": by_rel,
@@ -487,36 +485,28 @@ class LocalEngine:
                       ) -> tuple[stages.DedupSketch, Future | None]:
         """The sketch of every document (from the shards `early` sent during ingest when it
         sent any), and the future of its checkpoint, written on `writer` (a thread) while
-        the pairs are found (0.1-0.7 s at 114k, on the serial path before). The checkpoint
-        keeps the content hashes and the signatures (the costly part), not the n-gram sets,
-        which are made again on a resume (writing them took longer than that)."""
-        path = st / "dedup_sketch.npz"
-        if path.exists():
-            z = np.load(path, allow_pickle=False)
+        the pairs are found. The checkpoint keeps the content hashes and the signatures (the
+        costly part), not the n-gram sets, which are made again on a resume (writing them
+        took longer than that)."""
+        found = dedupspill.load_checkpoint(st, len(docs), self.cfg.num_perm)
+        if found is not None:
             sets = _ngram_sets_by_shard(docs.texts.tolist(), self.cfg)
-            return replace(sets, content_hashes=z["content_hashes"].tolist(), signatures=z["signatures"]), None
-        if early is None:
-            parts = self._sharded(stages.dedup_sketch, docs, pool)
-        elif not early.sent and len(docs) < PARALLEL_MIN_DOCS:  # the workers hold no documents
+            return replace(sets, content_hashes=found[0], signatures=found[1]), None
+        if early is None or (not early.sent and len(docs) < PARALLEL_MIN_DOCS):
+            # one process (the workers, when there are any, hold no documents)
             parts = self._sharded(stages.dedup_sketch, docs, None)
-        else:
-            if not early.sent and not early.texts:  # the documents came back from the run folder
-                for d in docs:
-                    early.add(d)
-            self.reporter.stage("sketch", len(docs))
-            scratch: list[Path] = []
-            try:
-                parts = []
-                for n, part, sets in early.results():
-                    scratch.append(sets)
-                    parts.append(replace(part, sets=np.load(sets, mmap_mode="r")))
-                    self.reporter.advance(n)
-                parts = [stages.DedupSketch.concat(parts)]  # the mapped sets copied into one array
-            finally:
-                for sets in scratch:
-                    sets.unlink(missing_ok=True)
-        sk = stages.DedupSketch.concat(parts) if len(parts) > 1 else parts[0]
-        return sk, writer.submit(_save_dedup_sketch, path, sk.content_hashes, sk.signatures)
+            sk = stages.DedupSketch.concat(parts) if len(parts) > 1 else parts[0]
+            return sk, writer.submit(dedupspill.save_checkpoint, st, sk.content_hashes, sk.signatures)
+        if not early.sent and not early.texts:  # the documents came back from the run folder
+            for d in docs:
+                early.add(d)
+        self.reporter.stage("sketch", len(docs))
+        parts = []
+        for n, part in early.results():
+            parts.append(part)
+            self.reporter.advance(n)
+        sk = _SPILL.sketch(parts, len(docs))
+        return sk, writer.submit(_SPILL.keep, st, sk.content_hashes)
 
     def _run(self, inputs: list[str], out: Path, store: str | Path | None, force: bool,
              report: bool) -> RunResult:
@@ -1350,12 +1340,13 @@ def _mapper(pool):
 class _ShardFeeder:
     """Sends the texts of every `size` documents to the pool as ingest reads them, so the
     workers sketch while the parent reads on (the parent's reading and the workers'
-    sketching overlap; the texts go to the workers by pipe, not by fork)."""
+    sketching overlap; the texts go to the workers by pipe, not by fork). `stage` takes a
+    shard's texts, `cfg` and the row of its first document."""
 
-    def __init__(self, pool, stage, cfg: Config, size: int, scratch: Path):
-        self.pool, self.stage, self.cfg, self.size, self.scratch = pool, stage, cfg, size, scratch
+    def __init__(self, pool, stage, cfg: Config, size: int):
+        self.pool, self.stage, self.cfg, self.size = pool, stage, cfg, size
         self.texts: list[str] = []
-        self.pending: list[tuple[int, object, Path]] = []
+        self.pending: list[tuple[int, object]] = []
         self.sent = 0
 
     def add(self, doc: Document) -> None:
@@ -1365,24 +1356,20 @@ class _ShardFeeder:
 
     def _send(self) -> None:
         if self.texts:
-            # a name remove_temp_files knows: a killed run's scratch goes at the next start
-            path = self.scratch / f".dedup-sets-{len(self.pending):05d}.{uuid.uuid4().hex[:12]}.tmp"
-            self.pending.append((len(self.texts), self.pool.apply_async(self.stage, (self.texts, self.cfg, str(path))),
-                                 path))
+            self.pending.append((len(self.texts), self.pool.apply_async(self.stage, (self.texts, self.cfg, self.sent))))
             self.sent += len(self.texts)
             self.texts = []
 
     def results(self):
-        """(documents, stage result, its scratch file) of each shard, in order; E058 if a
-        worker dies."""
+        """(documents, stage result) of each shard, in order; E058 if a worker dies."""
         self._send()
         pids = {p.pid for p in self.pool._pool}
-        for n, res, path in self.pending:
+        for n, res in self.pending:
             while not res.ready():
                 res.wait(1.0)
                 if not res.ready():
                     _check_workers(self.pool, pids)
-            yield n, res.get(), path
+            yield n, res.get()
 
 
 def _watch(pool, results):

@@ -23,7 +23,7 @@ STAMP = "stages/run.stamp.json"
 OUTPUTS = ("documents.parquet", "pairs.parquet", "passages.parquet", "edits.parquet",
            "families.parquet", "run.json", "report.html", "rejects.jsonl")
 _STAGE_FILES = re.compile(r"(run\.stamp\.json|ingest\.issues\.json|documents\.done|"
-                          r"(sketch|dedup_sketch|candidates|stories)(\.tmp)?\.npz|formula(\.tmp)?\.npy|"
+                          r"(sketch|dedup_sketch|candidates|stories)(\.tmp)?\.npz|(formula|dedup_hashes)(\.tmp)?\.npy|dedup\.signatures\.u32|"
                           r"sketch\.(anchors|lines)\.u64(\.tmp)?(\.union)?|texts\.bin(\.tmp)?|(families\.store|chrome|dropped|sketches|story_features)\.parquet)$")
 _STORE_STAGES = re.compile(r"store-[0-9a-f]{16}$")  # an incremental run's stage files, per store state
 _CHUNK_FILES = re.compile(r"chunk-\d{5}\.(done|pairs\.parquet|passages\.parquet|edits\.parquet)$")

@@ -143,10 +143,13 @@ class DedupSketch:
     signatures: np.ndarray  # (n, num_perm) uint32
     sets: np.ndarray  # uint64, every document's n-gram set, flat
     starts: np.ndarray  # int64 (n + 1,): document d's set is sets[starts[d]:starts[d + 1]]
+    # int64 (n,) or None: when given, `starts` holds n begins and document d's set is
+    # sets[starts[d]:ends[d]] (shards laid out in the order workers finished them)
+    ends: np.ndarray | None = None
 
     @staticmethod
     def concat(parts: list["DedupSketch"]) -> "DedupSketch":
-        """One sketch of shards made in order."""
+        """One sketch of shards made in order (each with its sets in one run, no `ends`)."""
         shift = np.cumsum([0] + [len(p.sets) for p in parts[:-1]], dtype=np.int64)
         starts = np.concatenate([[0]] + [p.starts[1:] + k for p, k in zip(parts, shift)]).astype(np.int64)
         return DedupSketch([h for p in parts for h in p.content_hashes],
@@ -177,7 +180,7 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
     cand, _ = to_documents(reps, cand, np.zeros(len(cand)))
-    sims = pair_jaccards(sk.sets, sk.starts, cand)
+    sims = pair_jaccards(sk.sets, sk.starts, cand, sk.ends)
     keep = sims >= cfg.near_threshold
     return cand[keep], sims[keep]
 

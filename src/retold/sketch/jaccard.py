@@ -42,11 +42,11 @@ def _sets(tokens, offsets, n, docs):
 
 
 @njit(cache=True)
-def _merge(flat, starts, slot_a, slot_b):
+def _merge(flat, begins, ends, slot_a, slot_b):
     sims = np.zeros(len(slot_a), dtype=np.float64)
     for p in range(len(slot_a)):
-        i, i_end = starts[slot_a[p]], starts[slot_a[p] + 1]
-        j, j_end = starts[slot_b[p]], starts[slot_b[p] + 1]
+        i, i_end = begins[slot_a[p]], ends[slot_a[p]]
+        j, j_end = begins[slot_b[p]], ends[slot_b[p]]
         na, nb = i_end - i, j_end - j
         if na == 0 or nb == 0:
             continue
@@ -72,10 +72,14 @@ def ngram_sets(tokens: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndar
     return _sets(tokens.astype(np.uint64, copy=False), offsets.astype(np.int64, copy=False), n, docs)
 
 
-def pair_jaccards(flat: np.ndarray, starts: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+def pair_jaccards(flat: np.ndarray, starts: np.ndarray, pairs: np.ndarray,
+                  ends: np.ndarray | None = None) -> np.ndarray:
     """Jaccard of each pair ((m, 2) document indices) of the sets `ngram_sets` made; an
-    empty set has Jaccard 0 with anything."""
+    empty set has Jaccard 0 with anything. Document d's set is flat[starts[d]:starts[d + 1]],
+    or flat[starts[d]:ends[d]] when `ends` is given (sets laid out in any order, with gaps)."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
     pairs = np.asarray(pairs, dtype=np.int64)
-    return _merge(flat, starts, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
+    begins, ends = (starts[:-1], starts[1:]) if ends is None else (starts, ends)
+    return _merge(flat, np.asarray(begins, dtype=np.int64), np.asarray(ends, dtype=np.int64),
+                  np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
