@@ -173,6 +173,16 @@ def test_band_keys_fold_each_bands_rows_through_mix64():
         assert np.array_equal(band_keys(sig, bands, rows), want)
         keys, members = band_buckets(sig, bands, rows)
         assert 7 not in members and len(keys) == (len(sig) - 1) * bands
+        # one key space: band b's key of a row is its fold mixed with b
+        golden = np.uint64(0x9E3779B97F4A7C15)
+        with np.errstate(over="ignore"):
+            assert np.array_equal(keys, mix64(np.delete(want, 7, axis=0) ^ (np.arange(bands, dtype=np.uint64) * golden)).ravel())
+        # some rows, numbered by their place among them, as a copy of those rows would give
+        pick = np.array([299, 7, 3, 150, 3])
+        got = band_buckets(sig, bands, rows, rows=pick)
+        copy = band_buckets(sig[pick], bands, rows)
+        assert np.array_equal(got[0], copy[0]) and np.array_equal(got[1], copy[1])
+        assert 1 not in got[1]
     assert band_keys(sig[:0], 21, 6).shape == (0, 21)
     # a near copy shares a band with its original, a stranger none
     near = sig[0].copy()

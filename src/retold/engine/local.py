@@ -501,6 +501,7 @@ class LocalEngine:
             for d in docs:
                 early.add(d)
         self.reporter.stage("sketch", len(docs))
+        stages.load_dedup_kernels(self.cfg)  # while the workers finish
         parts = []
         for n, part in early.results():
             parts.append(part)

@@ -166,6 +166,18 @@ def dedup_sketch(texts: list[str], cfg: Config) -> DedupSketch:
                        sets, starts)
 
 
+def load_dedup_kernels(cfg: Config) -> None:
+    """Run `near_duplicates` and `families` once on three made-up documents, so that their
+    compiled functions are loaded from numba's cache (0.3 s at first call, most of it in
+    `lsh_candidates`) while the parent would only wait for the workers' last shards, not
+    after them, on the serial path."""
+    sig = np.zeros((3, cfg.num_perm), dtype=np.uint32)
+    sets = np.array([1, 2, 1, 2, 3], dtype=np.uint64)
+    sk = DedupSketch(["a", "a", "b"], sig, sets, np.array([0, 2, 2]), np.array([2, 2, 5]))
+    near, _ = near_duplicates(sk, np.array([0, 0, 2]), cfg, ["x", "y", "z"])
+    families(["x", "y", "z"], near)
+
+
 def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
                     ids: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of exact-group representatives whose n-gram Jaccard is at least `near_threshold`:
@@ -175,7 +187,7 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
     Returns (m, 2) document indices (a < b, sorted) and their Jaccard."""
     reps = canonical_reps(rep, ids)
     params = recall_params(cfg.near_threshold, cfg.num_perm, cfg.dedup_lsh_recall)
-    cand = lsh_candidates(sk.signatures[reps], cfg.near_threshold, cfg.max_bucket, params=params)
+    cand = lsh_candidates(sk.signatures, cfg.near_threshold, cfg.max_bucket, params=params, rows=reps)
     cand = np.asarray(cand, dtype=np.int64).reshape(-1, 2)
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)

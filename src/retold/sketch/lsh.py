@@ -116,38 +116,60 @@ def recall_params(threshold: float, num_perm: int, recall: float) -> tuple[int, 
 
 
 def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
-                   fp_weight: float = 0.5, params: tuple[int, int] | None = None) -> np.ndarray:
-    """Candidate pairs (a < b) of rows of `sig` sharing a band; `params` (bands, rows)
-    overrides the banding that `lsh_params` picks for `threshold` and `fp_weight`."""
-    n, num_perm = sig.shape
-    gk, members = band_buckets(sig, *(params or lsh_params(threshold, num_perm, fp_weight)))
+                   fp_weight: float = 0.5, params: tuple[int, int] | None = None,
+                   rows: np.ndarray | None = None) -> np.ndarray:
+    """Candidate pairs (a < b) of rows of `sig` sharing a band; `params` (bands, rows per
+    band) overrides the banding that `lsh_params` picks for `threshold` and `fp_weight`.
+    With `rows`, only those rows of `sig` take part, and the pairs number them by their
+    place in `rows` (as `sig[rows]` would, without that copy)."""
+    n = len(sig) if rows is None else len(rows)
+    gk, members = band_buckets(sig, *(params or lsh_params(threshold, sig.shape[1], fp_weight)), rows=rows)
     pairs = pairs_from_groups(gk, members, max_bucket)
     return unique_pairs(pairs, n) if len(pairs) else pairs
 
 
-def band_buckets(sig: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+def band_buckets(sig: np.ndarray, bands: int, rows_per_band: int, rows: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """The LSH bucket of each (row of `sig`, band): bucket keys (uint64, one key space for
     all bands) and the row index of each, rows with an empty signature left out. Rows
     sharing a bucket are candidates (`pairs_from_groups`); a slice of `sig` gives the
-    slice's buckets, with row indices counted from the slice's start."""
-    sig = np.ascontiguousarray(sig, dtype=np.uint32)
-    # Documents with no shingles share the all-EMPTY signature: they are not similar.
-    idx = np.flatnonzero(~(sig == np.uint32(0xFFFFFFFF)).all(axis=1))
-    return _bucket_keys(sig, idx, bands, rows), np.repeat(idx, bands)
+    slice's buckets, with row indices counted from the slice's start. With `rows`, the
+    buckets of those rows, each numbered by its place in `rows`."""
+    sig = np.asarray(sig)
+    if sig.dtype != np.uint32 or not sig.flags.c_contiguous:
+        sig = np.ascontiguousarray(sig, dtype=np.uint32)
+    rows = np.arange(len(sig), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    return _buckets(sig, rows, bands, rows_per_band)
 
 
 @njit(cache=True)
-def _bucket_keys(sig, idx, bands, rows):
-    """`band_buckets`' keys in one pass: each band key (`_band_keys`) of the rows `idx`,
-    mixed with its band so that all bands share one key space (the numpy form made and read
-    three arrays of 2.4M keys at 114k)."""
-    out = np.empty(len(idx) * bands, dtype=np.uint64)
+def _buckets(sig, rows, bands, rows_per_band):
+    """`band_buckets` in one pass over the signatures: each band key (`_band_keys`), mixed
+    with its band so that all bands share one key space (the numpy form made and read three
+    arrays of 2.4M keys at 114k, and a copy of the signatures for the rows asked for)."""
+    # Documents with no shingles share the all-EMPTY signature: they are not similar.
+    empty = np.uint32(0xFFFFFFFF)
+    keep = np.zeros(len(rows), dtype=np.bool_)
+    n = 0
+    for j in range(len(rows)):
+        for k in range(sig.shape[1]):
+            if sig[rows[j], k] != empty:
+                keep[j] = True
+                n += 1
+                break
+    keys = np.empty(n * bands, dtype=np.uint64)
+    members = np.empty(n * bands, dtype=np.int64)
     golden = np.uint64(0x9E3779B97F4A7C15)
-    for j in range(len(idx)):
-        i = idx[j]
+    at = 0
+    for j in range(len(rows)):
+        if not keep[j]:
+            continue
+        i = rows[j]
         for b in range(bands):
             acc = np.uint64(b + 1)
-            for r in range(rows):
-                acc = mix64_one(acc ^ np.uint64(sig[i, b * rows + r]))
-            out[j * bands + b] = mix64_one(acc ^ (np.uint64(b) * golden))
-    return out
+            for r in range(rows_per_band):
+                acc = mix64_one(acc ^ np.uint64(sig[i, b * rows_per_band + r]))
+            keys[at] = mix64_one(acc ^ (np.uint64(b) * golden))
+            members[at] = j
+            at += 1
+    return keys, members
