@@ -62,7 +62,7 @@ from ..schema import CHROME as CHROME_SCHEMA, DROPPED as DROPPED_SCHEMA, EDITS a
 from ..schema import PAIRS as PAIR_SCHEMA, PASSAGES as PASSAGE_SCHEMA, SKETCHES as SKETCH_SCHEMA
 from ..schema import DOCUMENTS as DOCUMENTS_SCHEMA, STORY_FEATURES as STORY_SCHEMA
 from . import dedupspill, incremental, stages, storycache
-from .processes import die_with_parent, small_pages
+from .processes import die_with_parent, keep_freed_memory, small_pages
 from .progress import Reporter
 from .runfolder import RunLock, check_out, remove_run_files, remove_temp_files
 from .tablesort import write_by_documents
@@ -130,6 +130,7 @@ def _dedup_shard(texts: list[str], cfg: Config, first_row: int) -> stages.DedupS
     """`stages.dedup_sketch` of one shard, in a worker: its sets and signatures go to the
     files of `_SPILL` (`dedupspill`), the sketch returned holds its hashes and where its sets
     lie."""
+    keep_freed_memory()
     return _SPILL.put(stages.dedup_sketch(texts, cfg), first_row)
 
 
