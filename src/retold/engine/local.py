@@ -21,6 +21,7 @@ stage (the final tables), the report and the store are cheap and done again on e
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -434,13 +435,14 @@ class LocalEngine:
                 t = time.perf_counter()
                 self.reporter.stage("candidates")
                 ids = docs.column("doc_id").tolist()
-                rep, exact = stages.exact_groups(sk.content_hashes, docs.column("date").tolist(), ids)
+                dates = docs.column("date").tolist()
+                rep, exact = stages.exact_groups(sk.content_hashes, dates, ids)
                 near, sims = stages.near_duplicates(sk, rep, self.cfg, ids)
                 del sk
                 timings["candidates"] = time.perf_counter() - t
                 t = time.perf_counter()
                 self.reporter.stage("cluster")
-                pairs = pa.concat_tables([self._exact_tables(docs, exact)["pairs"], _near_table(docs, near, sims)])
+                pairs = _dedup_pairs(ids, dates, exact, near, sims)
                 # stories are not made in this mode: story_id is the family
                 fam = stages.families(ids, np.concatenate([exact, near]))
                 write_parquet_atomic(pairs, out / "pairs.parquet")
@@ -1275,19 +1277,28 @@ def _thread_map(workers: int):
     return mapper
 
 
-def _near_table(docs: list[Document], near: np.ndarray, sims: np.ndarray) -> pa.Table:
-    """near_duplicate rows of pairs.parquet (dedup mode), the earlier document as a."""
+def _dedup_pairs(ids: list[str], dates: list[str | None], exact: np.ndarray, near: np.ndarray,
+                 sims: np.ndarray) -> pa.Table:
+    """pairs.parquet of near-duplicate mode from the documents' ids and dates alone: its
+    exact rows (the group's representative as a, as `_exact_tables` writes them, without
+    reading the texts for passages this mode does not write) and its near_duplicate rows
+    (the earlier document as a, `stages.oriented`)."""
     from ..explain.direction import direction
-    rows = {k: [] for k in PAIR_SCHEMA.names}
-    for (i, j), sim in zip(near.tolist(), sims.tolist()):
-        i, j = stages.oriented(docs, i, j)
-        (a, da), (b, db) = ((value(docs, "doc_id", k), value(docs, "date", k)) for k in (i, j))
-        d = direction(da, db, [], a, b)
-        if d.source == "unknown":  # no text is compared in this mode: only dates could tell
-            d.evidence = ["no usable dates (dedup mode reads no edits)"]
-        row = dict(a=a, b=b, relation="near_duplicate", resemblance=round(sim, 4),
-                   direction=d.source, direction_confidence=d.confidence,
-                   direction_evidence="; ".join(d.evidence))
+    rows: dict[str, list] = {k: [] for k in PAIR_SCHEMA.names}
+    whole = dict(containment_a=1.0, containment_b=1.0, story=1.0, coverage_a=1.0, coverage_b=1.0, residual=0.0,
+                 parallel=1.0, reworded=0.0, identity=1.0, anchors=0, facts=1.0, specific=1.0, fact_cover=1.0)
+    for (i, j), sim in zip(itertools.chain(exact.tolist(), near.tolist()),
+                           itertools.chain(itertools.repeat(None, len(exact)), sims.tolist())):
+        if sim is not None and stages.turned(dates[i], dates[j], ids[i], ids[j]):
+            i, j = j, i
+        d = direction(dates[i], dates[j], [], ids[i], ids[j])
+        if sim is None:
+            row = dict(a=ids[i], b=ids[j], relation="exact", resemblance=1.0, **whole)
+        else:
+            if d.source == "unknown":  # no text is compared in this mode: only dates could tell
+                d.evidence = ["no usable dates (dedup mode reads no edits)"]
+            row = dict(a=ids[i], b=ids[j], relation="near_duplicate", resemblance=round(sim, 4))
+        row.update(direction=d.source, direction_confidence=d.confidence, direction_evidence="; ".join(d.evidence))
         for k in PAIR_SCHEMA.names:
             rows[k].append(row.get(k))
     return pa.table(rows, schema=PAIR_SCHEMA)

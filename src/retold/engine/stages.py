@@ -364,10 +364,13 @@ def oriented(docs: list[Document], i: int, j: int) -> tuple[int, int]:
     changes made by the copy), else the smaller id, never the input order (comparison is not
     symmetric: evidence characters are counted on the first side). `compare_pairs` turns an
     undated pair round when the text says the second came first."""
-    di, dj = value(docs, "date", i), value(docs, "date", j)
-    if earlier(dj, di) or (not earlier(di, dj) and value(docs, "doc_id", j) < value(docs, "doc_id", i)):
-        return j, i
-    return i, j
+    return (j, i) if turned(value(docs, "date", i), value(docs, "date", j),
+                            value(docs, "doc_id", i), value(docs, "doc_id", j)) else (i, j)
+
+
+def turned(date_i: str | None, date_j: str | None, id_i: str, id_j: str) -> bool:
+    """Whether `oriented` puts the pair (i, j) the other way round, from its dates and ids."""
+    return earlier(date_j, date_i) or (not earlier(date_i, date_j) and id_j < id_i)
 
 
 @dataclass
