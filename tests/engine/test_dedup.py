@@ -211,3 +211,29 @@ print((psutil.Process().memory_info().rss - rss) >> 20)
     grown = {how: int(subprocess.run([sys.executable, "-c", probe, how], capture_output=True, text=True,
                                      check=True).stdout) for how in ("keep", "default")}
     assert grown["keep"] >= 70 and grown["default"] < 10
+
+
+def test_a_resumed_dedup_shows_its_sketch_progress(dedup_run, tmp_path):
+    # the resume makes the n-gram sets again, shard by shard, on the sketch stage's bar
+    import shutil
+    from retold.engine.progress import Reporter
+    _, out = dedup_run
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    (again / "run.json").unlink()
+
+    class Seen(Reporter):
+        def __init__(self):
+            self.stages, self.advanced = [], {}
+
+        def stage(self, name, total=None):
+            self.stages.append((name, total))
+
+        def advance(self, n=1):
+            name = self.stages[-1][0]
+            self.advanced[name] = self.advanced.get(name, 0) + n
+    seen = Seen()
+    retold.dedup([DEMO], again, config=Config(batch_docs=7), reporter=seen)
+    n = len(pq.read_table(out / "documents.parquet"))
+    assert ("sketch", n) in seen.stages and seen.advanced["sketch"] == n
+    assert pq.read_table(again / "pairs.parquet").to_pylist() == pq.read_table(out / "pairs.parquet").to_pylist()
