@@ -187,7 +187,8 @@ def near_duplicates(sk: DedupSketch, rep: np.ndarray, cfg: Config,
     Returns (m, 2) document indices (a < b, sorted) and their Jaccard."""
     reps = canonical_reps(rep, ids)
     params = recall_params(cfg.near_threshold, cfg.num_perm, cfg.dedup_lsh_recall)
-    cand = lsh_candidates(sk.signatures, cfg.near_threshold, cfg.max_bucket, params=params, rows=reps)
+    cand = lsh_candidates(sk.signatures, cfg.near_threshold, cfg.max_bucket, params=params, rows=reps,
+                          radix=True)
     cand = np.asarray(cand, dtype=np.int64).reshape(-1, 2)
     if len(cand) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)

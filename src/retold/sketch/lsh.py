@@ -52,15 +52,18 @@ def _band_keys(sig, bands, rows):
     return keys
 
 
-def pairs_from_groups(group_keys: np.ndarray, members: np.ndarray, max_group: int) -> np.ndarray:
+def pairs_from_groups(group_keys: np.ndarray, members: np.ndarray, max_group: int,
+                      radix: bool = False) -> np.ndarray:
     """All pairs (lo, hi) of members sharing a key, as int64 array (n, 2).
 
     Groups larger than `max_group` (boilerplate pages, cliches) give only a star from
     their first member: enough to keep them connected, without quadratic blow-up.
+    `radix`: sort by radix when members come in order (near-duplicate mode: faster, but it
+    holds 24 bytes a key at once; `run` keeps lexsort until its 1M peak is measured with it).
     """
     if len(group_keys) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    if np.all(members[1:] >= members[:-1]):  # band_buckets' order: a stable sort by key is enough
+    if radix and np.all(members[1:] >= members[:-1]):  # band_buckets' order: a stable sort by key is enough
         keys, order = radix_sort(group_keys)  # 0.10 s against lexsort's 0.26 for 2.4M rows at 114k
     else:
         order = np.lexsort((members, group_keys))
@@ -117,14 +120,15 @@ def recall_params(threshold: float, num_perm: int, recall: float) -> tuple[int, 
 
 def lsh_candidates(sig: np.ndarray, threshold: float, max_bucket: int,
                    fp_weight: float = 0.5, params: tuple[int, int] | None = None,
-                   rows: np.ndarray | None = None) -> np.ndarray:
+                   rows: np.ndarray | None = None, radix: bool = False) -> np.ndarray:
     """Candidate pairs (a < b) of rows of `sig` sharing a band; `params` (bands, rows per
     band) overrides the banding that `lsh_params` picks for `threshold` and `fp_weight`.
     With `rows`, only those rows of `sig` take part, and the pairs number them by their
-    place in `rows` (as `sig[rows]` would, without that copy)."""
+    place in `rows` (as `sig[rows]` would, without that copy). `radix`: as in
+    `pairs_from_groups`."""
     n = len(sig) if rows is None else len(rows)
     gk, members = band_buckets(sig, *(params or lsh_params(threshold, sig.shape[1], fp_weight)), rows=rows)
-    pairs = pairs_from_groups(gk, members, max_bucket)
+    pairs = pairs_from_groups(gk, members, max_bucket, radix)
     return unique_pairs(pairs, n) if len(pairs) else pairs
 
 
