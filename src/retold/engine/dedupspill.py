@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import mapped
 from .stages import DedupSketch
 
 SIGNATURES = "dedup.signatures.u32"  # (documents, num_perm) uint32, raw, rows in document order
@@ -53,8 +54,8 @@ class DedupSpill:
         """In the parent, once every shard is in: the whole sketch, its sets and signatures
         mapped from the files."""
         return DedupSketch([h for p in parts for h in p.content_hashes],
-                           _map(self.signatures_path, np.uint32, (n_docs, self.num_perm)),
-                           _map(self.sets_path, np.uint64, (self._end.value,)),
+                           _signatures(self.signatures_path, n_docs, self.num_perm),
+                           mapped.map_raw(self.sets_path, np.uint64),
                            np.concatenate([p.starts for p in parts] or [np.zeros(0, np.int64)]),
                            np.concatenate([p.ends for p in parts] or [np.zeros(0, np.int64)]))
 
@@ -95,7 +96,7 @@ def load_checkpoint(st: Path, n_docs: int, num_perm: int) -> tuple[list[str], np
     found = np.load(hashes, allow_pickle=False)
     if len(found) != n_docs:
         return None
-    return found.astype(str).tolist(), _map(signatures, np.uint32, (n_docs, num_perm))
+    return found.astype(str).tolist(), _signatures(signatures, n_docs, num_perm)
 
 
 def _pwrite(path: Path, arr: np.ndarray, offset: int) -> None:
@@ -109,8 +110,6 @@ def _pwrite(path: Path, arr: np.ndarray, offset: int) -> None:
         os.close(fd)
 
 
-def _map(path: Path, dtype, shape: tuple[int, ...]) -> np.ndarray:
-    """The file as a read-only array (an empty one maps nothing: mmap refuses zero bytes)."""
-    if int(np.prod(shape)) == 0:
-        return np.zeros(shape, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", shape=shape)
+def _signatures(path: Path, n_docs: int, num_perm: int) -> np.ndarray:
+    """The signature file as (n_docs, num_perm) uint32, read in place (`io.mapped`)."""
+    return mapped.map_raw(path, np.uint32).reshape(n_docs, num_perm)
